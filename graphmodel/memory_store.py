@@ -1,0 +1,304 @@
+"""The embedded store: a networkx MultiDiGraph in memory, saved to one JSON file.
+
+Indexes kept at write time (nodes by type, nodes by township) plus networkx's own
+adjacency (an item's in-edges are its leads, cooperators and villages) let every
+read touch only the nodes it returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .atomic_file import atomic_write
+from .errors import SchemaVersionError, StoreUnavailable
+from .model import LegalBasis, Node, Relation, TownshipList, node_from_dict, node_to_dict
+from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir
+from .vocab import NodeType, RelType
+
+__all__ = ["FILE_NAME", "SCHEMA_VERSION", "MemoryStore"]
+
+SCHEMA_VERSION = 1
+FILE_NAME = "dutygraph.json"
+_FORMAT = "dutygraph-memory-store"
+
+
+@dataclass
+class _Diff:
+    """A change to the graph, and (by :meth:`inverse`) the change that undoes it."""
+
+    upsert: dict[str, Node] = field(default_factory=dict)
+    remove: set[str] = field(default_factory=set)
+    add_rels: set[Relation] = field(default_factory=set)
+    drop_rels: set[Relation] = field(default_factory=set)
+
+
+def _owner(node: Node) -> str:
+    """The township a node belongs to ('' for legal bases, which are shared)."""
+    return node.township
+
+
+class MemoryStore(DutyStore):
+    """networkx store; ``data_dir=None`` keeps it in memory only (tests, previews)."""
+
+    name = "memory"
+
+    def __init__(self, data_dir: str | Path | None = "default", **_: object) -> None:
+        if data_dir == "default":
+            data_dir = default_data_dir()
+        self.path: Path | None = Path(data_dir) / FILE_NAME if data_dir is not None else None
+        self.graph = nx.MultiDiGraph()
+        self._by_type: dict[str, set[str]] = defaultdict(set)
+        self._by_township: dict[str, set[str]] = defaultdict(set)
+        if self.path is not None and self.path.exists():
+            self._load(self.path)
+
+    def describe(self) -> str:
+        return f"memory ({self.path})" if self.path else "memory (not saved)"
+
+    # ---- persistence -----------------------------------------------------------------
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise StoreUnavailable(f"cannot read the store file {path}: {e}") from e
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            raise StoreUnavailable(f"{path} is not a dutygraph store file")
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{path} has schema version {data.get('schema_version')}, this dutygraph reads "
+                f"{SCHEMA_VERSION}; export it with the version that wrote it, or move it away"
+            )
+        diff = _Diff(
+            upsert={n.key: n for n in map(node_from_dict, data["nodes"])},
+            add_rels={Relation(**r) for r in data["relations"]},
+        )
+        self._apply(diff)
+
+    def save(self) -> None:
+        """Write the whole graph atomically (temp file, fsync, rename)."""
+        if self.path is None:
+            return
+        nodes = [node_to_dict(self.graph.nodes[k]["obj"]) for k in sorted(self.graph.nodes)]
+        rels = [
+            {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
+            for r in sorted(d for _, _, d in self.graph.edges(data="obj"))
+        ]
+        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "nodes": nodes, "relations": rels}
+
+        def write(fh) -> None:
+            fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+        try:
+            atomic_write(self.path, write)
+        except OSError as e:
+            raise StoreUnavailable(f"cannot save the store to {self.path}: {e}") from e
+
+    # ---- writing -----------------------------------------------------------------------
+    def _apply(self, diff: _Diff) -> None:
+        g = self.graph
+        for rel in diff.drop_rels:
+            if g.has_edge(rel.src, rel.dst, key=rel.type):
+                g.remove_edge(rel.src, rel.dst, key=rel.type)
+        for key in diff.remove:
+            if key in g:
+                node = g.nodes[key]["obj"]
+                self._by_type[node.node_type].discard(key)
+                self._by_township[_owner(node)].discard(key)
+                g.remove_node(key)
+        for key, node in diff.upsert.items():
+            if key in g:
+                old = g.nodes[key]["obj"]
+                self._by_township[_owner(old)].discard(key)
+            g.add_node(key, obj=node)
+            self._by_type[node.node_type].add(key)
+            self._by_township[_owner(node)].add(key)
+        for rel in diff.add_rels:
+            g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
+
+    def _township_rels(self, keys: Iterable[str]) -> set[Relation]:
+        g = self.graph
+        rels: set[Relation] = set()
+        for k in keys:
+            rels.update(d for _, _, d in g.out_edges(k, data="obj"))
+            rels.update(d for _, _, d in g.in_edges(k, data="obj"))
+        return rels
+
+    def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
+        g = self.graph
+        name = tlist.township.name
+        old_keys = set(self._by_township.get(name, ()))
+        old_rels = self._township_rels(old_keys)
+        new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
+        new_rels = set() if delete else set(tlist.relations)
+
+        # Bases are shared: one no longer cited by anybody once this list is in goes too.
+        old_bases = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
+        still_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
+        orphans = set()
+        for b in old_bases - still_cited:
+            citing = {s for s, _, k in g.in_edges(b, keys=True) if k == RelType.BASED_ON}
+            if citing <= old_keys:
+                orphans.add(b)
+
+        diff = _Diff(
+            upsert={k: n for k, n in new_nodes.items() if k not in g or g.nodes[k]["obj"] != n},
+            remove=(old_keys - new_nodes.keys()) | orphans,
+            add_rels=new_rels - old_rels,
+            drop_rels=old_rels - new_rels,
+        )
+        added = sum(1 for k in diff.upsert if k not in g) + len(diff.add_rels)
+        changed = sum(1 for k in diff.upsert if k in g)
+        removed = len(diff.remove) + len(diff.drop_rels)
+        if added or changed or removed:
+            undo = _Diff(
+                upsert={k: g.nodes[k]["obj"] for k in (diff.remove | diff.upsert.keys()) if k in g},
+                remove={k for k in diff.upsert if k not in g},
+                add_rels=diff.drop_rels | {r for r in old_rels if r.src in diff.remove or r.dst in diff.remove},
+                drop_rels=diff.add_rels,
+            )
+            self._apply(diff)
+            try:
+                self.save()
+            except BaseException:
+                self._apply(undo)  # all or nothing: memory goes back to what the file holds
+                raise
+        counts = tlist.counts() if not delete else {}
+        return ImportResult(name, added, removed, changed, counts)
+
+    # ---- reading -----------------------------------------------------------------------
+    def _obj(self, key: str) -> Node:
+        return self.graph.nodes[key]["obj"]
+
+    def _get_nodes(self, keys: Sequence[str]) -> list[Node]:
+        return [self._obj(k) for k in keys if k in self.graph]
+
+    def _keys(self, node_type: str, township: str | None) -> set[str]:
+        keys = self._by_type.get(node_type, set())
+        if township is None:
+            return keys
+        if node_type == NodeType.BASIS:
+            return {
+                b
+                for i in self._by_type.get(NodeType.ITEM, set()) & self._by_township.get(township, set())
+                for _, b, k in self.graph.out_edges(i, keys=True)
+                if k == RelType.BASED_ON
+            }
+        return keys & self._by_township.get(township, set())
+
+    def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
+        return [self._obj(k) for k in self._keys(node_type, township)]
+
+    def _relations(self, rel_type: str | None, township: str | None) -> Iterable[Relation]:
+        if township is None:
+            edges = self.graph.edges(keys=True, data="obj")
+            return [d for _, _, k, d in edges if rel_type is None or k == rel_type]
+        rels = self._township_rels(self._by_township.get(township, set()))
+        return [r for r in rels if rel_type is None or r.type == rel_type]
+
+    def _neighbourhood(self, key: str, depth: int, rel_types: tuple[str, ...]) -> tuple[list[Node], list[Relation]]:
+        g = self.graph
+        allowed = set(rel_types)
+        seen = {key}
+        frontier = [key]
+        for _ in range(depth):
+            nxt = []
+            for k in frontier:
+                for _, other, t in g.out_edges(k, keys=True):
+                    if t in allowed and other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+                for other, _, t in g.in_edges(k, keys=True):
+                    if t in allowed and other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+            frontier = nxt
+        rels = [
+            d for k in seen for _, other, t, d in g.out_edges(k, keys=True, data="obj") if t in allowed and other in seen
+        ]
+        return [self._obj(k) for k in seen], rels
+
+    def _card(self, key: str) -> ItemCard:
+        g = self.graph
+        leads, coops, villages, prev = [], [], [], []
+        for src, _, t, rel in g.in_edges(key, keys=True, data="obj"):
+            if t == RelType.FOLLOWED_BY:
+                prev.append(src)
+                continue
+            other = self._obj(src)
+            if t == RelType.LEADS:
+                leads.append(Party(other.key, other.name, other.level, rel.text))
+            elif t == RelType.COOPERATES_ON:
+                coops.append(Party(other.key, other.name, other.level, rel.text))
+            elif t == RelType.ASSISTS:
+                villages.append(Party(other.key, other.name, other.kind, rel.text))
+        bases: list[tuple[LegalBasis, str]] = []
+        nxt = []
+        for _, dst, t, rel in g.out_edges(key, keys=True, data="obj"):
+            if t == RelType.BASED_ON:
+                bases.append((self._obj(dst), rel.text))
+            elif t == RelType.FOLLOWED_BY:
+                nxt.append(dst)
+        bases.sort(key=lambda bc: bc[0].key)
+        return ItemCard(
+            item=self._obj(key),
+            leads=tuple(sorted(leads)),
+            cooperators=tuple(sorted(coops)),
+            villages=tuple(sorted(villages)),
+            bases=tuple(b for b, _ in bases),
+            citations=tuple(c for _, c in bases),
+            next_items=tuple(sorted(nxt)),
+            prev_items=tuple(sorted(prev)),
+        )
+
+    def _lead_count(self, key: str) -> int:
+        return sum(1 for _, _, t in self.graph.in_edges(key, keys=True) if t == RelType.LEADS)
+
+    def _candidates(self, flt: ItemFilter) -> Iterable[str]:
+        items = self._by_type.get(NodeType.ITEM, set())
+        g = self.graph
+        if flt.keys:
+            return [k for k in flt.keys if k in items]
+        if flt.department:
+            if flt.department not in g:
+                return []
+            return {i for _, i, t in g.out_edges(flt.department, keys=True) if t in (RelType.LEADS, RelType.COOPERATES_ON)}
+        if flt.village:
+            if flt.village not in g:
+                return []
+            return {i for _, i, t in g.out_edges(flt.village, keys=True) if t == RelType.ASSISTS}
+        return self._keys(NodeType.ITEM, flt.township)
+
+    def _item_cards(self, flt: ItemFilter) -> Iterable[ItemCard]:
+        out = []
+        for key in self._candidates(flt):
+            if flt.min_leads is not None or flt.max_leads is not None:
+                n = self._lead_count(key)  # cheap test before building the whole card
+                if (flt.min_leads is not None and n < flt.min_leads) or (flt.max_leads is not None and n > flt.max_leads):
+                    continue
+            card = self._card(key)
+            if flt.admits(card):
+                out.append(card)
+        return out
+
+    def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
+        out = []
+        for key in self._keys(NodeType.ITEM, township):
+            item = self._obj(key)
+            text = f"{item.name}\n{item.sub_item}\n{item.content}\n{item.category}"
+            if any(t in text for t in terms):
+                out.append(self._card(key))
+        return out
+
+    def _counts(self, township: str | None):
+        nodes = {t.value: len(self._keys(t.value, township)) for t in NodeType}
+        rels = Counter(r.type for r in self._relations(None, township))
+        items = [self._obj(k) for k in self._keys(NodeType.ITEM, township)]
+        parts = Counter(i.part for i in items)
+        power = Counter(i.power_type or "(空)" for i in items)
+        return nodes, dict(rels), dict(parts), dict(power)

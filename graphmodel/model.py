@@ -1,0 +1,197 @@
+"""The domain model: nodes, relations and one township's list as an import unit.
+
+All records are frozen dataclasses of plain values so that both stores can hand
+out equal objects (parity tests compare them) and so that they serialise to JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+from .normalize import int_to_chinese, township_key
+from .vocab import DeptLevel, ListPart, NodeType, RelType
+
+__all__ = [
+    "Department",
+    "DutyItem",
+    "LegalBasis",
+    "Node",
+    "Relation",
+    "Subgraph",
+    "Township",
+    "TownshipList",
+    "Village",
+    "node_from_dict",
+    "node_to_dict",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Township:
+    key: str
+    name: str
+    county: str = ""
+    sources: tuple[str, ...] = ()  # the files the current list was imported from
+    node_type: ClassVar[str] = NodeType.TOWNSHIP.value
+
+    @property
+    def township(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class DutyItem:
+    """One duty item (事项) as listed, with every text the sheet gave for it."""
+
+    key: str
+    township: str
+    name: str
+    code: str = ""
+    sub_item: str = ""  # 子项 of older power lists
+    part: str = ListPart.UNKNOWN.value
+    power_type: str = ""  # one of POWER_TYPES, or the text as written when outside them
+    power_type_raw: str = ""  # the cell before synonym mapping
+    category: str = ""  # 事项类别 / 分类
+    content: str = ""  # 具体内容 / 履职内容
+    procedure: str = ""  # 实施程序
+    time_limit: str = ""  # 办理时限
+    lead_text: str = ""  # 责任主体 as written, before reconciliation
+    cooperate_text: str = ""  # 配合部门 as written
+    village_text: str = ""  # 村（社区）职责
+    upper_duty: str = ""  # 上级部门职责 (配合 items)
+    township_duty: str = ""  # 镇街配合职责 (配合 items)
+    receiving_dept: str = ""  # 承接部门 (收回 items)
+    work_mode: str = ""  # 工作方式 (收回 items)
+    basis_text: str = ""  # 依据 as written
+    responsibility: str = ""  # 责任事项
+    accountability: str = ""  # 追责情形
+    note: str = ""  # 备注
+    extra: tuple[tuple[str, str], ...] = ()  # columns we could not map, kept verbatim
+    source_file: str = ""
+    source_sheet: str = ""
+    source_row: int = 0  # the row number a person sees in Excel (1-based)
+    node_type: ClassVar[str] = NodeType.ITEM.value
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.sub_item}）" if self.sub_item else self.name
+
+    @property
+    def source(self) -> str:
+        """Where the item came from, as a person would look it up."""
+        where = f"{self.source_file} / {self.source_sheet}" if self.source_sheet else self.source_file
+        return f"{where} 第{self.source_row}行" if self.source_row else where
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    key: str
+    township: str
+    name: str  # canonical name
+    level: str = DeptLevel.UNKNOWN.value
+    aliases: tuple[str, ...] = ()  # spellings met in the list, sorted
+    node_type: ClassVar[str] = NodeType.DEPARTMENT.value
+
+
+@dataclass(frozen=True, slots=True)
+class Village:
+    key: str
+    township: str
+    name: str
+    kind: str = "村"  # 村 or 社区
+    node_type: ClassVar[str] = NodeType.VILLAGE.value
+
+
+@dataclass(frozen=True, slots=True)
+class LegalBasis:
+    """A law, or one article of it (article 0 = the law as a whole). Shared by townships."""
+
+    key: str
+    law: str  # normalised title: no 《》, no 中华人民共和国 prefix
+    article: int = 0
+    node_type: ClassVar[str] = NodeType.BASIS.value
+
+    @property
+    def township(self) -> str:
+        return ""
+
+    @property
+    def label(self) -> str:
+        return f"《{self.law}》第{int_to_chinese(self.article)}条" if self.article else f"《{self.law}》"
+
+
+Node = Township | DutyItem | Department | Village | LegalBasis
+_NODE_CLASSES: dict[str, type] = {c.node_type: c for c in (Township, DutyItem, Department, Village, LegalBasis)}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Relation:
+    """A typed edge between two node keys; ``text`` is the part, role or citation."""
+
+    src: str
+    type: str
+    dst: str
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        RelType(self.type)  # raises ValueError on a type outside the fixed set
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """A set of nodes and the relations among them (a neighbourhood, a chain)."""
+
+    nodes: tuple[Node, ...]
+    relations: tuple[Relation, ...]
+
+    @property
+    def keys(self) -> set[str]:
+        return {n.key for n in self.nodes}
+
+
+@dataclass(slots=True)
+class TownshipList:
+    """Everything one import brings for one township; replaced as a whole in a store."""
+
+    township: Township
+    items: list[DutyItem] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    villages: list[Village] = field(default_factory=list)
+    bases: list[LegalBasis] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, name: str, county: str = "") -> "TownshipList":
+        return cls(Township(township_key(name), name, county))
+
+    def nodes(self) -> list[Node]:
+        return [self.township, *self.items, *self.departments, *self.villages, *self.bases]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            NodeType.ITEM.value: len(self.items),
+            NodeType.DEPARTMENT.value: len(self.departments),
+            NodeType.VILLAGE.value: len(self.villages),
+            NodeType.BASIS.value: len(self.bases),
+            "relations": len(self.relations),
+        }
+
+
+def node_to_dict(node: Node) -> dict[str, Any]:
+    data = asdict(node)
+    data["node_type"] = node.node_type
+    return data
+
+
+def node_from_dict(data: dict[str, Any]) -> Node:
+    cls = _NODE_CLASSES[data["node_type"]]
+    kwargs = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if isinstance(value, list):  # JSON turns tuples into lists
+            value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+        kwargs[f.name] = value
+    return cls(**kwargs)

@@ -1,0 +1,298 @@
+"""The store contract that every caller uses, and the registry that opens a store by name.
+
+Public methods check their inputs and normalise outputs (sorted tuples of frozen
+records); each backend supplies only the raw steps (``_replace_township``,
+``_item_cards`` …). Queries are written against these few reads so that the
+memory and Neo4j stores answer them identically.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InvalidArgument, NotFound
+from .model import DutyItem, LegalBasis, Node, Relation, Subgraph, Township, TownshipList
+from .vocab import NODE_TYPES, REL_TYPES, ListPart
+
+__all__ = [
+    "STORES",
+    "DutyStore",
+    "ImportResult",
+    "ItemCard",
+    "ItemFilter",
+    "Party",
+    "StoreCounts",
+    "default_data_dir",
+    "open_store",
+]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Party:
+    """A department or village on an item: its key, name, level (or 村/社区) and its part."""
+
+    key: str
+    name: str
+    level: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCard:
+    """An item with everything attached to it; the unit most queries reason about."""
+
+    item: DutyItem
+    leads: tuple[Party, ...] = ()
+    cooperators: tuple[Party, ...] = ()
+    villages: tuple[Party, ...] = ()
+    bases: tuple[LegalBasis, ...] = ()
+    citations: tuple[str, ...] = ()  # the basis texts as cited, aligned with ``bases``
+    next_items: tuple[str, ...] = ()  # FOLLOWED_BY targets
+    prev_items: tuple[str, ...] = ()  # FOLLOWED_BY sources
+
+    @property
+    def key(self) -> str:
+        return self.item.key
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFilter:
+    """Which items a read returns. Every field narrows; ``None``/empty means any.
+
+    ``department`` matches an item it leads or cooperates on; ``min_leads`` and
+    ``max_leads`` bound the number of LEADS relations (0..0 = items with no lead).
+    """
+
+    township: str | None = None
+    parts: tuple[str, ...] = ()
+    power_types: tuple[str, ...] = ()
+    department: str | None = None  # department key
+    village: str | None = None  # village key
+    min_leads: int | None = None
+    max_leads: int | None = None
+    keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for part in self.parts:
+            if part not in {p.value for p in ListPart}:
+                raise InvalidArgument(f"unknown list part {part!r}; use one of {[p.value for p in ListPart]}")
+        if self.min_leads is not None and self.min_leads < 0:
+            raise InvalidArgument("min_leads must be >= 0")
+        if self.max_leads is not None and self.max_leads < 0:
+            raise InvalidArgument("max_leads must be >= 0")
+
+    def admits(self, card: ItemCard) -> bool:
+        """The reference semantics of the filter, which every backend must match."""
+        item = card.item
+        if self.township is not None and item.township != self.township:
+            return False
+        if self.parts and item.part not in self.parts:
+            return False
+        if self.power_types and item.power_type not in self.power_types:
+            return False
+        if self.keys and item.key not in self.keys:
+            return False
+        if self.department and not any(p.key == self.department for p in (*card.leads, *card.cooperators)):
+            return False
+        if self.village and not any(v.key == self.village for v in card.villages):
+            return False
+        if self.min_leads is not None and len(card.leads) < self.min_leads:
+            return False
+        if self.max_leads is not None and len(card.leads) > self.max_leads:
+            return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What a replace changed: node and relation keys added, removed, changed."""
+
+    township: str
+    added: int
+    removed: int
+    changed: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """Counts for ``dutygraph info``: nodes by type, items by part and by power type."""
+
+    nodes: dict[str, int]
+    relations: dict[str, int]
+    parts: dict[str, int]
+    power_types: dict[str, int]
+
+
+def _sorted_dict(d: dict[str, int]) -> dict[str, int]:
+    return {k: d[k] for k in sorted(d)}
+
+
+class DutyStore(ABC):
+    """The one interface to a duty graph, whatever holds it."""
+
+    #: Registry name of the backend ("memory", "neo4j").
+    name: str = ""
+
+    # ---- writing -----------------------------------------------------------------
+    def replace_township(self, tlist: TownshipList) -> ImportResult:
+        """Replace everything of ``tlist.township`` by ``tlist`` in one transaction.
+
+        Legal bases are shared between townships: they are merged, and removed only
+        when no item cites them any more. Re-importing the same list changes nothing.
+        """
+        if not isinstance(tlist, TownshipList):
+            raise InvalidArgument("replace_township expects a TownshipList")
+        keys = [n.key for n in tlist.nodes()]
+        if len(keys) != len(set(keys)):
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            raise InvalidArgument(f"duplicate node keys in the list: {dupes[:5]}")
+        known = set(keys)
+        for rel in tlist.relations:
+            if rel.src not in known or rel.dst not in known:
+                raise InvalidArgument(f"relation {rel} points outside the list")
+        return self._replace_township(tlist)
+
+    def delete_township(self, township: str) -> ImportResult:
+        if township not in {t.name for t in self.townships()}:
+            raise NotFound(f"township {township!r} is not in the store")
+        return self._replace_township(TownshipList.empty(township), delete=True)
+
+    # ---- reading -----------------------------------------------------------------
+    def townships(self) -> tuple[Township, ...]:
+        return tuple(sorted(self._nodes("Township", None), key=lambda t: t.key))
+
+    def node(self, key: str) -> Node:
+        found = self._get_nodes([key])
+        if not found:
+            raise NotFound(f"no node with key {key!r}")
+        return found[0]
+
+    def get_node(self, key: str) -> Node | None:
+        found = self._get_nodes([key])
+        return found[0] if found else None
+
+    def nodes(self, node_type: str, township: str | None = None) -> tuple[Node, ...]:
+        """All nodes of one type (optionally of one township), sorted by key."""
+        if node_type not in NODE_TYPES:
+            raise InvalidArgument(f"unknown node type {node_type!r}; use one of {list(NODE_TYPES)}")
+        return tuple(sorted(self._nodes(node_type, township), key=lambda n: n.key))
+
+    def relations(self, rel_type: str | None = None, township: str | None = None) -> tuple[Relation, ...]:
+        """Relations of one type (or all), optionally those touching one township's nodes."""
+        if rel_type is not None and rel_type not in REL_TYPES:
+            raise InvalidArgument(f"unknown relation type {rel_type!r}; use one of {list(REL_TYPES)}")
+        return tuple(sorted(self._relations(rel_type, township)))
+
+    def neighbourhood(self, key: str, depth: int = 1, rel_types: Sequence[str] = ()) -> Subgraph:
+        """Nodes within ``depth`` hops of ``key`` (either direction) and the relations among them.
+
+        IN_TOWNSHIP is never followed unless asked for: every node of a township
+        would otherwise be two hops from every other.
+        """
+        if depth < 0:
+            raise InvalidArgument("depth must be >= 0")
+        for t in rel_types:
+            if t not in REL_TYPES:
+                raise InvalidArgument(f"unknown relation type {t!r}")
+        self.node(key)  # NotFound early
+        types = tuple(rel_types) or tuple(t for t in REL_TYPES if t != "IN_TOWNSHIP")
+        nodes, rels = self._neighbourhood(key, depth, types)
+        return Subgraph(tuple(sorted(nodes, key=lambda n: n.key)), tuple(sorted(set(rels))))
+
+    def item_cards(self, flt: ItemFilter | None = None) -> tuple[ItemCard, ...]:
+        """Items matching ``flt`` with their parties, bases and chain links, sorted by key."""
+        flt = flt or ItemFilter()
+        return tuple(sorted(self._item_cards(flt), key=lambda c: c.key))
+
+    def search_items(self, terms: Iterable[str], township: str | None = None) -> tuple[ItemCard, ...]:
+        """Items whose name, content or category contains any of ``terms`` (substring match)."""
+        terms = tuple(sorted({t for t in terms if t}))
+        if not terms:
+            return ()
+        return tuple(sorted(self._search_items(terms, township), key=lambda c: c.key))
+
+    def chain_links(self, township: str | None = None) -> tuple[tuple[str, str], ...]:
+        """FOLLOWED_BY pairs (src item key, dst item key), sorted."""
+        return tuple(sorted((r.src, r.dst) for r in self._relations("FOLLOWED_BY", township)))
+
+    def counts(self, township: str | None = None) -> StoreCounts:
+        raw = self._counts(township)
+        return StoreCounts(*(_sorted_dict(d) for d in raw))
+
+    def describe(self) -> str:
+        """One line saying which store this is and where its data lives."""
+        return self.name
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections or files."""
+
+    def __enter__(self) -> "DutyStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- raw steps each backend supplies -------------------------------------------
+    @abstractmethod
+    def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult: ...
+
+    @abstractmethod
+    def _get_nodes(self, keys: Sequence[str]) -> list[Node]: ...
+
+    @abstractmethod
+    def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]: ...
+
+    @abstractmethod
+    def _relations(self, rel_type: str | None, township: str | None) -> Iterable[Relation]: ...
+
+    @abstractmethod
+    def _neighbourhood(self, key: str, depth: int, rel_types: tuple[str, ...]) -> tuple[list[Node], list[Relation]]: ...
+
+    @abstractmethod
+    def _item_cards(self, flt: ItemFilter) -> Iterable[ItemCard]: ...
+
+    @abstractmethod
+    def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]: ...
+
+    @abstractmethod
+    def _counts(self, township: str | None) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]: ...
+
+
+# ---- registry --------------------------------------------------------------------
+# name -> "module:Class"; imported only when asked for, so `neo4j` loads only when used.
+STORES: dict[str, str] = {
+    "memory": "graphmodel.memory_store:MemoryStore",
+    "neo4j": "graphmodel.neo4j_store:Neo4jStore",
+}
+
+
+def default_data_dir() -> Path:
+    """``$DUTYGRAPH_DATA_DIR``, else ``$XDG_DATA_HOME/dutygraph``, else ``~/.local/share/dutygraph``."""
+    if os.environ.get("DUTYGRAPH_DATA_DIR"):
+        return Path(os.environ["DUTYGRAPH_DATA_DIR"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base).expanduser() / "dutygraph"
+
+
+def open_store(name: str | None = None, **options: object) -> DutyStore:
+    """Open a store by registry name (default ``$DUTYGRAPH_STORE`` or ``memory``).
+
+    Options go to the backend: ``data_dir`` for memory; ``uri``, ``user``,
+    ``password``, ``database`` for neo4j.
+    """
+    name = name or os.environ.get("DUTYGRAPH_STORE") or "memory"
+    if name not in STORES:
+        raise InvalidArgument(f"unknown store {name!r}; valid names: {', '.join(sorted(STORES))}")
+    module_name, cls_name = STORES[name].split(":")
+    cls = getattr(importlib.import_module(module_name), cls_name)
+    return cls(**options)

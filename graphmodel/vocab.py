@@ -1,0 +1,71 @@
+"""Fixed vocabulary of the domain: list parts, power types, department levels, labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "DeptLevel",
+    "ListPart",
+    "NODE_TYPES",
+    "POWER_TYPES",
+    "PUBLIC_SERVICE",
+    "REL_TYPES",
+    "NodeType",
+    "RelType",
+]
+
+
+class ListPart(StrEnum):
+    """The three parts of a 2024-25 duty list; UNKNOWN for older power lists without parts."""
+
+    BASIC = "基本履职事项"
+    COOPERATE = "配合履职事项"
+    WITHDRAWN = "上级部门收回事项"
+    UNKNOWN = "未分类"
+
+
+# The ten power types named in the national guidance, in the guidance's order.
+POWER_TYPES: tuple[str, ...] = (
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "其他行政权力",
+    "公共服务",
+)
+PUBLIC_SERVICE = "公共服务"
+
+
+class DeptLevel(StrEnum):
+    """Where a department sits: inside the township, a county station in it, or the county."""
+
+    TOWNSHIP = "镇街内设机构"
+    STATION = "县派驻机构"
+    COUNTY = "县级部门"
+    UNKNOWN = "未知"
+
+
+class NodeType(StrEnum):
+    ITEM = "DutyItem"
+    DEPARTMENT = "Department"
+    VILLAGE = "Village"
+    BASIS = "LegalBasis"
+    TOWNSHIP = "Township"
+
+
+class RelType(StrEnum):
+    LEADS = "LEADS"  # Department -> DutyItem, text = the department's part
+    COOPERATES_ON = "COOPERATES_ON"  # Department -> DutyItem, text = its part
+    BASED_ON = "BASED_ON"  # DutyItem -> LegalBasis, text = the citation as written
+    ASSISTS = "ASSISTS"  # Village -> DutyItem, text = the village's role
+    FOLLOWED_BY = "FOLLOWED_BY"  # DutyItem -> DutyItem, next step of a chain
+    IN_TOWNSHIP = "IN_TOWNSHIP"  # DutyItem/Department/Village -> Township
+
+
+NODE_TYPES: tuple[str, ...] = tuple(t.value for t in NodeType)
+REL_TYPES: tuple[str, ...] = tuple(t.value for t in RelType)
