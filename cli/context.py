@@ -1,0 +1,100 @@
+"""Options every command shares (store, data directory, output format) and how errors end a run."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from graphmodel import DutyGraphError, DutyStore, LoadError, open_store
+from graphmodel.report import error_report
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "Settings", "handle_errors", "pass_settings", "store_options"]
+
+# Exit codes scripts can rely on.
+EXIT_OK = 0
+EXIT_ERROR = 1  # the command failed (bad input, store unavailable)
+EXIT_USAGE = 2  # click's own code for a wrong command line
+EXIT_FINDINGS = 3  # audit --fail-on: a finding kind asked for is present
+
+
+@dataclass
+class Settings:
+    store_name: str | None = None
+    data_dir: Path | None = None
+    neo4j_uri: str | None = None
+    as_json: bool = False
+    _store: DutyStore | None = None
+
+    def store(self) -> DutyStore:
+        if self._store is None:
+            options: dict = {}
+            if self.data_dir is not None:
+                options["data_dir"] = self.data_dir
+            if self.neo4j_uri is not None:
+                options["uri"] = self.neo4j_uri
+            name = self.store_name or ("neo4j" if self.neo4j_uri else None)
+            self._store = open_store(name, **options)
+        return self._store
+
+
+pass_settings = click.make_pass_decorator(Settings, ensure=True)
+
+
+def store_options(f):
+    """--store / --data-dir / --neo4j-uri on every command (they may also precede the verb)."""
+
+    def set_field(name):
+        def callback(ctx: click.Context, _param, value):
+            if value is not None:
+                setattr(ctx.ensure_object(Settings), name, value)
+            return value
+
+        return callback
+
+    f = click.option("--store", "store_name", type=click.Choice(["memory", "neo4j"]), default=None, expose_value=False,
+                     envvar="DUTYGRAPH_STORE", callback=set_field("store_name"),
+                     help="存储后端 Store backend: memory (embedded, default) or neo4j.")(f)
+    f = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, expose_value=False,
+                     envvar="DUTYGRAPH_DATA_DIR", callback=set_field("data_dir"),
+                     help="数据目录 Data directory of the embedded store (default ~/.local/share/dutygraph).")(f)
+    f = click.option("--neo4j-uri", default=None, expose_value=False, callback=set_field("neo4j_uri"),
+                     help="Neo4j 地址 Bolt URI; implies --store neo4j (user/password from NEO4J_USER/NEO4J_PASSWORD).")(f)
+    return f
+
+
+def handle_errors(f):
+    """Turn our errors into one clear line (or a JSON error report) and a reliable exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        settings = ctx.find_object(Settings)
+        try:
+            return f(*args, **kwargs)
+        except LoadError as e:
+            if settings and settings.as_json:
+                click.echo(json.dumps(error_report(str(e), e.problems), ensure_ascii=False, indent=2))
+            else:
+                click.echo(f"错误 Error: {e}", err=True)
+                for p in e.problems[:50]:
+                    click.echo(f"  - {p}", err=True)
+                if len(e.problems) > 50:
+                    click.echo(f"  … {len(e.problems) - 50} more", err=True)
+            sys.exit(EXIT_ERROR)
+        except DutyGraphError as e:
+            if settings and settings.as_json:
+                click.echo(json.dumps(error_report(str(e)), ensure_ascii=False, indent=2))
+            else:
+                click.echo(f"错误 Error: {e}", err=True)
+            sys.exit(EXIT_ERROR)
+        finally:
+            if settings and settings._store is not None:
+                settings._store.close()
+                settings._store = None
+
+    return wrapper

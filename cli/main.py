@@ -1,0 +1,30 @@
+"""Entry point: `dutygraph VERB …`. Each verb lives in a module of its own under cli/."""
+
+from __future__ import annotations
+
+import click
+
+from .context import store_options
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@store_options
+@click.version_option(package_name="dutygraph")
+def cli() -> None:
+    """dutygraph：把乡镇履行职责事项清单变成图，找出职责交叉、空白和移交。
+
+    dutygraph turns a township duty list into a graph and shows where
+    responsibility is shared, missing or handed off.
+    """
+
+
+def _register() -> None:
+    # Command modules add themselves to `cli`; imported here so `cli` is complete on import.
+    from . import commands  # noqa: F401
+
+
+def main() -> None:
+    _register()
+    cli()
