@@ -1,4 +1,4 @@
-"""Entry point: `dutygraph VERB …`. Each verb lives in a module of its own under cli/."""
+"""Entry point: `dutygraph VERB …`. Each verb is defined in a module of its own under cli/."""
 
 from __future__ import annotations
 
@@ -20,11 +20,8 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    # Command modules add themselves to `cli`; imported here so `cli` is complete on import.
-    from . import commands  # noqa: F401
+# Verbs, one block per command module (keep sorted by module name):
 
 
 def main() -> None:
-    _register()
     cli()
