@@ -171,6 +171,12 @@ class MemoryStore(DutyStore):
         counts = tlist.counts() if not delete else {}
         return ImportResult(name, added, removed, changed, counts)
 
+    def _wipe(self) -> None:
+        self.graph = nx.MultiDiGraph()
+        self._by_type.clear()
+        self._by_township.clear()
+        self.save()
+
     # ---- reading -----------------------------------------------------------------------
     def _obj(self, key: str) -> Node:
         return self.graph.nodes[key]["obj"]

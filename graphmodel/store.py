@@ -167,6 +167,10 @@ class DutyStore(ABC):
             raise NotFound(f"township {township!r} is not in the store")
         return self._replace_township(TownshipList.empty(township), delete=True)
 
+    def wipe(self) -> None:
+        """Delete every node and relation of every township (tests, a fresh start)."""
+        self._wipe()
+
     # ---- reading -----------------------------------------------------------------
     def townships(self) -> tuple[Township, ...]:
         return tuple(sorted(self._nodes("Township", None), key=lambda t: t.key))
@@ -245,6 +249,9 @@ class DutyStore(ABC):
     # ---- raw steps each backend supplies -------------------------------------------
     @abstractmethod
     def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult: ...
+
+    @abstractmethod
+    def _wipe(self) -> None: ...
 
     @abstractmethod
     def _get_nodes(self, keys: Sequence[str]) -> list[Node]: ...
