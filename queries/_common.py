@@ -1,0 +1,311 @@
+"""Records and helpers shared by the query modules: evidence, findings, kinds, text tools."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from graphmodel import DeptLevel, DutyStore, InvalidArgument, ItemCard, ItemFilter, ListPart
+from graphmodel.normalize import compact
+
+__all__ = [
+    "COUNTY_SIDE",
+    "GROUPS",
+    "KINDS",
+    "PLACEHOLDERS",
+    "SEVERITIES",
+    "DeptRole",
+    "Finding",
+    "ItemEvidence",
+    "KindInfo",
+    "bigrams",
+    "cards_of",
+    "dice",
+    "evidence",
+    "finding",
+    "is_placeholder",
+    "is_self_governance",
+    "level_side",
+    "similar_pairs",
+    "sorted_findings",
+]
+
+BASIC = ListPart.BASIC.value
+COOPERATE = ListPart.COOPERATE.value
+WITHDRAWN = ListPart.WITHDRAWN.value
+
+#: Department levels on the county side of a boundary (a dispatched station is the county's).
+COUNTY_SIDE = frozenset({DeptLevel.COUNTY.value, DeptLevel.STATION.value})
+
+#: Lead texts that name nobody (import rules: such an item gets no LEADS, "unconfirmed").
+PLACEHOLDERS = frozenset({"待定", "待明确", "待确定", "暂无", "无", "/", "-", "—", "－", "未明确", "不明确", "空"})
+_PLACEHOLDER_PREFIXES = ("待定", "待明确", "待确定", "暂无")
+
+
+def is_placeholder(text: str) -> bool:
+    """True when a lead cell holds a placeholder rather than a department.
+
+    >>> [is_placeholder(t) for t in ("待定", " 暂无 ", "待明确（拟由综治办）", "党政综合办", "")]
+    [True, True, True, False, False]
+    """
+    t = compact(text).strip("()（）")
+    return bool(t) and (t in PLACEHOLDERS or t.startswith(_PLACEHOLDER_PREFIXES))
+
+
+def is_self_governance(text: str) -> bool:
+    """True when a text leaves the item to village self-governance (村民自治 / 居民自治).
+
+    >>> is_self_governance("由村（居）民自治组织自行办理"), is_self_governance("镇负责")
+    (True, False)
+    """
+    return "自治" in compact(text)
+
+
+def level_side(level: str) -> str:
+    """'township', 'county' or 'unknown' for a department level."""
+    if level == DeptLevel.TOWNSHIP.value:
+        return "township"
+    if level in COUNTY_SIDE:
+        return "county"
+    return "unknown"
+
+
+# ---- evidence ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, order=True)
+class DeptRole:
+    """A department on an item: 牵头 (LEADS) or 配合 (COOPERATES_ON), with the text of its part."""
+
+    role: str
+    name: str
+    level: str
+    key: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEvidence:
+    """What every finding row shows about an item so a reader can check it in the sheet."""
+
+    key: str
+    township: str
+    name: str
+    code: str
+    part: str
+    power_type: str
+    departments: tuple[DeptRole, ...]
+    bases: tuple[str, ...]
+    source: str
+
+
+def evidence(card: ItemCard) -> ItemEvidence:
+    """The evidence of one item card (departments: leads first, then cooperators)."""
+    item = card.item
+    depts = tuple(DeptRole("牵头", p.name, p.level, p.key, p.text) for p in card.leads) + tuple(
+        DeptRole("配合", p.name, p.level, p.key, p.text) for p in card.cooperators
+    )
+    return ItemEvidence(
+        key=item.key,
+        township=item.township,
+        name=item.label,
+        code=item.code,
+        part=item.part,
+        power_type=item.power_type,
+        departments=depts,
+        bases=tuple(b.label for b in card.bases),
+        source=item.source,
+    )
+
+
+# ---- findings ------------------------------------------------------------------------
+SEVERITIES = ("high", "medium", "low")
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    kind: str
+    group: str
+    severity: str
+    title: str  # Chinese title shown in tables
+
+
+_KIND_ROWS = (
+    ("overlap.multi_lead", "high", "多个牵头部门"),
+    ("overlap.near_duplicate", "medium", "相近事项由不同部门牵头"),
+    ("overlap.shared_article", "low", "同一法条由多个部门执行"),
+    ("overlap.cooperate_township_lead", "medium", "配合事项由镇街科室牵头"),
+    ("gap.no_lead", "high", "无牵头部门"),
+    ("gap.unknown_department", "medium", "牵头部门不在部门名录"),
+    ("gap.withdrawn_township_lead", "high", "收回事项仍由镇街科室牵头"),
+    ("gap.cooperate_no_county_lead", "medium", "配合事项无县级牵头部门"),
+    ("gap.village_text_unlinked", "low", "写了村（社区）职责但未关联村"),
+    ("ownership.unconfirmed", "medium", "责任主体待定"),
+    ("coverage.missing_fields", "low", "事项要素不全"),
+    ("legal.no_basis", "medium", "无法律依据"),
+    ("legal.inconsistent_title", "low", "同一法律名称写法不一"),
+    ("handshake.missing_county_part", "medium", "配合事项缺上级部门职责"),
+    ("handshake.missing_township_part", "medium", "配合事项缺镇街配合职责"),
+    ("handshake.no_counterpart", "medium", "配合事项在县级部门清单中无对应事项"),
+    ("handshake.county_item_unmatched", "medium", "县级部门清单事项在乡镇清单中无对应配合事项"),
+    ("village.missing_villages", "medium", "全镇各村事项缺少部分村"),
+    ("chain.broken_step", "high", "链条环节无责任部门"),
+    ("chain.cycle", "medium", "链条成环"),
+    ("chain.inspection_no_followup", "medium", "检查后无处罚/强制环节"),
+    ("chain.level_crossing", "medium", "链条跨镇县层级移交"),
+    ("chain.handoff", "low", "链条环节间责任部门变更"),
+    ("chain.candidate_link", "low", "疑似应衔接的检查与处罚事项"),
+)
+#: Every finding kind: identifier -> group, severity, Chinese title. Stable; documented in docs/audit-output.md.
+KINDS: dict[str, KindInfo] = {k: KindInfo(k, k.split(".")[0], s, t) for k, s, t in _KIND_ROWS}
+#: Kind groups as named on the command line (--fail-on overlaps,gaps …).
+GROUPS: dict[str, str] = {
+    "overlap": "overlaps",
+    "gap": "gaps",
+    "ownership": "ownership",
+    "coverage": "coverage",
+    "legal": "legal",
+    "handshake": "handshake",
+    "village": "villages",
+    "chain": "chains",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One boundary finding with its evidence.
+
+    ``subject`` names what the finding is about (an item, a law article, a chain);
+    ``details`` are (name, value) pairs specific to the kind, sorted by name.
+    """
+
+    kind: str
+    severity: str
+    township: str
+    subject: str
+    message: str
+    items: tuple[ItemEvidence, ...] = ()
+    details: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def group(self) -> str:
+        return GROUPS[self.kind.split(".")[0]]
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        return tuple(i.key for i in self.items)
+
+    def sort_key(self) -> tuple:
+        return (self.township, self.kind, self.item_keys, self.subject)
+
+    def to_dict(self) -> dict:
+        """The JSON form documented in docs/audit-output.md."""
+        from graphmodel.report import to_plain
+
+        return {
+            "kind": self.kind,
+            "group": self.group,
+            "severity": self.severity,
+            "title": KINDS[self.kind].title,
+            "township": self.township,
+            "subject": self.subject,
+            "message": self.message,
+            "items": to_plain(self.items),
+            "details": dict(self.details),
+        }
+
+
+def finding(kind: str, township: str, subject: str, message: str,
+            items: Iterable[ItemEvidence] = (), **details: object) -> Finding:
+    """Build a finding of a known kind; items sorted by key, details as sorted text pairs."""
+    if kind not in KINDS:
+        raise InvalidArgument(f"unknown finding kind {kind!r}")
+    pairs = tuple(sorted((k, _detail_text(v)) for k, v in details.items()))
+    return Finding(kind, KINDS[kind].severity, township, subject, message,
+                   tuple(sorted(items, key=lambda e: e.key)), pairs)
+
+
+def _detail_text(value: object) -> str:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+# ---- store reads ---------------------------------------------------------------------
+def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[ItemCard] | None = None,
+             **flt: object) -> tuple[ItemCard, ...]:
+    """Cards from the store narrowed by ItemFilter fields, or ``cards`` when given (audit reuse)."""
+    if cards is not None:
+        f = ItemFilter(township=township, **flt)  # type: ignore[arg-type]
+        return tuple(c for c in cards if f.admits(c))
+    return store.item_cards(ItemFilter(township=township, **flt))  # type: ignore[arg-type]
+
+
+# ---- text similarity -----------------------------------------------------------------
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of a text with spaces and punctuation removed (a single char stays).
+
+    >>> sorted(bigrams("垃圾治理"))
+    ['圾治', '垃圾', '治理']
+    """
+    t = _PUNCT.sub("", compact(text))
+    if len(t) == 1:
+        return frozenset({t})
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice coefficient 2|A∩B|/(|A|+|B|) of two token sets (0 when both are empty).
+
+    >>> round(dice(bigrams("农村生活垃圾治理"), bigrams("农村生活垃圾清运保洁")), 3)
+    0.625
+    """
+    if not a and not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def similar_pairs(records: dict[str, frozenset[str]], threshold: float) -> list[tuple[str, str, float]]:
+    """All pairs with Dice >= ``threshold``, found by prefix filtering (exact, not O(n²)).
+
+    Dice >= t is Jaccard >= j = t/(2-t). Tokens are ordered rare-first; two sets with
+    Jaccard >= j share a token within the first ``|x| - ceil(j|x|) + 1`` tokens of each,
+    so only records sharing such a prefix token are compared.
+
+    >>> similar_pairs({"a": bigrams("垃圾治理"), "b": bigrams("垃圾治理工作"), "c": bigrams("消防")}, 0.6)
+    [('a', 'b', 0.75)]
+    """
+    if not 0 < threshold <= 1:
+        raise InvalidArgument("threshold must be in (0, 1]")
+    j = threshold / (2 - threshold)
+    freq: dict[str, int] = defaultdict(int)
+    for toks in records.values():
+        for t in toks:
+            freq[t] += 1
+    index: dict[str, list[str]] = defaultdict(list)
+    out: list[tuple[str, str, float]] = []
+    for key in sorted(records, key=lambda k: (len(records[k]), k)):
+        toks = sorted(records[key], key=lambda t: (freq[t], t))
+        if not toks:
+            continue
+        prefix = toks[: len(toks) - math.ceil(j * len(toks) - 1e-9) + 1]
+        seen: set[str] = set()
+        for t in prefix:
+            for other in index[t]:
+                if other in seen:
+                    continue
+                seen.add(other)
+                score = dice(records[key], records[other])
+                if score >= threshold - 1e-12:
+                    a, b = sorted((key, other))
+                    out.append((a, b, round(score, 4)))
+            index[t].append(key)
+    return sorted(out)

@@ -1,0 +1,171 @@
+"""Gaps: items nobody (or the wrong level) is responsible for, and village parts left dangling.
+
+``gap.no_lead``
+    no LEADS and the item is neither unconfirmed (placeholder lead text, reported as
+    ``ownership.unconfirmed``) nor left to village self-governance (see ``queries.ownership``);
+``gap.unknown_department``
+    a lead whose department level is 未知 (not in the department register / alias table);
+``gap.withdrawn_township_lead``
+    a 收回 item still led by a township office (镇街内设机构);
+``gap.cooperate_no_county_lead``
+    a 配合 item none of whose leads is a county department or county station;
+``gap.village_text_unlinked``
+    the item's 村（社区）职责 text is written but no village ASSISTS it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graphmodel import DeptLevel, DutyStore, ItemCard
+
+from ._common import COOPERATE, WITHDRAWN, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from .ownership import ownership_of
+
+__all__ = [
+    "cooperate_no_county_lead",
+    "gaps",
+    "no_lead",
+    "unconfirmed",
+    "unknown_department",
+    "village_text_unlinked",
+    "withdrawn_township_lead",
+]
+
+
+def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Items in ownership state ``gap``: no lead, no placeholder, not self-governed.
+
+    >>> from queries._examples import example_store
+    >>> [f.subject for f in no_lead(example_store())]
+    ['农村集体资产监督']
+    """
+    out = []
+    for c in cards_of(store, township, cards, max_leads=0):
+        state, _, reason = ownership_of(c)
+        if state == "gap":
+            out.append(finding("gap.no_lead", c.item.township, c.item.label, f"「{c.item.label}」{reason}",
+                               [evidence(c)], lead_text=c.item.lead_text))
+    return sorted_findings(out)
+
+
+def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Items whose lead is written as a placeholder (待定, 待明确, 暂无 …): ``ownership.unconfirmed``.
+
+    >>> from queries._examples import example_store
+    >>> [(f.subject, dict(f.details)["lead_text"]) for f in unconfirmed(example_store())]
+    [('违法建设巡查', '待定')]
+    """
+    out = []
+    for c in cards_of(store, township, cards, max_leads=0):
+        state, _, reason = ownership_of(c)
+        if state == "unconfirmed":
+            out.append(finding("ownership.unconfirmed", c.item.township, c.item.label, f"「{c.item.label}」{reason}",
+                               [evidence(c)], lead_text=c.item.lead_text or c.item.receiving_dept))
+    return sorted_findings(out)
+
+
+def unknown_department(store: DutyStore, township: str | None = None, *,
+                       cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Items led by a department of level 未知 (not a known department).
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> b = ListBuilder("样例镇"); _ = b.dept("老干部活动站点", level="未知")
+    >>> _ = b.item("老年活动组织", leads=["老干部活动站点"])
+    >>> s = open_store("memory", data_dir=None); _ = s.replace_township(b.build())
+    >>> [dict(f.details)["departments"] for f in unknown_department(s)]
+    ['老干部活动站点']
+    """
+    out = []
+    for c in cards_of(store, township, cards, min_leads=1):
+        unknown = [p.name for p in c.leads if p.level == DeptLevel.UNKNOWN.value]
+        if unknown:
+            out.append(finding("gap.unknown_department", c.item.township, c.item.label,
+                               f"「{c.item.label}」的牵头部门不在部门名录：{'、'.join(unknown)}",
+                               [evidence(c)], departments=unknown))
+    return sorted_findings(out)
+
+
+def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
+                            cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """收回 items that a township office still leads.
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> b = ListBuilder("样例镇")
+    >>> _ = b.item("犬只登记", part="上级部门收回事项", leads=["社会事务办"])
+    >>> s = open_store("memory", data_dir=None); _ = s.replace_township(b.build())
+    >>> [f.message for f in withdrawn_township_lead(s)]
+    ['收回事项「犬只登记」仍由镇街科室牵头：社会事务办']
+    """
+    out = []
+    for c in cards_of(store, township, cards, parts=(WITHDRAWN,), min_leads=1):
+        own = [p.name for p in c.leads if p.level == DeptLevel.TOWNSHIP.value]
+        if own:
+            out.append(finding("gap.withdrawn_township_lead", c.item.township, c.item.label,
+                               f"收回事项「{c.item.label}」仍由镇街科室牵头：{'、'.join(own)}",
+                               [evidence(c)], township_leads=own, receiving_dept=c.item.receiving_dept))
+    return sorted_findings(out)
+
+
+def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
+                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """配合 items with no county department (县级部门 or 县派驻机构) among their leads.
+
+    A 配合 item with no lead at all is included (the county side is missing too).
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> b = ListBuilder("样例镇")
+    >>> _ = b.item("地质灾害巡查", part="配合履职事项", leads=["经济发展办"])
+    >>> s = open_store("memory", data_dir=None); _ = s.replace_township(b.build())
+    >>> [f.subject for f in cooperate_no_county_lead(s)]
+    ['地质灾害巡查']
+    """
+    out = []
+    for c in cards_of(store, township, cards, parts=(COOPERATE,)):
+        if not any(level_side(p.level) == "county" for p in c.leads):
+            leads = [p.name for p in c.leads]
+            out.append(finding("gap.cooperate_no_county_lead", c.item.township, c.item.label,
+                               f"配合事项「{c.item.label}」没有县级牵头部门"
+                               + (f"（牵头：{'、'.join(leads)}）" if leads else ""),
+                               [evidence(c)], leads=leads))
+    return sorted_findings(out)
+
+
+def village_text_unlinked(store: DutyStore, township: str | None = None, *,
+                          cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Items whose 村（社区）职责 text is written but that no village assists.
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> b = ListBuilder("样例镇", villages=["东村"])
+    >>> _ = b.item("秸秆禁烧", leads=["农业农村办"], village_text="各村巡查")
+    >>> s = open_store("memory", data_dir=None); _ = s.replace_township(b.build())
+    >>> [dict(f.details)["village_text"] for f in village_text_unlinked(s)]
+    ['各村巡查']
+    """
+    out = []
+    for c in cards_of(store, township, cards):
+        if c.item.village_text.strip() and not c.villages:
+            out.append(finding("gap.village_text_unlinked", c.item.township, c.item.label,
+                               f"「{c.item.label}」写了村（社区）职责但未关联任何村（社区）",
+                               [evidence(c)], village_text=c.item.village_text.strip()))
+    return sorted_findings(out)
+
+
+def gaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Every gap finding (the five ``gap.*`` kinds), sorted.
+
+    >>> from queries._examples import example_store
+    >>> sorted({f.kind for f in gaps(example_store())})
+    ['gap.no_lead']
+    """
+    if cards is None:
+        cards = cards_of(store, township)
+    return sorted_findings(
+        f
+        for fn in (no_lead, unknown_department, withdrawn_township_lead, cooperate_no_county_lead, village_text_unlinked)
+        for f in fn(store, township, cards=cards)
+    )

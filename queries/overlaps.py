@@ -1,0 +1,193 @@
+"""Overlaps: items or laws whose responsibility is claimed by more than one office.
+
+Four kinds (identifiers as in ``run_audit``):
+
+``overlap.multi_lead``
+    an item with two or more LEADS;
+``overlap.near_duplicate``
+    two items of one township whose names (or contents) are nearly the same and whose
+    lead sets differ — the hidden overlap left when raw inventories were merged;
+``overlap.shared_article``
+    one law *article* cited by several items that are led by different offices;
+``overlap.cooperate_township_lead``
+    a 配合 item (a county department leads) that also has a township office as lead.
+
+Near-duplicates use the Dice coefficient of character bigrams (:func:`name_similarity`)
+after dropping generic words (对, 的, 管理, 工作 …, see ``GENERIC_WORDS``): names at or
+above ``NAME_THRESHOLD`` = 0.6, or contents (both at least ``MIN_CONTENT_CHARS`` long)
+at or above ``CONTENT_THRESHOLD`` = 0.8. Candidate pairs come from prefix filtering on
+rare bigrams (exact, and far from O(n²) on a province's lists).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from graphmodel import DutyStore, ItemCard
+from graphmodel.normalize import compact
+
+from ._common import COOPERATE, Finding, bigrams, cards_of, dice, evidence, finding, similar_pairs, sorted_findings
+
+__all__ = [
+    "CONTENT_THRESHOLD",
+    "GENERIC_WORDS",
+    "MIN_CONTENT_CHARS",
+    "NAME_THRESHOLD",
+    "cooperate_township_lead",
+    "multi_lead",
+    "name_similarity",
+    "near_duplicates",
+    "overlaps",
+    "shared_articles",
+]
+
+NAME_THRESHOLD = 0.6
+CONTENT_THRESHOLD = 0.8
+MIN_CONTENT_CHARS = 10
+#: Words that say nothing about an item's subject; removed before comparing names.
+GENERIC_WORDS = ("工作", "管理", "事项", "有关", "相关", "负责", "组织", "开展", "实施", "落实", "进行", "的", "对")
+_GENERIC = re.compile("|".join(map(re.escape, GENERIC_WORDS)))
+
+
+def _subject(text: str) -> str:
+    t = compact(text)
+    stripped = _GENERIC.sub("", t)
+    return stripped or t
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Dice similarity of the bigrams of two item names (generic words removed).
+
+    >>> name_similarity("农村生活垃圾治理", "农村生活垃圾清运保洁")
+    0.625
+    >>> name_similarity("消防安全检查", "消防安全检查工作")
+    1.0
+    """
+    return round(dice(bigrams(_subject(a)), bigrams(_subject(b))), 4)
+
+
+def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Items with two or more lead departments (``overlap.multi_lead``).
+
+    >>> from queries._examples import example_store
+    >>> [(f.subject, f.details) for f in multi_lead(example_store())]
+    [('农村宅基地审批管理', (('leads', '农业农村办、自然资源所'),))]
+    """
+    out = []
+    for c in cards_of(store, township, cards, min_leads=2):
+        names = [p.name for p in c.leads]
+        out.append(finding("overlap.multi_lead", c.item.township, c.item.label,
+                           f"「{c.item.label}」有{len(names)}个牵头部门：{'、'.join(names)}",
+                           [evidence(c)], leads=names))
+    return sorted_findings(out)
+
+
+def _lead_set(card: ItemCard) -> frozenset[str]:
+    return frozenset(p.key for p in card.leads)
+
+
+def near_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
+                    content_threshold: float = CONTENT_THRESHOLD, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Pairs of items of one township with nearly the same name or content, led by different offices.
+
+    Both items must have at least one lead and their lead sets must differ
+    (``overlap.near_duplicate``; details give the score and what matched).
+
+    >>> from queries._examples import example_store
+    >>> [(f.subject, dict(f.details)["score"]) for f in near_duplicates(example_store())]
+    [('农村生活垃圾治理 / 农村生活垃圾清运保洁', '0.625')]
+    """
+    by_township: dict[str, list[ItemCard]] = defaultdict(list)
+    for c in cards_of(store, township, cards, min_leads=1):
+        by_township[c.item.township].append(c)
+    out = []
+    for town, group in sorted(by_township.items()):
+        cmap = {c.key: c for c in group}
+        names = {c.key: bigrams(_subject(c.item.label)) for c in group}
+        contents = {c.key: bigrams(c.item.content) for c in group if len(compact(c.item.content)) >= MIN_CONTENT_CHARS}
+        pairs: dict[tuple[str, str], tuple[float, str]] = {}
+        for a, b, s in similar_pairs(names, name_threshold):
+            pairs[(a, b)] = (s, "名称")
+        for a, b, s in similar_pairs(contents, content_threshold):
+            if (a, b) not in pairs or pairs[(a, b)][0] < s:
+                pairs[(a, b)] = (s, "内容")
+        for (a, b), (score, basis) in sorted(pairs.items()):
+            ca, cb = cmap[a], cmap[b]
+            if _lead_set(ca) == _lead_set(cb):
+                continue
+            first, second = sorted((ca, cb), key=lambda c: (c.item.source_row, c.key))
+            subject = f"{first.item.label} / {second.item.label}"
+            out.append(finding(
+                "overlap.near_duplicate", town, subject,
+                f"「{first.item.label}」与「{second.item.label}」{basis}相近（{score:.2f}），"
+                f"牵头部门不同：{'、'.join(p.name for p in first.leads)} / {'、'.join(p.name for p in second.leads)}",
+                [evidence(ca), evidence(cb)], score=f"{score}", matched_on=basis,
+            ))
+    return sorted_findings(out)
+
+
+def shared_articles(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Law articles cited by two or more items that are led by two or more different offices.
+
+    Only article-level bases count (a whole law is cited by too much to mean anything).
+
+    >>> from queries._examples import example_store
+    >>> [(f.subject, dict(f.details)["offices"]) for f in shared_articles(example_store())]
+    [('《土地管理法》第六十二条', '农业农村办、自然资源所')]
+    """
+    groups: dict[tuple[str, str], list[ItemCard]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for c in cards_of(store, township, cards, min_leads=1):
+        for b in c.bases:
+            if b.article:
+                groups[(c.item.township, b.key)].append(c)
+                labels[b.key] = b.label
+    out = []
+    for (town, bkey), group in sorted(groups.items()):
+        offices = sorted({p.name for c in group for p in c.leads})
+        if len(group) < 2 or len(offices) < 2:
+            continue
+        out.append(finding("overlap.shared_article", town, labels[bkey],
+                           f"{labels[bkey]}由{len(offices)}个部门在{len(group)}个事项中执行：{'、'.join(offices)}",
+                           [evidence(c) for c in group], basis=bkey, offices=offices))
+    return sorted_findings(out)
+
+
+def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
+                            cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """配合 items that have a township office (镇街内设机构) among their leads.
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> b = ListBuilder("样例镇")
+    >>> _ = b.item("森林防火", part="配合履职事项", leads=["县林业局", "农业农村办"])
+    >>> s = open_store("memory", data_dir=None); _ = s.replace_township(b.build())
+    >>> [dict(f.details)["township_leads"] for f in cooperate_township_lead(s)]
+    ['农业农村办']
+    """
+    out = []
+    for c in cards_of(store, township, cards, parts=(COOPERATE,), min_leads=1):
+        own = [p.name for p in c.leads if p.level == "镇街内设机构"]
+        if own:
+            out.append(finding("overlap.cooperate_township_lead", c.item.township, c.item.label,
+                               f"配合事项「{c.item.label}」由镇街科室牵头：{'、'.join(own)}",
+                               [evidence(c)], township_leads=own))
+    return sorted_findings(out)
+
+
+def overlaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Every overlap finding, sorted by township, kind and item keys.
+
+    >>> from queries._examples import example_store
+    >>> sorted({f.kind for f in overlaps(example_store())})
+    ['overlap.multi_lead', 'overlap.near_duplicate', 'overlap.shared_article']
+    """
+    if cards is None:
+        cards = cards_of(store, township)
+    return sorted_findings(
+        f
+        for fn in (multi_lead, near_duplicates, shared_articles, cooperate_township_lead)
+        for f in fn(store, township, cards=cards)
+    )

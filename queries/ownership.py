@@ -1,0 +1,117 @@
+"""Ownership: the one state every item is in — owned, shared, handed over, unconfirmed or a gap.
+
+The states partition the items (every item has exactly one), decided in this order:
+
+``shared``
+    two or more LEADS (also reported as ``overlap.multi_lead``);
+``handed_over``
+    handed elsewhere on purpose: a 收回 item whose one lead is a county department or
+    station (the receiving department), or an item with no lead whose lead, receiving
+    department, work-mode, note or village text leaves it to village self-governance
+    (contains 自治); ``where`` says to whom;
+``owned``
+    exactly one lead otherwise (a 收回 item still led by a township office is owned, and
+    reported as ``gap.withdrawn_township_lead``);
+``unconfirmed``
+    no lead and the lead (or receiving-department) text is a placeholder such as 待定,
+    待明确, 暂无 (see ``queries._common.PLACEHOLDERS``);
+``gap``
+    no lead and nothing above: a true gap (``gap.no_lead``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphmodel import DutyStore, ItemCard
+
+from ._common import (
+    WITHDRAWN,
+    ItemEvidence,
+    cards_of,
+    evidence,
+    is_placeholder,
+    is_self_governance,
+    level_side,
+)
+
+__all__ = ["STATES", "Ownership", "ownership", "ownership_of", "ownership_summary"]
+
+#: The ownership states, in the order they are decided.
+STATES = ("shared", "handed_over", "owned", "unconfirmed", "gap")
+STATE_LABELS = {"shared": "多头牵头", "handed_over": "已移交", "owned": "已明确", "unconfirmed": "待确认", "gap": "空白"}
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """The ownership state of one item; ``where`` names the owner(s) or receiver, ``reason`` why."""
+
+    state: str
+    where: str
+    reason: str
+    item: ItemEvidence
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def ownership_of(card: ItemCard) -> tuple[str, str, str]:
+    """``(state, where, reason)`` of one item card.
+
+    >>> from queries._examples import example_store
+    >>> cards = {c.item.name: c for c in example_store().item_cards()}
+    >>> ownership_of(cards["未批先建住宅的处罚"])
+    ('handed_over', '县农业农村局', '收回事项，由承接部门县农业农村局负责（发现报告）')
+    >>> ownership_of(cards["违法建设巡查"])
+    ('unconfirmed', '', '责任主体写为“待定”')
+    """
+    item = card.item
+    leads = card.leads
+    if len(leads) >= 2:
+        names = "、".join(p.name for p in leads)
+        return "shared", names, f"{len(leads)}个牵头部门"
+    if len(leads) == 1:
+        lead = leads[0]
+        if item.part == WITHDRAWN and level_side(lead.level) == "county":
+            mode = f"（{item.work_mode}）" if item.work_mode else ""
+            return "handed_over", lead.name, f"收回事项，由承接部门{lead.name}负责{mode}"
+        return "owned", lead.name, f"由{lead.name}牵头"
+    for text in (item.lead_text, item.receiving_dept):
+        if is_placeholder(text):
+            return "unconfirmed", "", f"责任主体写为“{text.strip()}”"
+    for text in (item.lead_text, item.receiving_dept, item.work_mode, item.note, item.village_text):
+        if is_self_governance(text):
+            where = "、".join(v.name for v in card.villages) or "村（社区）"
+            return "handed_over", f"村（社区）自治：{where}", f"交由村（社区）自治：{text.strip()}"
+    return "gap", "", "无牵头部门" + (f"（写为“{item.lead_text}”但未对应部门）" if item.lead_text.strip() else "")
+
+
+def ownership(store: DutyStore, township: str | None = None, *, states: Sequence[str] = (),
+              cards: Sequence[ItemCard] | None = None) -> tuple[Ownership, ...]:
+    """The ownership state of every item (optionally only some ``states``), sorted by item key.
+
+    >>> from queries._examples import example_store
+    >>> [(o.item.name, o.state) for o in ownership(example_store(), states=("gap", "unconfirmed"))]
+    [('违法建设巡查', 'unconfirmed'), ('农村集体资产监督', 'gap')]
+    """
+    out = []
+    for c in cards_of(store, township, cards):
+        state, where, reason = ownership_of(c)
+        if not states or state in states:
+            out.append(Ownership(state, where, reason, evidence(c)))
+    return tuple(sorted(out, key=lambda o: o.item.key))
+
+
+def ownership_summary(store: DutyStore, township: str | None = None, *,
+                      cards: Sequence[ItemCard] | None = None) -> tuple[tuple[str, int], ...]:
+    """Item counts per state, in ``STATES`` order (zero counts included).
+
+    >>> from queries._examples import example_store
+    >>> ownership_summary(example_store())
+    (('shared', 1), ('handed_over', 1), ('owned', 6), ('unconfirmed', 1), ('gap', 1))
+    """
+    counts = Counter(o.state for o in ownership(store, township, cards=cards))
+    return tuple((s, counts.get(s, 0)) for s in STATES)
