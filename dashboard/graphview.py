@@ -1,0 +1,345 @@
+"""The graph component: a drawing spec with fixed positions, its ECharts view, table and SVG.
+
+Positions are computed here in Python from the sorted node keys, so the same
+subgraph is drawn the same way on every rerun and on every machine (no force
+layout in the browser). The spec is drawn with ECharts (streamlit-echarts bundles
+it: nothing is fetched), listed as exact tables below the drawing, and rendered
+server-side as SVG for the meeting minutes. When a spec is capped, the number of
+nodes and relations left out is said above the drawing and they stay in the tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import pandas as pd
+import streamlit as st
+
+from graphmodel import Subgraph
+
+from . import i18n
+from .i18n import t
+
+__all__ = ["GEdge", "GNode", "GraphSpec", "chain_spec", "department_colour", "neighbourhood_spec", "show", "to_svg"]
+
+# Node kinds and how they look; colours chosen to stay apart on a projector.
+KIND_STYLE: dict[str, tuple[str, str, int]] = {
+    # kind: (colour, echarts symbol, size)
+    "item": ("#1f4e79", "roundRect", 64),
+    "focus": ("#c00000", "roundRect", 80),
+    "dept_township": ("#2e7d32", "circle", 52),
+    "dept_county": ("#6a1b9a", "rect", 52),
+    "dept_station": ("#8e6c00", "diamond", 56),
+    "village": ("#00838f", "triangle", 48),
+    "basis": ("#5d4037", "pin", 50),
+    "township": ("#616161", "circle", 40),
+}
+KIND_LABEL: dict[str, tuple[str, str]] = {
+    "item": ("事项", "Item"), "focus": ("所选事项", "Selected item"), "dept_township": ("镇街科室", "Township office"),
+    "dept_county": ("县级部门", "County department"), "dept_station": ("县派驻机构", "County station"),
+    "village": ("村（社区）", "Village"), "basis": ("法律依据", "Legal basis"), "township": ("乡镇", "Township"),
+}
+EDGE_STYLE: dict[str, tuple[str, str]] = {  # type: (colour, line type)
+    "LEADS": ("#2e7d32", "solid"),
+    "COOPERATES_ON": ("#7f8c8d", "dashed"),
+    "BASED_ON": ("#8d6e63", "dotted"),
+    "ASSISTS": ("#00838f", "dashed"),
+    "FOLLOWED_BY": ("#1f4e79", "solid"),
+    "IN_TOWNSHIP": ("#bdbdbd", "dotted"),
+}
+HIGHLIGHT = "#d50000"
+HANDOFF = "#ef6c00"
+PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4", "#b15928", "#6a3d9a")
+
+
+@dataclass(frozen=True, slots=True)
+class GNode:
+    key: str
+    label: str
+    kind: str
+    x: float
+    y: float
+    colour: str = ""
+    note: str = ""  # shown in the tooltip and the table
+
+    @property
+    def fill(self) -> str:
+        return self.colour or KIND_STYLE[self.kind][0]
+
+
+@dataclass(frozen=True, slots=True)
+class GEdge:
+    src: str
+    dst: str
+    type: str
+    text: str = ""
+    highlight: str = ""  # "", "overlap", "handoff", "broken"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSpec:
+    nodes: tuple[GNode, ...]
+    edges: tuple[GEdge, ...]
+    hidden_nodes: tuple[str, ...] = ()  # labels of nodes left out of the drawing
+    hidden_edges: tuple[GEdge, ...] = ()
+    title: str = ""
+    legend: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def department_colour(key: str) -> str:
+    """A stable colour per department, the same on every page and every run."""
+    digest = hashlib.sha1(key.encode("utf-8")).digest()
+    return PALETTE[digest[0] % len(PALETTE)]
+
+
+def _kind(node) -> str:
+    nt = node.node_type
+    if nt == "DutyItem":
+        return "item"
+    if nt == "Department":
+        return {"县级部门": "dept_county", "县派驻机构": "dept_station"}.get(node.level, "dept_township")
+    return {"Village": "village", "LegalBasis": "basis", "Township": "township"}[nt]
+
+
+def _label(node) -> str:
+    return getattr(node, "label", None) if node.node_type in ("DutyItem", "LegalBasis") else node.name
+
+
+def _row(keys: list[str], x0: float, y: float, gap: float) -> dict[str, tuple[float, float]]:
+    width = gap * (len(keys) - 1)
+    return {k: (x0 - width / 2 + i * gap, y) for i, k in enumerate(keys)}
+
+
+def _column(keys: list[str], x: float, y0: float, gap: float) -> dict[str, tuple[float, float]]:
+    height = gap * (len(keys) - 1)
+    return {k: (x, y0 - height / 2 + i * gap) for i, k in enumerate(keys)}
+
+
+def neighbourhood_spec(sub: Subgraph, focus: str, max_nodes: int = 80) -> GraphSpec:
+    """The item ``focus`` in the middle: leads left, cooperators right, bases above, villages below.
+
+    Nodes further away (depth 2) go on an outer ring ordered by key. Several leads on
+    the focus item make its LEADS edges the overlap highlight. Past ``max_nodes``,
+    the outer ring is cut (nearest roles first) and what was cut is reported.
+    """
+    by_key = {n.key: n for n in sub.nodes}
+    rels = [r for r in sub.relations if r.type != "IN_TOWNSHIP"]
+    leads = sorted(r.src for r in rels if r.dst == focus and r.type == "LEADS")
+    coops = sorted(r.src for r in rels if r.dst == focus and r.type == "COOPERATES_ON")
+    villages = sorted(r.src for r in rels if r.dst == focus and r.type == "ASSISTS")
+    bases = sorted(r.dst for r in rels if r.src == focus and r.type == "BASED_ON")
+    nxt = sorted(r.dst for r in rels if r.src == focus and r.type == "FOLLOWED_BY")
+    prev = sorted(r.src for r in rels if r.dst == focus and r.type == "FOLLOWED_BY")
+    pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
+    pos.update(_column(leads, -420, 0, 130))
+    pos.update(_column(coops, 420, 0, 110))
+    pos.update(_row(bases, 0, -300, 260))
+    pos.update(_row(villages, 0, 300, 170))
+    pos.update(_column([k for k in prev if k not in pos], -820, 0, 130))
+    pos.update(_column([k for k in nxt if k not in pos], 820, 0, 130))
+    outer = sorted(k for k in by_key if k not in pos)
+    room = max(0, max_nodes - len(pos))
+    shown_outer, cut = outer[:room], outer[room:]
+    for i, k in enumerate(shown_outer):
+        angle = 2 * math.pi * i / max(1, len(shown_outer)) - math.pi / 2
+        pos[k] = (1050 * math.cos(angle), 650 * math.sin(angle))
+    pos = {k: v for k, v in pos.items() if k in by_key}
+    overlap = len(leads) > 1
+    nodes = tuple(
+        GNode(k, _label(by_key[k]), "focus" if k == focus else _kind(by_key[k]), *pos[k],
+              note=getattr(by_key[k], "level", "") or getattr(by_key[k], "part", ""))
+        for k in sorted(pos)
+    )
+    edges, hidden = [], []
+    for r in sorted(rels):
+        mark = "overlap" if overlap and r.type == "LEADS" and r.dst == focus else ""
+        e = GEdge(r.src, r.dst, r.type, r.text, mark)
+        (edges if r.src in pos and r.dst in pos else hidden).append(e)
+    return GraphSpec(nodes, tuple(edges), tuple(_label(by_key[k]) for k in cut), tuple(hidden))
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    """What a chain drawing needs of one step (built by the page from a queries record)."""
+
+    key: str
+    label: str
+    power_type: str
+    owners: tuple[tuple[str, str, str], ...]  # (dept key, name, level)
+    handoff: bool = False  # owner differs from the previous step's
+    broken: bool = False  # no owner
+
+
+def chain_spec(steps: list[ChainStep]) -> GraphSpec:
+    """Steps left to right; each step's owners under it, coloured by department."""
+    nodes: dict[str, GNode] = {}
+    edges: list[GEdge] = []
+    for i, s in enumerate(steps):
+        x = i * 320.0
+        note = s.power_type + ("；无责任部门" if s.broken else "")
+        nodes[s.key] = GNode(s.key, f"{i + 1}. {s.label}", "focus" if s.broken else "item", x, 0.0,
+                             colour=HIGHLIGHT if s.broken else "", note=note)
+        for j, (dkey, name, level) in enumerate(s.owners):
+            kind = {"县级部门": "dept_county", "县派驻机构": "dept_station"}.get(level, "dept_township")
+            if dkey not in nodes:
+                nodes[dkey] = GNode(dkey, name, kind, x, 190.0 + 110 * j, colour=department_colour(dkey), note=level)
+            edges.append(GEdge(dkey, s.key, "LEADS"))
+        if i:
+            mark = "broken" if s.broken or steps[i - 1].broken else ("handoff" if s.handoff else "")
+            edges.append(GEdge(steps[i - 1].key, s.key, "FOLLOWED_BY", highlight=mark))
+    return GraphSpec(tuple(nodes.values()), tuple(edges), legend=t("ch.legend"))
+
+
+# ---- drawing ---------------------------------------------------------------------------
+def _edge_look(e: GEdge) -> tuple[str, str, float]:
+    colour, line = EDGE_STYLE.get(e.type, ("#999999", "solid"))
+    if e.highlight == "overlap" or e.highlight == "broken":
+        return HIGHLIGHT, "solid", 5.0
+    if e.highlight == "handoff":
+        return HANDOFF, "dashed", 4.0
+    return colour, line, 2.0
+
+
+def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "dutygraph") -> dict:
+    """The ECharts option for a spec: fixed positions (layout none), no animation, save-as-PNG."""
+    zh = i18n.lang() == "zh"
+    kinds = sorted({n.kind for n in spec.nodes}, key=list(KIND_STYLE).index)
+    categories = [{"name": KIND_LABEL[k][0 if zh else 1], "itemStyle": {"color": KIND_STYLE[k][0]}} for k in kinds]
+    data = []
+    for n in spec.nodes:
+        colour, symbol, size = KIND_STYLE[n.kind]
+        data.append({
+            "id": n.key, "name": n.label, "x": n.x, "y": n.y, "category": kinds.index(n.kind),
+            "symbol": symbol, "symbolSize": size, "itemStyle": {"color": n.fill, "borderColor": "#ffffff", "borderWidth": 2},
+            "value": n.note,
+            "label": {"show": True, "position": "bottom", "fontSize": font_size, "color": "#111111",
+                      "width": 170, "overflow": "break"},
+        })
+    links = []
+    for e in spec.edges:
+        colour, line, width = _edge_look(e)
+        links.append({
+            "source": e.src, "target": e.dst, "value": e.text,
+            "lineStyle": {"color": colour, "type": line, "width": width, "opacity": 0.95, "curveness": 0.08},
+            "label": {"show": True, "formatter": i18n.term(e.type), "fontSize": max(11, font_size - 4), "color": colour},
+        })
+    return {
+        "animation": False,
+        "tooltip": {"show": True},
+        "legend": [{"data": [c["name"] for c in categories], "top": 0, "textStyle": {"fontSize": font_size - 2}}],
+        "toolbox": {"show": True, "right": 10, "top": 0,
+                    "feature": {"saveAsImage": {"show": True, "type": "png", "name": file_name, "pixelRatio": 2,
+                                                "title": "保存为图片 PNG" if zh else "Save as PNG"}}},
+        "series": [{
+            "type": "graph", "layout": "none", "roam": True, "draggable": False, "top": 50, "bottom": 60,
+            "left": 90, "right": 90, "categories": categories, "data": data, "links": links,
+            "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 10, "edgeLabel": {"show": True},
+            "emphasis": {"focus": "adjacency"},
+        }],
+    }
+
+
+def to_svg(spec: GraphSpec, font_size: int = 16) -> str:
+    """The same drawing as a standalone SVG (server-side; Chinese text uses local CJK fonts)."""
+    if not spec.nodes:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"></svg>'
+    xs = [n.x for n in spec.nodes]
+    ys = [n.y for n in spec.nodes]
+    pad = 140
+    x0, y0 = min(xs) - pad, min(ys) - pad
+    w, h = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
+    pos = {n.key: (n.x, n.y) for n in spec.nodes}
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" '
+        f'width="{w:.0f}" height="{h:.0f}" font-family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+        f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{w:.0f}" height="{h:.0f}" fill="#ffffff"/>',
+    ]
+    if spec.title:
+        out.append(f'<text x="{x0 + 20:.0f}" y="{y0 + 36:.0f}" font-size="{font_size + 6}">{escape(spec.title)}</text>')
+    dash = {"dashed": "10,6", "dotted": "3,5", "solid": ""}
+    for e in spec.edges:
+        (xa, ya), (xb, yb) = pos[e.src], pos[e.dst]
+        colour, line, width = _edge_look(e)
+        d = f' stroke-dasharray="{dash[line]}"' if dash[line] else ""
+        out.append(f'<line x1="{xa:.1f}" y1="{ya:.1f}" x2="{xb:.1f}" y2="{yb:.1f}" stroke="{colour}" '
+                   f'stroke-width="{width}"{d} marker-end="url(#arrow)"><title>{escape(e.type)} {escape(e.text)}</title></line>')
+        out.append(f'<text x="{(xa + xb) / 2:.1f}" y="{(ya + yb) / 2 - 6:.1f}" font-size="{font_size - 4}" '
+                   f'fill="{colour}" text-anchor="middle">{escape(i18n.term(e.type))}</text>')
+    for n in spec.nodes:
+        _, symbol, size = KIND_STYLE[n.kind]
+        r = size / 2
+        if symbol in ("rect", "roundRect", "diamond"):
+            rx = ' rx="10"' if symbol == "roundRect" else ""
+            rot = f' transform="rotate(45 {n.x:.1f} {n.y:.1f})"' if symbol == "diamond" else ""
+            shape = f'<rect x="{n.x - r:.1f}" y="{n.y - r:.1f}" width="{size}" height="{size}"{rx}{rot}'
+        elif symbol == "triangle":
+            shape = f'<polygon points="{n.x:.1f},{n.y - r:.1f} {n.x + r:.1f},{n.y + r:.1f} {n.x - r:.1f},{n.y + r:.1f}"'
+        else:
+            shape = f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{r:.1f}"'
+        out.append(f'{shape} fill="{n.fill}" stroke="#ffffff" stroke-width="2"><title>{escape(n.note)}</title>'
+                   f'{"</rect>" if shape.startswith("<rect") else "</polygon>" if shape.startswith("<polygon") else "</circle>"}')
+        out.append(f'<text x="{n.x:.1f}" y="{n.y + r + font_size + 4:.1f}" font-size="{font_size}" '
+                   f'text-anchor="middle" fill="#111">{escape(n.label)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def tables(spec: GraphSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exactly what is drawn (and, marked, what is not): one row per node and per relation."""
+    zh = i18n.lang() == "zh"
+    names = {n.key: n.label for n in spec.nodes}
+    nodes = pd.DataFrame(
+        [(n.label, KIND_LABEL[n.kind][0 if zh else 1], n.note, n.key) for n in spec.nodes],
+        columns=["节点", "类型", "说明", "键"],
+    )
+    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight, "✓")
+            for e in spec.edges]
+    rows += [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight, "✗")
+             for e in spec.hidden_edges]
+    edges = pd.DataFrame(rows, columns=["起点", "关系", "终点", "内容", "标记", "已画出"])
+    return i18n.columns(nodes), i18n.columns(edges)
+
+
+def show(spec: GraphSpec, key: str, height: int = 560, font_size: int = 16, file_name: str = "dutygraph") -> str | None:
+    """Draw ``spec``, say what was left out, list it as tables and offer it as SVG.
+
+    Returns the key of a node clicked in the drawing (or None).
+    """
+    from streamlit_echarts import st_echarts  # the component is imported where it is drawn
+
+    if spec.hidden_nodes or spec.hidden_edges:
+        st.warning(t("g.hidden", shown=len(spec.nodes), nodes=len(spec.hidden_nodes), edges=len(spec.hidden_edges)))
+    if spec.legend:
+        st.caption(spec.legend)
+    value = st_echarts(echarts_options(spec, font_size, file_name), height=f"{height}px", key=key,
+                       on_select="rerun", selection_mode="points")
+    clicked = _clicked(spec, value)
+    left, right = st.columns([3, 2])
+    left.caption(t("g.png_hint"))
+    right.download_button(t("g.svg"), to_svg(spec, font_size).encode("utf-8"), file_name=f"{file_name}.svg",
+                          mime="image/svg+xml", key=f"{key}-svg")
+    nodes, edges = tables(spec)
+    st.markdown(f"**{t('g.nodes')}**（{len(spec.nodes)}）")
+    st.dataframe(nodes, hide_index=True, width="stretch")
+    st.markdown(f"**{t('g.edges')}**（{len(spec.edges)} + {len(spec.hidden_edges)}）")
+    st.dataframe(edges, hide_index=True, width="stretch")
+    return clicked
+
+
+def _clicked(spec: GraphSpec, value) -> str | None:
+    """The node key of a point selection returned by the component, if any."""
+    try:
+        points = (value or {}).get("selection", {}).get("points", [])
+    except AttributeError:
+        return None
+    for p in points or []:
+        idx = p.get("dataIndex") if isinstance(p, dict) else None
+        if p.get("dataType", "node") == "node" and isinstance(idx, int) and 0 <= idx < len(spec.nodes):
+            return spec.nodes[idx].key
+    return None

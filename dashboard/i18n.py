@@ -1,0 +1,186 @@
+"""Every label, column name and message the dashboard shows: Chinese first, English on switch.
+
+``t(key, **fields)`` looks a text up in the current language (``st.session_state["lang"]``,
+default ``zh``). Column names arrive in Chinese from ``queries/frames.py``; ``columns(df)``
+renames them for English readers and leaves unknown names as they are.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+__all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "t", "term"]
+
+LANGS = {"zh": "中文", "en": "English"}
+
+# key -> (中文, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    # app and sidebar
+    "app.title": ("dutygraph 履职清单图谱", "dutygraph duty-list graph"),
+    "side.store": ("数据存储：{store}", "Store: {store}"),
+    "side.townships": ("乡镇（街道）", "Township(s)"),
+    "side.all": ("全部乡镇", "All townships"),
+    "side.in_view": ("当前查看：{names}", "In view: {names}"),
+    "side.none": ("存储中还没有清单。请到“导入”页导入，或运行 `dutygraph demo`。",
+                  "The store holds no list yet. Import one on the Import page, or run `dutygraph demo`."),
+    "side.lang": ("语言 Language", "Language 语言"),
+    "side.reload": ("重新读取存储", "Reload the store"),
+    "nav.analysis": ("分析", "Analysis"),
+    "nav.pictures": ("部门与村（社区）", "Departments & villages"),
+    "nav.data": ("数据", "Data"),
+    "page.overview": ("总览", "Overview"),
+    "page.board": ("边界研讨", "Boundary board"),
+    "page.coverage": ("覆盖审计", "Coverage audit"),
+    "page.chains": ("执法链条", "Enforcement chains"),
+    "page.department": ("部门", "Department"),
+    "page.village": ("村（社区）", "Village"),
+    "page.lookup": ("事项查询", "Lookup"),
+    "page.import": ("导入", "Import"),
+    "page.whatif": ("假设分析", "What-if"),
+    "error.store": ("无法打开数据存储：{error}", "Cannot open the store: {error}"),
+    "error.generic": ("出错了：{error}", "Something went wrong: {error}"),
+    "empty": ("没有数据。", "Nothing to show."),
+    "download.xlsx": ("下载 Excel", "Download Excel"),
+    # overview
+    "ov.items": ("事项", "Items"),
+    "ov.departments": ("部门", "Departments"),
+    "ov.villages": ("村（社区）", "Villages"),
+    "ov.bases": ("法律依据", "Legal bases"),
+    "ov.by_part": ("按清单类别", "By list part"),
+    "ov.by_power": ("按事项类型", "By power type"),
+    "ov.findings": ("发现的问题（按类型）", "Findings by kind"),
+    "ov.score": ("完整度", "Completeness"),
+    "ov.score_help": ("每个事项的要素检查通过比例的平均值", "Mean share of field checks each item passes"),
+    "ov.drags": ("拉低完整度的检查项", "What drags completeness down"),
+    # board
+    "bd.worklist": ("研讨清单：职责交叉与空白", "Worklist: overlaps and gaps"),
+    "bd.kinds": ("问题类型", "Finding kinds"),
+    "bd.department": ("部门", "Department"),
+    "bd.power": ("事项类型", "Power type"),
+    "bd.part": ("清单类别", "List part"),
+    "bd.village": ("村（社区）", "Village"),
+    "bd.any": ("（全部）", "(any)"),
+    "bd.count": ("共 {n} 条", "{n} findings"),
+    "bd.select": ("选择要研讨的事项", "Item to discuss"),
+    "bd.neighbourhood": ("事项关系图", "Item neighbourhood"),
+    "bd.parties": ("各方职责对照", "Each party's part, side by side"),
+    "bd.articles": ("引用的法条", "Articles cited"),
+    "bd.source": ("来源行", "Source rows"),
+    "bd.depth": ("关系层数", "Depth"),
+    "bd.big": ("大字号（投影）", "Large type (projector)"),
+    "bd.no_text": ("（未写明）", "(not written)"),
+    # graph
+    "g.hidden": ("图中只画了 {shown} 个节点；另有 {nodes} 个节点、{edges} 条关系未画出（见下表）。",
+                 "The graph draws {shown} nodes; {nodes} more nodes and {edges} relations are not drawn (see the table)."),
+    "g.nodes": ("图中节点", "Nodes drawn"),
+    "g.edges": ("图中关系", "Relations drawn"),
+    "g.svg": ("下载关系图（SVG，可放入纪要）", "Download the graph (SVG, for the minutes)"),
+    "g.png_hint": ("图右上角的按钮可另存为 PNG。", "The button at the graph's top right saves it as PNG."),
+    "g.clicked": ("已选中节点：{label}", "Selected node: {label}"),
+    # coverage
+    "cv.heat": ("部门 × 事项类型（牵头事项数）", "Department × power type (items led)"),
+    "cv.missing": ("事项要素缺失", "Missing fields per item"),
+    "cv.only_missing": ("只看有缺失的事项", "Only items with something missing"),
+    "cv.field": ("缺失要素", "Missing field"),
+    "cv.villages": ("村（社区）覆盖", "Village coverage"),
+    "cv.power_by_township": ("各乡镇事项类型分布", "Power types per township"),
+    # chains
+    "ch.pick": ("选择链条", "Chain"),
+    "ch.none": ("清单中没有由“后续事项”连成的链条。", "No chain is linked by next-step items in the list."),
+    "ch.candidates": ("疑似应衔接的事项（候选链条）", "Candidate chains (steps that look linked)"),
+    "ch.steps": ("链条环节", "Chain steps"),
+    "ch.legend": ("颜色 = 部门；方形 = 县级/派驻，圆形 = 镇街；红色 = 无责任部门；橙色虚线 = 责任部门变更",
+                  "Colour = department; square = county/station, circle = township; red = no owner; orange dashed = owner changes"),
+    # department / village
+    "dp.pick": ("选择部门", "Department"),
+    "vl.pick": ("选择村（社区）", "Village"),
+    "dp.led": ("牵头事项", "Items led"),
+    "dp.coop": ("配合事项", "Items cooperated on"),
+    "dp.findings": ("涉及的问题", "Findings involving it"),
+    "vl.items": ("承担职责的事项", "Items it assists"),
+    # lookup
+    "lk.query": ("这件事归谁管？输入关键词，例如：宅基地、消防、垃圾", "Who handles it? Type a keyword, e.g. 宅基地, 消防, 垃圾"),
+    "lk.none": ("没有找到相关事项。", "No matching item."),
+    "lk.more": ("其他匹配事项", "Other matches"),
+    "lk.lead": ("牵头（负责）", "Lead"),
+    "lk.coop": ("配合", "Cooperating"),
+    "lk.villages": ("村（社区）", "Villages"),
+    "lk.basis": ("依据", "Legal basis"),
+    "lk.limit": ("办理时限", "Time limit"),
+    "lk.nobody": ("无牵头部门（职责空白）", "No lead (gap)"),
+    # import
+    "im.upload": ("上传履行职责事项清单（.xlsx / .xls / .csv，可多选）", "Upload a duty list (.xlsx / .xls / .csv, several allowed)"),
+    "im.township": ("乡镇名称（留空则从文件读取）", "Township name (blank: read it from the file)"),
+    "im.report": ("校验报告（尚未写入）", "Validation report (nothing written yet)"),
+    "im.ok": ("校验通过：{items} 个事项、{depts} 个部门、{villages} 个村（社区）、{bases} 条依据；{warnings} 条提醒。",
+              "Valid: {items} items, {depts} departments, {villages} villages, {bases} bases; {warnings} warnings."),
+    "im.errors": ("发现 {n} 个错误，不能导入。请按下表修改后重新上传。", "{n} errors: nothing can be imported. Fix the rows below and upload again."),
+    "im.button": ("导入到存储（替换 {township} 的清单）", "Import into the store (replaces the list of {township})"),
+    "im.done": ("已导入 {township}：新增 {added}，删除 {removed}，修改 {changed}。",
+                "Imported {township}: {added} added, {removed} removed, {changed} changed."),
+    "im.unchanged": ("{township} 的清单与存储中一致，没有变化。", "{township}: the list equals the stored one; nothing changed."),
+    "im.no_loaders": ("导入功能尚未就绪（loaders 模块缺失）。", "Import is not available yet (the loaders module is missing)."),
+    # what-if
+    "wi.remove": ("撤销这些部门", "Remove these departments"),
+    "wi.merge_from": ("把这些部门", "Merge these departments"),
+    "wi.merge_into": ("合并到", "into"),
+    "wi.effect": ("影响", "Effect"),
+    "wi.before": ("现在", "Now"),
+    "wi.after": ("调整后", "After"),
+    "wi.items": ("受影响的事项", "Items affected"),
+    "wi.nothing": ("选择要撤销或合并的部门，查看职责交叉与空白的变化。", "Pick departments to remove or merge to see how overlaps and gaps change."),
+    # severities and kinds of findings shown in charts
+    "sev.high": ("高", "high"),
+    "sev.medium": ("中", "medium"),
+    "sev.low": ("低", "low"),
+}
+
+# Chinese column names (queries/frames.py and the dashboard's own tables) -> English.
+COLUMNS: dict[str, str] = {
+    "事项": "Item", "事项名称": "Item name", "事项编码": "Code", "清单类别": "List part", "事项类型": "Power type",
+    "牵头部门": "Lead", "配合部门": "Cooperating", "村（社区）": "Villages", "依据": "Legal basis",
+    "办理时限": "Time limit", "实施程序": "Procedure", "来源": "Source", "问题类型": "Finding", "严重程度": "Severity",
+    "说明": "Message", "乡镇": "Township", "部门": "Department", "层级": "Level", "数量": "Count", "类别": "Kind",
+    "节点": "Node", "标签": "Label", "起点": "From", "终点": "To", "关系": "Relation", "内容": "Text",
+    "职责": "Part", "角色": "Role", "法律": "Law", "条": "Article", "引用原文": "As cited", "缺失要素": "Missing",
+    "工作表": "Sheet", "行": "Row", "列": "Column", "值": "Value", "代码": "Code", "文件": "File",
+    "环节": "Step", "责任部门": "Owner", "衔接": "Hand-off", "检查项": "Check", "未通过": "Failed",
+    "完整度": "Completeness", "事项数": "Items", "牵头": "Lead", "配合": "Cooperating", "现在": "Now", "调整后": "After",
+    "变化": "Change", "键": "Key", "类型": "Type", "横坐标": "x", "纵坐标": "y",
+}
+
+# Domain terms that have an English gloss (the Chinese stays the data value).
+_TERMS: dict[str, str] = {
+    "基本履职事项": "basic", "配合履职事项": "cooperation", "上级部门收回事项": "withdrawn", "未分类": "unclassified",
+    "LEADS": "牵头", "COOPERATES_ON": "配合", "BASED_ON": "依据", "ASSISTS": "村（社区）协助",
+    "FOLLOWED_BY": "下一环节", "IN_TOWNSHIP": "属于",
+}
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", "zh")
+    return value if value in LANGS else "zh"
+
+
+def t(key: str, **fields: object) -> str:
+    """The text for ``key`` in the current language, with ``{fields}`` filled in."""
+    zh, en = TEXTS.get(key, (key, key))
+    text = en if lang() == "en" else zh
+    return text.format(**fields) if fields else text
+
+
+def term(value: str) -> str:
+    """A relation type in Chinese; a list part with its English gloss when English is on."""
+    if value in ("LEADS", "COOPERATES_ON", "BASED_ON", "ASSISTS", "FOLLOWED_BY", "IN_TOWNSHIP"):
+        return _TERMS[value] if lang() == "zh" else value
+    if lang() == "en" and value in _TERMS:
+        return f"{value} ({_TERMS[value]})"
+    return value
+
+
+def columns(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its Chinese column names in the current language."""
+    if lang() == "zh":
+        return df
+    return df.rename(columns={c: COLUMNS.get(c, c) for c in df.columns})

@@ -1,0 +1,45 @@
+"""AppTest fixtures: the sample township in an embedded store in a temporary data dir."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graphmodel import open_store
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+APP = ROOT / "dashboard" / "app.py"
+sys.path.insert(0, str(HERE))
+
+from sample_list import load_sample  # noqa: E402
+
+PAGES = ("overview", "board", "coverage", "chains", "whatif", "department", "village", "lookup", "importer")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A data dir holding the sample; the dashboard finds it through DUTYGRAPH_DATA_DIR."""
+    d = tmp_path / "data"
+    with open_store("memory", data_dir=d) as s:
+        load_sample(s)
+    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
+    monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    return d
+
+
+@pytest.fixture
+def app(data_dir):
+    """The dashboard after its first run (overview page)."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
