@@ -1,0 +1,168 @@
+"""Legal bases: items without one, the most cited, titles cited inconsistently, the impact of a law change.
+
+``legal.no_basis``
+    an item with no BASED_ON;
+``legal.inconsistent_title``
+    one law (normalised title, see ``graphmodel.normalize.normalise_law_title``) cited
+    under two or more titles within one township, e.g. with and without 中华人民共和国.
+    The title as cited comes from the BASED_ON text (``ItemCard.citations``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
+from graphmodel.normalize import compact, normalise_law_title, parse_citations
+
+from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from .chains import chains
+
+__all__ = [
+    "BasisUse",
+    "LawImpact",
+    "cited_title",
+    "inconsistent_titles",
+    "law_impact",
+    "most_cited",
+    "no_basis",
+]
+
+
+def cited_title(citation: str) -> str:
+    """The law title as written in a citation text, without book marks or article.
+
+    >>> cited_title("《中华人民共和国土地管理法》第六十二条"), cited_title("土地管理法第62条")
+    ('中华人民共和国土地管理法', '土地管理法')
+    """
+    parsed = parse_citations(citation)
+    return parsed[0][0] if parsed else compact(citation)
+
+
+def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Items with no legal basis (``legal.no_basis``); ``basis_text`` shows what the cell said.
+
+    >>> from queries._examples import example_store
+    >>> [f.subject for f in no_basis(example_store())]
+    ['农村集体资产监督']
+    """
+    out = []
+    for c in cards_of(store, township, cards):
+        if not c.bases:
+            out.append(finding("legal.no_basis", c.item.township, c.item.label, f"「{c.item.label}」没有法律依据",
+                               [evidence(c)], basis_text=c.item.basis_text))
+    return sorted_findings(out)
+
+
+@dataclass(frozen=True, slots=True)
+class BasisUse:
+    """How often a legal basis is cited: items, departments leading them, townships."""
+
+    key: str
+    label: str
+    law: str
+    article: int
+    items: int
+    departments: tuple[str, ...]
+    townships: tuple[str, ...]
+
+
+def most_cited(store: DutyStore, township: str | None = None, *, limit: int | None = 20, by_law: bool = False,
+               cards: Sequence[ItemCard] | None = None) -> tuple[BasisUse, ...]:
+    """Bases by number of citing items (most first, then key); ``by_law`` folds articles into their law.
+
+    >>> from queries._examples import example_store
+    >>> [(u.label, u.items) for u in most_cited(example_store(), limit=3)]
+    [('《土地管理法》第六十二条', 2), ('《城乡规划法》第六十五条', 2), ('《村庄和集镇规划建设管理条例》', 2)]
+    >>> [(u.label, u.items) for u in most_cited(example_store(), limit=1, by_law=True)]
+    [('《土地管理法》', 3)]
+    """
+    items: dict[str, set[str]] = defaultdict(set)
+    depts: dict[str, set[str]] = defaultdict(set)
+    towns: dict[str, set[str]] = defaultdict(set)
+    meta: dict[str, tuple[str, str, int]] = {}
+    for c in cards_of(store, township, cards):
+        for b in c.bases:
+            key = f"basis:{b.law}" if by_law else b.key
+            meta[key] = (f"《{b.law}》", b.law, 0) if by_law else (b.label, b.law, b.article)
+            items[key].add(c.key)
+            depts[key].update(p.name for p in c.leads)
+            towns[key].add(c.item.township)
+    uses = [BasisUse(k, *meta[k], len(items[k]), tuple(sorted(depts[k])), tuple(sorted(towns[k]))) for k in items]
+    uses.sort(key=lambda u: (-u.items, u.key))
+    return tuple(uses[:limit] if limit is not None else uses)
+
+
+def inconsistent_titles(store: DutyStore, township: str | None = None, *,
+                        cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Laws cited under more than one title in one township (``legal.inconsistent_title``).
+
+    >>> from queries._examples import example_store
+    >>> [(f.subject, dict(f.details)["titles"]) for f in inconsistent_titles(example_store())]
+    [('土地管理法', '中华人民共和国土地管理法、土地管理法'), ('消防法', '中华人民共和国消防法、消防法'), ('城乡规划法', '中华人民共和国城乡规划法、城乡规划法')]
+    """
+    seen: dict[tuple[str, str], dict[str, list[ItemCard]]] = defaultdict(lambda: defaultdict(list))
+    for c in cards_of(store, township, cards):
+        for b, cited in zip(c.bases, c.citations):
+            title = cited_title(cited) if cited else b.law
+            group = seen[(c.item.township, b.law)][title]
+            if c not in group:
+                group.append(c)
+    out = []
+    for (town, law), titles in sorted(seen.items()):
+        if len(titles) < 2:
+            continue
+        names = sorted(titles)
+        usage = "；".join(f"《{t}》：{'、'.join(c.item.label for c in titles[t])}" for t in names)
+        out.append(finding("legal.inconsistent_title", town, law, f"《{law}》有{len(names)}种写法：{usage}",
+                           [evidence(c) for c in {c.key: c for t in names for c in titles[t]}.values()],
+                           titles=names, law=law))
+    return sorted_findings(out)
+
+
+@dataclass(frozen=True, slots=True)
+class LawImpact:
+    """What rests on a law (or one article): items, departments (with item counts), chains."""
+
+    law: str
+    article: int | None
+    bases: tuple[str, ...]  # labels of the matching bases
+    items: tuple[ItemEvidence, ...]
+    departments: tuple[tuple[str, str, int], ...]  # (department name, level, items it leads or cooperates on)
+    chains: tuple[tuple[str, tuple[str, ...]], ...]  # (chain id, step names)
+
+
+def law_impact(store: DutyStore, law: str, article: int | None = None, township: str | None = None) -> LawImpact:
+    """The items, departments and chains resting on ``law`` (any spelling) or one of its articles.
+
+    ``article=None`` takes every article and the law as a whole; ``article=0`` only the whole-law citations.
+
+    >>> from queries._examples import example_store
+    >>> imp = law_impact(example_store(), "中华人民共和国城乡规划法", 65)
+    >>> [i.name for i in imp.items], imp.departments, imp.chains
+    (['违法建设巡查', '责令停止违法建设'], (('综合行政执法队', '镇街内设机构', 1),), (('chain:item:示例镇:code:SL-008', ('违法建设巡查', '责令停止违法建设')),))
+    """
+    key_title = normalise_law_title(law)
+    if not key_title:
+        raise InvalidArgument("name a law, e.g. 土地管理法")
+    if article is not None and article < 0:
+        raise InvalidArgument("article must be >= 0")
+    bases = [b for b in store.nodes("LegalBasis", township)
+             if b.law == key_title and (article is None or b.article == article)]
+    bkeys = {b.key for b in bases}
+    item_keys = tuple(sorted({r.src for r in store.relations("BASED_ON", township) if r.dst in bkeys}))
+    cards = store.item_cards(ItemFilter(township=township, keys=item_keys)) if item_keys else ()
+    depts: Counter[tuple[str, str]] = Counter()
+    for c in cards:
+        for p in {(p.name, p.level) for p in (*c.leads, *c.cooperators)}:
+            depts[p] += 1
+    keyset = set(item_keys)
+    affected = tuple(
+        (ch.id, tuple(s.item.name for s in ch.steps)) for ch in chains(store, township) if keyset & set(ch.keys)
+    )
+    return LawImpact(
+        key_title, article, tuple(b.label for b in bases), tuple(evidence(c) for c in cards),
+        tuple(sorted(((n, lv, k) for (n, lv), k in depts.items()), key=lambda x: (-x[2], x[0]))), affected,
+    )
