@@ -1,0 +1,364 @@
+"""Every Cypher statement the Neo4j store sends, as named constants with ``$parameters``.
+
+A reviewer reads this one file to see everything the database is asked. Labels
+and relation types appear only as literal text from the fixed vocabulary
+(:mod:`graphmodel.vocab`); where one must vary, the store picks among the
+per-label or per-type constants below (dicts keyed by the vocabulary value).
+Values always travel as parameters, never inside the text.
+
+Layout of the graph: one node per record, its label the node type
+(``DutyItem``, ``Department``, ``Village``, ``LegalBasis``, ``Township``), its
+properties the record's fields (plus ``node_type``; ``Township`` nodes carry
+``township`` = their name so that "the nodes of a township" is one indexed
+lookup per label; ``DutyItem.extra`` becomes the parallel lists ``extra_keys``
+and ``extra_values``). Relations carry ``text``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AWAIT_INDEXES",
+    "BASIS_CITERS",
+    "COUNT_NODES_ALL",
+    "COUNT_NODES_IN_TOWNSHIP",
+    "COUNT_RELATIONS_ALL",
+    "COUNT_RELATIONS_IN_TOWNSHIP",
+    "DELETE_NODES_BY_ID",
+    "DELETE_RELATIONS_BY_ID",
+    "FIND_NODES",
+    "FULLTEXT_INDEX",
+    "ITEM_CARDS",
+    "ITEM_PARTS_ALL",
+    "ITEM_PARTS_IN_TOWNSHIP",
+    "MERGE_RELATIONS",
+    "NEIGHBOURHOOD_EXPAND",
+    "NEIGHBOURHOOD_GRAPH",
+    "NODES_ALL",
+    "NODES_BY_KEYS",
+    "NODES_IN_TOWNSHIP",
+    "RELATIONS_ALL",
+    "RELATIONS_IN_TOWNSHIP",
+    "RELATIONS_OF_TYPE",
+    "SCHEMA",
+    "SEARCH_ITEMS_ALL",
+    "SEARCH_ITEMS_FULLTEXT",
+    "SEARCH_ITEMS_IN_TOWNSHIP",
+    "TOWNSHIP_NODES",
+    "TOWNSHIP_RELATIONS",
+    "UPSERT_NODES",
+    "WIPE_BATCH",
+]
+
+# ---- schema (run on open; every statement idempotent) ------------------------------------
+
+FULLTEXT_INDEX = "duty_item_text"
+
+SCHEMA: tuple[str, ...] = (
+    "CREATE CONSTRAINT duty_item_key IF NOT EXISTS FOR (n:DutyItem) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT department_key IF NOT EXISTS FOR (n:Department) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT village_key IF NOT EXISTS FOR (n:Village) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT legal_basis_key IF NOT EXISTS FOR (n:LegalBasis) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT township_key IF NOT EXISTS FOR (n:Township) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX duty_item_township IF NOT EXISTS FOR (n:DutyItem) ON (n.township)",
+    "CREATE INDEX department_township IF NOT EXISTS FOR (n:Department) ON (n.township)",
+    "CREATE INDEX village_township IF NOT EXISTS FOR (n:Village) ON (n.township)",
+    "CREATE INDEX township_township IF NOT EXISTS FOR (n:Township) ON (n.township)",
+    "CREATE INDEX duty_item_part IF NOT EXISTS FOR (n:DutyItem) ON (n.part)",
+    "CREATE INDEX duty_item_power_type IF NOT EXISTS FOR (n:DutyItem) ON (n.power_type)",
+    # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
+    # quoted Chinese term of two or more characters is a phrase query that finds every
+    # item containing it (docs/neo4j.md, "Full-text index").
+    "CREATE FULLTEXT INDEX duty_item_text IF NOT EXISTS FOR (n:DutyItem) "
+    "ON EACH [n.name, n.sub_item, n.content, n.category] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+)
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+# ---- writing: one township's replace, all in one transaction ------------------------------
+
+# The nodes a township owns: its items, departments, villages and its Township node.
+_OWNED = """
+CALL () {
+  MATCH (n:DutyItem {township: $township}) RETURN n
+  UNION ALL
+  MATCH (n:Department {township: $township}) RETURN n
+  UNION ALL
+  MATCH (n:Village {township: $township}) RETURN n
+  UNION ALL
+  MATCH (n:Township {township: $township}) RETURN n
+}
+"""
+
+TOWNSHIP_NODES = _OWNED + "RETURN elementId(n) AS id, properties(n) AS props"
+
+# Every relation touching a node the township owns (either direction), with both ends.
+TOWNSHIP_RELATIONS = (
+    _OWNED
+    + """
+MATCH (n)-[r]-()
+WITH DISTINCT r
+WITH r, startNode(r) AS a, endNode(r) AS b
+RETURN elementId(r) AS id, a.key AS src, type(r) AS type, b.key AS dst, r.text AS text,
+       elementId(a) AS src_id, elementId(b) AS dst_id
+"""
+)
+
+# Existing nodes among the keys of a new list that the township does not own (shared bases).
+NODES_BY_KEYS: dict[str, str] = {
+    "DutyItem": "MATCH (n:DutyItem) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
+    "Department": "MATCH (n:Department) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
+    "Village": "MATCH (n:Village) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
+    "LegalBasis": "MATCH (n:LegalBasis) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
+    "Township": "MATCH (n:Township) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
+}
+
+# Who cites each candidate orphan basis (by element id), across all townships.
+BASIS_CITERS = """
+UNWIND $ids AS id
+MATCH (b) WHERE elementId(b) = id
+RETURN b.key AS key, COLLECT { MATCH (i)-[:BASED_ON]->(b) RETURN i.key } AS citing
+"""
+
+DELETE_RELATIONS_BY_ID = """
+UNWIND $ids AS id
+MATCH ()-[r]->() WHERE elementId(r) = id
+DELETE r
+"""
+
+DELETE_NODES_BY_ID = """
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
+DETACH DELETE n
+"""
+
+# Rows: {key, props}; ``SET n = row.props`` replaces every property (props include key).
+UPSERT_NODES: dict[str, str] = {
+    "DutyItem": "UNWIND $rows AS row MERGE (n:DutyItem {key: row.key}) SET n = row.props "
+    "RETURN row.key AS key, elementId(n) AS id",
+    "Department": "UNWIND $rows AS row MERGE (n:Department {key: row.key}) SET n = row.props "
+    "RETURN row.key AS key, elementId(n) AS id",
+    "Village": "UNWIND $rows AS row MERGE (n:Village {key: row.key}) SET n = row.props "
+    "RETURN row.key AS key, elementId(n) AS id",
+    "LegalBasis": "UNWIND $rows AS row MERGE (n:LegalBasis {key: row.key}) SET n = row.props "
+    "RETURN row.key AS key, elementId(n) AS id",
+    "Township": "UNWIND $rows AS row MERGE (n:Township {key: row.key}) SET n = row.props "
+    "RETURN row.key AS key, elementId(n) AS id",
+}
+
+# Rows: {src, dst, text} with src/dst element ids (known from the reads or the upserts).
+_MERGE_REL_HEAD = """
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.src
+MATCH (b) WHERE elementId(b) = row.dst
+"""
+MERGE_RELATIONS: dict[str, str] = {
+    "LEADS": _MERGE_REL_HEAD + "MERGE (a)-[r:LEADS]->(b) SET r.text = row.text",
+    "COOPERATES_ON": _MERGE_REL_HEAD + "MERGE (a)-[r:COOPERATES_ON]->(b) SET r.text = row.text",
+    "BASED_ON": _MERGE_REL_HEAD + "MERGE (a)-[r:BASED_ON]->(b) SET r.text = row.text",
+    "ASSISTS": _MERGE_REL_HEAD + "MERGE (a)-[r:ASSISTS]->(b) SET r.text = row.text",
+    "FOLLOWED_BY": _MERGE_REL_HEAD + "MERGE (a)-[r:FOLLOWED_BY]->(b) SET r.text = row.text",
+    "IN_TOWNSHIP": _MERGE_REL_HEAD + "MERGE (a)-[r:IN_TOWNSHIP]->(b) SET r.text = row.text",
+}
+
+# Deletes up to $batch of our nodes; the store repeats it until it deletes none.
+WIPE_BATCH = """
+MATCH (n:DutyItem|Department|Village|LegalBasis|Township)
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# ---- reading nodes and relations ------------------------------------------------------------
+
+# Any node by key, whatever its label: one index seek per label.
+FIND_NODES = """
+CALL () {
+  MATCH (n:DutyItem) WHERE n.key IN $keys RETURN n
+  UNION ALL
+  MATCH (n:Department) WHERE n.key IN $keys RETURN n
+  UNION ALL
+  MATCH (n:Village) WHERE n.key IN $keys RETURN n
+  UNION ALL
+  MATCH (n:LegalBasis) WHERE n.key IN $keys RETURN n
+  UNION ALL
+  MATCH (n:Township) WHERE n.key IN $keys RETURN n
+}
+RETURN elementId(n) AS id, properties(n) AS props
+"""
+
+NODES_ALL: dict[str, str] = {
+    "DutyItem": "MATCH (n:DutyItem) RETURN properties(n) AS props",
+    "Department": "MATCH (n:Department) RETURN properties(n) AS props",
+    "Village": "MATCH (n:Village) RETURN properties(n) AS props",
+    "LegalBasis": "MATCH (n:LegalBasis) RETURN properties(n) AS props",
+    "Township": "MATCH (n:Township) RETURN properties(n) AS props",
+}
+
+NODES_IN_TOWNSHIP: dict[str, str] = {
+    "DutyItem": "MATCH (n:DutyItem {township: $township}) RETURN properties(n) AS props",
+    "Department": "MATCH (n:Department {township: $township}) RETURN properties(n) AS props",
+    "Village": "MATCH (n:Village {township: $township}) RETURN properties(n) AS props",
+    # Bases are shared: a township's are those its items cite.
+    "LegalBasis": "MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n) "
+    "RETURN DISTINCT properties(n) AS props",
+    "Township": "MATCH (n:Township {township: $township}) RETURN properties(n) AS props",
+}
+
+_REL_RETURN = "RETURN a.key AS src, type(r) AS type, b.key AS dst, r.text AS text"
+
+RELATIONS_ALL = "MATCH (a)-[r]->(b) " + _REL_RETURN
+
+RELATIONS_OF_TYPE: dict[str, str] = {
+    "LEADS": "MATCH (a)-[r:LEADS]->(b) " + _REL_RETURN,
+    "COOPERATES_ON": "MATCH (a)-[r:COOPERATES_ON]->(b) " + _REL_RETURN,
+    "BASED_ON": "MATCH (a)-[r:BASED_ON]->(b) " + _REL_RETURN,
+    "ASSISTS": "MATCH (a)-[r:ASSISTS]->(b) " + _REL_RETURN,
+    "FOLLOWED_BY": "MATCH (a)-[r:FOLLOWED_BY]->(b) " + _REL_RETURN,
+    "IN_TOWNSHIP": "MATCH (a)-[r:IN_TOWNSHIP]->(b) " + _REL_RETURN,
+}
+
+# Relations touching a township's nodes; $type null means every type.
+RELATIONS_IN_TOWNSHIP = (
+    _OWNED
+    + """
+MATCH (n)-[r]-()
+WHERE $type IS NULL OR type(r) = $type
+WITH DISTINCT r
+WITH r, startNode(r) AS a, endNode(r) AS b
+"""
+    + _REL_RETURN
+)
+
+# ---- neighbourhood -------------------------------------------------------------------------
+
+# Nodes within N hops (either direction, allowed types only) of any of $ids, the $ids
+# included. DISTINCT end nodes with the path unused lets the planner expand breadth-first
+# with pruning, so the cost grows with the neighbourhood, not with the number of paths.
+# Var-length bounds must be literals: the store composes deeper neighbourhoods from these.
+_EXPAND_HEAD = """
+UNWIND $ids AS id
+MATCH (s) WHERE elementId(s) = id
+"""
+NEIGHBOURHOOD_EXPAND: dict[int, str] = {
+    1: _EXPAND_HEAD
+    + "MATCH (s)-[rs*0..1]-(m) WHERE all(r IN rs WHERE type(r) IN $types) RETURN DISTINCT elementId(m) AS id",
+    2: _EXPAND_HEAD
+    + "MATCH (s)-[rs*0..2]-(m) WHERE all(r IN rs WHERE type(r) IN $types) RETURN DISTINCT elementId(m) AS id",
+    3: _EXPAND_HEAD
+    + "MATCH (s)-[rs*0..3]-(m) WHERE all(r IN rs WHERE type(r) IN $types) RETURN DISTINCT elementId(m) AS id",
+    4: _EXPAND_HEAD
+    + "MATCH (s)-[rs*0..4]-(m) WHERE all(r IN rs WHERE type(r) IN $types) RETURN DISTINCT elementId(m) AS id",
+}
+
+# The found nodes and, for each, its outgoing relations of allowed types inside the set.
+NEIGHBOURHOOD_GRAPH = """
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
+RETURN properties(n) AS props,
+       COLLECT {
+         MATCH (n)-[r]->(m) WHERE type(r) IN $types AND elementId(m) IN $ids
+         RETURN [type(r), m.key, r.text]
+       } AS out
+"""
+
+# ---- item cards ----------------------------------------------------------------------------
+
+# Where the candidate items come from; the store picks the most selective one that the
+# filter allows, so the planner can seek on an index or start from one node.
+_CANDIDATES: dict[str, str] = {
+    "keys": "UNWIND $keys AS k MATCH (i:DutyItem {key: k})",
+    "department": "MATCH (:Department {key: $department})-[:LEADS|COOPERATES_ON]->(c:DutyItem) "
+    "WITH DISTINCT c AS i",
+    "village": "MATCH (:Village {key: $village})-[:ASSISTS]->(c:DutyItem) WITH DISTINCT c AS i",
+    "township": "MATCH (i:DutyItem {township: $township})",
+    "parts": "MATCH (i:DutyItem) WHERE i.part IN $parts",
+    "power_types": "MATCH (i:DutyItem) WHERE i.power_type IN $power_types",
+    "all": "MATCH (i:DutyItem)",
+}
+
+# The whole ItemFilter (ItemFilter.admits), whichever candidates we started from.
+_ITEM_FILTER = """
+WITH i WHERE ($township IS NULL OR i.township = $township)
+  AND (size($parts) = 0 OR i.part IN $parts)
+  AND (size($power_types) = 0 OR i.power_type IN $power_types)
+  AND (size($keys) = 0 OR i.key IN $keys)
+  AND ($department IS NULL OR EXISTS { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.key = $department })
+  AND ($village IS NULL OR EXISTS { MATCH (v)-[:ASSISTS]->(i) WHERE v.key = $village })
+WITH i, COUNT { MATCH ()-[:LEADS]->(i) } AS lead_count
+WHERE ($min_leads IS NULL OR lead_count >= $min_leads)
+  AND ($max_leads IS NULL OR lead_count <= $max_leads)
+"""
+
+# One row per item with everything a card holds; the store sorts the collected lists.
+_CARD_RETURN = """
+RETURN properties(i) AS item,
+  COLLECT { MATCH (d)-[r:LEADS]->(i) RETURN [d.key, d.name, d.level, r.text] } AS leads,
+  COLLECT { MATCH (d)-[r:COOPERATES_ON]->(i) RETURN [d.key, d.name, d.level, r.text] } AS cooperators,
+  COLLECT { MATCH (v)-[r:ASSISTS]->(i) RETURN [v.key, v.name, v.kind, r.text] } AS villages,
+  COLLECT { MATCH (i)-[r:BASED_ON]->(b) RETURN {basis: properties(b), text: r.text} } AS bases,
+  COLLECT { MATCH (i)-[:FOLLOWED_BY]->(n) RETURN n.key } AS next_items,
+  COLLECT { MATCH (p)-[:FOLLOWED_BY]->(i) RETURN p.key } AS prev_items
+"""
+
+ITEM_CARDS: dict[str, str] = {name: head + _ITEM_FILTER + _CARD_RETURN for name, head in _CANDIDATES.items()}
+
+# Substring search exactly as the memory store does it: any term in
+# name + "\n" + sub_item + "\n" + content + "\n" + category.
+_SEARCH_FILTER = r"""
+WITH i WHERE any(t IN $terms WHERE
+  (i.name + '\n' + i.sub_item + '\n' + i.content + '\n' + i.category) CONTAINS t)
+"""
+SEARCH_ITEMS_IN_TOWNSHIP = "MATCH (i:DutyItem {township: $township})" + _SEARCH_FILTER + _CARD_RETURN
+SEARCH_ITEMS_ALL = "MATCH (i:DutyItem)" + _SEARCH_FILTER + _CARD_RETURN
+# Candidates from the CJK full-text index (a superset for Han-only terms of 2+ characters),
+# then the same substring test, so the answer is identical to SEARCH_ITEMS_ALL.
+SEARCH_ITEMS_FULLTEXT = (
+    "CALL db.index.fulltext.queryNodes('duty_item_text', $query) YIELD node AS c WITH DISTINCT c AS i"
+    + _SEARCH_FILTER
+    + _CARD_RETURN
+)
+
+# ---- counts ---------------------------------------------------------------------------------
+
+# Whole-store counts come from the count store: one lookup per label and per type.
+COUNT_NODES_ALL = """
+MATCH (n:DutyItem) RETURN 'DutyItem' AS type, count(n) AS n
+UNION ALL MATCH (n:Department) RETURN 'Department' AS type, count(n) AS n
+UNION ALL MATCH (n:Village) RETURN 'Village' AS type, count(n) AS n
+UNION ALL MATCH (n:LegalBasis) RETURN 'LegalBasis' AS type, count(n) AS n
+UNION ALL MATCH (n:Township) RETURN 'Township' AS type, count(n) AS n
+"""
+
+COUNT_NODES_IN_TOWNSHIP = """
+MATCH (n:DutyItem {township: $township}) RETURN 'DutyItem' AS type, count(n) AS n
+UNION ALL MATCH (n:Department {township: $township}) RETURN 'Department' AS type, count(n) AS n
+UNION ALL MATCH (n:Village {township: $township}) RETURN 'Village' AS type, count(n) AS n
+UNION ALL MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n)
+  RETURN 'LegalBasis' AS type, count(DISTINCT n) AS n
+UNION ALL MATCH (n:Township {township: $township}) RETURN 'Township' AS type, count(n) AS n
+"""
+
+COUNT_RELATIONS_ALL = """
+MATCH ()-[r:LEADS]->() RETURN 'LEADS' AS type, count(r) AS n
+UNION ALL MATCH ()-[r:COOPERATES_ON]->() RETURN 'COOPERATES_ON' AS type, count(r) AS n
+UNION ALL MATCH ()-[r:BASED_ON]->() RETURN 'BASED_ON' AS type, count(r) AS n
+UNION ALL MATCH ()-[r:ASSISTS]->() RETURN 'ASSISTS' AS type, count(r) AS n
+UNION ALL MATCH ()-[r:FOLLOWED_BY]->() RETURN 'FOLLOWED_BY' AS type, count(r) AS n
+UNION ALL MATCH ()-[r:IN_TOWNSHIP]->() RETURN 'IN_TOWNSHIP' AS type, count(r) AS n
+"""
+
+COUNT_RELATIONS_IN_TOWNSHIP = (
+    _OWNED
+    + """
+MATCH (n)-[r]-()
+WITH DISTINCT r
+RETURN type(r) AS type, count(r) AS n
+"""
+)
+
+# Items grouped by (part, power type); the store folds these into the two counters.
+ITEM_PARTS_ALL = "MATCH (i:DutyItem) RETURN i.part AS part, i.power_type AS power_type, count(*) AS n"
+ITEM_PARTS_IN_TOWNSHIP = (
+    "MATCH (i:DutyItem {township: $township}) RETURN i.part AS part, i.power_type AS power_type, count(*) AS n"
+)

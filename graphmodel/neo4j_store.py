@@ -1,0 +1,359 @@
+"""The server store: a Neo4j 5 database reached with the official driver.
+
+Every statement lives in :mod:`graphmodel.cypher`; this module holds the Python
+around them: connecting, mapping records to the model, and the replace of a
+township as one managed write transaction. Reads run in the database and fetch
+only what they return. The results equal the memory store's exactly (the parity
+tests in ``tests/graphmodel/test_store_contract.py`` run on both).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from . import cypher
+from .errors import StoreUnavailable
+from .model import Node, Relation, Township, TownshipList, node_from_dict, node_to_dict
+from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
+from .vocab import NODE_TYPES, NodeType, RelType
+
+__all__ = ["BATCH_SIZE", "DEFAULT_URI", "DEFAULT_USER", "Neo4jStore"]
+
+DEFAULT_URI = "bolt://localhost:7687"
+DEFAULT_USER = "neo4j"
+#: Rows per ``UNWIND $rows`` statement inside the one import transaction.
+BATCH_SIZE = 1000
+_WIPE_BATCH = 10_000
+_INDEX_WAIT_SECONDS = 300
+_HAN_TERM = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+T = TypeVar("T")
+
+
+# ---- mapping between model records and node properties ------------------------------------
+def _to_props(node: Node) -> dict[str, Any]:
+    """The properties of ``node`` as stored: lists for tuples, ``extra`` as two parallel lists."""
+    data = node_to_dict(node)
+    props: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "extra":
+            props["extra_keys"] = [k for k, _ in value]
+            props["extra_values"] = [v for _, v in value]
+        elif isinstance(value, tuple):
+            props[name] = list(value)
+        else:
+            props[name] = value
+    if isinstance(node, Township):
+        props["township"] = node.name  # so a township's own node is found like its items
+    return props
+
+
+def _from_props(props: dict[str, Any]) -> Node:
+    data = dict(props)
+    if data.get("node_type") == NodeType.ITEM:
+        keys, values = data.pop("extra_keys", []) or [], data.pop("extra_values", []) or []
+        data["extra"] = tuple(zip(keys, values, strict=True))
+    return node_from_dict(data)
+
+
+def _chunks(rows: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _card(record: Any) -> ItemCard:
+    def parties(rows: list[list[Any]]) -> tuple[Party, ...]:
+        return tuple(sorted(Party(k, n, lv or "", t or "") for k, n, lv, t in rows))
+
+    bases = sorted(((_from_props(b["basis"]), b["text"] or "") for b in record["bases"]), key=lambda bc: bc[0].key)
+    return ItemCard(
+        item=_from_props(record["item"]),
+        leads=parties(record["leads"]),
+        cooperators=parties(record["cooperators"]),
+        villages=parties(record["villages"]),
+        bases=tuple(b for b, _ in bases),
+        citations=tuple(c for _, c in bases),
+        next_items=tuple(sorted(record["next_items"])),
+        prev_items=tuple(sorted(record["prev_items"])),
+    )
+
+
+def _relation(record: Any) -> Relation:
+    return Relation(record["src"], record["type"], record["dst"], record["text"] or "")
+
+
+# ---- the store ---------------------------------------------------------------------------------
+class Neo4jStore(DutyStore):
+    """Neo4j store; arguments not given come from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        **_: object,
+    ) -> None:
+        self.uri = uri or os.environ.get("NEO4J_URI") or DEFAULT_URI
+        self.user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                self.uri,
+                auth=(self.user, password),                 connection_timeout=10.0,
+                connection_acquisition_timeout=30.0,
+                # "label/type/property does not exist yet" on an empty database is noise.
+                notifications_disabled_classifications=[neo4j.NotificationDisabledClassification.UNRECOGNIZED],
+            )
+        except (ValueError, Neo4jError, neo4j.exceptions.DriverError) as e:
+            raise StoreUnavailable(f"cannot use NEO4J_URI {self.uri!r}: {e}; use e.g. bolt://localhost:7687") from e
+        try:
+            try:
+                self._driver.verify_connectivity()
+            except (AuthError, ServiceUnavailable, SessionExpired, ClientError, neo4j.exceptions.DriverError) as e:
+                raise self._unavailable(e) from e
+            self._setup_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    def describe(self) -> str:
+        return f"neo4j ({self.uri}, database {self.database or '(default)'}, user {self.user})"
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # ---- sessions, transactions and error translation -----------------------------------
+    def _unavailable(self, e: Exception) -> StoreUnavailable:
+        where = f"Neo4j at {self.uri}"
+        if isinstance(e, AuthError):
+            msg = f"{where} refused user {self.user!r}: check NEO4J_USER and NEO4J_PASSWORD"
+        elif isinstance(e, ClientError) and e.code and "DatabaseNotFound" in e.code:
+            msg = f"{where} has no database {self.database!r}: check NEO4J_DATABASE (community has only 'neo4j')"
+        else:
+            msg = f"cannot reach {where}: check that the server is running and NEO4J_URI ({type(e).__name__})"
+        return StoreUnavailable(msg)
+
+    def _run(self, write: bool, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(tx, *args)`` in a managed transaction (the driver retries transient errors)."""
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        try:
+            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+                if write:
+                    return session.execute_write(work, *args)
+                return session.execute_read(work, *args)
+        except (AuthError, ServiceUnavailable, SessionExpired) as e:
+            raise self._unavailable(e) from e
+        except ClientError as e:
+            if e.code and "DatabaseNotFound" in e.code:
+                raise self._unavailable(e) from e
+            raise
+        except neo4j.exceptions.DriverError as e:  # connection-level failures the driver gave up on
+            raise self._unavailable(e) from e
+
+    def _read(self, statement: str, /, **params: Any) -> list[Any]:
+        def work(tx: neo4j.ManagedTransaction) -> list[Any]:
+            return list(tx.run(statement, params))
+
+        return self._run(False, work)
+
+    def _setup_schema(self) -> None:
+        for statement in cypher.SCHEMA:
+            self._run(True, lambda tx, s=statement: tx.run(s).consume())
+        self._run(False, lambda tx: tx.run(cypher.AWAIT_INDEXES, seconds=_INDEX_WAIT_SECONDS).consume())
+
+    # ---- writing -----------------------------------------------------------------------
+    def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
+        return self._run(True, _replace_work, tlist, delete)
+
+    def _wipe(self) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            return tx.run(cypher.WIPE_BATCH, batch=_WIPE_BATCH).single()["deleted"]
+
+        while self._run(True, work):
+            pass
+
+    # ---- reading -----------------------------------------------------------------------
+    def _get_nodes(self, keys: Sequence[str]) -> list[Node]:
+        found = {}
+        for record in self._read(cypher.FIND_NODES, keys=list(keys)):
+            node = _from_props(record["props"])
+            found[node.key] = node
+        return [found[k] for k in keys if k in found]
+
+    def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
+        if township is None:
+            records = self._read(cypher.NODES_ALL[node_type])
+        else:
+            records = self._read(cypher.NODES_IN_TOWNSHIP[node_type], township=township)
+        return [_from_props(r["props"]) for r in records]
+
+    def _relations(self, rel_type: str | None, township: str | None) -> Iterable[Relation]:
+        if township is not None:
+            records = self._read(cypher.RELATIONS_IN_TOWNSHIP, township=township, type=rel_type)
+        elif rel_type is not None:
+            records = self._read(cypher.RELATIONS_OF_TYPE[rel_type])
+        else:
+            records = self._read(cypher.RELATIONS_ALL)
+        return [_relation(r) for r in records]
+
+    def _neighbourhood(self, key: str, depth: int, rel_types: tuple[str, ...]) -> tuple[list[Node], list[Relation]]:
+        types = list(rel_types)
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[Node], list[Relation]]:
+            start = [r["id"] for r in tx.run(cypher.FIND_NODES, keys=[key]) if r["props"].get("key") == key]
+            ids = set(start[:1])
+            remaining = depth
+            step_max = max(cypher.NEIGHBOURHOOD_EXPAND)
+            while remaining > 0 and ids:  # N(d + k) = union of N(k) around every node of N(d)
+                step = min(remaining, step_max)
+                ids |= {r["id"] for r in tx.run(cypher.NEIGHBOURHOOD_EXPAND[step], ids=list(ids), types=types)}
+                remaining -= step
+            nodes, rels = [], []
+            for record in tx.run(cypher.NEIGHBOURHOOD_GRAPH, ids=list(ids), types=types):
+                node = _from_props(record["props"])
+                nodes.append(node)
+                rels.extend(Relation(node.key, t, dst, text or "") for t, dst, text in record["out"])
+            return nodes, rels
+
+        return self._run(False, work)
+
+    def _item_cards(self, flt: ItemFilter) -> Iterable[ItemCard]:
+        if flt.keys:
+            source = "keys"
+        elif flt.department:
+            source = "department"
+        elif flt.village:
+            source = "village"
+        elif flt.township is not None:
+            source = "township"
+        elif flt.parts:
+            source = "parts"
+        elif flt.power_types:
+            source = "power_types"
+        else:
+            source = "all"
+        params = {
+            "township": flt.township,
+            "parts": list(flt.parts),
+            "power_types": list(flt.power_types),
+            "department": flt.department or None,
+            "village": flt.village or None,
+            "min_leads": flt.min_leads,
+            "max_leads": flt.max_leads,
+            "keys": list(flt.keys),
+        }
+        return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
+
+    def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
+        if township is not None:
+            records = self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms), township=township)
+        elif all(_HAN_TERM.fullmatch(t) for t in terms):
+            query = " OR ".join(f'"{t}"' for t in terms)  # Lucene query text, not Cypher: Han only
+            records = self._read(cypher.SEARCH_ITEMS_FULLTEXT, terms=list(terms), query=query)
+        else:
+            records = self._read(cypher.SEARCH_ITEMS_ALL, terms=list(terms))
+        return [_card(r) for r in records]
+
+    def _counts(self, township: str | None):
+        if township is None:
+            node_rows = self._read(cypher.COUNT_NODES_ALL)
+            rel_rows = self._read(cypher.COUNT_RELATIONS_ALL)
+            part_rows = self._read(cypher.ITEM_PARTS_ALL)
+        else:
+            node_rows = self._read(cypher.COUNT_NODES_IN_TOWNSHIP, township=township)
+            rel_rows = self._read(cypher.COUNT_RELATIONS_IN_TOWNSHIP, township=township)
+            part_rows = self._read(cypher.ITEM_PARTS_IN_TOWNSHIP, township=township)
+        nodes = {t: 0 for t in NODE_TYPES} | {r["type"]: r["n"] for r in node_rows}
+        rels = {r["type"]: r["n"] for r in rel_rows if r["n"]}
+        parts: Counter[str] = Counter()
+        power: Counter[str] = Counter()
+        for r in part_rows:
+            parts[r["part"]] += r["n"]
+            power[r["power_type"] or "(空)"] += r["n"]
+        return nodes, rels, dict(parts), dict(power)
+
+
+# ---- the replace transaction --------------------------------------------------------------
+def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> ImportResult:
+    """Read the township's current state, diff it like the memory store, apply the diff.
+
+    Runs inside one managed write transaction: on any error nothing is changed, and
+    on a transient error the driver runs the whole function again.
+    """
+    name = tlist.township.name
+    ids: dict[str, str] = {}  # node key -> element id, valid inside this transaction
+    current: dict[str, Node] = {}
+    for r in tx.run(cypher.TOWNSHIP_NODES, township=name):
+        node = _from_props(r["props"])
+        current[node.key] = node
+        ids[node.key] = r["id"]
+    old_keys = set(current)
+    old_rels: dict[Relation, str] = {}
+    for r in tx.run(cypher.TOWNSHIP_RELATIONS, township=name):
+        old_rels[_relation(r)] = r["id"]
+        ids[r["src"]], ids[r["dst"]] = r["src_id"], r["dst_id"]
+
+    new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
+    new_rels = set() if delete else set(tlist.relations)
+
+    # Nodes of the new list that exist outside this township (shared legal bases).
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for key, node in new_nodes.items():
+        if key not in current:
+            by_label[node.node_type].append(key)
+    for label, keys in by_label.items():
+        for r in tx.run(cypher.NODES_BY_KEYS[label], keys=keys):
+            node = _from_props(r["props"])
+            current[node.key] = node
+            ids[node.key] = r["id"]
+
+    # Bases are shared: one no longer cited by anybody once this list is in goes too.
+    old_bases = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
+    still_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
+    candidates = sorted(old_bases - still_cited)
+    orphans = set()
+    if candidates:
+        for r in tx.run(cypher.BASIS_CITERS, ids=[ids[b] for b in candidates]):
+            if set(r["citing"]) <= old_keys:
+                orphans.add(r["key"])
+
+    upsert = {k: n for k, n in new_nodes.items() if k not in current or current[k] != n}
+    remove = (old_keys - new_nodes.keys()) | orphans
+    add_rels = new_rels - old_rels.keys()
+    drop_rels = old_rels.keys() - new_rels
+    added = sum(1 for k in upsert if k not in current) + len(add_rels)
+    changed = sum(1 for k in upsert if k in current)
+    removed = len(remove) + len(drop_rels)
+
+    if added or changed or removed:
+        for batch in _chunks(sorted(old_rels[r] for r in drop_rels)):
+            tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
+        for batch in _chunks(sorted(ids.pop(k) for k in remove)):
+            tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
+        rows_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for key in sorted(upsert):
+            node = upsert[key]
+            rows_by_label[node.node_type].append({"key": key, "props": _to_props(node)})
+        for label, rows in rows_by_label.items():
+            for batch in _chunks(rows):
+                ids.update((r["key"], r["id"]) for r in tx.run(cypher.UPSERT_NODES[label], rows=batch))
+        rels_by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for rel in sorted(add_rels):
+            rels_by_type[rel.type].append({"src": ids[rel.src], "dst": ids[rel.dst], "text": rel.text})
+        for rel_type, rows in rels_by_type.items():
+            for batch in _chunks(rows):
+                tx.run(cypher.MERGE_RELATIONS[rel_type], rows=batch).consume()
+    counts = tlist.counts() if not delete else {}
+    return ImportResult(name, added, removed, changed, counts)
+
