@@ -1,0 +1,28 @@
+"""Read township duty lists (Excel/CSV) into the graph model, and write them back.
+
+>>> from loaders import read_list                      # doctest: +SKIP
+>>> result = read_list(["样例镇履行职责事项清单.xlsx"])   # doctest: +SKIP
+>>> store.replace_township(result.tlist)               # doctest: +SKIP
+"""
+
+from .api import LoadResult, read_list
+from .departments import AliasTable, load_aliases
+from .headers import SynonymTable, load_synonyms
+from .problems import Problem
+from .readers import RawSheet, read_file
+from .writers import export_township, write_csv, write_xlsx
+
+__all__ = [
+    "AliasTable",
+    "LoadResult",
+    "Problem",
+    "RawSheet",
+    "SynonymTable",
+    "export_township",
+    "load_aliases",
+    "load_synonyms",
+    "read_file",
+    "read_list",
+    "write_csv",
+    "write_xlsx",
+]

@@ -1,0 +1,272 @@
+"""Item rows and village rows -> one TownshipList, with every problem found along the way.
+
+Keys come from :mod:`graphmodel.normalize`, so importing the same list twice gives
+the same nodes and relations. Problems are collected, never raised here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from graphmodel.model import Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village
+from graphmodel.normalize import (
+    basis_key,
+    clean_text,
+    compact,
+    dept_key,
+    int_to_chinese,
+    item_key,
+    parse_citations,
+    split_multi,
+    township_key,
+    village_key,
+)
+from graphmodel.vocab import RelType
+
+from .departments import AliasTable, split_departments
+from .problems import Problem
+from .sheets import ItemRow, VillageRow
+from .values import is_placeholder, map_power_type, names_all_villages, village_kind
+
+__all__ = ["build_township", "citation_text"]
+
+# Excel keeps 15 significant digits; a longer code stored as a number has lost digits.
+_EXCEL_DIGITS = 10**15
+
+# field of the item -> field of the row (texts kept as written, cleaned)
+_TEXT_FIELDS = {
+    "category": "category", "content": "content", "procedure": "procedure", "time_limit": "time_limit",
+    "village_text": "village_text", "upper_duty": "upper_duty", "township_duty": "township_duty",
+    "receiving_dept": "receiving_dept", "work_mode": "work_mode", "basis_text": "basis",
+    "responsibility": "responsibility", "accountability": "accountability", "note": "note",
+}
+_SOURCE_FIELDS = ("source_file", "source_sheet", "source_row")
+
+
+def citation_text(title: str, article: int) -> str:
+    """The citation on a BASED_ON relation: the title as cited, the article in Chinese numerals.
+
+    >>> citation_text("中华人民共和国土地管理法", 62), citation_text("村庄规划条例", 0)
+    ('《中华人民共和国土地管理法》第六十二条', '《村庄规划条例》')
+    """
+    return f"《{title}》第{int_to_chinese(article)}条" if article else f"《{title}》"
+
+
+def _join(*texts: str) -> str:
+    return "、".join(t for t in texts if t)
+
+
+@dataclass
+class _Builder:
+    township: str
+    aliases: AliasTable
+    problems: list[Problem] = field(default_factory=list)
+    items: dict[str, DutyItem] = field(default_factory=dict)
+    item_rows: dict[str, ItemRow] = field(default_factory=dict)
+    departments: dict[str, Department] = field(default_factory=dict)
+    villages: dict[str, Village] = field(default_factory=dict)
+    register: dict[str, Village] = field(default_factory=dict)
+    bases: dict[str, LegalBasis] = field(default_factory=dict)
+    rel_texts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    warned_depts: set[str] = field(default_factory=set)
+
+    # ---- relations ---------------------------------------------------------------------
+    def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
+        texts = self.rel_texts.setdefault((src, rel.value, dst), [])
+        if text and text not in texts:
+            texts.append(text)
+
+    def relations(self) -> list[Relation]:
+        return sorted(Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in self.rel_texts.items())
+
+    # ---- villages ----------------------------------------------------------------------
+    def add_register(self, rows: Iterable[VillageRow]) -> None:
+        for v in rows:
+            key = village_key(self.township, v.name)
+            if key not in self.register:
+                self.register[key] = Village(key, self.township, v.name, v.kind)
+        self.villages.update(self.register)
+
+    def village(self, name: str, row: ItemRow) -> Village:
+        key = village_key(self.township, name)
+        if key not in self.villages:
+            if self.register:
+                self.problems.append(row.problem("unknown_village", "villages", name))
+            self.villages[key] = Village(key, self.township, compact(name), village_kind(name))
+        return self.villages[key]
+
+    # ---- one row -----------------------------------------------------------------------
+    def check_types(self, row: ItemRow) -> bool:
+        ok = True
+        name, code = row.raw.get("name"), row.raw.get("code")
+        if isinstance(name, (int, float, bool, dt.date, dt.time)):
+            self.problems.append(row.problem("bad_type", "name", row.get("name"),
+                                             "事项名称是数字或日期，应为文字 (item name is a number or date, not text)"))
+            ok = False
+        if isinstance(code, (bool, dt.date, dt.time)):
+            self.problems.append(row.problem("bad_type", "code", row.get("code"),
+                                             "事项编码是日期，应为文字 (item code is a date, not text)"))
+            ok = False
+        elif isinstance(code, float) and (not code.is_integer() or abs(code) >= _EXCEL_DIGITS):
+            self.problems.append(row.problem(
+                "bad_type", "code", row.get("code"),
+                "事项编码存成了数字，Excel 已丢失位数，请把该列设为文本后重新填写 "
+                "(code stored as a number; Excel lost digits: format the column as text)"))
+            ok = False
+        return ok
+
+    def add_item(self, row: ItemRow) -> None:
+        if not self.check_types(row):
+            return
+        name, code, sub_item = compact(row.get("name")), compact(row.get("code")), compact(row.get("sub_item"))
+        power_raw = clean_text(row.get("power_type"))
+        power, known = map_power_type(power_raw)
+        if not known:
+            self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
+        key = item_key(self.township, code, name, sub_item)
+        item = DutyItem(
+            key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
+            power_type=power, power_type_raw=power_raw,
+            lead_text=_join(clean_text(row.get("lead")), clean_text(row.get("upper_dept"))),
+            cooperate_text=_join(clean_text(row.get("cooperate")), clean_text(row.get("township_office"))),
+            extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
+            **{f: clean_text(row.get(src)) for f, src in _TEXT_FIELDS.items()},
+        )
+        if key in self.items:
+            first, first_row = self.items[key], self.item_rows[key]
+            where = f"{first_row.file} / {first_row.sheet} 第{first_row.row}行「{first.label}」"
+            if replace(item, **{f: getattr(first, f) for f in _SOURCE_FIELDS}) == first:
+                self.problems.append(row.problem("duplicate_row", "name", name, f"与{where}完全相同，已忽略 "
+                                                 f"(same as {first_row.sheet} row {first_row.row}, ignored)"))
+            elif code:
+                self.problems.append(row.problem(
+                    "duplicate_code", "code", code,
+                    f"事项编码 {code} 已用于{where}，又用于第{row.row}行「{item.label}」 "
+                    f"(code used by {first_row.sheet} row {first_row.row} and row {row.row})"))
+            else:
+                self.problems.append(row.problem(
+                    "duplicate_name", "name", name,
+                    f"事项「{item.label}」已在{where}出现且内容不同；请加编码或子项区分 "
+                    f"(same name as {first_row.sheet} row {first_row.row}; add a code or sub-item)"))
+            return
+        self.items[key] = item
+        self.item_rows[key] = row
+        self.add_parties(item, row)
+        self.add_bases(item, row)
+        if not item.time_limit:
+            self.problems.append(row.problem("no_time_limit", "time_limit"))
+
+    def department(self, written: str, row: ItemRow, field_name: str) -> str:
+        dn = self.aliases.resolve(written, self.township)
+        key = dept_key(self.township, dn.name)
+        old = self.departments.get(key)
+        spellings = set(old.aliases) if old else set()
+        spellings.add(dn.written)
+        self.departments[key] = Department(key, self.township, dn.name, dn.level, tuple(sorted(spellings)))
+        if not dn.known and key not in self.warned_depts:
+            self.warned_depts.add(key)
+            self.problems.append(row.problem("unknown_department", field_name, written,
+                                             f"部门「{written}」不在别名表中，按「{dn.name}」（{dn.level}）处理 "
+                                             f"(department not in the alias table)"))
+        return key
+
+    def add_parties(self, item: DutyItem, row: ItemRow) -> None:
+        leads = 0
+        placeholder = False
+        for field_name, rel, text in (
+            ("lead", RelType.LEADS, item.upper_duty),
+            ("upper_dept", RelType.LEADS, item.upper_duty),
+            ("receiving_dept", RelType.LEADS, item.work_mode),
+            ("cooperate", RelType.COOPERATES_ON, item.township_duty),
+            ("township_office", RelType.COOPERATES_ON, item.township_duty),
+        ):
+            names, held_placeholder = split_departments(row.get(field_name))
+            if rel == RelType.LEADS:
+                leads += len(names)
+                placeholder = placeholder or held_placeholder
+            for written in names:
+                self.relate(self.department(written, row, field_name), rel, item.key, text)
+        if not leads:
+            lead_field = next((f for f in ("lead", "upper_dept", "receiving_dept") if f in row.columns), "lead")
+            code = "lead_unconfirmed" if placeholder else "no_lead"
+            self.problems.append(row.problem(code, lead_field, row.get(lead_field)))
+        # villages
+        cell = row.get("villages")
+        if cell and names_all_villages(cell) or not cell and names_all_villages(item.village_text, whole_cell=False):
+            if not self.register:
+                self.problems.append(row.problem("no_village_register", "villages" if cell else "village_text",
+                                                 cell or item.village_text))
+            for v in self.register.values():
+                self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
+        elif cell and not is_placeholder(cell):
+            for name in split_multi(cell):
+                if not is_placeholder(name):
+                    self.relate(self.village(name, row).key, RelType.ASSISTS, item.key, item.village_text)
+
+    def add_bases(self, item: DutyItem, row: ItemRow) -> None:
+        text = item.basis_text
+        if not text or is_placeholder(text):
+            self.problems.append(row.problem("no_basis", "basis", text))
+            return
+        try:
+            citations = parse_citations(text)
+        except ValueError:
+            citations = []
+        if not citations:
+            self.problems.append(row.problem("unparsed_basis", "basis", text))
+            return
+        for title, law, article in citations:
+            key = basis_key(law, article)
+            self.bases.setdefault(key, LegalBasis(key, law, article))
+            self.relate(item.key, RelType.BASED_ON, key, citation_text(title, article))
+
+    # ---- chains ------------------------------------------------------------------------
+    def add_chains(self) -> None:
+        by_code: dict[str, list[str]] = defaultdict(list)
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for key, item in self.items.items():
+            if item.code:
+                by_code[item.code].append(key)
+            by_name[item.name].append(key)
+            if item.sub_item:
+                by_name[compact(item.label)].append(key)
+        for key, row in self.item_rows.items():
+            for ref in split_multi(row.get("next_items")):
+                targets = by_code.get(ref) or by_name.get(ref) or []
+                targets = [t for t in targets if t != key]
+                if not targets:
+                    self.problems.append(row.problem("unknown_next_item", "next_items", ref,
+                                                     f"后续事项「{ref}」在清单中找不到 (next item names no item of the list)"))
+                for t in targets:
+                    self.relate(key, RelType.FOLLOWED_BY, t)
+
+
+def build_township(
+    township: str,
+    rows: Iterable[ItemRow],
+    villages: Iterable[VillageRow],
+    aliases: AliasTable,
+    sources: Iterable[str] = (),
+    county: str = "",
+) -> tuple[TownshipList, list[Problem]]:
+    """Turn parsed rows into a :class:`TownshipList`; return it with the problems found."""
+    b = _Builder(township, aliases)
+    b.add_register(villages)
+    for row in rows:
+        b.add_item(row)
+    b.add_chains()
+    tkey = township_key(township)
+    for key in (*b.items, *b.departments, *b.villages):
+        b.relate(key, RelType.IN_TOWNSHIP, tkey)
+    tlist = TownshipList(
+        township=Township(tkey, township, county, tuple(sorted(set(sources)))),
+        items=list(b.items.values()),
+        departments=sorted(b.departments.values(), key=lambda d: d.key),
+        villages=sorted(b.villages.values(), key=lambda v: v.key),
+        bases=sorted(b.bases.values(), key=lambda x: x.key),
+        relations=b.relations(),
+    )
+    return tlist, b.problems

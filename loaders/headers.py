@@ -1,0 +1,299 @@
+"""Find the header row of a sheet and map its cells to the fields of a duty item.
+
+A header cell maps to a field by the synonym table (``data/header_synonyms.csv`` plus
+any file the user passes), else by what it contains (any header with 事项 and 名称 is
+the name, 依据 the basis, 时限 the time limit …). The header row is the row, among
+the first rows of the sheet, that maps the most cells and at least 事项名称 (or
+村（社区）名称 for the village register); a group row above or a sub-header row
+below it is joined to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from graphmodel.errors import LoadError
+from graphmodel.normalize import compact
+
+from .problems import Problem, column_letter
+
+__all__ = [
+    "FIELDS",
+    "MULTI_FIELDS",
+    "Column",
+    "Header",
+    "SynonymTable",
+    "find_header",
+    "header_key",
+    "load_synonyms",
+]
+
+#: Every field a column can map to; see docs/import-rules.md.
+FIELDS: tuple[str, ...] = (
+    "name", "code", "sub_item", "power_type", "part", "category", "content", "procedure",
+    "time_limit", "lead", "cooperate", "upper_dept", "upper_duty", "township_office",
+    "township_duty", "receiving_dept", "work_mode", "villages", "village_text", "basis",
+    "next_items", "responsibility", "accountability", "note", "seq",
+    "village_name", "village_kind",
+)
+#: Fields whose second column is joined to the first instead of kept apart.
+MULTI_FIELDS = frozenset({"lead", "cooperate", "upper_dept", "township_office", "receiving_dept", "villages", "basis"})
+
+HEADER_SEARCH_ROWS = 15
+_MAX_HEADER_LEN = 24  # longer cells are data or notes, never a header
+_DROP = re.compile(r"[\s*＊※:：★☆△▲]")
+
+# (field, groups): the text must contain one word of every group. Order matters.
+_CONTAINS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("villages", (("涉及", "所涉"), ("村", "社区"))),
+    ("village_text", (("村", "社区"), ("职责", "任务", "责任"))),
+    ("village_name", (("村", "社区"), ("名称",))),
+    ("sub_item", (("子项",),)),
+    ("name", (("事项", "职责", "权力", "职权"), ("名称",))),
+    ("name", (("具体事项", "履职事项", "职责事项"),)),
+    ("code", (("编码",),)),
+    ("township_duty", (("镇", "乡", "街道"), ("职责",))),
+    ("upper_duty", (("上级", "县"), ("职责",))),
+    ("township_office", (("镇", "乡", "街道"), ("配合", "协办"), ("科室", "部门", "单位"))),
+    ("upper_dept", (("上级", "县级"), ("部门", "单位"))),
+    ("receiving_dept", (("承接",),)),
+    ("work_mode", (("方式",),)),
+    ("cooperate", (("配合", "协办", "协同"), ("部门", "单位", "科室", "主体", "股室"))),
+    ("lead", (("责任", "牵头", "主办", "实施", "承办"), ("科室", "部门", "单位", "主体", "股室"))),
+    ("basis", (("依据",),)),
+    ("time_limit", (("时限", "期限"),)),
+    ("procedure", (("程序", "流程"),)),
+    ("part", (("清单",), ("类别", "类型"))),
+    ("power_type", (("类型",),)),
+    ("category", (("类别", "分类", "领域"),)),
+    ("content", (("内容",),)),
+    ("accountability", (("追责", "问责"),)),
+    ("responsibility", (("责任事项",),)),
+    ("next_items", (("后续", "下一"),)),
+    ("note", (("备注",),)),
+    ("seq", (("序号",),)),
+)
+
+
+def header_key(text: object) -> str:
+    """The form header texts are compared in: compacted, full-width folded, marks dropped.
+
+    >>> header_key(" 事项名称* ")
+    '事项名称'
+    >>> header_key("村（社区）\\n名称")
+    '村(社区)名称'
+    """
+    return _DROP.sub("", compact(text))
+
+
+@dataclass(frozen=True, slots=True)
+class SynonymTable:
+    """Header text (in :func:`header_key` form) -> field."""
+
+    exact: dict[str, str]
+
+    def match(self, text: object) -> str | None:
+        """The field a header text names, or None.
+
+        >>> t = load_synonyms()
+        >>> [t.match(h) for h in ("事项名称", "行政职权事项名称", "法律法规依据（条款）", "承诺办理时限",
+        ...                       "配合科室", "责任主体配合科室", "备用列")]
+        ['name', 'name', 'basis', 'time_limit', 'cooperate', 'cooperate', None]
+        """
+        key = header_key(text)
+        if not key or len(key) > _MAX_HEADER_LEN:
+            return None
+        if key in self.exact:
+            return self.exact[key]
+        bare = re.sub(r"\(.*?\)", "", key)
+        if bare and bare in self.exact:
+            return self.exact[bare]
+        for field, groups in _CONTAINS:
+            if all(any(w in key for w in group) for group in groups):
+                return field
+        return None
+
+
+def _read_synonym_rows(path: Path | None, text: str | None = None) -> list[tuple[str, str]]:
+    try:
+        content = text if text is not None else Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        problem = Problem(code="unreadable", file=Path(path).name if path else "", value=str(e))
+        raise LoadError(f"cannot read the synonym table {path}: {e}", [problem]) from e
+    rows = list(csv.DictReader(content.splitlines()))
+    out = []
+    for n, row in enumerate(rows, start=2):
+        field = (row.get("field") or "").strip()
+        header = row.get("header") or ""
+        if field not in FIELDS:
+            problem = Problem(code="bad_type", file=Path(path).name if path else "header_synonyms.csv", row=n,
+                              column="field", column_letter="A", value=field,
+                              message=f"未知字段 unknown field {field!r}; use one of {', '.join(FIELDS)}")
+            raise LoadError(str(problem), [problem])
+        if header_key(header):
+            out.append((header_key(header), field))
+    return out
+
+
+def load_synonyms(extra: str | Path | None = None) -> SynonymTable:
+    """The bundled synonym table, with the rows of ``extra`` (CSV ``field,header``) taking precedence."""
+    bundled = resources.files("loaders").joinpath("data/header_synonyms.csv").read_text(encoding="utf-8")
+    exact = dict(_read_synonym_rows(None, bundled))
+    if extra is not None:
+        exact.update(_read_synonym_rows(Path(extra)))
+    return SynonymTable(exact)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    index: int  # 0-based
+    letter: str
+    header: str  # the header text as shown (two-row headers joined with " / ")
+    field: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    rows: tuple[int, ...]  # 0-based indices of the header rows
+    columns: tuple[Column, ...]
+    duplicates: tuple[Column, ...] = ()  # columns whose field an earlier column already took
+
+    @property
+    def data_start(self) -> int:
+        return self.rows[-1] + 1
+
+    @property
+    def is_register(self) -> bool:
+        return any(c.field == "village_name" for c in self.columns)
+
+    def column(self, field: str) -> Column | None:
+        return next((c for c in self.columns if c.field == field), None)
+
+    def fields(self) -> set[str]:
+        return {c.field for c in self.columns if c.field}
+
+
+def _text(row: Sequence[object], j: int) -> str:
+    return compact(row[j]) if j < len(row) and row[j] is not None else ""
+
+
+def _map_cells(texts: Sequence[str], table: SynonymTable) -> list[str | None]:
+    return [table.match(t) if t else None for t in texts]
+
+
+def _score(fields: Sequence[str | None]) -> int:
+    return len({f for f in fields if f and f != "seq"})
+
+
+def _has_key_field(fields: Sequence[str | None]) -> bool:
+    return "name" in fields or "village_name" in fields
+
+
+def _join(upper: str, lower: str) -> str:
+    if not upper or upper == lower:
+        return lower
+    if not lower:
+        return upper
+    return f"{upper} / {lower}"
+
+
+def _build(grid: list[list[str]], rows: tuple[int, ...], width: int, table: SynonymTable) -> Header:
+    columns: list[Column] = []
+    duplicates: list[Column] = []
+    taken: set[str] = set()
+    if len(rows) == 2:
+        upper = list(grid[rows[0]]) + [""] * (width - len(grid[rows[0]]))
+        lower = list(grid[rows[1]]) + [""] * (width - len(grid[rows[1]]))
+        # a group cell not merged (CSV): carry it right over the sub-headers it stands above
+        for j in range(1, width):
+            if not upper[j] and lower[j] and lower[j - 1] and upper[j - 1] and upper[j - 1] != lower[j - 1]:
+                upper[j] = upper[j - 1]
+    for j in range(width):
+        if len(rows) == 2:
+            up, low = upper[j], lower[j]
+            text = _join(up, low)
+            field = (table.match(low) if low else None) or table.match(up + low if up != low else low) or (
+                table.match(up) if up else None)
+        else:
+            text = grid[rows[0]][j] if j < len(grid[rows[0]]) else ""
+            field = table.match(text) if text else None
+        if not text:
+            continue
+        col = Column(j, column_letter(j), text, field)
+        if field and field in taken and field not in MULTI_FIELDS:
+            duplicates.append(col)
+            col = Column(j, col.letter, text, None)
+        if field:
+            taken.add(field)
+        columns.append(col)
+    register = any(c.field == "village_name" for c in columns)
+    fixed = []
+    for c in columns:
+        f = c.field
+        if register and f in ("power_type", "category"):
+            f = "village_kind"
+        elif not register and f == "village_kind":
+            f = "power_type" if "power_type" not in taken else None
+        fixed.append(Column(c.index, c.letter, c.header, f))
+    return Header(rows, tuple(fixed), tuple(duplicates))
+
+
+def find_header(grid: list[list[str]], table: SynonymTable, search_rows: int = HEADER_SEARCH_ROWS) -> Header | None:
+    """The header of a sheet whose cells are already texts with merged ranges filled.
+
+    >>> t = load_synonyms()
+    >>> grid = [["XX镇履行职责事项清单", "", ""], ["序号", "事项名称", "法律依据"], ["1", "甲", "《乙法》"]]
+    >>> h = find_header(grid, t)
+    >>> h.rows, [c.field for c in h.columns], h.data_start
+    ((1,), ['seq', 'name', 'basis'], 2)
+    """
+    width = max((len(r) for r in grid), default=0)
+    best: tuple[int, int, Header] | None = None
+    for i in range(min(search_rows, len(grid))):
+        fields = _map_cells(grid[i], table)
+        if not _has_key_field(fields):
+            continue
+        header = _build(grid, (i,), width, table)
+        score = _score([c.field for c in header.columns])
+        if i + 1 < len(grid) and _is_sub_header(grid, i, fields, table):
+            # the row below would otherwise be a data row without a name
+            header = _build(grid, (i, i + 1), width, table)
+            score = _score([c.field for c in header.columns])
+        elif i > 0 and _is_group_row(grid[i - 1], grid[i]):
+            joined = _build(grid, (i - 1, i), width, table)
+            joined_score = _score([c.field for c in joined.columns])
+            if joined_score > score or (joined_score == score and _has_repeats(grid[i - 1])):
+                header, score = joined, joined_score
+        if best is None or score > best[0]:
+            best = (score, len(header.rows), header)
+    return best[2] if best else None
+
+
+def _is_sub_header(grid: list[list[str]], i: int, fields: Sequence[str | None], table: SynonymTable) -> bool:
+    """Row ``i + 1`` is a sub-header: nothing new under the name column, and new header words."""
+    upper, lower = grid[i], grid[i + 1]
+    name_col = next(j for j, f in enumerate(fields) if f in ("name", "village_name"))
+    if _text(lower, name_col) and _text(lower, name_col) != _text(upper, name_col):
+        return False
+    new = [j for j in range(len(lower)) if _text(lower, j) and _text(lower, j) != _text(upper, j)]
+    return bool(new) and all(table.match(_text(lower, j)) for j in new)
+
+
+def _is_group_row(above: Sequence[str], row: Sequence[str]) -> bool:
+    """A row of group labels over some columns (two or more distinct texts, not a title)."""
+    texts = {t for t in (compact(x) for x in above) if t}
+    if len(texts) < 2:
+        return False
+    # a group row stands above header cells; it never carries more texts than the header row
+    return sum(1 for x in above if compact(x)) <= sum(1 for x in row if compact(x))
+
+
+def _has_repeats(row: Sequence[str]) -> bool:
+    """Two neighbouring cells with the same text: a merged group cell, filled across."""
+    texts = [compact(x) for x in row]
+    return any(a and a == b for a, b in zip(texts, texts[1:]))

@@ -1,0 +1,133 @@
+"""Problems found while reading a duty list: where (file, sheet, row, column), what, how bad."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CODES",
+    "ERROR",
+    "WARNING",
+    "Problem",
+    "column_letter",
+    "sort_problems",
+]
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Reason code -> (severity, Chinese sentence, short English). The sentence is the default
+#: message; a problem may carry a more specific one.
+CODES: dict[str, tuple[str, str, str]] = {
+    # the file as a whole (stop before rows)
+    "file_not_found": (ERROR, "找不到文件", "file not found"),
+    "empty_file": (ERROR, "文件是空的", "file is empty"),
+    "not_spreadsheet": (ERROR, "不是表格文件（.xlsx/.xls/.csv）", "not a spreadsheet"),
+    "unreadable": (ERROR, "文件无法读取", "file cannot be read"),
+    "no_header": (ERROR, "找不到表头（至少要有“事项名称”列）", "no recognisable header row"),
+    "township_mismatch": (ERROR, "多个文件的乡镇名称不一致", "files name different townships"),
+    # rows
+    "missing_name": (ERROR, "有内容但缺少事项名称", "row has content but no item name"),
+    "duplicate_code": (ERROR, "同一事项编码用于两个不同事项", "same code for two different items"),
+    "duplicate_name": (ERROR, "同名事项出现两次且内容不同（无编码）", "same item name twice with different content"),
+    "bad_type": (ERROR, "单元格类型不对", "cell has the wrong type"),
+    "sheet_skipped": (WARNING, "工作表没有可识别的表头，已跳过", "sheet has no recognisable header, skipped"),
+    "duplicate_row": (WARNING, "重复行，已忽略", "duplicate row ignored"),
+    "no_lead": (WARNING, "没有责任主体", "no lead department"),
+    "lead_unconfirmed": (WARNING, "责任主体待定，未建立牵头关系", "lead is a placeholder"),
+    "no_basis": (WARNING, "没有法律依据", "no legal basis"),
+    "no_time_limit": (WARNING, "没有办理时限", "no time limit"),
+    "unknown_power_type": (WARNING, "事项类型不在十类之内，按原文保留", "power type outside the ten, kept as written"),
+    "unknown_next_item": (WARNING, "后续事项在清单中找不到", "next item names no item of the list"),
+    "unknown_department": (WARNING, "部门不在别名表中", "department not in the alias table"),
+    "unknown_village": (WARNING, "村（社区）不在名册中", "village not in the village register"),
+    "no_village_register": (WARNING, "写了“各村/全部”但没有村（社区）名册", "all villages named but no village register"),
+    "unparsed_basis": (WARNING, "法律依据无法解析", "legal basis could not be parsed"),
+    "duplicate_column": (WARNING, "两列对应同一字段，后一列按未识别列保留", "two columns map to one field"),
+    "unknown_part": (WARNING, "清单类别无法识别，记为未分类", "list part not recognised"),
+}
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 0-based column index.
+
+    >>> [column_letter(i) for i in (0, 2, 25, 26, 701, 702)]
+    ['A', 'C', 'Z', 'AA', 'ZZ', 'AAA']
+    """
+    if index < 0:
+        raise ValueError("column index must be >= 0")
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """One thing wrong with a duty list, located the way a person finds it in Excel.
+
+    ``row`` is the 1-based row number Excel shows (0 = the whole file or sheet);
+    ``column`` the header text and ``column_letter`` the Excel letter.
+
+    >>> p = Problem(file="样例.xlsx", sheet="基本履职事项", row=12, column="事项名称",
+    ...             column_letter="C", code="missing_name")
+    >>> print(p)
+    样例.xlsx / 基本履职事项 第12行 C列「事项名称」: 有内容但缺少事项名称 (row has content but no item name)
+    >>> p.severity
+    'error'
+    """
+
+    code: str
+    file: str = ""
+    sheet: str = ""
+    row: int = 0
+    column: str = ""
+    column_letter: str = ""
+    value: str = ""
+    message: str = ""
+    severity: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
+        severity, zh, en = CODES[self.code]
+        if not self.message:
+            object.__setattr__(self, "message", f"{zh} ({en})")
+        if not self.severity:
+            object.__setattr__(self, "severity", severity)
+        if self.severity not in (ERROR, WARNING):
+            raise ValueError(f"severity must be {ERROR!r} or {WARNING!r}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        """``file / sheet 第N行 C列「header」`` with the parts that are known."""
+        where = " / ".join(p for p in (self.file, self.sheet) if p)
+        cell = ""
+        if self.row:
+            cell += f"第{self.row}行"
+        if self.column_letter:
+            cell += f" {self.column_letter}列"
+        if self.column:
+            cell += f"「{self.column}」"
+        return " ".join(p for p in (where, cell.strip()) if p)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.value and self.value not in self.message:
+            text += f" 〔{self.value}〕"
+        return text
+
+
+def _sort_key(p: Problem) -> tuple:
+    return (0 if p.is_error else 1, p.file, p.sheet, p.row, len(p.column_letter), p.column_letter, p.code)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then by file, sheet, row and column; exact duplicates dropped."""
+    return sorted(dict.fromkeys(problems), key=_sort_key)
