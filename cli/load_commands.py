@@ -1,0 +1,198 @@
+"""`dutygraph load`, `info` and `export`: lists in and out of the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from graphmodel.errors import LoadError
+from graphmodel.report import make_report
+from loaders import LoadResult, Problem, export_township, read_list
+from loaders.writers import resolve_township
+
+from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
+
+__all__ = ["export", "info", "load"]
+
+_SOURCE_ZH = {"option": "--township 参数 option", "title": "标题行 title row", "filename": "文件名 file name"}
+_WARNING_ROWS = 30  # warnings listed one by one; the rest are counted by reason
+
+
+def _console(err: bool = False) -> Console:
+    # built per call so that click's CliRunner (which swaps sys.stdout) captures it
+    return Console(file=sys.stderr if err else sys.stdout, highlight=False, soft_wrap=False)
+
+
+def _problem_table(title: str, problems: list[Problem]) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for col in ("文件 / 工作表 File / sheet", "行 Row", "列 Column", "代码 Code", "说明 Message"):
+        table.add_column(col, overflow="fold")
+    for p in problems:
+        where = " / ".join(x for x in (p.file, p.sheet) if x)
+        column = f"{p.column_letter}「{p.column}」" if p.column else p.column_letter
+        message = f"{p.message} 〔{p.value}〕" if p.value and p.value not in p.message else p.message
+        table.add_row(where, str(p.row or ""), column, p.code, message)
+    return table
+
+
+def _print_problems(console: Console, problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    if errors:
+        console.print(_problem_table(f"错误 Errors ({len(errors)}) — 未写入 nothing written", errors))
+    if warnings:
+        console.print(_problem_table(f"警告 Warnings ({len(warnings)})", warnings[:_WARNING_ROWS]))
+        if len(warnings) > _WARNING_ROWS:
+            by_code = Counter(p.code for p in warnings)
+            summary = Table(title=f"全部警告按原因 All warnings by reason (--json lists every one)", title_justify="left")
+            summary.add_column("代码 Code")
+            summary.add_column("说明 Message")
+            summary.add_column("数量 Count", justify="right")
+            for code, n in by_code.most_common():
+                summary.add_row(code, next(p.message for p in warnings if p.code == code), str(n))
+            console.print(summary)
+
+
+def _count_table(result: LoadResult) -> Table:
+    c = result.counts
+    table = Table(title=f"{c['township']}（乡镇名称来自 from {_SOURCE_ZH[c['township_source']]}）", title_justify="left")
+    table.add_column("类别 What")
+    table.add_column("数量 Count", justify="right")
+    table.add_row("事项 Items", str(c["items"]))
+    for part, n in c["parts"].items():
+        table.add_row(f"  {part}", str(n))
+    table.add_row("部门 Departments", str(c["departments"]))
+    table.add_row("村（社区） Villages", str(c["villages"]))
+    table.add_row("法律依据 Legal bases", str(c["bases"]))
+    table.add_row("关系 Relations", str(sum(c["relations"].values())))
+    for rel, n in c["relations"].items():
+        table.add_row(f"  {rel}", str(n))
+    return table
+
+
+@click.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--township", default=None, help="乡镇名称（默认取标题行或文件名）Township name (default: from the title row, else the file name).")
+@click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
+@click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="表头同义词 CSV（field,header），补充内置表。Extra header synonyms table.")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of tables.")
+@store_options
+@pass_settings
+@handle_errors
+def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
+         synonyms: Path | None, as_json: bool) -> None:
+    """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
+
+    Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
+    print the report and replace that township in the store. Exit 0 when it loads
+    (warnings allowed), 1 on errors (then nothing is written).
+    """
+    settings.as_json = as_json
+    out, status = _console(), _console(err=True)
+    try:
+        with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
+            result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms)
+    except LoadError as e:
+        if as_json:
+            click.echo(json.dumps(make_report(errors=e.problems, error=str(e)), ensure_ascii=False, indent=2))
+        else:
+            n = sum(1 for p in e.problems if p.is_error)
+            out.print(f"[bold red]错误 Error[/]: {n} 个错误，未写入 ({n} error(s), nothing written)" if n else
+                      f"[bold red]错误 Error[/]: {e}")
+            _print_problems(out, e.problems)
+        sys.exit(EXIT_ERROR)
+
+    done = None
+    if not check:
+        with status.status("写入存储 Writing to the store…"):
+            store = settings.store()
+            done = store.replace_township(result.tlist)
+    if as_json:
+        results = {"township": result.tlist.township.name, "township_source": result.township_source,
+                   "files": list(result.files), "written": done is not None,
+                   "import": None if done is None else {"added": done.added, "removed": done.removed,
+                                                         "changed": done.changed, "unchanged": done.unchanged}}
+        click.echo(json.dumps(make_report(results, result.counts, result.problems), ensure_ascii=False, indent=2))
+        return
+    out.print(_count_table(result))
+    _print_problems(out, result.problems)
+    if done is None:
+        out.print("--check：检查通过，未写入存储。Check passed; nothing written.")
+    elif done.unchanged:
+        out.print(f"存储中的 {done.township} 与此清单相同，未改动。Unchanged: the store already holds this list.")
+    else:
+        out.print(f"已写入 Written to {settings.store().describe()}: 新增 added {done.added}，"
+                  f"删除 removed {done.removed}，修改 changed {done.changed}。")
+
+
+def _dict_table(title: str, data: dict[str, int], label: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(label)
+    table.add_column("数量 Count", justify="right")
+    for k, v in data.items():
+        table.add_row(k, str(v))
+    if not data:
+        table.add_row("—", "0")
+    return table
+
+
+@click.command("info")
+@click.option("--township", default=None, help="只统计这个乡镇。Count one township only (default: the whole store).")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of tables.")
+@store_options
+@pass_settings
+@handle_errors
+def info(settings: Settings, township: str | None, as_json: bool) -> None:
+    """存储概况：按节点、关系、清单类别、事项类型计数。
+
+    Counts in the store by node type, relation type, list part and power type.
+    """
+    settings.as_json = as_json
+    store = settings.store()
+    if township is not None:
+        resolve_township(store, township)  # NotFound with the names the store holds
+    counts = store.counts(township)
+    names = [t.name for t in store.townships()]
+    if as_json:
+        results = {"store": store.describe(), "townships": names, "township": township}
+        click.echo(json.dumps(make_report(results, counts), ensure_ascii=False, indent=2))
+        return
+    out = _console()
+    out.print(f"存储 Store: {store.describe()}")
+    out.print(f"乡镇 Townships: {'、'.join(names) or '—'}" + (f"（统计 counting: {township}）" if township else ""))
+    out.print(_dict_table("节点 Nodes", counts.nodes, "类型 Node type"))
+    out.print(_dict_table("关系 Relations", counts.relations, "类型 Relation type"))
+    out.print(_dict_table("清单类别 List parts", counts.parts, "类别 Part"))
+    out.print(_dict_table("事项类型 Power types", counts.power_types, "类型 Power type"))
+
+
+@click.command("export")
+@click.option("--township", default=None, help="要导出的乡镇（存储中只有一个时可省略）。Township to export (optional if the store holds one).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None,
+              help="文件格式（默认按扩展名）。File format (default: from the output suffix, else xlsx).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出文件路径。Output file path (csv also writes a 村（社区）名册 file beside it).")
+@store_options
+@pass_settings
+@handle_errors
+def export(settings: Settings, township: str | None, fmt: str | None, output: Path) -> None:
+    """把存储中一个乡镇的清单导出为 Excel 或 CSV（可再次导入）。
+
+    Export one township's list from the store to .xlsx (one sheet per list part) or
+    CSV (UTF-8 with BOM); importing the export again gives the same graph.
+    """
+    store = settings.store()
+    if fmt is None and output.suffix.lower() not in (".xlsx", ".csv"):
+        fmt = "xlsx"
+    written = export_township(store, township, output, fmt)
+    for path in written:
+        click.echo(f"已导出 Written: {path}")
