@@ -21,6 +21,11 @@ def cli() -> None:
 
 
 # Verbs, one block per command module (keep sorted by module name):
+from .load_commands import export, info, load  # noqa: E402
+
+cli.add_command(export)
+cli.add_command(info)
+cli.add_command(load)
 
 
 def main() -> None:
