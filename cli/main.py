@@ -21,6 +21,11 @@ def cli() -> None:
 
 
 # Verbs, one block per command module (keep sorted by module name):
+from .dashboard_commands import dashboard, demo  # noqa: E402
+
+cli.add_command(dashboard)
+cli.add_command(demo)
+
 from .load_commands import export, info, load  # noqa: E402
 
 cli.add_command(export)

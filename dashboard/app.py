@@ -14,9 +14,11 @@ from dashboard import state
 from dashboard.i18n import LANGS, t
 
 HERE = Path(__file__).parent
-PAGES = HERE / "pages"
+# Pages live in views/, not pages/: a pages/ folder beside the main script makes Streamlit
+# ignore st.navigation and fall back to its old folder-based navigation.
+PAGES = HERE / "views"
 
-st.set_page_config(page_title="dutygraph", page_icon=":material/account_tree:", layout="wide")
+st.set_page_config(page_title="dutygraph", page_icon=str(HERE / "static" / "icon.png"), layout="wide")
 
 st.session_state.setdefault("lang", "zh")
 

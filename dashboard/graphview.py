@@ -219,6 +219,7 @@ def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "duty
             "label": {"show": True, "position": "bottom", "fontSize": font_size, "color": "#111111",
                       "width": 170, "overflow": "break"},
         })
+    data += _frame(spec)
     links = []
     for e in spec.edges:
         colour, line, width = _edge_look(e)
@@ -235,12 +236,33 @@ def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "duty
                     "feature": {"saveAsImage": {"show": True, "type": "png", "name": file_name, "pixelRatio": 2,
                                                 "title": "保存为图片 PNG" if zh else "Save as PNG"}}},
         "series": [{
-            "type": "graph", "layout": "none", "roam": True, "draggable": False, "top": 50, "bottom": 60,
-            "left": 90, "right": 90, "categories": categories, "data": data, "links": links,
+            "type": "graph", "layout": "none", "roam": True, "draggable": False, "top": 40, "bottom": 30,
+            "left": 30, "right": 30, "categories": categories, "data": data, "links": links,
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 10, "edgeLabel": {"show": True},
             "emphasis": {"focus": "adjacency"},
         }],
     }
+
+
+def _frame(spec: GraphSpec) -> list[dict]:
+    """Two invisible corner points that fix the drawing's extent and proportions.
+
+    ECharts stretches a fixed-position graph to fill its box; framing it with a
+    minimum extent and a 2:1 ratio keeps small graphs from being blown up or
+    squashed. They come after the real nodes, so node indices stay the spec's.
+    """
+    if not spec.nodes:
+        return []
+    xs = [n.x for n in spec.nodes]
+    ys = [n.y for n in spec.nodes]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    w = max(max(xs) - min(xs) + 400, 1000)
+    h = max(max(ys) - min(ys) + 300, 500)
+    w, h = max(w, 2 * h), max(h, w / 2)
+    hidden = {"symbolSize": 0, "label": {"show": False}, "tooltip": {"show": False}, "silent": True,
+              "itemStyle": {"opacity": 0}}
+    return [{"id": "__frame_a", "name": "", "x": cx - w / 2, "y": cy - h / 2, **hidden},
+            {"id": "__frame_b", "name": "", "x": cx + w / 2, "y": cy + h / 2, **hidden}]
 
 
 def to_svg(spec: GraphSpec, font_size: int = 16) -> str:

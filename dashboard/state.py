@@ -144,6 +144,9 @@ def findings(township: str | None = None):
     return _findings(_sid(), township)
 
 
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
 def kind_title(kind: str) -> str:
     info = KINDS.get(kind)
     return info.title if info else kind
@@ -154,7 +157,7 @@ def findings_by_kind(township: str | None = None) -> pd.DataFrame:
     for f in findings(township):
         row = rows.setdefault(f.kind, [kind_title(f.kind), f.severity, 0, f.kind])
         row[2] += 1
-    order = {"high": 0, "medium": 1, "low": 2}
+    order = SEVERITY_RANK
     df = pd.DataFrame(list(rows.values()), columns=["问题类型", "严重程度", "数量", "类别"])
     return df.sort_values(["严重程度", "数量"], key=lambda c: c.map(order) if c.name == "严重程度" else -c,
                           kind="stable").reset_index(drop=True)
@@ -186,8 +189,11 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
                 "配合部门": "、".join(d.name for d in ev.departments if d.role == "配合"),
                 "说明": f.message, "乡镇": f.township, "来源": ev.source, "键": ev.key,
             })
-    return pd.DataFrame(rows, columns=["问题类型", "严重程度", "事项名称", "清单类别", "事项类型", "牵头部门",
-                                       "配合部门", "说明", "乡镇", "来源", "键"])
+    df = pd.DataFrame(rows, columns=["问题类型", "严重程度", "事项名称", "清单类别", "事项类型", "牵头部门",
+                                     "配合部门", "说明", "乡镇", "来源", "键"])
+    rank = df["严重程度"].map(SEVERITY_RANK)
+    return df.assign(_r=rank).sort_values(["_r", "问题类型", "乡镇", "事项名称"], kind="stable") \
+        .drop(columns="_r").reset_index(drop=True)
 
 
 def worklist(township: str | None, kinds: tuple[str, ...] = (), department: str | None = None,
@@ -240,3 +246,11 @@ def _completeness(sid: str, township: str | None):
 def completeness(township: str | None = None) -> tuple[float, pd.DataFrame]:
     """Share of field checks passed, and the checks that fail most."""
     return _completeness(_sid(), township)
+
+
+BOARD_GROUPS = ("overlap", "gap", "ownership")
+
+
+def board_kinds() -> dict[str, str]:
+    """Finding kinds shown on the boundary board: identifier -> title."""
+    return {k: info.title for k, info in KINDS.items() if info.group in BOARD_GROUPS}

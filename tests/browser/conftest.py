@@ -1,0 +1,124 @@
+"""A real dashboard server (`streamlit run` via `dutygraph dashboard`) and headless Chromium.
+
+Chromium is Debian's (/usr/bin/chromium); Playwright never downloads a browser here.
+Without chromium the tests skip with the reason, unless DUTYGRAPH_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from graphmodel import open_store
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "dashboard"))
+
+from sample_list import load_sample  # noqa: E402
+
+CHROMIUM = os.environ.get("DUTYGRAPH_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _required() -> bool:
+    return os.environ.get("DUTYGRAPH_REQUIRE_BROWSER", "") not in ("", "0", "false", "no")
+
+
+def _unavailable(reason: str) -> None:
+    if _required():
+        pytest.fail(f"{reason} (DUTYGRAPH_REQUIRE_BROWSER=1 makes this a failure)", pytrace=False)
+    print(f"browser tests skipped: {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    path = Path(os.environ.get("DUTYGRAPH_ARTIFACTS") or ROOT / "test-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a dashboard serving the sample from a temporary data dir."""
+    data = tmp_path_factory.mktemp("browser-data")
+    with open_store("memory", data_dir=data) as s:
+        load_sample(s)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DUTYGRAPH_STORE"))}
+    log = open(data / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import main; main()", "--data-dir", str(data), "--store", "memory", "dashboard", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.flush()
+                pytest.fail(f"the dashboard exited with {proc.returncode}: {(data / 'streamlit.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the dashboard did not answer /_stcore/health within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        _unavailable(f"playwright is not installed: {e}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records every request leaving 127.0.0.1 (there must be none)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.outside = []
+
+    def watch(request):
+        url = request.url
+        if not url.startswith((server, "data:", "blob:", "about:")):
+            pg.outside.append(url)
+
+    pg.on("request", watch)
+    yield pg
+    context.close()

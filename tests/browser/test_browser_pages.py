@@ -1,0 +1,60 @@
+"""Every page in a real headless Chromium: key Chinese texts, the graph drawn, nothing fetched outside."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# url path -> a Chinese text that must be on the page
+PAGES = {
+    "overview": "完整度",
+    "board": "研讨清单",
+    "coverage": "部门 × 事项类型",
+    "chains": "链条环节",
+    "whatif": "假设分析",
+    "department": "牵头事项",
+    "village": "承担职责的事项",
+    "lookup": "这件事归谁管",
+    "importer": "上传履行职责事项清单",
+}
+
+
+def _open(page, server: str, path: str) -> None:
+    page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    # Streamlit shows a status widget while a script runs; wait until the page settles.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders(page, server, artifacts, path):
+    _open(page, server, path)
+    page.get_by_text(PAGES[path], exact=False).first.wait_for(timeout=20_000)
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Error" not in body.split("dutygraph")[0]
+    page.screenshot(path=str(artifacts / f"page-{path}.png"), full_page=True)
+    assert page.outside == [], f"requests left the machine: {page.outside}"
+
+
+@pytest.mark.parametrize("path", ["board", "chains"])
+def test_graph_draws_nodes(page, server, artifacts, path):
+    _open(page, server, path)
+    canvas = page.locator(".echarts-container canvas").first
+    canvas.wait_for(timeout=20_000)
+    box = canvas.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300
+    # the canvas is not blank: sample its pixels for the node colours
+    painted = canvas.evaluate(
+        """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  let n = 0; for (let i = 0; i < d.length; i += 16) { if (d[i+3] > 0 && (d[i] < 200 || d[i+1] < 200)) n++; }
+                  return n; }"""
+    )
+    assert painted > 500, "the graph canvas is blank"
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.locator(".echarts-container").first.screenshot(path=str(artifacts / f"graph-{path}.png"))
+    assert page.outside == []
