@@ -1,0 +1,177 @@
+"""Audit: every boundary finding of a township (or the whole store) grouped by kind, with severities and counts.
+
+The kind identifiers are stable (``queries.KINDS``; documented with the JSON shape in
+docs/audit-output.md). The store is read once (all item cards of the scope, the chain
+links, the registers) and every query runs over those reads.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graphmodel import DutyStore, InvalidArgument, NotFound
+from graphmodel.report import make_report, to_plain
+
+from ._common import GROUPS, KINDS, SEVERITIES, Finding, cards_of, sorted_findings
+from .chains import chain_findings, chains
+from .coverage import TownshipScore, completeness, missing_fields
+from .gaps import gaps, unconfirmed
+from .handshake import handshake
+from .legal import inconsistent_titles, no_basis
+from .overlaps import (
+    CONTENT_THRESHOLD,
+    NAME_THRESHOLD,
+    cooperate_township_lead,
+    multi_lead,
+    near_duplicates,
+    shared_articles,
+)
+from .ownership import STATES, ownership_of
+from .villages import missing_villages
+
+__all__ = ["AuditResult", "resolve_kinds", "run_audit"]
+
+
+def resolve_kinds(names: Iterable[str]) -> frozenset[str]:
+    """Kind identifiers named by kind (``gap.no_lead``), group (``gaps``), prefix (``gap``), severity or ``all``.
+
+    >>> sorted(resolve_kinds(["overlaps"]))[:2]
+    ['overlap.cooperate_township_lead', 'overlap.multi_lead']
+    >>> len(resolve_kinds(["high"])) == sum(k.severity == "high" for k in KINDS.values())
+    True
+    """
+    out: set[str] = set()
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        if name in ("all", "any"):
+            out |= KINDS.keys()
+        elif name in KINDS:
+            out.add(name)
+        elif name in SEVERITIES:
+            out |= {k for k, v in KINDS.items() if v.severity == name}
+        elif name in GROUPS.values() or name in GROUPS:
+            prefix = name if name in GROUPS else next(p for p, g in GROUPS.items() if g == name)
+            out |= {k for k in KINDS if k.split(".")[0] == prefix}
+        else:
+            raise InvalidArgument(
+                f"unknown finding kind {name!r}; use a group ({', '.join(GROUPS.values())}), a severity "
+                f"({', '.join(SEVERITIES)}), 'all', or one of: {', '.join(KINDS)}"
+            )
+    return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """All findings of a scope, plus its item count, ownership summary and completeness scores."""
+
+    township: str | None
+    townships: tuple[str, ...]
+    items: int
+    findings: tuple[Finding, ...]
+    ownership: tuple[tuple[str, int], ...]
+    scores: tuple[TownshipScore, ...]
+    kinds: tuple[str, ...]  # the kinds that were checked
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per checked kind (zeros included), in ``KINDS`` order."""
+        c = Counter(f.kind for f in self.findings)
+        return {k: c.get(k, 0) for k in KINDS if k in self.kinds}
+
+    def by_kind(self) -> dict[str, tuple[Finding, ...]]:
+        return {k: tuple(f for f in self.findings if f.kind == k) for k in KINDS if k in self.kinds}
+
+    def by_severity(self) -> dict[str, int]:
+        c = Counter(f.severity for f in self.findings)
+        return {s: c.get(s, 0) for s in SEVERITIES}
+
+    def by_group(self) -> dict[str, int]:
+        c = Counter(f.group for f in self.findings)
+        return {g: c.get(g, 0) for g in dict.fromkeys(GROUPS.values())}
+
+    def present(self, kinds: Iterable[str]) -> tuple[str, ...]:
+        """Which of the named kinds/groups have at least one finding (for --fail-on)."""
+        wanted = resolve_kinds(kinds)
+        return tuple(k for k, n in self.counts.items() if n and k in wanted)
+
+    def report_counts(self) -> dict:
+        return {
+            "items": self.items,
+            "townships": len(self.townships),
+            "findings": len(self.findings),
+            "by_severity": self.by_severity(),
+            "by_group": self.by_group(),
+            "by_kind": self.counts,
+        }
+
+    def to_report(self) -> dict:
+        """The JSON report of ``dutygraph audit --format json`` (graphmodel.report shape)."""
+        results = {
+            "township": self.township,
+            "townships": list(self.townships),
+            "findings": {k: [f.to_dict() for f in fs] for k, fs in self.by_kind().items()},
+            "ownership": dict(self.ownership),
+            "scores": [to_plain(s) for s in self.scores],
+        }
+        return make_report(results=results, counts=self.report_counts())
+
+
+def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[str] = ("all",),
+              name_threshold: float = NAME_THRESHOLD, content_threshold: float = CONTENT_THRESHOLD) -> AuditResult:
+    """Run every check (or only ``kinds``: identifiers, groups or severities) over ``township`` or the store.
+
+    >>> from queries._examples import example_store
+    >>> a = run_audit(example_store())
+    >>> a.items, a.by_severity()
+    (10, {'high': 3, 'medium': 6, 'low': 7})
+    >>> {k: n for k, n in a.counts.items() if n}
+    {'overlap.multi_lead': 1, 'overlap.near_duplicate': 1, 'overlap.shared_article': 1, 'gap.no_lead': 1, 'ownership.unconfirmed': 1, 'coverage.missing_fields': 2, 'legal.no_basis': 1, 'legal.inconsistent_title': 3, 'village.missing_villages': 2, 'chain.broken_step': 1, 'chain.level_crossing': 1, 'chain.handoff': 1}
+    >>> a.present(["gaps"]), a.present(["handshake"])
+    (('gap.no_lead',), ())
+    """
+    wanted = resolve_kinds(kinds)
+    towns = tuple(sorted(t.name for t in store.townships()))
+    if township is not None and township not in towns:
+        raise NotFound(f"township {township!r} is not in the store; loaded: {'、'.join(towns) or '(none)'}")
+    cards = cards_of(store, township)
+    found: list[Finding] = []
+
+    def want(*ks: str) -> bool:
+        return any(k in wanted for k in ks)
+
+    if want("overlap.multi_lead"):
+        found += multi_lead(store, township, cards=cards)
+    if want("overlap.near_duplicate"):
+        found += near_duplicates(store, township, cards=cards, name_threshold=name_threshold,
+                                 content_threshold=content_threshold)
+    if want("overlap.shared_article"):
+        found += shared_articles(store, township, cards=cards)
+    if want("overlap.cooperate_township_lead"):
+        found += cooperate_township_lead(store, township, cards=cards)
+    if any(k.startswith("gap.") for k in wanted):
+        found += gaps(store, township, cards=cards)
+    if want("ownership.unconfirmed"):
+        found += unconfirmed(store, township, cards=cards)
+    if want("coverage.missing_fields"):
+        found += missing_fields(store, township, cards=cards)
+    if want("legal.no_basis"):
+        found += no_basis(store, township, cards=cards)
+    if want("legal.inconsistent_title"):
+        found += inconsistent_titles(store, township, cards=cards)
+    if any(k.startswith("handshake.") for k in wanted):
+        found += handshake(store, township, cards=cards)
+    if want("village.missing_villages"):
+        found += missing_villages(store, township, cards=cards)
+    if any(k.startswith("chain.") for k in wanted):
+        found += chain_findings(store, township, chain_list=chains(store, township), cards=cards)
+    findings = sorted_findings(f for f in found if f.kind in wanted)
+    states = Counter(ownership_of(c)[0] for c in cards)
+    return AuditResult(
+        township, (township,) if township else towns, len(cards), findings,
+        tuple((s, states.get(s, 0)) for s in STATES), completeness(store, township, cards=cards),
+        tuple(k for k in KINDS if k in wanted),
+    )
