@@ -21,6 +21,12 @@ def cli() -> None:
 
 
 # Verbs, one block per command module (keep sorted by module name):
+from .audit_commands import audit, lookup, query  # noqa: E402
+
+cli.add_command(audit)
+cli.add_command(lookup)
+cli.add_command(query)
+
 from .dashboard_commands import dashboard, demo  # noqa: E402
 
 cli.add_command(dashboard)
