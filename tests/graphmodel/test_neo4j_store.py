@@ -1,0 +1,251 @@
+"""What only the Neo4j store has: connection errors, schema, one-transaction imports,
+parity with the memory store on a large list, the Cypher module's hygiene and the
+docker-compose wiring."""
+
+from __future__ import annotations
+
+import re
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from graphmodel import NODE_TYPES, REL_TYPES, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
+from graphmodel.memory_store import MemoryStore
+from test_store_contract import build_list, used_bases_only, without_items
+
+ROOT = Path(__file__).resolve().parents[2]
+neo4j_only = pytest.mark.neo4j
+
+
+@pytest.fixture
+def neo(neo4j_server):
+    uri, user, password, database = neo4j_server
+    s = open_store("neo4j", uri=uri, user=user, password=password, database=database)
+    s.wipe()
+    yield s
+    s.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _one_clear_line(err: StoreUnavailable, *must_say: str) -> None:
+    text = str(err)
+    assert "\n" not in text
+    for word in must_say:
+        assert word in text, text
+    assert err.__cause__ is not None  # raise ... from e keeps the driver's error
+
+
+# ---- connecting ------------------------------------------------------------------------------------
+@neo4j_only
+def test_wrong_password_says_what_to_check(neo4j_server):
+    uri, user, _, database = neo4j_server
+    with pytest.raises(StoreUnavailable) as info:
+        open_store("neo4j", uri=uri, user=user, password="not-the-password", database=database)
+    _one_clear_line(info.value, "NEO4J_PASSWORD", uri)
+
+
+def test_unreachable_port_says_what_to_check():
+    uri = f"bolt://127.0.0.1:{_free_port()}"
+    with pytest.raises(StoreUnavailable) as info:
+        open_store("neo4j", uri=uri, user="neo4j", password="whatever1")
+    _one_clear_line(info.value, "NEO4J_URI", uri, "running")
+
+
+def test_malformed_uri_says_what_to_check():
+    with pytest.raises(StoreUnavailable) as info:
+        open_store("neo4j", uri="nosuch://127.0.0.1:7687", user="neo4j", password="whatever1")
+    _one_clear_line(info.value, "NEO4J_URI")
+
+
+@neo4j_only
+def test_missing_database_says_what_to_check(neo4j_server):
+    uri, user, password, _ = neo4j_server
+    with pytest.raises(StoreUnavailable) as info:
+        open_store("neo4j", uri=uri, user=user, password=password, database="nosuchdb")
+    _one_clear_line(info.value, "NEO4J_DATABASE", "nosuchdb")
+
+
+@neo4j_only
+def test_settings_come_from_the_environment(neo4j_server, monkeypatch):
+    uri, user, password, database = neo4j_server
+    monkeypatch.setenv("NEO4J_URI", uri)
+    monkeypatch.setenv("NEO4J_USER", user)
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
+    if database:
+        monkeypatch.setenv("NEO4J_DATABASE", database)
+    monkeypatch.setenv("DUTYGRAPH_STORE", "neo4j")
+    with open_store() as s:
+        assert s.name == "neo4j"
+        assert uri in s.describe()
+        s.townships()
+
+
+# ---- schema and transactions ---------------------------------------------------------------------
+@neo4j_only
+def test_schema_is_created_and_idempotent(neo, neo4j_server):
+    uri, user, password, database = neo4j_server
+    open_store("neo4j", uri=uri, user=user, password=password, database=database).close()  # second open
+    rows = neo._read("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, options")
+    by_name = {r["name"]: r for r in rows}
+    for label in NODE_TYPES:
+        assert any(r["type"] == "RANGE" and r["labelsOrTypes"] == [label] and r["properties"] == ["key"] for r in rows)
+    for name in ("duty_item_township", "duty_item_part", "duty_item_power_type", "department_township"):
+        assert by_name[name]["type"] == "RANGE"
+    fulltext = by_name[cypher.FULLTEXT_INDEX]
+    assert fulltext["type"] == "FULLTEXT"
+    assert fulltext["options"]["indexConfig"]["fulltext.analyzer"] == "cjk"
+    constraints = neo._read("SHOW CONSTRAINTS YIELD labelsOrTypes, type")
+    assert sorted(c["labelsOrTypes"][0] for c in constraints if c["type"] == "UNIQUENESS") == sorted(NODE_TYPES)
+
+
+@neo4j_only
+def test_a_failing_import_changes_nothing(neo, monkeypatch):
+    first = build_list("甲镇", items=20)
+    neo.replace_township(first)
+    before = (neo.relations(), neo.item_cards(), neo.counts())
+    # deletes and node writes run first; make the relation statements fail inside the transaction
+    broken = {t: "UNWIND $rows AS row WITH row WHERE row.text <> 'x' RETURN 1 / 0" for t in cypher.MERGE_RELATIONS}
+    monkeypatch.setattr(cypher, "MERGE_RELATIONS", broken)
+    second = without_items(build_list("甲镇", items=20), {first.items[0].key})
+    second.items[1] = replace(second.items[1], name="改名")
+    second.relations.append(Relation(second.departments[0].key, "COOPERATES_ON", second.items[2].key, "新"))
+    with pytest.raises(Exception, match="ArithmeticError"):
+        neo.replace_township(second)
+    assert (neo.relations(), neo.item_cards(), neo.counts()) == before
+
+
+# ---- parity with the memory store on a 300-item list ------------------------------------------------
+def _reads(store, keys: list[str]):
+    out = {
+        "townships": store.townships(),
+        "counts": [store.counts(), store.counts("甲镇"), store.counts("乙镇")],
+        "relations": [store.relations(), store.relations(township="乙镇"), store.relations("BASED_ON", "甲镇")],
+        "nodes": [store.nodes(t, tw) for t in NODE_TYPES for tw in (None, "甲镇", "乙镇")],
+        "chains": store.chain_links(),
+        "search": [store.search_items(["安全生产", "防汛"]), store.search_items(["inspection", "第1"], "甲镇")],
+    }
+    filters = [
+        ItemFilter(),
+        ItemFilter(township="甲镇", parts=(ListPart.BASIC.value,)),
+        ItemFilter(power_types=("行政许可", "")),
+        ItemFilter(min_leads=0, max_leads=0),
+        ItemFilter(min_leads=2),
+        ItemFilter(department="dept:甲镇:县市场监督管理局", max_leads=1),
+        ItemFilter(village="village:乙镇:张家村"),
+        ItemFilter(keys=tuple(keys[:5])),
+    ]
+    out["cards"] = [store.item_cards(f) for f in filters]
+    out["neighbourhoods"] = [
+        store.neighbourhood(k, d, types) if store.get_node(k) else None
+        for k in keys[:3] + ["basis:安全生产法", "dept:乙镇:派出所"]
+        for d in (0, 1, 2, 3)
+        for types in ((), ("FOLLOWED_BY", "LEADS"), ("IN_TOWNSHIP",))
+    ]
+    return out
+
+
+@neo4j_only
+def test_parity_with_memory_store_on_a_large_list(neo):
+    mem = MemoryStore(data_dir=None)
+    a = build_list("甲镇", items=300, bases=("安全生产法", "消防法"))
+    b = build_list("乙镇", items=120, seed=3, bases=("消防法", "安全生产法"))
+    a2 = used_bases_only(without_items(a, {i.key for i in a.items[::7]}))
+    a2.items = [replace(i, content=i.content + "（修订）") if n % 10 == 0 else i for n, i in enumerate(a2.items)]
+    keys = [a.items[0].key, a.items[7].key, b.items[4].key, a.items[13].key]
+    steps = [
+        lambda s: s.replace_township(a),
+        lambda s: s.replace_township(b),
+        lambda s: s.replace_township(a),
+        lambda s: s.replace_township(a2),
+        lambda s: s.delete_township("乙镇"),
+        lambda s: s.replace_township(b),
+    ]
+    for n, step in enumerate(steps):
+        assert step(neo) == step(mem), f"step {n}"
+        assert _reads(neo, keys) == _reads(mem, keys), f"reads after step {n}"
+
+
+# ---- the Cypher module -------------------------------------------------------------------------------
+def _statements():
+    for name in cypher.__all__:
+        value = getattr(cypher, name)
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, dict):
+            yield from ((f"{name}[{k}]", v) for k, v in value.items())
+        elif isinstance(value, tuple):
+            yield from ((f"{name}[{n}]", v) for n, v in enumerate(value))
+
+
+def test_cypher_names_only_labels_and_types_of_the_vocabulary():
+    pattern = re.compile(r"[(\[]\s*\w*\s*:\s*([A-Za-z_]+(?:\|[A-Za-z_]+)*)")
+    allowed = set(NODE_TYPES) | set(REL_TYPES)
+    seen = set()
+    for name, text in _statements():
+        for group in pattern.findall(text):
+            for word in group.split("|"):
+                assert word in allowed, f"{name} names {word!r}"
+                seen.add(word)
+    assert seen == allowed
+
+
+def test_per_label_and_per_type_tables_are_complete():
+    for table in (cypher.UPSERT_NODES, cypher.NODES_BY_KEYS, cypher.NODES_ALL, cypher.NODES_IN_TOWNSHIP):
+        assert set(table) == set(NODE_TYPES)
+        for label, text in table.items():
+            # a township's bases are whatever its items are BASED_ON, as in the memory store
+            assert f":{label}" in text or (table is cypher.NODES_IN_TOWNSHIP and label == "LegalBasis")
+    for table in (cypher.MERGE_RELATIONS, cypher.RELATIONS_OF_TYPE):
+        assert set(table) == set(REL_TYPES)
+        for rel_type, text in table.items():
+            assert f"[r:{rel_type}]" in text
+
+
+def test_only_the_neo4j_store_imports_the_driver():
+    for path in (ROOT / "graphmodel").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        imports = re.search(r"^\s*(import neo4j|from neo4j)", text, re.M)
+        assert (imports is not None) == (path.name == "neo4j_store.py"), path.name
+
+
+# ---- docker compose ---------------------------------------------------------------------------------
+def test_compose_file_wires_neo4j_and_dashboard():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    neo4j, dash = services["neo4j"], services["dashboard"]
+    assert neo4j["image"] == "neo4j:5.26-community"
+    volume = next(v.split(":")[0] for v in neo4j["volumes"] if v.endswith(":/data"))
+    assert volume in compose["volumes"]  # a named volume, not a bind mount
+    assert neo4j["environment"]["NEO4J_AUTH"].startswith("${NEO4J_AUTH:?")  # from .env, required
+    health = neo4j["healthcheck"]
+    assert any(word in " ".join(health["test"]) for word in ("cypher-shell", "wget"))
+    assert {"interval", "retries"} <= set(health)
+
+    assert dash["build"]["context"] == "." and dash["build"].get("dockerfile", "Dockerfile") == "Dockerfile"
+    assert dash["depends_on"] == {"neo4j": {"condition": "service_healthy"}}
+    assert "8501:8501" in dash["ports"]
+    env = dash["environment"]
+    assert env["DUTYGRAPH_STORE"] == "neo4j"
+    assert env["NEO4J_URI"] == "bolt://neo4j:7687"
+    assert env["NEO4J_PASSWORD"].startswith("${NEO4J_PASSWORD:?") and env["NEO4J_USER"].startswith("${NEO4J_USER")
+
+    env_example = dict(
+        line.split("=", 1) for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+    assert env_example["NEO4J_AUTH"] == f"{env_example['NEO4J_USER']}/{env_example['NEO4J_PASSWORD']}"
+    assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_dockerfile_installs_the_project():
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert text.startswith("FROM python:3.11-slim") or "\nFROM python:3.11-slim" in text
+    assert "pip install" in text and "EXPOSE 8501" in text
