@@ -7,6 +7,7 @@ the same nodes and relations. Problems are collected, never raised here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from graphmodel.model import Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village
 from graphmodel.normalize import (
     basis_key,
-    clean_text,
     compact,
     dept_key,
     int_to_chinese,
@@ -53,6 +53,18 @@ def citation_text(title: str, article: int) -> str:
     ('《中华人民共和国土地管理法》第六十二条', '《村庄规划条例》')
     """
     return f"《{title}》第{int_to_chinese(article)}条" if article else f"《{title}》"
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _squash(value: object) -> str:
+    """A name or code as written, without whitespace (full-width forms kept for display)."""
+    return _SPACES.sub("", str(value or ""))
+
+
+def _text(value: object) -> str:
+    return str(value or "").strip()
 
 
 def _join(*texts: str) -> str:
@@ -95,7 +107,7 @@ class _Builder:
         if key not in self.villages:
             if self.register:
                 self.problems.append(row.problem("unknown_village", "villages", name))
-            self.villages[key] = Village(key, self.township, compact(name), village_kind(name))
+            self.villages[key] = Village(key, self.township, _squash(name), village_kind(name))
         return self.villages[key]
 
     # ---- one row -----------------------------------------------------------------------
@@ -121,8 +133,8 @@ class _Builder:
     def add_item(self, row: ItemRow) -> None:
         if not self.check_types(row):
             return
-        name, code, sub_item = compact(row.get("name")), compact(row.get("code")), compact(row.get("sub_item"))
-        power_raw = clean_text(row.get("power_type"))
+        name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+        power_raw = _text(row.get("power_type"))
         power, known = map_power_type(power_raw)
         if not known:
             self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
@@ -130,10 +142,10 @@ class _Builder:
         item = DutyItem(
             key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
             power_type=power, power_type_raw=power_raw,
-            lead_text=_join(clean_text(row.get("lead")), clean_text(row.get("upper_dept"))),
-            cooperate_text=_join(clean_text(row.get("cooperate")), clean_text(row.get("township_office"))),
+            lead_text=_join(_text(row.get("lead")), _text(row.get("upper_dept")), _text(row.get("receiving_dept"))),
+            cooperate_text=_join(_text(row.get("cooperate")), _text(row.get("township_office"))),
             extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
-            **{f: clean_text(row.get(src)) for f, src in _TEXT_FIELDS.items()},
+            **{f: _text(row.get(src)) for f, src in _TEXT_FIELDS.items()},
         )
         if key in self.items:
             first, first_row = self.items[key], self.item_rows[key]
@@ -156,7 +168,7 @@ class _Builder:
         self.item_rows[key] = row
         self.add_parties(item, row)
         self.add_bases(item, row)
-        if not item.time_limit:
+        if not item.time_limit and "time_limit" in row.columns:  # a sheet without the column has no limits to miss
             self.problems.append(row.problem("no_time_limit", "time_limit"))
 
     def department(self, written: str, row: ItemRow, field_name: str) -> str:
@@ -229,8 +241,8 @@ class _Builder:
         by_name: dict[str, list[str]] = defaultdict(list)
         for key, item in self.items.items():
             if item.code:
-                by_code[item.code].append(key)
-            by_name[item.name].append(key)
+                by_code[compact(item.code)].append(key)
+            by_name[compact(item.name)].append(key)
             if item.sub_item:
                 by_name[compact(item.label)].append(key)
         for key, row in self.item_rows.items():

@@ -281,7 +281,7 @@ def _is_sub_header(grid: list[list[str]], i: int, fields: Sequence[str | None], 
     if _text(lower, name_col) and _text(lower, name_col) != _text(upper, name_col):
         return False
     new = [j for j in range(len(lower)) if _text(lower, j) and _text(lower, j) != _text(upper, j)]
-    return bool(new) and all(table.match(_text(lower, j)) for j in new)
+    return any(table.match(_text(lower, j)) for j in new)
 
 
 def _is_group_row(above: Sequence[str], row: Sequence[str]) -> bool:

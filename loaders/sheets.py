@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from graphmodel.normalize import clean_text, compact
+from graphmodel.normalize import compact
 from graphmodel.vocab import ListPart
 
 from .headers import HEADER_SEARCH_ROWS, MULTI_FIELDS, Column, Header, SynonymTable, find_header
@@ -28,16 +28,23 @@ _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|\([一二三�
 
 
 def cell_text(value: object) -> str:
-    """A cell as text: whole floats without ``.0``, dates as ISO dates, full-width folded.
+    """A cell as text, kept as written: whole floats without ``.0``, dates as ISO dates, trimmed.
 
-    >>> cell_text(1001.0), cell_text(dt.datetime(2024, 5, 1)), cell_text(" （试行） ")
-    ('1001', '2024-05-01', '(试行)')
+    Full-width punctuation stays (names are shown as the list wrote them); comparisons
+    and keys fold it through :func:`graphmodel.normalize.compact`.
+
+    >>> cell_text(1001.0), cell_text(dt.datetime(2024, 5, 1)), cell_text(" 村（社区）职责 "), cell_text(None)
+    ('1001', '2024-05-01', '村（社区）职责', '')
     """
+    if value is None:
+        return ""
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date().isoformat()
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return clean_text(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 @dataclass(slots=True)
@@ -172,7 +179,7 @@ def _content_kind(sheet: RawSheet, i: int, header: Header, key_col: Column, afte
     raw = _raw_texts(sheet, i)
     filled = [(j, t) for j, t in enumerate(raw) if t]
     seq_cols = {c.index for c in header.columns if c.field == "seq"}
-    if not filled or all(j in seq_cols for j, _ in filled):
+    if not filled or all(j in seq_cols and t.replace(".", "").isdigit() for j, t in filled):
         return "blank"  # empty, or a pre-numbered empty row
     has_key = key_col.index < len(raw) and bool(raw[key_col.index])
     if has_key:
@@ -243,7 +250,7 @@ def _read_register(sheet: RawSheet, grid: list[list[str]], header: Header, parse
         if kind == "footnote":
             after_footnote = True
             continue
-        name = compact(grid[i][name_col.index])
+        name = re.sub(r"\s+", "", grid[i][name_col.index])
         if not name:
             parsed.problems.append(Problem(code="missing_name", file=sheet.file, sheet=sheet.name, row=i + 1,
                                            column=name_col.header, column_letter=name_col.letter,

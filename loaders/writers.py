@@ -52,6 +52,16 @@ def _item(attr: str) -> _Getter:
     return lambda r: getattr(r.item, attr)
 
 
+def _lead_column(r: Row) -> str:
+    """lead_text without the 承接部门 part (that has its own column and is joined back on reading)."""
+    lead, receiving = r.item.lead_text, r.item.receiving_dept
+    if not receiving:
+        return lead
+    if lead == receiving:
+        return ""
+    return lead.removesuffix(f"、{receiving}")
+
+
 def _columns(part: str) -> list[tuple[str, _Getter, bool]]:
     """(header, getter, always shown) for a part; other columns appear when some item fills them."""
     lead = "对应上级部门" if part == ListPart.COOPERATE.value else "责任主体"
@@ -65,7 +75,7 @@ def _columns(part: str) -> list[tuple[str, _Getter, bool]]:
         ("事项类型", lambda r: r.item.power_type_raw or r.item.power_type, True),
         ("事项类别", _item("category"), False),
         ("具体内容", _item("content"), True),
-        (lead, _item("lead_text"), not withdrawn),
+        (lead, _lead_column, not withdrawn),
         ("上级部门职责", _item("upper_duty"), coop_part),
         (coop, _item("cooperate_text"), not withdrawn),
         ("镇街配合职责", _item("township_duty"), coop_part),
