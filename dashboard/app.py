@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.i18n import LANGS, t
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
 # Pages live in views/, not pages/: a pages/ folder beside the main script makes Streamlit
 # ignore st.navigation and fall back to its old folder-based navigation.
 PAGES = HERE / "views"

@@ -18,8 +18,6 @@ from xml.sax.saxutils import escape
 import pandas as pd
 import streamlit as st
 
-from graphmodel import Subgraph
-
 from . import i18n
 from .i18n import t
 
@@ -83,8 +81,8 @@ class GEdge:
 class GraphSpec:
     nodes: tuple[GNode, ...]
     edges: tuple[GEdge, ...]
-    hidden_nodes: tuple[str, ...] = ()  # labels of nodes left out of the drawing
-    hidden_edges: tuple[GEdge, ...] = ()
+    hidden_nodes: int = 0  # nodes left out of the drawing (cut by the query's limit)
+    hidden_edges: int = 0  # relations left out with them
     title: str = ""
     legend: str = ""
     extra: dict = field(default_factory=dict)
@@ -119,15 +117,16 @@ def _column(keys: list[str], x: float, y0: float, gap: float) -> dict[str, tuple
     return {k: (x, y0 - height / 2 + i * gap) for i, k in enumerate(keys)}
 
 
-def neighbourhood_spec(sub: Subgraph, focus: str, max_nodes: int = 80) -> GraphSpec:
+def neighbourhood_spec(hood, focus: str) -> GraphSpec:
     """The item ``focus`` in the middle: leads left, cooperators right, bases above, villages below.
 
-    Nodes further away (depth 2) go on an outer ring ordered by key. Several leads on
-    the focus item make its LEADS edges the overlap highlight. Past ``max_nodes``,
-    the outer ring is cut (nearest roles first) and what was cut is reported.
+    ``hood`` is a ``queries.neighbourhood.Neighbourhood`` (or any object with ``nodes``
+    and ``relations``); nodes further away (depth 2) go on an outer ring ordered by key.
+    Several leads on the focus item make its LEADS edges the overlap highlight. What
+    the query cut (``cut_nodes``, ``cut_relations``) is carried into the spec and said.
     """
-    by_key = {n.key: n for n in sub.nodes}
-    rels = [r for r in sub.relations if r.type != "IN_TOWNSHIP"]
+    by_key = {n.key: n for n in hood.nodes}
+    rels = [r for r in hood.relations if r.type != "IN_TOWNSHIP"]
     leads = sorted(r.src for r in rels if r.dst == focus and r.type == "LEADS")
     coops = sorted(r.src for r in rels if r.dst == focus and r.type == "COOPERATES_ON")
     villages = sorted(r.src for r in rels if r.dst == focus and r.type == "ASSISTS")
@@ -142,11 +141,9 @@ def neighbourhood_spec(sub: Subgraph, focus: str, max_nodes: int = 80) -> GraphS
     pos.update(_column([k for k in prev if k not in pos], -820, 0, 130))
     pos.update(_column([k for k in nxt if k not in pos], 820, 0, 130))
     outer = sorted(k for k in by_key if k not in pos)
-    room = max(0, max_nodes - len(pos))
-    shown_outer, cut = outer[:room], outer[room:]
-    for i, k in enumerate(shown_outer):
-        angle = 2 * math.pi * i / max(1, len(shown_outer)) - math.pi / 2
-        pos[k] = (1050 * math.cos(angle), 650 * math.sin(angle))
+    for i, k in enumerate(outer):
+        angle = 2 * math.pi * i / len(outer) - math.pi / 2
+        pos[k] = (1100 * math.cos(angle), 700 * math.sin(angle))
     pos = {k: v for k, v in pos.items() if k in by_key}
     overlap = len(leads) > 1
     nodes = tuple(
@@ -154,43 +151,40 @@ def neighbourhood_spec(sub: Subgraph, focus: str, max_nodes: int = 80) -> GraphS
               note=getattr(by_key[k], "level", "") or getattr(by_key[k], "part", ""))
         for k in sorted(pos)
     )
-    edges, hidden = [], []
-    for r in sorted(rels):
-        mark = "overlap" if overlap and r.type == "LEADS" and r.dst == focus else ""
-        e = GEdge(r.src, r.dst, r.type, r.text, mark)
-        (edges if r.src in pos and r.dst in pos else hidden).append(e)
-    return GraphSpec(nodes, tuple(edges), tuple(_label(by_key[k]) for k in cut), tuple(hidden))
+    edges = tuple(GEdge(r.src, r.dst, r.type, r.text, "overlap" if overlap and r.type == "LEADS" and r.dst == focus else "")
+                  for r in sorted(rels))
+    return GraphSpec(nodes, edges, getattr(hood, "cut_nodes", 0), getattr(hood, "cut_relations", 0))
 
 
-@dataclass(frozen=True, slots=True)
-class ChainStep:
-    """What a chain drawing needs of one step (built by the page from a queries record)."""
+def chain_spec(chain) -> GraphSpec:
+    """A ``queries.chains.Chain`` left to right; each step's owners under it, coloured by department.
 
-    key: str
-    label: str
-    power_type: str
-    owners: tuple[tuple[str, str, str], ...]  # (dept key, name, level)
-    handoff: bool = False  # owner differs from the previous step's
-    broken: bool = False  # no owner
-
-
-def chain_spec(steps: list[ChainStep]) -> GraphSpec:
-    """Steps left to right; each step's owners under it, coloured by department."""
+    Owners are squares (county department), diamonds (county station) or circles
+    (township office). A step without owner is red and so are the links touching it;
+    a link whose owners change is an orange dashed hand-off (crossing 镇→县 in its text).
+    """
+    crossing = {(h.src, h.dst): h.crossing or "部门变更" for h in chain.handoffs}
+    broken = set(chain.broken_steps)
+    x_of = {s.item.key: s.position * 340.0 for s in chain.steps}
     nodes: dict[str, GNode] = {}
     edges: list[GEdge] = []
-    for i, s in enumerate(steps):
-        x = i * 320.0
-        note = s.power_type + ("；无责任部门" if s.broken else "")
-        nodes[s.key] = GNode(s.key, f"{i + 1}. {s.label}", "focus" if s.broken else "item", x, 0.0,
-                             colour=HIGHLIGHT if s.broken else "", note=note)
-        for j, (dkey, name, level) in enumerate(s.owners):
-            kind = {"县级部门": "dept_county", "县派驻机构": "dept_station"}.get(level, "dept_township")
-            if dkey not in nodes:
-                nodes[dkey] = GNode(dkey, name, kind, x, 190.0 + 110 * j, colour=department_colour(dkey), note=level)
-            edges.append(GEdge(dkey, s.key, "LEADS"))
-        if i:
-            mark = "broken" if s.broken or steps[i - 1].broken else ("handoff" if s.handoff else "")
-            edges.append(GEdge(steps[i - 1].key, s.key, "FOLLOWED_BY", highlight=mark))
+    owners_at: dict[float, int] = {}
+    for s in chain.steps:
+        key, x = s.item.key, x_of[s.item.key]
+        note = f"{s.item.power_type}；{s.item.part}" + ("；无责任部门" if s.broken else "")
+        nodes[key] = GNode(key, f"{s.position + 1}. {s.item.name}", "focus" if s.broken else "item", x, 0.0,
+                           colour=HIGHLIGHT if s.broken else "", note=note)
+        for d in (d for d in s.item.departments if d.role == "牵头"):
+            if d.key not in nodes:
+                row = owners_at.get(x, 0)
+                owners_at[x] = row + 1
+                kind = {"县级部门": "dept_county", "县派驻机构": "dept_station"}.get(d.level, "dept_township")
+                nodes[d.key] = GNode(d.key, d.name, kind, x, 200.0 + 120 * row, colour=department_colour(d.key),
+                                     note=d.level)
+            edges.append(GEdge(d.key, key, "LEADS", d.text))
+    for src, dst in chain.links:
+        mark = "broken" if src in broken or dst in broken else ("handoff" if (src, dst) in crossing else "")
+        edges.append(GEdge(src, dst, "FOLLOWED_BY", crossing.get((src, dst), ""), mark))
     return GraphSpec(tuple(nodes.values()), tuple(edges), legend=t("ch.legend"))
 
 
@@ -320,23 +314,21 @@ def tables(spec: GraphSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
         [(n.label, KIND_LABEL[n.kind][0 if zh else 1], n.note, n.key) for n in spec.nodes],
         columns=["节点", "类型", "说明", "键"],
     )
-    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight, "✓")
+    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight)
             for e in spec.edges]
-    rows += [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight, "✗")
-             for e in spec.hidden_edges]
-    edges = pd.DataFrame(rows, columns=["起点", "关系", "终点", "内容", "标记", "已画出"])
+    edges = pd.DataFrame(rows, columns=["起点", "关系", "终点", "内容", "标记"])
     return i18n.columns(nodes), i18n.columns(edges)
 
 
 def show(spec: GraphSpec, key: str, height: int = 560, font_size: int = 16, file_name: str = "dutygraph") -> str | None:
-    """Draw ``spec``, say what was left out, list it as tables and offer it as SVG.
+    """Draw ``spec``, say how much was left out, list exactly what is drawn and offer it as SVG.
 
     Returns the key of a node clicked in the drawing (or None).
     """
     from streamlit_echarts import st_echarts  # the component is imported where it is drawn
 
     if spec.hidden_nodes or spec.hidden_edges:
-        st.warning(t("g.hidden", shown=len(spec.nodes), nodes=len(spec.hidden_nodes), edges=len(spec.hidden_edges)))
+        st.warning(t("g.hidden", shown=len(spec.nodes), nodes=spec.hidden_nodes, edges=spec.hidden_edges))
     if spec.legend:
         st.caption(spec.legend)
     value = st_echarts(echarts_options(spec, font_size, file_name), height=f"{height}px", key=key,
@@ -349,7 +341,7 @@ def show(spec: GraphSpec, key: str, height: int = 560, font_size: int = 16, file
     nodes, edges = tables(spec)
     st.markdown(f"**{t('g.nodes')}**（{len(spec.nodes)}）")
     st.dataframe(nodes, hide_index=True, width="stretch")
-    st.markdown(f"**{t('g.edges')}**（{len(spec.edges)} + {len(spec.hidden_edges)}）")
+    st.markdown(f"**{t('g.edges')}**（{len(spec.edges)}）")
     st.dataframe(edges, hide_index=True, width="stretch")
     return clicked
 

@@ -51,7 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.by_power": ("按事项类型", "By power type"),
     "ov.findings": ("发现的问题（按类型）", "Findings by kind"),
     "ov.score": ("完整度", "Completeness"),
-    "ov.score_help": ("每个事项的要素检查通过比例的平均值", "Mean share of field checks each item passes"),
+    "ov.score_help": ("0–100 分：唯一责任主体 30、法律依据 25、办理时限 15、实施程序 15、事项编码 15，按通过比例给分",
+                      "0–100: single lead 30, legal basis 25, time limit 15, procedure 15, code 15, by share of items passing"),
     "ov.drags": ("拉低完整度的检查项", "What drags completeness down"),
     # board
     "bd.worklist": ("研讨清单：职责交叉与空白", "Worklist: overlaps and gaps"),
@@ -71,8 +72,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bd.big": ("大字号（投影）", "Large type (projector)"),
     "bd.no_text": ("（未写明）", "(not written)"),
     # graph
-    "g.hidden": ("图中只画了 {shown} 个节点；另有 {nodes} 个节点、{edges} 条关系未画出（见下表）。",
-                 "The graph draws {shown} nodes; {nodes} more nodes and {edges} relations are not drawn (see the table)."),
+    "g.hidden": ("图中画了 {shown} 个节点；另有 {nodes} 个节点、{edges} 条关系超出上限未画出（减少关系层数可看全）。",
+                 "The graph draws {shown} nodes; {nodes} more nodes and {edges} relations are over the limit and not drawn "
+                 "(lower the depth to see all)."),
     "g.nodes": ("图中节点", "Nodes drawn"),
     "g.edges": ("图中关系", "Relations drawn"),
     "g.svg": ("下载关系图（SVG，可放入纪要）", "Download the graph (SVG, for the minutes)"),
@@ -129,6 +131,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wi.before": ("现在", "Now"),
     "wi.after": ("调整后", "After"),
     "wi.items": ("受影响的事项", "Items affected"),
+    "wi.lost": ("失去牵头部门", "Items losing their lead"),
+    "wi.changes": ("牵头部门变化", "Lead changes"),
+    "wi.resolved": ("交叉消除", "Overlaps resolved"),
+    "wi.new": ("新增交叉", "New overlaps"),
+    "wi.broken": ("链条断开", "Chains broken"),
     "wi.nothing": ("选择要撤销或合并的部门，查看职责交叉与空白的变化。", "Pick departments to remove or merge to see how overlaps and gaps change."),
     # severities and kinds of findings shown in charts
     "sev.high": ("高", "high"),
@@ -146,7 +153,11 @@ COLUMNS: dict[str, str] = {
     "职责": "Part", "角色": "Role", "法律": "Law", "条": "Article", "引用原文": "As cited", "缺失要素": "Missing",
     "工作表": "Sheet", "行": "Row", "列": "Column", "值": "Value", "代码": "Code", "文件": "File",
     "环节": "Step", "责任部门": "Owner", "衔接": "Hand-off", "检查项": "Check", "未通过": "Failed",
-    "完整度": "Completeness", "事项数": "Items", "牵头": "Lead", "配合": "Cooperating", "现在": "Now", "调整后": "After",
+    "完整度": "Completeness", "事项数": "Items", "总分": "Score", "权重": "Weight", "适用事项": "Applicable",
+    "通过": "Passed", "得分": "Points", "扣分": "Lost", "未通过事项（部分）": "Failing items (first)", "问题": "Finding",
+    "对象": "Subject", "详情": "Details", "链条": "Chain", "断点": "Broken", "移交": "Hand-off", "检查无后续": "No follow-up",
+    "缺少": "Missing", "要素齐全": "Complete", "村（社区）职责": "Village part", "缺少的村": "Villages missing",
+    "牵头事项数": "Items led", "配合事项数": "Items cooperated", "相关度": "Score", "答复": "Answer", "标记": "Mark", "牵头": "Lead", "配合": "Cooperating", "现在": "Now", "调整后": "After",
     "变化": "Change", "键": "Key", "类型": "Type", "横坐标": "x", "纵坐标": "y",
 }
 

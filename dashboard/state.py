@@ -11,23 +11,26 @@ which call ``queries/`` (and ``loaders/`` for the import page) and nothing else.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from graphmodel import POWER_TYPES, DutyGraphError, DutyStore, ItemFilter, ListPart, open_store
-from queries import gaps, overlaps
-from queries._common import KINDS, sorted_findings
+from graphmodel import POWER_TYPES, DutyGraphError, DutyStore, ItemFilter, ListPart, LoadError, open_store
+from loaders import LoadResult, read_list
+from loaders.problems import sort_problems
+from queries import chains as chain_queries
+from queries import coverage, frames, lookup as lookup_queries, villages as village_queries
+from queries._common import KINDS, evidence
+from queries.audit import AuditResult, run_audit
+from queries.neighbourhood import Neighbourhood
+from queries.neighbourhood import neighbourhood as neighbourhood_query
+from queries.whatif import WhatIf, what_if
 
-from . import interim
 from .i18n import t
-
-try:  # queries modules still being written; interim.py stands in until they land
-    from queries import audit as _audit
-except ImportError:
-    _audit = None
 
 __all__ = ["guard", "in_view", "store", "store_options", "townships", "clear_results"]
 
@@ -109,13 +112,12 @@ def _sid() -> str:
     return store().describe()
 
 
-@st.cache_data(show_spinner=False)
-def _cards(sid: str, township: str | None):
-    return interim.cards(store(), township)
-
-
-def cards(township: str | None = None):
-    return _cards(_sid(), township)
+PARTS = tuple(p.value for p in ListPart)
+POWER = POWER_TYPES
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+BOARD_GROUPS = ("overlap", "gap", "ownership")
+#: The graph draws at most this many nodes; the rest are counted and listed as cut.
+GRAPH_LIMIT = 80
 
 
 @st.cache_data(show_spinner=False)
@@ -129,22 +131,13 @@ def counts(township: str | None = None):
 
 
 @st.cache_data(show_spinner=False)
-def _findings(sid: str, township: str | None):
-    if _audit is not None:
-        result = _audit.run_audit(store(), township)
-        return tuple(getattr(result, "findings", result))
-    c = cards(township)
-    s = store()
-    return sorted_findings((*overlaps.overlaps(s, township, cards=c), *gaps.gaps(s, township, cards=c),
-                            *gaps.unconfirmed(s, township, cards=c)))
+def _audit(sid: str, township: str | None) -> AuditResult:
+    return run_audit(store(), township)
 
 
-def findings(township: str | None = None):
-    """Every finding about the townships in view (queries.audit.run_audit)."""
-    return _findings(_sid(), township)
-
-
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+def audit(township: str | None = None) -> AuditResult:
+    """Every finding, the ownership summary and the completeness scores (queries.audit)."""
+    return _audit(_sid(), township)
 
 
 def kind_title(kind: str) -> str:
@@ -153,14 +146,28 @@ def kind_title(kind: str) -> str:
 
 
 def findings_by_kind(township: str | None = None) -> pd.DataFrame:
-    rows: dict[str, list] = {}
-    for f in findings(township):
-        row = rows.setdefault(f.kind, [kind_title(f.kind), f.severity, 0, f.kind])
-        row[2] += 1
-    order = SEVERITY_RANK
-    df = pd.DataFrame(list(rows.values()), columns=["问题类型", "严重程度", "数量", "类别"])
-    return df.sort_values(["严重程度", "数量"], key=lambda c: c.map(order) if c.name == "严重程度" else -c,
-                          kind="stable").reset_index(drop=True)
+    """Findings per kind present, most severe first."""
+    result = audit(township)
+    rows = [(kind_title(k), KINDS[k].severity, n, k) for k, n in result.counts.items() if n]
+    df = pd.DataFrame(rows, columns=["问题类型", "严重程度", "数量", "类别"])
+    rank = df["严重程度"].map(SEVERITY_RANK)
+    return df.assign(_r=rank).sort_values(["_r", "数量"], ascending=[True, False], kind="stable") \
+        .drop(columns="_r").reset_index(drop=True)
+
+
+def scores(township: str | None = None):
+    """Completeness per township (queries.coverage.completeness, via the audit)."""
+    return audit(township).scores
+
+
+def score_checks(township: str | None = None) -> pd.DataFrame:
+    """What drags completeness down: points lost per check, per township."""
+    return frames.scores_frame(scores(township))
+
+
+def board_kinds() -> dict[str, str]:
+    """Finding kinds shown on the boundary board: identifier -> title."""
+    return {k: info.title for k, info in KINDS.items() if info.group in BOARD_GROUPS}
 
 
 @st.cache_data(show_spinner=False)
@@ -170,7 +177,7 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
     if village:
         allowed = {c.key for c in store().item_cards(ItemFilter(township=township, village=village))}
     rows = []
-    for f in findings(township):
+    for f in audit(township).findings:
         if kinds and f.kind not in kinds:
             continue
         for ev in f.items:
@@ -198,7 +205,7 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
 
 def worklist(township: str | None, kinds: tuple[str, ...] = (), department: str | None = None,
              power_type: str | None = None, part: str | None = None, village: str | None = None) -> pd.DataFrame:
-    """Findings as one row per item involved, narrowed by the board's filters."""
+    """Findings as one row per item involved, narrowed by the board's filters (most severe first)."""
     return _worklist(_sid(), township, tuple(kinds), department, power_type, part, village)
 
 
@@ -215,42 +222,202 @@ def villages(township: str | None = None):
     return _nodes(_sid(), "Village", township)
 
 
-PARTS = tuple(p.value for p in ListPart)
-POWER = POWER_TYPES
-
-
 @st.cache_data(show_spinner=False)
-def _card(sid: str, key: str):
-    found = store().item_cards(ItemFilter(keys=(key,)))
-    return found[0] if found else None
+def _cards(sid: str, flt: ItemFilter):
+    return store().item_cards(flt)
 
 
 def card(key: str):
-    return _card(_sid(), key)
+    """One item with its parties, bases and chain links (None when it is gone)."""
+    found = _cards(_sid(), ItemFilter(keys=(key,)))
+    return found[0] if found else None
+
+
+def items_frame(township: str | None = None, department: str | None = None, village: str | None = None) -> pd.DataFrame:
+    """The items a department leads or cooperates on, or a village assists, with its part in each."""
+    rows = []
+    for c in _cards(_sid(), ItemFilter(township=township, department=department, village=village)):
+        ev = evidence(c)
+        if department:
+            role = next((d for d in ev.departments if d.key == department), None)
+            who, text = (role.role, role.text) if role else ("", "")
+        else:
+            v = next((v for v in c.villages if v.key == village), None)
+            who, text = ("村（社区）", v.text if v else "")
+        rows.append({"角色": who, "事项名称": ev.name, "清单类别": ev.part, "事项类型": ev.power_type,
+                     "职责": text, "牵头部门": "、".join(d.name for d in ev.departments if d.role == "牵头"),
+                     "依据": "；".join(ev.bases), "来源": ev.source, "键": ev.key})
+    return pd.DataFrame(rows, columns=["角色", "事项名称", "清单类别", "事项类型", "职责", "牵头部门", "依据", "来源", "键"])
 
 
 @st.cache_data(show_spinner=False)
-def _neighbourhood(sid: str, key: str, depth: int):
-    return store().neighbourhood(key, depth)
+def _neighbourhood(sid: str, key: str, depth: int) -> Neighbourhood:
+    return neighbourhood_query(store(), key, depth, limit=GRAPH_LIMIT)
 
 
-def neighbourhood(key: str, depth: int = 1):
+def neighbourhood(key: str, depth: int = 1) -> Neighbourhood:
+    """Nodes within ``depth`` hops of an item, at most GRAPH_LIMIT (queries.neighbourhood)."""
     return _neighbourhood(_sid(), key, depth)
 
 
 @st.cache_data(show_spinner=False)
-def _completeness(sid: str, township: str | None):
-    return interim.completeness(cards(township))
+def _department_load(sid: str, township: str | None):
+    return coverage.department_load(store(), township)
 
 
-def completeness(township: str | None = None) -> tuple[float, pd.DataFrame]:
-    """Share of field checks passed, and the checks that fail most."""
-    return _completeness(_sid(), township)
+def department_load(township: str | None = None):
+    return _department_load(_sid(), township)
 
 
-BOARD_GROUPS = ("overlap", "gap", "ownership")
+def department_load_frame(township: str | None = None) -> pd.DataFrame:
+    return frames.department_load_frame(department_load(township))
 
 
-def board_kinds() -> dict[str, str]:
-    """Finding kinds shown on the boundary board: identifier -> title."""
-    return {k: info.title for k, info in KINDS.items() if info.group in BOARD_GROUPS}
+def dept_power_matrix(township: str | None = None) -> pd.DataFrame:
+    """Items led, department × power type (from queries.coverage.department_load)."""
+    loads = [d for d in department_load(township) if d.leads]
+    types = [p for p in POWER_TYPES if any(p == t for d in loads for t, _ in d.by_power_type)]
+    types += sorted({t for d in loads for t, _ in d.by_power_type} - set(types))
+    label = (lambda d: f"{d.name}（{d.township}）") if township is None and len(townships()) > 1 else (lambda d: d.name)
+    return pd.DataFrame([{t: dict(d.by_power_type).get(t, 0) for t in types} for d in loads],
+                        index=[label(d) for d in loads], columns=types)
+
+
+@st.cache_data(show_spinner=False)
+def _item_coverage(sid: str, township: str | None, only_incomplete: bool, part: str | None,
+                   power_type: str | None) -> pd.DataFrame:
+    rows = coverage.item_coverage(store(), township, only_incomplete=only_incomplete)
+    rows = [r for r in rows if (not part or r.item.part == part) and (not power_type or r.item.power_type == power_type)]
+    return frames.item_coverage_frame(rows)
+
+
+def item_coverage(township: str | None = None, only_incomplete: bool = True, part: str | None = None,
+                  power_type: str | None = None) -> pd.DataFrame:
+    """Per item, which of code, basis, time limit, procedure and lead are missing (filtered)."""
+    return _item_coverage(_sid(), township, only_incomplete, part, power_type)
+
+
+@st.cache_data(show_spinner=False)
+def _village_roles(sid: str, township: str | None):
+    return coverage.village_roles(store(), township)
+
+
+def village_roles(township: str | None = None):
+    return _village_roles(_sid(), township)
+
+
+def village_summary(township: str | None = None) -> pd.DataFrame:
+    """Items each village assists (idle villages included)."""
+    return pd.DataFrame([(v.township, v.name, v.kind, v.count) for v in village_roles(township)],
+                        columns=["乡镇", "村（社区）", "类型", "事项数"])
+
+
+@st.cache_data(show_spinner=False)
+def _village_matrix(sid: str, township: str) -> pd.DataFrame:
+    return frames.village_matrix_frame(village_queries.village_matrix(store(), township))
+
+
+def village_matrix(township: str) -> pd.DataFrame:
+    """Items × villages of one township, the village's role in each cell."""
+    return _village_matrix(_sid(), township)
+
+
+@st.cache_data(show_spinner=False)
+def _power_by_township(sid: str) -> pd.DataFrame:
+    rows = {}
+    for name in townships():
+        rows[name] = {p.power_type: p.total for p in coverage.power_type_counts(store(), name)}
+    return pd.DataFrame(rows).fillna(0).astype(int)
+
+
+def power_by_township() -> pd.DataFrame:
+    """Items per power type (rows) and township (columns)."""
+    return _power_by_township(_sid())
+
+
+@st.cache_data(show_spinner=False)
+def _chains(sid: str, township: str | None):
+    return chain_queries.chains(store(), township)
+
+
+def chains(township: str | None = None):
+    """Enforcement chains with owners, hand-offs and broken steps (queries.chains)."""
+    return _chains(_sid(), township)
+
+
+def chain_steps_frame(chain) -> pd.DataFrame:
+    return frames.chains_frame([chain])
+
+
+def candidate_links(township: str | None = None) -> pd.DataFrame:
+    """Inspection and penalty items that look like one chain but are not linked."""
+    found = [f for f in audit(township).findings if f.kind == "chain.candidate_link"]
+    return frames.findings_frame(found)
+
+
+def findings_frame(township: str | None = None, department: str | None = None) -> pd.DataFrame:
+    """Every finding (optionally only those involving a department) as a table."""
+    found = audit(township).findings
+    if department:
+        found = [f for f in found if any(d.key == department for i in f.items for d in i.departments)]
+    return frames.findings_frame(found)
+
+
+@st.cache_data(show_spinner=False)
+def _lookup(sid: str, text: str, township: str | None):
+    return lookup_queries.lookup(store(), text, township, limit=10)
+
+
+def lookup(text: str, township: str | None = None):
+    """"Who handles X?": ranked answers (queries.lookup)."""
+    return _lookup(_sid(), text, township) if text.strip() else ()
+
+
+@st.cache_data(show_spinner=False)
+def _what_if(sid: str, township: str | None, remove: tuple[str, ...], merge: tuple[tuple[str, str], ...]) -> WhatIf:
+    return what_if(store(), remove, dict(merge), township)
+
+
+def whatif(township: str | None, remove: tuple[str, ...] = (), merge: tuple[tuple[str, str], ...] = ()) -> WhatIf:
+    """The effect of removing or merging departments (queries.whatif)."""
+    return _what_if(_sid(), township, tuple(remove), tuple(merge))
+
+
+def whatif_frame(result: WhatIf) -> pd.DataFrame:
+    return frames.to_frame(result)
+
+
+def lookup_frame(hits) -> pd.DataFrame:
+    return frames.lookup_frame(hits)
+
+
+# ---- import: validate first, write only when asked ---------------------------------------------
+def problems_frame(problems) -> pd.DataFrame:
+    """Every problem with the row and column a person finds in Excel (errors first)."""
+    rows = [{"严重程度": "错误" if p.is_error else "提醒", "文件": p.file, "工作表": p.sheet, "行": p.row or "",
+             "列": p.column_letter + (f"「{p.column}」" if p.column else ""), "值": p.value, "说明": p.message,
+             "代码": p.code} for p in sort_problems(list(problems))]
+    return pd.DataFrame(rows, columns=["严重程度", "文件", "工作表", "行", "列", "值", "说明", "代码"])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tuple[LoadResult | None, tuple]:
+    """Read uploaded files with the loaders without writing anything: (result or None, problems)."""
+    with tempfile.TemporaryDirectory(prefix="dutygraph-upload-") as tmp:
+        paths = []
+        for name, data in files:
+            path = Path(tmp) / Path(name).name  # the file name may carry the township's name
+            path.write_bytes(data)
+            paths.append(path)
+        try:
+            result = read_list(paths, township=township or None)
+        except LoadError as e:
+            return None, tuple(e.problems)
+    return result, tuple(result.problems)
+
+
+def import_list(result: LoadResult):
+    """Replace the township's list in the store by the validated one; forget cached results."""
+    done = store().replace_township(result.tlist)
+    clear_results()
+    return done

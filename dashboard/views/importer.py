@@ -1,1 +1,38 @@
-import streamlit as st; st.write("todo")
+"""导入 Import: upload a list, see every problem with its row and column, then import — never before."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.i18n import t
+from dashboard.tables import table
+
+
+def render() -> None:
+    st.title(t("page.import"))
+    uploads = st.file_uploader(t("im.upload"), type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="upload")
+    township = st.text_input(t("im.township"), key="import_township").strip()
+    if not uploads:
+        return
+    files = tuple((u.name, u.getvalue()) for u in uploads)
+    result, problems = state.validate(files, township or None)
+
+    st.subheader(t("im.report"))
+    errors = [p for p in problems if p.is_error]
+    if result is None or errors:
+        st.error(t("im.errors", n=len(errors)))
+    else:
+        c = result.counts
+        st.success(t("im.ok", items=c["items"], depts=c["departments"], villages=c["villages"], bases=c["bases"],
+                     warnings=c["warnings"]))
+    if problems:
+        table(state.problems_frame(problems), "校验报告", key="im-problems")
+    if result is None or errors:
+        return
+    name = result.tlist.township.name
+    if st.button(t("im.button", township=name), type="primary", key="import_go"):
+        done = state.import_list(result)
+        st.success(t("im.unchanged", township=name) if done.unchanged else
+                   t("im.done", township=name, added=done.added, removed=done.removed, changed=done.changed))
+
+
+state.guard(render)()

@@ -1,1 +1,36 @@
-import streamlit as st; st.write("todo")
+"""事项查询 Lookup: "who handles X?" — one search box, the answer in one card."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.i18n import t
+from dashboard.tables import table
+
+
+def render() -> None:
+    township = state.in_view()
+    st.title(t("page.lookup"))
+    text = st.text_input(t("lk.query"), key="lookup_text")
+    if not text.strip():
+        return
+    hits = state.lookup(text, township)
+    if not hits:
+        st.warning(t("lk.none"))
+        return
+    best = hits[0]
+    with st.container(border=True):
+        st.markdown(f"### {best.item.name}")
+        st.markdown(f"**{best.answer}**")
+        st.caption(f"{best.item.township} · {best.item.part} · {best.item.power_type} · {best.item.source}")
+        a, b = st.columns(2)
+        a.markdown(f"**{t('lk.lead')}**：{'、'.join(best.leads) or t('lk.nobody')}")
+        a.markdown(f"**{t('lk.coop')}**：{'、'.join(best.cooperators) or '—'}")
+        a.markdown(f"**{t('lk.villages')}**：{'、'.join(f'{v}（{r}）' if r else v for v, r in best.villages) or '—'}")
+        b.markdown(f"**{t('lk.limit')}**：{best.time_limit or '—'}")
+        b.markdown(f"**{t('lk.basis')}**：{'；'.join(best.bases) or '—'}")
+    if len(hits) > 1:
+        st.subheader(t("lk.more"))
+        table(state.lookup_frame(hits[1:]), "查询结果", key="lk-more")
+
+
+state.guard(render)()

@@ -44,15 +44,21 @@ def render() -> None:
         st.dataframe(columns(kinds), hide_index=True, width="stretch")
 
     st.subheader(t("ov.score"))
-    score, drag = state.completeness(township)
-    st.metric(t("ov.score"), f"{score:.0%}", help=t("ov.score_help"))
+    result = state.scores(township)
+    cols = st.columns(max(1, min(4, len(result))))
+    for i, score in enumerate(result):
+        cols[i % len(cols)].metric(f"{t('ov.score')} · {score.township}", f"{score.score:.1f}", help=t("ov.score_help"))
+        st.caption(score.explanation)
     st.markdown(f"**{t('ov.drags')}**")
-    st.altair_chart(_bars(drag, "检查项", value="未通过"), width="stretch")
-    st.dataframe(columns(drag), hide_index=True, width="stretch")
+    checks = state.score_checks(township)
+    if not checks.empty:
+        lost = checks.groupby("检查项", sort=False, as_index=False)["扣分"].sum()
+        st.altair_chart(_bars(lost, "检查项", value="扣分", colour="#c00000"), width="stretch")
+        st.dataframe(columns(checks), hide_index=True, width="stretch")
 
 
-def _bars(df: pd.DataFrame, label: str, value: str = "数量") -> alt.Chart:
-    return alt.Chart(df).mark_bar(color="#1f4e79").encode(
+def _bars(df: pd.DataFrame, label: str, value: str = "数量", colour: str = "#1f4e79") -> alt.Chart:
+    return alt.Chart(df).mark_bar(color=colour).encode(
         x=alt.X(f"{value}:Q", title=None), y=alt.Y(f"{label}:N", sort="-x", title=None), tooltip=[label, value],
     ).properties(height=max(120, 34 * len(df)))
 

@@ -1,1 +1,25 @@
-import streamlit as st; st.write("todo")
+"""村（社区） Village: every item a village or community takes part in, and its role in each."""
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.i18n import t
+from dashboard.tables import table
+
+
+def render() -> None:
+    township = state.in_view()
+    st.title(t("page.village"))
+    roles = {v.key: v for v in state.village_roles(township)}
+    if not roles:
+        st.info(t("empty"))
+        return
+    key = st.selectbox(t("vl.pick"), list(roles), key="village",
+                       format_func=lambda k: f"{roles[k].name}（{roles[k].kind}，{roles[k].township}）")
+    v = roles[key]
+    st.metric(t("vl.items"), v.count)
+    st.subheader(t("vl.items"))
+    table(state.items_frame(township, village=key), f"{v.name}-事项", key="vl-items")
+
+
+state.guard(render)()
