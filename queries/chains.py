@@ -11,15 +11,15 @@ Findings:
 ``chain.cycle``
     steps that lead back to themselves;
 ``chain.handoff``
-    a link whose two steps have different owner sets (both owned);
+    a link whose two steps have different owner sets (a step with no owner included);
 ``chain.level_crossing``
-    a link crossing from a township office to a county department/station or back
-    (by department level; steps with owners on both sides do not count);
+    a handoff into the county side (next step owned only by county departments/stations,
+    this one not: 镇→县) or back (county → township offices only: 县→镇), by department level;
 ``chain.inspection_no_followup``
     a 行政检查 step from which no 行政处罚 or 行政强制 step can be reached;
 ``chain.candidate_link``
     a 行政检查 item and a 行政处罚 item of one township, on the same subject (subject
-    bigram Dice ≥ ``CANDIDATE_THRESHOLD`` = 0.5 with at least two shared bigrams after
+    bigram Dice ≥ ``CANDIDATE_THRESHOLD`` = 0.6 with at least two shared bigrams after
     removing ``CHAIN_GENERIC_WORDS``), led by disjoint sets of offices, not in one chain.
 """
 
@@ -50,7 +50,7 @@ __all__ = [
 
 INSPECTION = "行政检查"
 FOLLOW_UPS = ("行政处罚", "行政强制")
-CANDIDATE_THRESHOLD = 0.5
+CANDIDATE_THRESHOLD = 0.6
 CHAIN_GENERIC_WORDS = ("监督检查", "检查", "巡查", "处罚", "行政", "对", "的", "违反", "违法", "未经", "未按",
                        "规定", "行为", "给予", "实施", "进行", "管理", "工作", "情况", "有关", "相关")
 _GENERIC = re.compile("|".join(map(re.escape, CHAIN_GENERIC_WORDS)))
@@ -73,7 +73,7 @@ class ChainStep:
 
 @dataclass(frozen=True, slots=True)
 class Handoff:
-    """A link whose owners change; ``crossing`` is 镇→县, 县→镇 or '' (same level)."""
+    """A link whose owners change; ``crossing`` is 镇→县, 县→镇 or '' (no level crossed)."""
 
     src: str
     dst: str
@@ -109,6 +109,15 @@ def _side(card: ItemCard) -> str:
     return sides.pop()
 
 
+def _crossing(src: str, dst: str) -> str:
+    """镇→县 when the next step is owned on the county side and this one is not; 县→镇 the other way."""
+    if dst == "county" and src != "county":
+        return "镇→县"
+    if dst == "township" and src == "county":
+        return "县→镇"
+    return ""
+
+
 def _order(g: nx.DiGraph) -> tuple[list[str], list[tuple[str, ...]]]:
     cond = nx.condensation(g)
     members = {n: sorted(cond.nodes[n]["members"]) for n in cond.nodes}
@@ -135,9 +144,9 @@ def chains_from_cards(links: Sequence[tuple[str, str]], cards: dict[str, ItemCar
         handoffs = []
         for a, b in sorted(chain_links, key=lambda e: (keys.index(e[0]), keys.index(e[1]))):
             sa, sb = by_key[a], by_key[b]
-            if sa.broken or sb.broken or set(sa.owner_keys) == set(sb.owner_keys):
+            if set(sa.owner_keys) == set(sb.owner_keys):
                 continue
-            crossing = {("township", "county"): "镇→县", ("county", "township"): "县→镇"}.get((sa.side, sb.side), "")
+            crossing = _crossing(sa.side, sb.side)
             handoffs.append(Handoff(a, b, sa.item.name, sb.item.name, sa.owners, sb.owners, crossing))
         no_follow = tuple(
             k for k in keys
@@ -235,7 +244,7 @@ def chain_findings(store: DutyStore, township: str | None = None, *, chain_list:
 
     >>> from queries._examples import example_store
     >>> [(f.kind, f.subject) for f in chain_findings(example_store())]
-    [('chain.broken_step', '违法建设巡查'), ('chain.handoff', '消防安全检查 → 对违反消防安全规定行为的处罚'), ('chain.level_crossing', '消防安全检查 → 对违反消防安全规定行为的处罚')]
+    [('chain.broken_step', '违法建设巡查'), ('chain.handoff', '消防安全检查 → 对违反消防安全规定行为的处罚'), ('chain.handoff', '违法建设巡查 → 责令停止违法建设'), ('chain.level_crossing', '消防安全检查 → 对违反消防安全规定行为的处罚')]
     """
     if chain_list is None:
         chain_list = chains(store, township)

@@ -1,7 +1,6 @@
 """Coverage: what each item lacks, each office's load, each village's part and a score per township.
 
-Item checks (``ITEM_CHECKS``; time limit and procedure do not apply to 收回 items, which
-the township no longer carries out):
+Item checks (``ITEM_CHECKS``):
 
 =============  =====================  ======  =====================================
 check          label                  weight  passes when
@@ -12,6 +11,11 @@ time_limit     办理时限                15      办理时限 written
 procedure      实施程序                15      实施程序 written
 code           事项编码                15      事项编码 written
 =============  =====================  ======  =====================================
+
+A field check (time limit, procedure, code) applies to the items of one list part of one
+township only when *some* item of that part has the field written — i.e. when that
+part's sheet has the column at all (the 收回 sheet usually has no 办理时限; a 配合 sheet
+may have no 实施程序). An absent column is a template choice, not an item's gap.
 
 The township score is ``Σ weight × passed / applicable`` (0–100, a check that applies
 to no item counts as passed); an empty township scores 0.
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 
 from graphmodel import POWER_TYPES, DutyStore, ItemCard, ListPart
 
-from ._common import WITHDRAWN, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
 from .ownership import ownership_of
 
 __all__ = [
@@ -51,22 +55,33 @@ class Check:
     name: str
     label: str
     weight: int
-    applies: Callable[[ItemCard], bool]
+    field: str  # the DutyItem field a column check looks at ('' for graph checks)
     passes: Callable[[ItemCard], bool]
 
 
-def _performed(card: ItemCard) -> bool:
-    return card.item.part != WITHDRAWN
+def _written(field: str) -> Callable[[ItemCard], bool]:
+    return lambda c: bool(str(getattr(c.item, field)).strip())
 
 
 ITEM_CHECKS: tuple[Check, ...] = (
-    Check("single_lead", "唯一责任主体", 30, lambda c: True, lambda c: ownership_of(c)[0] in ("owned", "handed_over")),
-    Check("basis", "法律依据", 25, lambda c: True, lambda c: bool(c.bases)),
-    Check("time_limit", "办理时限", 15, _performed, lambda c: bool(c.item.time_limit.strip())),
-    Check("procedure", "实施程序", 15, _performed, lambda c: bool(c.item.procedure.strip())),
-    Check("code", "事项编码", 15, lambda c: True, lambda c: bool(c.item.code.strip())),
+    Check("single_lead", "唯一责任主体", 30, "", lambda c: ownership_of(c)[0] in ("owned", "handed_over")),
+    Check("basis", "法律依据", 25, "", lambda c: bool(c.bases)),
+    Check("time_limit", "办理时限", 15, "time_limit", _written("time_limit")),
+    Check("procedure", "实施程序", 15, "procedure", _written("procedure")),
+    Check("code", "事项编码", 15, "code", _written("code")),
 )
 _LABELS = {c.name: c.label for c in ITEM_CHECKS} | {"lead": "责任主体"}
+
+Columns = frozenset[tuple[str, str, str]]  # (township, part, field) with at least one value
+
+
+def _columns(cards: Sequence[ItemCard]) -> Columns:
+    return frozenset((c.item.township, c.item.part, chk.field)
+                     for c in cards for chk in ITEM_CHECKS if chk.field and chk.passes(c))
+
+
+def _applies(chk: Check, card: ItemCard, cols: Columns) -> bool:
+    return not chk.field or (card.item.township, card.item.part, chk.field) in cols
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +97,15 @@ class ItemCoverage:
         return tuple(_LABELS[m] for m in self.missing)
 
 
-def _missing(card: ItemCard) -> tuple[str, ...]:
-    out = [c.name for c in ITEM_CHECKS if c.name != "single_lead" and c.applies(card) and not c.passes(card)]
+def _missing(card: ItemCard, cols: Columns) -> tuple[str, ...]:
+    out = [c.name for c in ITEM_CHECKS if c.name != "single_lead" and _applies(c, card, cols) and not c.passes(card)]
     if ownership_of(card)[0] in ("gap", "unconfirmed"):
         out.append("lead")
     return tuple(out)
 
 
-def _complete(card: ItemCard) -> bool:
-    return all(c.passes(card) for c in ITEM_CHECKS if c.applies(card))
+def _complete(card: ItemCard, cols: Columns) -> bool:
+    return all(c.passes(card) for c in ITEM_CHECKS if _applies(c, card, cols))
 
 
 def item_coverage(store: DutyStore, township: str | None = None, *, only_incomplete: bool = False,
@@ -104,9 +119,11 @@ def item_coverage(store: DutyStore, township: str | None = None, *, only_incompl
     >>> [(c.item.name, c.missing) for c in item_coverage(example_store(), only_incomplete=True)][-2:]
     [('农村集体资产监督', ('basis', 'time_limit', 'procedure', 'lead')), ('农村生活垃圾清运保洁', ('code',))]
     """
+    cards = cards_of(store, township, cards)
+    cols = _columns(cards)
     out = []
-    for c in cards_of(store, township, cards):
-        cov = ItemCoverage(evidence(c), _missing(c), _complete(c))
+    for c in cards:
+        cov = ItemCoverage(evidence(c), _missing(c, cols), _complete(c, cols))
         if not only_incomplete or not cov.complete:
             out.append(cov)
     return tuple(sorted(out, key=lambda x: x.item.key))
@@ -122,9 +139,11 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
     >>> [(f.subject, dict(f.details)["missing"]) for f in missing_fields(example_store())]
     [('农村集体资产监督', '办理时限、实施程序'), ('农村生活垃圾清运保洁', '事项编码')]
     """
+    cards = cards_of(store, township, cards)
+    cols = _columns(cards)
     out = []
-    for c in cards_of(store, township, cards):
-        miss = [m for m in _missing(c) if m in ("code", "time_limit", "procedure")]
+    for c in cards:
+        miss = [m for m in _missing(c, cols) if m in ("code", "time_limit", "procedure")]
         if miss:
             labels = [_LABELS[m] for m in miss]
             out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
@@ -159,7 +178,9 @@ def department_load(store: DutyStore, township: str | None = None, *,
     """
     led: dict[str, list[ItemCard]] = defaultdict(list)
     coop: Counter[str] = Counter()
-    for c in cards_of(store, township, cards):
+    cards = cards_of(store, township, cards)
+    cols = _columns(cards)
+    for c in cards:
         for p in c.leads:
             led[p.key].append(c)
         for p in c.cooperators:
@@ -167,7 +188,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     out = []
     for d in store.nodes("Department", township):
         items = led.get(d.key, [])
-        done = sum(1 for c in items if _complete(c))
+        done = sum(1 for c in items if _complete(c, cols))
         out.append(DepartmentLoad(
             d.key, d.township, d.name, d.level, len(items), coop.get(d.key, 0),
             tuple(sorted(Counter(c.item.part for c in items).items())),
@@ -276,7 +297,9 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
     '示例镇 83.7 分（10 个事项）。扣分最多：唯一责任主体 -9.0（3/10 未通过）；法律依据 -2.5（1/10 未通过）；实施程序 -1.7（1/9 未通过）。'
     """
     grouped: dict[str, list[ItemCard]] = defaultdict(list)
-    for c in cards_of(store, township, cards):
+    cards = cards_of(store, township, cards)
+    cols = _columns(cards)
+    for c in cards:
         grouped[c.item.township].append(c)
     towns = [township] if township is not None else sorted(t.name for t in store.townships())
     out = []
@@ -284,7 +307,7 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
         group = grouped.get(town, [])
         checks = []
         for chk in ITEM_CHECKS:
-            applicable = [c for c in group if chk.applies(c)]
+            applicable = [c for c in group if _applies(chk, c, cols)]
             failing = [c for c in applicable if not chk.passes(c)]
             share = 1 - len(failing) / len(applicable) if applicable else 1.0
             points = round(chk.weight * share, 2) if group else 0.0

@@ -12,16 +12,24 @@ Four kinds (identifiers as in ``run_audit``):
 ``overlap.cooperate_township_lead``
     a 配合 item (a county department leads) that also has a township office as lead.
 
-Near-duplicates use the Dice coefficient of character bigrams (:func:`name_similarity`)
-after dropping generic words (对, 的, 管理, 工作 …, see ``GENERIC_WORDS``): names at or
-above ``NAME_THRESHOLD`` = 0.6, or contents (both at least ``MIN_CONTENT_CHARS`` long)
-at or above ``CONTENT_THRESHOLD`` = 0.8. Candidate pairs come from prefix filtering on
-rare bigrams (exact, and far from O(n²) on a province's lists).
+Near-duplicates compare compacted names by the Dice coefficient of their character
+bigrams (:func:`name_similarity`). Two items of one township are near-duplicates when
+
+* their names score at least ``NAME_THRESHOLD`` = 0.7 (农村生活垃圾治理 / 农村生活垃圾分类治理: 0.75), or
+* they score at least ``RELATED_THRESHOLD`` = 0.6, have the same power type and the same
+  first ``SHARED_PREFIX`` = 4 characters (农村生活垃圾治理 / 农村生活垃圾清运保洁: 0.625), or
+* one name contains the other (the shorter at least 4 characters), or
+* their contents (both at least ``MIN_CONTENT_CHARS`` = 10 characters) score at least
+  ``CONTENT_THRESHOLD`` = 0.8,
+
+and their lead sets differ (both led). Names such as 消防安全检查 / 校车安全检查 (0.6, no
+shared start) or 农业技术推广服务 / 农业技术推广奖励推荐 (0.625, different power types) stay
+apart. Candidate pairs come from prefix filtering on rare bigrams (exact, far from O(n²)
+on a province's lists) and, for containment, from the shorter name's rarest bigram.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -32,9 +40,11 @@ from ._common import COOPERATE, Finding, bigrams, cards_of, dice, evidence, find
 
 __all__ = [
     "CONTENT_THRESHOLD",
-    "GENERIC_WORDS",
     "MIN_CONTENT_CHARS",
+    "MIN_CONTAINED_CHARS",
     "NAME_THRESHOLD",
+    "RELATED_THRESHOLD",
+    "SHARED_PREFIX",
     "cooperate_township_lead",
     "multi_lead",
     "name_similarity",
@@ -43,29 +53,41 @@ __all__ = [
     "shared_articles",
 ]
 
-NAME_THRESHOLD = 0.6
+NAME_THRESHOLD = 0.7
+RELATED_THRESHOLD = 0.6
+SHARED_PREFIX = 4
 CONTENT_THRESHOLD = 0.8
 MIN_CONTENT_CHARS = 10
-#: Words that say nothing about an item's subject; removed before comparing names.
-GENERIC_WORDS = ("工作", "管理", "事项", "有关", "相关", "负责", "组织", "开展", "实施", "落实", "进行", "的", "对")
-_GENERIC = re.compile("|".join(map(re.escape, GENERIC_WORDS)))
-
-
-def _subject(text: str) -> str:
-    t = compact(text)
-    stripped = _GENERIC.sub("", t)
-    return stripped or t
+MIN_CONTAINED_CHARS = 4
 
 
 def name_similarity(a: str, b: str) -> float:
-    """Dice similarity of the bigrams of two item names (generic words removed).
+    """Dice similarity of the character bigrams of two compacted names.
 
+    >>> name_similarity("农村生活垃圾治理", "农村生活垃圾分类治理")
+    0.75
     >>> name_similarity("农村生活垃圾治理", "农村生活垃圾清运保洁")
     0.625
-    >>> name_similarity("消防安全检查", "消防安全检查工作")
-    1.0
     """
-    return round(dice(bigrams(_subject(a)), bigrams(_subject(b))), 4)
+    return round(dice(bigrams(a), bigrams(b)), 4)
+
+
+def _contained_pairs(names: dict[str, str], grams: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
+    freq: dict[str, int] = defaultdict(int)
+    index: dict[str, list[str]] = defaultdict(list)
+    for k, toks in grams.items():
+        for t in toks:
+            freq[t] += 1
+            index[t].append(k)
+    out = []
+    for k, name in names.items():
+        if len(name) < MIN_CONTAINED_CHARS or not grams[k]:
+            continue
+        rare = min(grams[k], key=lambda t: (freq[t], t))
+        for other in index[rare]:
+            if other != k and len(names[other]) > len(name) and name in names[other]:
+                out.append(tuple(sorted((k, other))))
+    return sorted(set(out))
 
 
 def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
@@ -93,7 +115,7 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     """Pairs of items of one township with nearly the same name or content, led by different offices.
 
     Both items must have at least one lead and their lead sets must differ
-    (``overlap.near_duplicate``; details give the score and what matched).
+    (``overlap.near_duplicate``; details give the score and what matched: 名称, 名称包含, 内容).
 
     >>> from queries._examples import example_store
     >>> [(f.subject, dict(f.details)["score"]) for f in near_duplicates(example_store())]
@@ -102,17 +124,25 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     by_township: dict[str, list[ItemCard]] = defaultdict(list)
     for c in cards_of(store, township, cards, min_leads=1):
         by_township[c.item.township].append(c)
+    low = min(name_threshold, RELATED_THRESHOLD)
     out = []
     for town, group in sorted(by_township.items()):
         cmap = {c.key: c for c in group}
-        names = {c.key: bigrams(_subject(c.item.label)) for c in group}
+        names = {c.key: compact(c.item.label) for c in group}
+        grams = {k: bigrams(n) for k, n in names.items()}
         contents = {c.key: bigrams(c.item.content) for c in group if len(compact(c.item.content)) >= MIN_CONTENT_CHARS}
         pairs: dict[tuple[str, str], tuple[float, str]] = {}
-        for a, b, s in similar_pairs(names, name_threshold):
-            pairs[(a, b)] = (s, "名称")
-        for a, b, s in similar_pairs(contents, content_threshold):
-            if (a, b) not in pairs or pairs[(a, b)][0] < s:
-                pairs[(a, b)] = (s, "内容")
+        for a, b, score in similar_pairs(grams, low):
+            ia, ib = cmap[a].item, cmap[b].item
+            related = (ia.power_type == ib.power_type and len(names[a]) >= SHARED_PREFIX
+                       and names[a][:SHARED_PREFIX] == names[b][:SHARED_PREFIX])
+            if score >= name_threshold or related:
+                pairs[(a, b)] = (score, "名称")
+        for a, b in _contained_pairs(names, grams):
+            pairs.setdefault((a, b), (name_similarity(names[a], names[b]), "名称包含"))
+        for a, b, score in similar_pairs(contents, content_threshold):
+            if (a, b) not in pairs:
+                pairs[(a, b)] = (score, "内容")
         for (a, b), (score, basis) in sorted(pairs.items()):
             ca, cb = cmap[a], cmap[b]
             if _lead_set(ca) == _lead_set(cb):
@@ -121,17 +151,21 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
             subject = f"{first.item.label} / {second.item.label}"
             out.append(finding(
                 "overlap.near_duplicate", town, subject,
-                f"「{first.item.label}」与「{second.item.label}」{basis}相近（{score:.2f}），"
+                f"「{first.item.label}」与「{second.item.label}」{basis[:2]}相近（{score:.2f}），"
                 f"牵头部门不同：{'、'.join(p.name for p in first.leads)} / {'、'.join(p.name for p in second.leads)}",
                 [evidence(ca), evidence(cb)], score=f"{score}", matched_on=basis,
             ))
     return sorted_findings(out)
 
 
-def shared_articles(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
-    """Law articles cited by two or more items that are led by two or more different offices.
+def shared_articles(store: DutyStore, township: str | None = None, *, include_whole_law: bool = False,
+                    min_items: int = 2, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """Law articles cited by ``min_items`` or more items that are led by two or more different offices.
 
-    Only article-level bases count (a whole law is cited by too much to mean anything).
+    By default only article-level bases count (a whole law is cited by too much to mean
+    anything) and a single item with two leads is left to ``overlap.multi_lead``;
+    ``include_whole_law=True, min_items=1`` gives every basis whose items have two or
+    more distinct leads.
 
     >>> from queries._examples import example_store
     >>> [(f.subject, dict(f.details)["offices"]) for f in shared_articles(example_store())]
@@ -141,13 +175,13 @@ def shared_articles(store: DutyStore, township: str | None = None, *, cards: Seq
     labels: dict[str, str] = {}
     for c in cards_of(store, township, cards, min_leads=1):
         for b in c.bases:
-            if b.article:
+            if b.article or include_whole_law:
                 groups[(c.item.township, b.key)].append(c)
                 labels[b.key] = b.label
     out = []
     for (town, bkey), group in sorted(groups.items()):
         offices = sorted({p.name for c in group for p in c.leads})
-        if len(group) < 2 or len(offices) < 2:
+        if len(group) < min_items or len(offices) < 2:
             continue
         out.append(finding("overlap.shared_article", town, labels[bkey],
                            f"{labels[bkey]}由{len(offices)}个部门在{len(group)}个事项中执行：{'、'.join(offices)}",
