@@ -118,6 +118,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "im.ok": ("校验通过：{items} 个事项、{depts} 个部门、{villages} 个村（社区）、{bases} 条依据；{warnings} 条提醒。",
               "Valid: {items} items, {depts} departments, {villages} villages, {bases} bases; {warnings} warnings."),
     "im.errors": ("发现 {n} 个错误，不能导入。请按下表修改后重新上传。", "{n} errors: nothing can be imported. Fix the rows below and upload again."),
+    "im.empty": ("文件中没有读到任何事项（找不到“事项名称”列？），不能导入。",
+                 "No item was read from the file (no item-name column?); nothing can be imported."),
     "im.button": ("导入到存储（替换 {township} 的清单）", "Import into the store (replaces the list of {township})"),
     "im.done": ("已导入 {township}：新增 {added}，删除 {removed}，修改 {changed}。",
                 "Imported {township}: {added} added, {removed} removed, {changed} changed."),

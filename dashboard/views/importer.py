@@ -20,6 +20,9 @@ def render() -> None:
     errors = [p for p in problems if p.is_error]
     if result is None or errors:
         st.error(t("im.errors", n=len(errors)))
+    elif not result.tlist.items:  # importing nothing would wipe the township's list
+        st.error(t("im.empty"))
+        result = None
     else:
         c = result.counts
         st.success(t("im.ok", items=c["items"], depts=c["departments"], villages=c["villages"], bases=c["bases"],

@@ -1,0 +1,242 @@
+"""Every dashboard page under AppTest on the bundled sample: renders, filters, selection, import, language."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import PAGES, open_page
+
+from graphmodel import ItemFilter, open_store
+
+TIMINGS: dict[str, float] = {}
+
+
+def _texts(at) -> str:
+    parts = [e.value for e in (*at.title, *at.subheader, *at.markdown, *at.caption, *at.info, *at.warning,
+                                *at.success, *at.error)]
+    parts += [m.label for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def _no_errors(at) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_the_sample_within_two_seconds(app, page):
+    open_page(app, "overview")  # warm: the first run imports everything once
+    start = time.perf_counter()
+    open_page(app, page)
+    TIMINGS[page] = elapsed = time.perf_counter() - start
+    _no_errors(app)
+    assert app.title, "every page has a title"
+    assert elapsed < 2.0, f"{page} took {elapsed:.2f} s"
+
+
+def test_first_render_is_under_two_seconds(data_dir):
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    start = time.perf_counter()
+    at.run()
+    _no_errors(at)
+    assert time.perf_counter() - start < 2.5  # cold start includes importing pandas, altair and the queries
+
+
+def test_overview_shows_counts_findings_and_score(app):
+    _no_errors(app)
+    labels = [m.label for m in app.metric]
+    assert labels[:4] == ["事项", "部门", "村（社区）", "法律依据"]
+    assert int(app.metric[0].value) > 0
+    text = _texts(app)
+    assert "发现的问题（按类型）" in text and "完整度" in text
+    assert "多个牵头部门" in app.dataframe[0].value["问题类型"].tolist()
+
+
+def test_board_filters_change_the_worklist(app, data_dir):
+    open_page(app, "board")
+    total = len(app.dataframe[0].value)
+    assert total > 0
+    app.selectbox(key="board_power").set_value("行政许可").run()
+    narrowed = app.dataframe[0].value
+    assert 0 < len(narrowed) < total and set(narrowed["事项类型"]) == {"行政许可"}
+    app.selectbox(key="board_power").set_value(None).run()
+    app.multiselect(key="board_kinds").set_value(["overlap.multi_lead"]).run()
+    only = app.dataframe[0].value
+    assert set(only["问题类型"]) == {"多个牵头部门"} and len(only) < total
+    lead = only.iloc[0]["牵头部门"].split("、")[0]
+    dept = next(d.key for d in _store(data_dir).nodes("Department") if d.name == lead)
+    app.selectbox(key="board_dept").set_value(dept).run()
+    rows = app.dataframe[0].value
+    assert len(rows) >= 1 and all(lead in row["牵头部门"] + "、" + row["配合部门"] for _, row in rows.iterrows())
+
+
+def _store(data_dir):
+    return open_store("memory", data_dir=data_dir)
+
+
+def _overlap_keys(data_dir) -> list[str]:
+    from queries.overlaps import multi_lead
+
+    return [k for f in multi_lead(_store(data_dir)) for k in f.item_keys]
+
+
+def test_board_selection_shows_the_items_neighbourhood(app, data_dir):
+    open_page(app, "board")
+    keys = _overlap_keys(data_dir)
+    assert keys, "the sample plants items with two leads"
+    for key in keys[:2]:
+        app.selectbox(key="board_item").set_value(key).run()
+        _no_errors(app)
+        card = _store(data_dir).item_cards(ItemFilter(keys=(key,)))[0]
+        subheads = [s.value for s in app.subheader]
+        assert f"事项关系图：{card.item.label}" in subheads
+        # the exact tables of what the graph draws: the item, its leads marked as the overlap
+        nodes, edges = app.dataframe[1].value, app.dataframe[2].value
+        assert key in nodes["键"].tolist()
+        assert {p.name for p in card.leads} <= set(nodes["节点"])
+        overlap = edges[(edges["关系"] == "牵头") & (edges["标记"] == "overlap")]
+        assert len(overlap) == len(card.leads) >= 2
+        assert {"各方职责对照", "引用的法条", "来源行"} <= set(subheads)
+    app.radio(key="board_depth").set_value(2).run()
+    _no_errors(app)
+    assert len(app.dataframe[1].value) >= len(nodes)
+
+
+def test_coverage_filters_change_the_missing_fields_table(app):
+    open_page(app, "coverage")
+    _no_errors(app)
+    downloads = app.get("download_button")
+    assert len(downloads) >= 5, "every coverage table is downloadable"
+    before = len(app.dataframe[2].value)
+    app.toggle(key="cv_only").set_value(False).run()
+    everything = len(app.dataframe[2].value)
+    assert everything > before
+    app.selectbox(key="cv_part").set_value("上级部门收回事项").run()
+    assert 0 < len(app.dataframe[2].value) < everything
+
+
+def test_chains_page_lists_steps(app):
+    open_page(app, "chains")
+    _no_errors(app)
+    steps = app.dataframe[-2].value if len(app.dataframe) > 3 else app.dataframe[0].value
+    assert "链条环节" in [s.value for s in app.subheader]
+    assert len(app.selectbox(key="chain").options) >= 1
+    assert len(steps) > 0
+
+
+def test_whatif_shows_the_effect(app):
+    open_page(app, "whatif")
+    assert app.info, "asks what to change first"
+    options = app.multiselect(key="wi_remove").options
+    app.multiselect(key="wi_remove").set_value([app.multiselect(key="wi_remove").options[0]]).run()
+    _no_errors(app)
+    assert options
+    assert [m.label for m in app.metric][0] == "失去牵头部门"
+
+
+def test_department_and_village_pictures(app):
+    open_page(app, "department")
+    _no_errors(app)
+    assert [m.label for m in app.metric][:2] == ["牵头事项", "配合事项"]
+    open_page(app, "village")
+    _no_errors(app)
+    assert app.selectbox(key="village").options
+
+
+def test_lookup_answers_in_one_card(app):
+    open_page(app, "lookup")
+    app.text_input(key="lookup_text").input("宅基地").run()
+    _no_errors(app)
+    text = _texts(app)
+    assert "宅基地" in text and "牵头（负责）" in text
+
+
+def _counts(data_dir):
+    with open_store("memory", data_dir=data_dir) as s:
+        return s.counts()
+
+
+def test_bad_upload_shows_every_error_and_writes_nothing(app, data_dir):
+    before = _counts(data_dir)
+    open_page(app, "importer")
+    bad = "说明,备注\n没有事项名称这一列,随便写写\n".encode("utf-8")
+    app.get("file_uploader")[0].set_value(("坏清单.csv", bad, "text/csv"))
+    app.run()
+    assert not app.exception
+    assert app.error and "不能导入" in app.error[0].value
+    assert not [b for b in app.button if b.key == "import_go"], "no import button while there are errors"
+    assert _counts(data_dir) == before
+
+
+def test_row_errors_carry_row_and_column(app, data_dir):
+    before = _counts(data_dir)
+    open_page(app, "importer")
+    rows = "事项名称,事项类型,责任主体\n合法事项,行政许可,党政综合办\n,行政处罚,综合行政执法队\n".encode("utf-8")
+    app.get("file_uploader")[0].set_value(("YY乡履行职责事项清单.csv", rows, "text/csv"))
+    app.run()
+    report = app.dataframe[0].value
+    err = report[report["严重程度"] == "错误"].iloc[0]
+    assert err["行"] == 3 and err["列"].startswith("A")
+    assert _counts(data_dir) == before
+
+
+def test_good_upload_validates_first_then_imports(app, data_dir):
+    open_page(app, "importer")
+    rows = "事项名称,事项类型,责任主体,法律依据,办理时限\n秸秆禁烧巡查,行政检查,农业农村办,《大气污染防治法》第七十七条,即时\n".encode()
+    app.get("file_uploader")[0].set_value(("YY乡履行职责事项清单.csv", rows, "text/csv"))
+    app.run()
+    assert app.success and "校验通过" in app.success[0].value
+    with open_store("memory", data_dir=data_dir) as s:
+        assert [t.name for t in s.townships()] == ["XX镇"], "nothing written before the button"
+    app.button(key="import_go").click().run()
+    assert "已导入 YY乡" in app.success[-1].value
+    with open_store("memory", data_dir=data_dir) as s:
+        assert sorted(t.name for t in s.townships()) == ["XX镇", "YY乡"]
+
+
+def test_language_switch_changes_labels(app):
+    assert app.title[0].value == "总览"
+    app.segmented_control(key="lang").set_value("en").run()
+    _no_errors(app)
+    assert app.title[0].value == "Overview"
+    assert [m.label for m in app.metric][:2] == ["Items", "Departments"]
+    open_page(app, "board")
+    assert app.title[0].value == "Boundary board"
+    assert "Finding" in app.dataframe[0].value.columns
+
+
+def test_store_error_is_one_sentence(tmp_path, monkeypatch):
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "dutygraph.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(bad))
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not at.exception
+    assert any("无法打开数据存储" in e.value or "出错了" in e.value for e in at.error)
+
+
+def test_report_timings(capsys):
+    """Print the page timings measured above (shown with -s; recorded in docs/dashboard.md)."""
+    with capsys.disabled():
+        print("\nAppTest render times (s): " + ", ".join(f"{p} {t:.3f}" for p, t in TIMINGS.items()))
+
+
+def test_unreadable_upload_lists_the_problem_and_writes_nothing(app, data_dir):
+    before = _counts(data_dir)
+    open_page(app, "importer")
+    app.get("file_uploader")[0].set_value(("清单.xlsx", b"this is not a workbook", "application/octet-stream"))
+    app.run()
+    assert not app.exception
+    assert app.error and "不能导入" in app.error[0].value
+    report = app.dataframe[0].value
+    assert {"文件", "行", "列", "说明"} <= set(report.columns) and (report["严重程度"] == "错误").any()
+    assert "清单.xlsx" in report["文件"].tolist()
+    assert not [b for b in app.button if b.key == "import_go"]
+    assert _counts(data_dir) == before
