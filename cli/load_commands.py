@@ -50,7 +50,7 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
         console.print(_problem_table(f"警告 Warnings ({len(warnings)})", warnings[:_WARNING_ROWS]))
         if len(warnings) > _WARNING_ROWS:
             by_code = Counter(p.code for p in warnings)
-            summary = Table(title=f"全部警告按原因 All warnings by reason (--json lists every one)", title_justify="left")
+            summary = Table(title="全部警告按原因 All warnings by reason (--json lists every one)", title_justify="left")
             summary.add_column("代码 Code")
             summary.add_column("说明 Message")
             summary.add_column("数量 Count", justify="right")
@@ -61,7 +61,7 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
 
 def _count_table(result: LoadResult) -> Table:
     c = result.counts
-    table = Table(title=f"{c['township']}（乡镇名称来自 from {_SOURCE_ZH[c['township_source']]}）", title_justify="left")
+    table = Table(title="清单概况 Summary", title_justify="left")
     table.add_column("类别 What")
     table.add_column("数量 Count", justify="right")
     table.add_row("事项 Items", str(c["items"]))
@@ -107,7 +107,7 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
         else:
             n = sum(1 for p in e.problems if p.is_error)
             out.print(f"[bold red]错误 Error[/]: {n} 个错误，未写入 ({n} error(s), nothing written)" if n else
-                      f"[bold red]错误 Error[/]: {e}")
+                      f"[bold red]错误 Error[/]: {e}", soft_wrap=True)
             _print_problems(out, e.problems)
         sys.exit(EXIT_ERROR)
 
@@ -123,15 +123,18 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
                                                          "changed": done.changed, "unchanged": done.unchanged}}
         click.echo(json.dumps(make_report(results, result.counts, result.problems), ensure_ascii=False, indent=2))
         return
+    out.print(f"乡镇 Township: {result.tlist.township.name}（名称来自 from {_SOURCE_ZH[result.township_source]}）",
+              soft_wrap=True)
     out.print(_count_table(result))
     _print_problems(out, result.problems)
     if done is None:
-        out.print("--check：检查通过，未写入存储。Check passed; nothing written.")
+        out.print("--check：检查通过，未写入存储。Check passed; nothing written.", soft_wrap=True)
     elif done.unchanged:
-        out.print(f"存储中的 {done.township} 与此清单相同，未改动。Unchanged: the store already holds this list.")
+        out.print(f"存储中的 {done.township} 与此清单相同，未改动。Unchanged: the store already holds this list.",
+                  soft_wrap=True)
     else:
         out.print(f"已写入 Written to {settings.store().describe()}: 新增 added {done.added}，"
-                  f"删除 removed {done.removed}，修改 changed {done.changed}。")
+                  f"删除 removed {done.removed}，修改 changed {done.changed}。", soft_wrap=True)
 
 
 def _dict_table(title: str, data: dict[str, int], label: str) -> Table:

@@ -1,8 +1,12 @@
 """Read township duty lists (Excel/CSV) into the graph model, and write them back.
 
->>> from loaders import read_list                      # doctest: +SKIP
->>> result = read_list(["样例镇履行职责事项清单.xlsx"])   # doctest: +SKIP
->>> store.replace_township(result.tlist)               # doctest: +SKIP
+Typical use::
+
+    from graphmodel import open_store
+    from loaders import read_list, export_township
+
+    result = read_list(["样例镇履行职责事项清单.xlsx"])   # LoadError lists every error
+    open_store().replace_township(result.tlist)
 """
 
 from .api import LoadResult, read_list

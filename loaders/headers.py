@@ -45,6 +45,7 @@ FIELDS: tuple[str, ...] = (
 MULTI_FIELDS = frozenset({"lead", "cooperate", "upper_dept", "township_office", "receiving_dept", "villages", "basis"})
 
 HEADER_SEARCH_ROWS = 15
+_PART_NAMES = frozenset({"基本履职事项", "配合履职事项", "上级部门收回事项", "未分类"})
 _MAX_HEADER_LEN = 24  # longer cells are data or notes, never a header
 _DROP = re.compile(r"[\s*＊※:：★☆△▲]")
 
@@ -113,6 +114,10 @@ class SynonymTable:
         bare = re.sub(r"\(.*?\)", "", key)
         if bare and bare in self.exact:
             return self.exact[bare]
+        if "清单" in key and not any(w in key for w in ("类别", "类型")):
+            return None  # a title such as "XX镇履行职责事项清单", never a column
+        if key in _PART_NAMES:
+            return None  # a section row naming a list part
         for field, groups in _CONTAINS:
             if all(any(w in key for w in group) for group in groups):
                 return field

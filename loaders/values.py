@@ -138,7 +138,7 @@ def village_kind(name: str, written: object = "") -> str:
 _TITLE = re.compile(r"^(?P<name>.+?(?:镇|乡|街道|街道办事处|苏木|民族乡))(?:人民政府|政府)?(?:.*?)履行职责事项清单")
 _LIST_WORDS = re.compile(
     r"(履行职责事项清单|职责事项清单|履职事项清单|事项清单|权责清单|清单|"
-    r"基本履职事项|配合履职事项|上级部门收回事项|村\(社区\)名册|村社区名册|名册|导出|export)"
+    r"基本履职事项|配合履职事项|上级部门收回事项|村\(社区\)(?:名册|名录)|村社区(?:名册|名录)|名册|名录|导出|export)"
 )
 
 
@@ -161,10 +161,14 @@ def township_from_filename(path: str | Path) -> str:
 
     >>> township_from_filename("/x/样例镇履行职责事项清单.xlsx"), township_from_filename("样例镇_配合履职事项.csv")
     ('样例镇', '样例镇')
+    >>> township_from_filename("东湖镇_基本.csv"), township_from_filename("XX镇履行职责事项清单-村（社区）名录.csv")
+    ('东湖镇', 'XX镇')
     """
     stem = compact(Path(path).stem)
     stem = _LIST_WORDS.sub("", stem)
     stem = re.sub(r"[(\[（【][^)\]）】]*[)\]）】]", "", stem)
     stem = re.sub(r"\d{4}(年|-\d{1,2}(-\d{1,2})?)?", "", stem)  # dates such as 2024年
+    stem = stem.strip("_-—–.·、 ")
+    stem = re.sub(r"[_\-—–.·、 ]*(基本|配合|收回|名册|名录)$", "", stem)  # 东湖镇_基本.csv
     stem = stem.strip("_-—–.·、 ")
     return stem or compact(Path(path).stem)
