@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from . import cypher
 from .errors import StoreUnavailable
@@ -140,6 +140,11 @@ class Neo4jStore(DutyStore):
             msg = f"{where} refused user {self.user!r}: check NEO4J_USER and NEO4J_PASSWORD"
         elif isinstance(e, ClientError) and e.code and "DatabaseNotFound" in e.code:
             msg = f"{where} has no database {self.database!r}: check NEO4J_DATABASE (community has only 'neo4j')"
+        elif isinstance(e, TransientError) and "MemoryPoolOutOfMemoryError" in (e.code or ""):
+            msg = (f"{where} ran out of transaction memory: raise dbms.memory.transaction.total.max "
+                   "(and the heap) or import a smaller list, see docs/neo4j.md")
+        elif isinstance(e, TransientError):
+            msg = f"{where} stayed busy or unavailable through every retry ({e.code}): check the server log, try again"
         else:
             msg = f"cannot reach {where}: check that the server is running and NEO4J_URI ({type(e).__name__})"
         return StoreUnavailable(msg)
@@ -152,7 +157,7 @@ class Neo4jStore(DutyStore):
                 if write:
                     return session.execute_write(work, *args)
                 return session.execute_read(work, *args)
-        except (AuthError, ServiceUnavailable, SessionExpired) as e:
+        except (AuthError, ServiceUnavailable, SessionExpired, TransientError) as e:
             raise self._unavailable(e) from e
         except ClientError as e:
             if e.code and "DatabaseNotFound" in e.code:
