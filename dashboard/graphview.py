@@ -202,7 +202,9 @@ def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "duty
     """The ECharts option for a spec: fixed positions (layout none), no animation, save-as-PNG."""
     zh = i18n.lang() == "zh"
     kinds = sorted({n.kind for n in spec.nodes}, key=list(KIND_STYLE).index)
-    categories = [{"name": KIND_LABEL[k][0 if zh else 1], "itemStyle": {"color": KIND_STYLE[k][0]}} for k in kinds]
+    recoloured = {n.kind for n in spec.nodes if n.colour}  # e.g. chain owners coloured by department
+    categories = [{"name": KIND_LABEL[k][0 if zh else 1],
+                   "itemStyle": {"color": "#9e9e9e" if k in recoloured else KIND_STYLE[k][0]}} for k in kinds]
     data = []
     for n in spec.nodes:
         colour, symbol, size = KIND_STYLE[n.kind]

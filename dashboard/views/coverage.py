@@ -19,7 +19,8 @@ def render() -> None:
     else:
         long = matrix.rename_axis("部门").reset_index().melt(id_vars="部门", var_name="事项类型", value_name="数量")
         heat = alt.Chart(long).mark_rect().encode(
-            x=alt.X("事项类型:N", title=None, sort=list(matrix.columns)), y=alt.Y("部门:N", title=None),
+            x=alt.X("事项类型:N", title=None, sort=list(matrix.columns), axis=alt.Axis(orient="top", labelAngle=0)),
+            y=alt.Y("部门:N", title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("数量:Q", scale=alt.Scale(scheme="blues")), tooltip=["部门", "事项类型", "数量"],
         ).properties(height=max(160, 34 * len(matrix)))
         text = heat.mark_text(fontSize=14).encode(text="数量:Q", color=alt.value("#111"))

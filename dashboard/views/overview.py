@@ -35,7 +35,8 @@ def render() -> None:
     else:
         kinds = kinds.assign(严重程度=kinds["严重程度"].map(lambda s: t(f"sev.{s}")))
         chart = alt.Chart(kinds).mark_bar().encode(
-            x=alt.X("数量:Q", title=None), y=alt.Y("问题类型:N", sort="-x", title=None),
+            x=alt.X("数量:Q", title=None),
+            y=alt.Y("问题类型:N", sort=list(kinds["问题类型"]), title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("严重程度:N", scale=alt.Scale(domain=[t("sev.high"), t("sev.medium"), t("sev.low")],
                                                           range=["#c00000", "#ef6c00", "#9e9e9e"])),
             tooltip=["问题类型", "严重程度", "数量"],
@@ -59,7 +60,8 @@ def render() -> None:
 
 def _bars(df: pd.DataFrame, label: str, value: str = "数量", colour: str = "#1f4e79") -> alt.Chart:
     return alt.Chart(df).mark_bar(color=colour).encode(
-        x=alt.X(f"{value}:Q", title=None), y=alt.Y(f"{label}:N", sort="-x", title=None), tooltip=[label, value],
+        x=alt.X(f"{value}:Q", title=None), y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[label, value],
     ).properties(height=max(120, 34 * len(df)))
 
 
