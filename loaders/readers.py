@@ -15,7 +15,7 @@ openpyxl 3.1.5 default mode            0.88 s
 ====================================  ========
 
 About ten times faster, and calamine also reads legacy .xls, which openpyxl cannot.
-``tests/loaders/test_readers.py`` builds the same sheet and checks that both
+``tests/loaders/test_readers_headers.py`` builds the same sheet and checks that both
 libraries return the same cells and that calamine stays the faster one.
 """
 
