@@ -1,4 +1,5 @@
-"""A real dashboard server (`streamlit run` via `dutygraph dashboard`) and headless Chromium.
+"""Fixtures of the browser tests (imported by them; not a conftest, so that its name does not clash
+with tests/dashboard/conftest.py under --doctest-modules): a real dashboard server (`streamlit run` via `dutygraph dashboard`) and headless Chromium.
 
 Chromium is Debian's (/usr/bin/chromium); Playwright never downloads a browser here.
 Without chromium the tests skip with the reason, unless DUTYGRAPH_REQUIRE_BROWSER=1.
@@ -23,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "dashboard"))
 
-from sample_list import load_sample  # noqa: E402
+from dashboard_support import load_sample  # noqa: E402
 
 CHROMIUM = os.environ.get("DUTYGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
+import sys
+from pathlib import Path
+
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from browser_support import artifacts, browser, page, server  # noqa: E402,F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

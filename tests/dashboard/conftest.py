@@ -10,14 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from graphmodel import open_store
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-APP = ROOT / "dashboard" / "app.py"
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_list import load_sample  # noqa: E402
-
-PAGES = ("overview", "board", "coverage", "chains", "whatif", "department", "village", "lookup", "importer")
+from dashboard_support import APP, load_sample  # noqa: E402
 
 
 @pytest.fixture
@@ -38,8 +33,3 @@ def app(data_dir):
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
     return at
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"views/{page}.py")
-    return at.run()

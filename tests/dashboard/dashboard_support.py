@@ -14,3 +14,14 @@ def load_sample(store) -> None:
     result = read_list([SAMPLE])
     assert result.ok, result.problems
     store.replace_township(result.tlist)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ("overview", "board", "coverage", "chains", "whatif", "department", "village", "lookup", "importer")
+
+
+def open_page(at, page: str):
+    """Switch an AppTest to one of the dashboard's pages and run it."""
+    at.switch_page(f"views/{page}.py")
+    return at.run()

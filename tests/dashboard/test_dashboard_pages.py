@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import PAGES, open_page
+from dashboard_support import APP, PAGES, open_page
 
 from graphmodel import ItemFilter, open_store
 
@@ -36,7 +36,6 @@ def test_page_renders_on_the_sample_within_two_seconds(app, page):
 
 
 def test_first_render_is_under_two_seconds(data_dir):
-    from conftest import APP
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=30)
@@ -210,7 +209,6 @@ def test_language_switch_changes_labels(app):
 
 
 def test_store_error_is_one_sentence(tmp_path, monkeypatch):
-    from conftest import APP
     from streamlit.testing.v1 import AppTest
 
     bad = tmp_path / "bad"
