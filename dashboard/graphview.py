@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 import streamlit as st
+from streamlit_echarts import st_echarts
 
 from . import i18n
 from .i18n import t
@@ -327,8 +328,6 @@ def show(spec: GraphSpec, key: str, height: int = 560, font_size: int = 16, file
 
     Returns the key of a node clicked in the drawing (or None).
     """
-    from streamlit_echarts import st_echarts  # the component is imported where it is drawn
-
     if spec.hidden_nodes or spec.hidden_edges:
         st.warning(t("g.hidden", shown=len(spec.nodes), nodes=spec.hidden_nodes, edges=spec.hidden_edges))
     if spec.legend:

@@ -32,9 +32,6 @@ from queries.whatif import WhatIf, what_if
 
 from .i18n import t
 
-__all__ = ["guard", "in_view", "store", "store_options", "townships", "clear_results"]
-
-
 def store_options() -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Store name and options from the environment, as a hashable pair."""
     name = os.environ.get("DUTYGRAPH_STORE") or None
@@ -61,11 +58,6 @@ def store() -> DutyStore:
     return _open(*store_options())
 
 
-def store_id() -> str:
-    """A cache key naming the store in use."""
-    return store().describe()
-
-
 def clear_results() -> None:
     """Forget every cached result (after an import, or when the user reloads the store)."""
     st.cache_data.clear()
@@ -83,7 +75,7 @@ def _townships(store_key: str) -> tuple[str, ...]:
 
 def townships() -> tuple[str, ...]:
     """Names of the townships in the store."""
-    return _townships(store_id())
+    return _townships(_sid())
 
 
 def in_view() -> str | None:

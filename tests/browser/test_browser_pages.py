@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import sys
 from pathlib import Path
 
@@ -11,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser_support import artifacts, browser, page, server  # noqa: E402,F401 - fixtures
+from browser_support import artifacts, browser, page, server  # noqa: E402,F401,F811 - fixtures
 
 pytestmark = pytest.mark.browser
 

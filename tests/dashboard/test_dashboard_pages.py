@@ -162,7 +162,7 @@ def _counts(data_dir):
 def test_bad_upload_shows_every_error_and_writes_nothing(app, data_dir):
     before = _counts(data_dir)
     open_page(app, "importer")
-    bad = "说明,备注\n没有事项名称这一列,随便写写\n".encode("utf-8")
+    bad = "说明,备注\n没有事项名称这一列,随便写写\n".encode()
     app.get("file_uploader")[0].set_value(("坏清单.csv", bad, "text/csv"))
     app.run()
     assert not app.exception
@@ -174,7 +174,7 @@ def test_bad_upload_shows_every_error_and_writes_nothing(app, data_dir):
 def test_row_errors_carry_row_and_column(app, data_dir):
     before = _counts(data_dir)
     open_page(app, "importer")
-    rows = "事项名称,事项类型,责任主体\n合法事项,行政许可,党政综合办\n,行政处罚,综合行政执法队\n".encode("utf-8")
+    rows = "事项名称,事项类型,责任主体\n合法事项,行政许可,党政综合办\n,行政处罚,综合行政执法队\n".encode()
     app.get("file_uploader")[0].set_value(("YY乡履行职责事项清单.csv", rows, "text/csv"))
     app.run()
     report = app.dataframe[0].value
