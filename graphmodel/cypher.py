@@ -68,9 +68,11 @@ SCHEMA: tuple[str, ...] = (
     # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
     # quoted Chinese term of two or more characters is a phrase query that finds every
     # item containing it (docs/neo4j.md, "Full-text index").
-    "CREATE FULLTEXT INDEX duty_item_text IF NOT EXISTS FOR (n:DutyItem) "
-    "ON EACH [n.name, n.sub_item, n.content, n.category] "
-    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    (
+        "CREATE FULLTEXT INDEX duty_item_text IF NOT EXISTS FOR (n:DutyItem) "
+        "ON EACH [n.name, n.sub_item, n.content, n.category] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    ),
 )
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_store_contract import build_list, used_bases_only, without_items
 
 from graphmodel import NODE_TYPES, REL_TYPES, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
 from graphmodel.memory_store import MemoryStore
-from test_store_contract import build_list, used_bases_only, without_items
 
 ROOT = Path(__file__).resolve().parents[2]
 neo4j_only = pytest.mark.neo4j
@@ -212,7 +212,7 @@ def test_per_label_and_per_type_tables_are_complete():
 def test_only_the_neo4j_store_imports_the_driver():
     for path in (ROOT / "graphmodel").glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        imports = re.search(r"^\s*(import neo4j|from neo4j)", text, re.M)
+        imports = re.search(r"^\s*(import neo4j|from neo4j)", text, re.MULTILINE)
         assert (imports is not None) == (path.name == "neo4j_store.py"), path.name
 
 

@@ -180,7 +180,8 @@ def test_replace_removes_old_items_and_counts_changes(store):
     # a relation whose text alone changed counts as one removed and one added
     v3 = TownshipList(v2.township, v2.items, v2.departments, v2.villages, v2.bases,
                       [replace(r, text="改") if r.type == "LEADS" and r.dst == v2.items[0].key else r for r in v2.relations])
-    assert (lambda r: (r.added, r.removed, r.changed))(store.replace_township(v3)) == (1, 1, 0)
+    r3 = store.replace_township(v3)
+    assert (r3.added, r3.removed, r3.changed) == (1, 1, 0)
     assert store.item_cards(ItemFilter(keys=(v2.items[0].key,)))[0].leads[0].text == "改"
 
 
@@ -215,7 +216,7 @@ def test_shared_bases_live_while_cited(store):
 def test_orphaned_basis_goes_when_its_last_item_goes(store):
     tl = build_list(items=2)
     store.replace_township(tl)
-    only = [b for b in tl.bases if b.article == 3][0]  # cited by item 1 only
+    only = next(b for b in tl.bases if b.article == 3)  # cited by item 1 only
     v2 = used_bases_only(without_items(tl, {tl.items[1].key}))
     result = store.replace_township(v2)
     assert store.get_node(only.key) is None
@@ -316,7 +317,7 @@ def test_item_cards_power_types(two_townships, power_types):
 
 
 def test_item_cards_department(two_townships):
-    store, a, b = two_townships
+    store, a, _ = two_townships
     dept = a.departments[2].key  # cooperates only
     got = [c.key for c in store.item_cards(ItemFilter(department=dept))]
     assert got and got == expected_keys([a], lambda tl, i: any(
@@ -329,7 +330,7 @@ def test_item_cards_department(two_townships):
 
 
 def test_item_cards_village(two_townships):
-    store, a, b = two_townships
+    store, _, b = two_townships
     village = b.villages[1].key
     got = [c.key for c in store.item_cards(ItemFilter(village=village))]
     assert got and got == expected_keys([b], lambda tl, i: any(
