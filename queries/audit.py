@@ -167,7 +167,7 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     if want("village.missing_villages"):
         found += missing_villages(store, township, cards=cards)
     if any(k.startswith("chain.") for k in wanted):
-        found += chain_findings(store, township, chain_list=chains(store, township), cards=cards)
+        found += chain_findings(store, township, chain_list=chains(store, township, cards=cards), cards=cards)
     findings = sorted_findings(f for f in found if f.kind in wanted)
     states = Counter(ownership_of(c)[0] for c in cards)
     return AuditResult(

@@ -158,7 +158,7 @@ def chains_from_cards(links: Sequence[tuple[str, str]], cards: dict[str, ItemCar
     return tuple(sorted(out, key=lambda ch: (ch.township, ch.id)))
 
 
-def chains(store: DutyStore, township: str | None = None) -> tuple[Chain, ...]:
+def chains(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Chain, ...]:
     """Every enforcement chain (optionally of one township), sorted by township and id.
 
     >>> from queries._examples import example_store
@@ -174,8 +174,11 @@ def chains(store: DutyStore, township: str | None = None) -> tuple[Chain, ...]:
     if not links:
         return ()
     keys = tuple(sorted({k for link in links for k in link}))
-    cards = {c.key: c for c in store.item_cards(ItemFilter(keys=keys))}
-    return chains_from_cards(links, cards)
+    known = {c.key: c for c in cards or ()}
+    missing = tuple(k for k in keys if k not in known)
+    if missing:
+        known.update((c.key, c) for c in store.item_cards(ItemFilter(keys=missing)))
+    return chains_from_cards(links, known)
 
 
 def _subject(name: str) -> frozenset[str]:

@@ -108,7 +108,7 @@ def inconsistent_titles(store: DutyStore, township: str | None = None, *,
         for b, cited in zip(c.bases, c.citations):
             title = cited_title(cited) if cited else b.law
             group = seen[(c.item.township, b.law)][title]
-            if c not in group:
+            if not group or group[-1].key != c.key:  # cards arrive one at a time: no repeats but the last
                 group.append(c)
     out = []
     for (town, law), titles in sorted(seen.items()):
