@@ -20,7 +20,13 @@ from queries.audit import AuditResult, resolve_kinds
 from queries.frames import findings_frame, lookup_frame, scores_frame, to_frame
 from queries.registry import spec_of
 
-from .context import EXIT_FINDINGS, Settings, handle_errors, pass_settings, store_options
+from .context import (
+    EXIT_FINDINGS,
+    Settings,
+    handle_errors,
+    pass_settings,
+    store_options,
+)
 
 __all__ = ["audit", "lookup", "query"]
 

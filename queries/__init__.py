@@ -5,7 +5,15 @@ villages, chains, whatif, lookup, neighbourhood); :func:`run_audit` runs them al
 result is a frozen, sorted record so that the memory and Neo4j stores answer alike.
 """
 
-from ._common import GROUPS, KINDS, SEVERITIES, DeptRole, Finding, ItemEvidence, KindInfo
+from ._common import (
+    GROUPS,
+    KINDS,
+    SEVERITIES,
+    DeptRole,
+    Finding,
+    ItemEvidence,
+    KindInfo,
+)
 from .audit import AuditResult, resolve_kinds, run_audit
 from .lookup import LookupHit
 from .neighbourhood import Neighbourhood

@@ -8,7 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import DeptLevel, DutyStore, InvalidArgument, ItemCard, ItemFilter, ListPart
+from graphmodel import (
+    DeptLevel,
+    DutyStore,
+    InvalidArgument,
+    ItemCard,
+    ItemFilter,
+    ListPart,
+)
 from graphmodel.normalize import compact
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from graphmodel import (
     Department,
@@ -16,7 +17,14 @@ from graphmodel import (
     Village,
     open_store,
 )
-from graphmodel.normalize import basis_key, canonical_department, dept_key, item_key, parse_citations, village_key
+from graphmodel.normalize import (
+    basis_key,
+    canonical_department,
+    dept_key,
+    item_key,
+    parse_citations,
+    village_key,
+)
 
 __all__ = ["ListBuilder", "example_list", "example_store", "guess_level"]
 
@@ -106,7 +114,7 @@ class ListBuilder:
     def link(self, *names_or_keys: str) -> None:
         """FOLLOWED_BY along the given items (names or keys): link(a, b, c) is a→b→c."""
         keys = [self._names.get(n, n) for n in names_or_keys]
-        for a, b in zip(keys, keys[1:]):
+        for a, b in pairwise(keys):
             self._rels.add(Relation(a, "FOLLOWED_BY", b))
 
     def key(self, name: str) -> str:

@@ -34,7 +34,16 @@ import networkx as nx
 
 from graphmodel import DutyStore, ItemCard, ItemFilter
 
-from ._common import Finding, ItemEvidence, bigrams, dice, evidence, finding, level_side, sorted_findings
+from ._common import (
+    Finding,
+    ItemEvidence,
+    bigrams,
+    dice,
+    evidence,
+    finding,
+    level_side,
+    sorted_findings,
+)
 
 __all__ = [
     "CANDIDATE_THRESHOLD",

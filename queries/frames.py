@@ -17,7 +17,13 @@ from graphmodel.report import to_plain
 from ._common import KINDS, Finding, ItemEvidence
 from .audit import AuditResult
 from .chains import Chain
-from .coverage import DepartmentLoad, ItemCoverage, PowerTypeCount, TownshipScore, VillageRole
+from .coverage import (
+    DepartmentLoad,
+    ItemCoverage,
+    PowerTypeCount,
+    TownshipScore,
+    VillageRole,
+)
 from .legal import BasisUse, LawImpact
 from .lookup import LookupHit
 from .ownership import STATE_LABELS, Ownership

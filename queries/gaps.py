@@ -19,7 +19,16 @@ from collections.abc import Sequence
 
 from graphmodel import DeptLevel, DutyStore, ItemCard
 
-from ._common import COOPERATE, WITHDRAWN, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import (
+    COOPERATE,
+    WITHDRAWN,
+    Finding,
+    cards_of,
+    evidence,
+    finding,
+    level_side,
+    sorted_findings,
+)
 from .ownership import ownership_of
 
 __all__ = [

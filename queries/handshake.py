@@ -31,11 +31,26 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
-from ._common import COOPERATE, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import (
+    COOPERATE,
+    Finding,
+    cards_of,
+    evidence,
+    finding,
+    level_side,
+    sorted_findings,
+)
 from .overlaps import name_similarity
 
-__all__ = ["COUNTERPART_THRESHOLD", "CountyList", "county_lists", "handshake", "is_county_list", "missing_parts",
-           "counterparts"]
+__all__ = [
+    "COUNTERPART_THRESHOLD",
+    "CountyList",
+    "counterparts",
+    "county_lists",
+    "handshake",
+    "is_county_list",
+    "missing_parts",
+]
 
 COUNTERPART_THRESHOLD = 0.8
 _DEPT_ENDINGS = ("局", "委", "委员会", "大队", "支队", "中心")

@@ -99,7 +99,7 @@ def lookup(store: DutyStore, text: str, township: str | None = None, *, limit: i
         else:
             tier = 0
         score = round(100 * tier + 10 * _share(qb, label) + 3 * _share(qb, body), 3)
-        state, where, reason = ownership_of(c)
+        state, _, reason = ownership_of(c)
         hits.append(LookupHit(
             score, evidence(c), tuple(p.name for p in c.leads), tuple(p.name for p in c.cooperators),
             tuple((v.name, v.text) for v in c.villages), c.item.time_limit, tuple(b.label for b in c.bases),

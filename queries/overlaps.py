@@ -36,12 +36,22 @@ from collections.abc import Sequence
 from graphmodel import DutyStore, ItemCard
 from graphmodel.normalize import compact
 
-from ._common import COOPERATE, Finding, bigrams, cards_of, dice, evidence, finding, similar_pairs, sorted_findings
+from ._common import (
+    COOPERATE,
+    Finding,
+    bigrams,
+    cards_of,
+    dice,
+    evidence,
+    finding,
+    similar_pairs,
+    sorted_findings,
+)
 
 __all__ = [
     "CONTENT_THRESHOLD",
-    "MIN_CONTENT_CHARS",
     "MIN_CONTAINED_CHARS",
+    "MIN_CONTENT_CHARS",
     "NAME_THRESHOLD",
     "RELATED_THRESHOLD",
     "SHARED_PREFIX",

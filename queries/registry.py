@@ -14,7 +14,18 @@ from typing import Any
 
 from graphmodel import DutyStore, InvalidArgument
 
-from . import audit, chains, coverage, gaps, handshake, legal, overlaps, ownership, villages, whatif
+from . import (
+    audit,
+    chains,
+    coverage,
+    gaps,
+    handshake,
+    legal,
+    overlaps,
+    ownership,
+    villages,
+    whatif,
+)
 from .lookup import lookup as _lookup
 from .neighbourhood import neighbourhood as _neighbourhood
 

@@ -39,7 +39,7 @@ def test_cycles_are_reported_and_ordered(build, load):
         build.item(n, leads=["党政综合办"])
     build.link("甲", "乙", "丙", "乙")
     (ch,) = chains.chains(load(build))
-    assert [s.item.name for s in ch.steps][0] == "甲"
+    assert ch.steps[0].item.name == "甲"
     assert len(ch.cycles) == 1 and len(ch.cycles[0]) == 2
     assert [f.kind for f in chains.chain_findings(load(build))] == ["chain.cycle"]
 

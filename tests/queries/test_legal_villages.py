@@ -27,7 +27,7 @@ def test_inconsistent_titles_group_the_items_by_title(build, load):
 def test_law_impact(example):
     imp = legal.law_impact(example, "土地管理法", 62)
     assert sorted(i.name for i in imp.items) == sorted(["宅基地使用权确认", "农村宅基地审批管理"])
-    assert dict((n, k) for n, _, k in imp.departments) == {"自然资源所": 2, "农业农村办": 1}
+    assert {n: k for n, _, k in imp.departments} == {"自然资源所": 2, "农业农村办": 1}
     assert imp.chains == ()
     whole = legal.law_impact(example, "《中华人民共和国土地管理法》")
     assert len(whole.items) == 3

@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from graphmodel.normalize import normalise_law_title
-from queries import chains, coverage, gaps, handshake, legal, overlaps, ownership, run_audit, villages
+from queries import (
+    chains,
+    coverage,
+    gaps,
+    handshake,
+    legal,
+    overlaps,
+    ownership,
+    run_audit,
+    villages,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "loaders" / "sample_data"
 PLANTED = json.loads((SAMPLE / "planted.json").read_text(encoding="utf-8"))
