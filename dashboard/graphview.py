@@ -199,6 +199,11 @@ def _edge_look(e: GEdge) -> tuple[str, str, float]:
     return colour, line, 2.0
 
 
+def _edge_label(e: GEdge) -> str:
+    """A hand-off shows where it crosses (镇→县, 部门变更); other edges their relation."""
+    return f"{i18n.term(e.type)}（{e.text}）" if e.highlight == "handoff" and e.text else i18n.term(e.type)
+
+
 def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "dutygraph") -> dict:
     """The ECharts option for a spec: fixed positions (layout none), no animation, save-as-PNG."""
     zh = i18n.lang() == "zh"
@@ -223,7 +228,7 @@ def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "duty
         links.append({
             "source": e.src, "target": e.dst, "value": e.text,
             "lineStyle": {"color": colour, "type": line, "width": width, "opacity": 0.95, "curveness": 0.08},
-            "label": {"show": True, "formatter": i18n.term(e.type), "fontSize": max(11, font_size - 4), "color": colour},
+            "label": {"show": True, "formatter": _edge_label(e), "fontSize": max(11, font_size - 4), "color": colour},
         })
     return {
         "animation": False,
@@ -289,7 +294,7 @@ def to_svg(spec: GraphSpec, font_size: int = 16) -> str:
         out.append(f'<line x1="{xa:.1f}" y1="{ya:.1f}" x2="{xb:.1f}" y2="{yb:.1f}" stroke="{colour}" '
                    f'stroke-width="{width}"{d} marker-end="url(#arrow)"><title>{escape(e.type)} {escape(e.text)}</title></line>')
         out.append(f'<text x="{(xa + xb) / 2:.1f}" y="{(ya + yb) / 2 - 6:.1f}" font-size="{font_size - 4}" '
-                   f'fill="{colour}" text-anchor="middle">{escape(i18n.term(e.type))}</text>')
+                   f'fill="{colour}" text-anchor="middle">{escape(_edge_label(e))}</text>')
     for n in spec.nodes:
         _, symbol, size = KIND_STYLE[n.kind]
         r = size / 2

@@ -29,6 +29,7 @@ PAGES = {
 
 # Charts and tables load their code lazily: wait until every one of them has drawn.
 DRAWN = """() => {
+    if (document.querySelector("[data-testid='stSkeleton']")) return false;
     const all = (sel, inner) => [...document.querySelectorAll(sel)].every(e => e.querySelector(inner));
     return all("[data-testid='stVegaLiteChart']", "canvas, svg") && all("[data-testid='stDataFrame']", "canvas, table");
 }"""
@@ -40,7 +41,8 @@ def _open(page, server: str, path: str) -> None:
     # Streamlit shows a status widget while a script runs; wait until the page settles.
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     page.wait_for_function(DRAWN, timeout=30_000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(1000)
+    page.wait_for_function(DRAWN, timeout=30_000)  # again: a chart may have appeared meanwhile
 
 
 @pytest.mark.parametrize("path", list(PAGES))
