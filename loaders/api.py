@@ -147,6 +147,9 @@ def read_list(
         _raise(problems + mismatch)
     rows = [row for s in sheets for row in s.items]
     villages = [v for s in sheets for v in s.villages]
+    if not rows:
+        # A list of nothing would replace the township's list with an empty one.
+        _raise(problems + [Problem(code="no_items", file=files[0].name, sheet=sheets[0].name if sheets else "")])
     for s in sheets:
         problems.extend(s.problems)
     tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files])

@@ -25,6 +25,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "not_spreadsheet": (ERROR, "不是表格文件（.xlsx/.xls/.csv）", "not a spreadsheet"),
     "unreadable": (ERROR, "文件无法读取", "file cannot be read"),
     "no_header": (ERROR, "找不到表头（至少要有“事项名称”列）", "no recognisable header row"),
+    "no_items": (ERROR, "清单中没有任何事项，导入会清空该乡镇", "the list holds no items; importing it would empty the township"),
     "township_mismatch": (ERROR, "多个文件的乡镇名称不一致", "files name different townships"),
     # rows
     "missing_name": (ERROR, "有内容但缺少事项名称", "row has content but no item name"),

@@ -42,6 +42,19 @@ def test_missing_header_stops_before_rows(tmp_path, loaded):
     assert _unchanged(store, snapshot)
 
 
+@pytest.mark.parametrize("rows", [
+    [["事项名称", "责任科室"]],  # a header and nothing under it
+    [["说明", "备注"], ["没有事项名称这一列", "随便写写"]],  # read as a two-row header, no rows left
+])
+def test_list_without_items_is_refused_so_it_cannot_empty_a_township(tmp_path, loaded, rows):
+    store, snapshot = loaded
+    path = write_csv(tmp_path / "样例镇.csv", rows)
+    with pytest.raises(LoadError) as e:
+        _load_into(store, path, township=store.townships()[0].name)
+    assert [c[0] for c in _errors(e)] == ["no_items"]
+    assert _unchanged(store, snapshot)
+
+
 @pytest.mark.parametrize("content, code", [
     (b"", "empty_file"),
     (os.urandom(2048).replace(b"PK", b"pk").replace(b"\xd0\xcf", b"dc"), "not_spreadsheet"),
