@@ -38,6 +38,10 @@ cli.add_command(export)
 cli.add_command(info)
 cli.add_command(load)
 
+from .sync_commands import sync  # noqa: E402
+
+cli.add_command(sync)
+
 
 def main() -> None:
     cli()

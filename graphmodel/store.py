@@ -229,6 +229,24 @@ class DutyStore(ABC):
         """FOLLOWED_BY pairs (src item key, dst item key), sorted."""
         return tuple(sorted((r.src, r.dst) for r in self._relations("FOLLOWED_BY", township)))
 
+    def township_list(self, township: str) -> TownshipList:
+        """Everything of one township as an import unit (for copying between stores).
+
+        ``other.replace_township(store.township_list(t))`` makes ``other`` hold exactly
+        what ``store`` holds for ``t``.
+        """
+        found = [t for t in self.townships() if t.name == township]
+        if not found:
+            raise NotFound(f"township {township!r} is not in the store")
+        return TownshipList(
+            township=found[0],
+            items=list(self.nodes("DutyItem", township)),
+            departments=list(self.nodes("Department", township)),
+            villages=list(self.nodes("Village", township)),
+            bases=list(self.nodes("LegalBasis", township)),
+            relations=list(self.relations(None, township)),
+        )
+
     def counts(self, township: str | None = None) -> StoreCounts:
         raw = self._counts(township)
         return StoreCounts(*(_sorted_dict(d) for d in raw))
