@@ -128,10 +128,22 @@ def village_matrix_frame(m: VillageMatrix) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["事项名称", "事项编码", "村（社区）职责", *m.villages, "缺少的村"])
 
 
+def _villages_by_role(villages: Sequence[tuple[str, str]]) -> str:
+    """Villages sharing a role written once: "东村、西村（初审）" rather than the role per village.
+
+    >>> _villages_by_role([("东村", "初审"), ("西村", "初审"), ("南村", "")])
+    '东村、西村（初审）；南村'
+    """
+    by_role: dict[str, list[str]] = {}
+    for name, role in villages:
+        by_role.setdefault(role, []).append(name)
+    return "；".join(f"{'、'.join(names)}（{role}）" if role else "、".join(names) for role, names in by_role.items())
+
+
 def lookup_frame(rows: Sequence[LookupHit]) -> pd.DataFrame:
     return pd.DataFrame([{"相关度": h.score, "事项名称": h.item.name, "乡镇": h.item.township, "答复": h.answer,
                           "牵头部门": "、".join(h.leads), "配合部门": "、".join(h.cooperators),
-                          "村（社区）": "、".join(f"{v}（{t}）" if t else v for v, t in h.villages),
+                          "村（社区）": _villages_by_role(h.villages),
                           "办理时限": h.time_limit, "依据": "；".join(h.bases), "来源": h.item.source} for h in rows])
 
 
