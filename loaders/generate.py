@@ -1,0 +1,641 @@
+"""Generate realistic duty lists for many townships, with planted boundary problems and their ground truth.
+
+``generate_lists(out_dir, townships=N, items_per_township=M, seed=S)`` writes, for each
+township, the files a task force would publish and the loaders read
+(:func:`loaders.read_list`), in the layouts of ``docs/import-rules.md``:
+
+- even townships: one ``.xlsx`` workbook, one sheet per list part with a merged title row,
+  merged 事项类别 cells over each category group, footnote rows, and a 村（社区）名录 sheet;
+- odd townships: one CSV per part plus the village register, each opened by its title row
+  (UTF-8 with BOM; every fourth CSV township in GB18030, as exported by older WPS).
+
+Item names, contents, power types and legal bases come from the bundled sample list
+(``loaders/sample_data``, read through the loaders themselves) plus subject × action
+combinations; the pool is filtered so that no two names or contents are close enough
+to count as near-duplicates (the rule of ``queries.overlaps``, applied conservatively),
+so the only near-duplicates are the planted ones. Department names come from the alias
+table, written in their variant spellings (党政办, 镇综合行政执法队, 县市场监督管理局 …).
+
+Planted at known rates (``PLANT_RATES``) and listed per township in
+``ground_truth.json``: items with two leads (``multi_lead``), near-duplicate items under
+a variant name led by another office (``near_duplicates``), items with no lead
+(``no_lead``), items whose lead is a placeholder (``unconfirmed``), items without a legal
+basis (``no_basis``), and inspection → penalty → compulsory-measure chains written in
+后续事项, some of which have an unowned step (``broken_steps``). Nothing else of those
+kinds is present: every other item has exactly one known lead and a parsable basis, 配合
+items have a county lead, 收回 items are led by the receiving county department, and a
+village text is written only where villages are named.
+
+The same seed gives the same bytes (fixed workbook timestamps, no clock).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from graphmodel.errors import InvalidArgument
+from graphmodel.normalize import compact, parse_citations
+from graphmodel.vocab import ListPart
+
+__all__ = [
+    "GROUND_TRUTH_FILE",
+    "PLANT_RATES",
+    "GeneratedTownship",
+    "generate_lists",
+    "generate_township",
+    "item_pool",
+    "township_names",
+    "write_township",
+]
+
+GROUND_TRUTH_FILE = "ground_truth.json"
+BASIC, COOP, WITHDRAWN = ListPart.BASIC.value, ListPart.COOPERATE.value, ListPart.WITHDRAWN.value
+VILLAGE_SHEET = "村（社区）名录"
+
+#: Share of a township's items that carry each planted problem.
+PLANT_RATES = {
+    "multi_lead": 0.02,
+    "near_duplicate": 0.01,
+    "no_lead": 0.015,
+    "unconfirmed": 0.01,
+    "no_basis": 0.03,
+    "chain": 0.04,  # chains started per item (each 2-3 steps)
+    "broken_chain": 0.25,  # share of chains whose first step has no lead
+}
+#: Mix of list parts, from the national averages (117 基本, 99 配合, 124 收回 of 340).
+PART_WEIGHTS = {BASIC: 117, COOP: 99, WITHDRAWN: 124}
+
+# ---- vocabulary ------------------------------------------------------------------------------
+# Township offices with the spellings met in real lists (all in loaders/data/department_aliases.csv).
+OFFICES: dict[str, tuple[str, ...]] = {
+    "党政综合办": ("党政综合办", "党政综合办公室", "党政办"),
+    "经济发展办": ("经济发展办", "经济发展办公室", "经发办"),
+    "社会事务办": ("社会事务办", "社会事务办公室", "社事办"),
+    "综合行政执法队": ("综合行政执法队", "综合执法队", "镇综合行政执法队"),
+    "便民服务中心": ("便民服务中心", "为民服务中心"),
+    "农业农村办": ("农业农村办", "农业农村办公室", "农办"),
+    "平安法治办": ("平安法治办", "平安法治办公室"),
+    "党建办": ("党建办", "党建工作办公室"),
+    "应急管理办": ("应急管理办", "应急管理办公室", "应急办"),
+    "环卫所": ("环卫所", "环境卫生管理所"),
+    "农业农村服务中心": ("农业农村服务中心",),
+    "党群服务中心": ("党群服务中心",),
+    "财政所": ("财政所",),
+    "退役军人服务站": ("退役军人服务站",),
+    "自然资源所": ("自然资源所", "国土所", "自然资源和规划所"),
+    "司法所": ("司法所",),
+    "市场监管所": ("市场监管所", "市场监督管理所"),
+}
+COUNTY_DEPTS: dict[str, tuple[str, ...]] = {
+    "县农业农村局": ("县农业农村局",),
+    "县自然资源局": ("县自然资源局", "县自然资源和规划局"),
+    "县城管局": ("县城管局", "县城市管理局"),
+    "县住建局": ("县住建局", "县住房和城乡建设局"),
+    "县生态环境局": ("县生态环境局",),
+    "县市场监管局": ("县市场监管局", "县市场监督管理局"),
+    "县应急管理局": ("县应急管理局", "县应急局"),
+    "县消防救援大队": ("县消防救援大队",),
+    "县民政局": ("县民政局",),
+    "县人社局": ("县人社局", "县人力资源和社会保障局"),
+    "县卫生健康局": ("县卫生健康局", "县卫健局"),
+    "县教育局": ("县教育局",),
+    "县水利局": ("县水利局",),
+    "县公安局": ("县公安局",),
+    "县交通运输局": ("县交通运输局",),
+    "县林业局": ("县林业局",),
+    "县退役军人事务局": ("县退役军人事务局",),
+    "县医保局": ("县医保局", "县医疗保障局"),
+    "县文化和旅游局": ("县文化和旅游局", "县文旅局"),
+}
+PLACEHOLDERS = ("待定", "待明确", "暂无")
+_SUBJECTS = (
+    "燃气安全", "电动自行车充电", "校车安全", "养犬管理", "烟花爆竹经营", "野生动物保护", "农村供水", "小水电站",
+    "渔业资源", "畜禽养殖", "农机作业", "山塘水库", "危险废物", "饮用水水源地", "古树名木", "河道采砂",
+    "特种设备", "旅游景区", "民宿经营", "网吧经营", "出租房屋", "殡葬用品", "宗教活动场所", "粮食收购",
+    "生猪屠宰", "病死畜禽", "农村集体聚餐", "农家乐", "液化石油气", "加油站点", "矿山开采", "工地扬尘",
+    "餐饮油烟", "噪声污染", "户外广告", "城镇排水", "公共绿地", "农贸市场", "电力设施", "通信基站",
+    "老旧小区", "物业服务", "人民防空", "地名标志", "慈善募捐", "社会组织", "未成年人保护", "家庭暴力",
+    "留守儿童", "困境儿童", "孤寡老人", "学前教育", "文化市场", "体育设施", "水产养殖", "蜂蜜产业",
+    "茶叶种植", "水果种植", "中药材种植", "土壤污染", "秸秆综合利用", "农膜回收", "化肥减量", "兽药经营",
+    "饲料经营", "种畜禽生产", "森林资源", "湿地保护", "自然保护地", "地质遗迹", "文物古迹", "非遗传承",
+    "图书馆", "广播电视", "气象灾害", "地震监测", "防雷安全", "道路运输", "水上交通", "船舶安全",
+    "仓储物流", "电子商务", "个体工商户", "小微企业", "外来务工人员", "流动摊贩", "集镇停车", "公交站亭",
+    "路灯照明", "消防水源", "微型消防站", "应急避难场所", "救灾物资", "防汛物资", "志愿者队伍", "老年大学",
+)
+_ACTIONS = (
+    ("日常巡查", "行政检查"), ("监督检查", "行政检查"), ("违法行为处罚", "行政处罚"), ("违规行为查处", "行政处罚"),
+    ("经营许可", "行政许可"), ("备案登记", "行政确认"), ("补贴发放", "行政给付"), ("宣传教育", "公共服务"),
+    ("隐患整改督办", "其他行政权力"), ("查封扣押", "行政强制"), ("先进表彰", "行政奖励"), ("费用征收", "行政征收"),
+    ("信息统计", "公共服务"), ("应急处置", "其他行政权力"),
+)
+_CONTENT_VERBS = ("组织开展", "依法实施", "统筹推进", "负责落实", "协调做好")
+_CONTENT_TAILS = ("建立工作台账", "定期报告进展", "及时处置发现的问题", "督促整改到位", "做好群众解释", "归档留存资料")
+_COUNTY_DUTIES = ("依法立案查处并作出决定", "制定标准并组织实施", "审核审批并监督管理", "组织执法检查并处理")
+_TOWN_DUTIES = ("发现并报告问题线索", "协助调查取证和送达", "组织摸底排查并建立台账", "做好宣传动员和现场秩序维护")
+_WORK_MODES = ("不再承担", "发现问题及时报告", "提供辖区底数", "协助现场核查", "引导群众到县政务服务中心办理")
+_VILLAGE_ALL_TEXTS = ("各村（社区）协助摸底排查并报告", "各村（社区）落实网格巡查", "各村（社区）做好宣传动员")
+_VILLAGE_SOME_TEXTS = ("所在村协助核实情况", "相关村配合现场工作", "涉及村组织群众参与")
+_PROCEDURES = {
+    "行政许可": "申请—受理—审查—决定—送达", "行政处罚": "立案—调查取证—告知—决定—送达—执行",
+    "行政强制": "调查核实—报告批准—告知—实施—制作笔录", "行政检查": "制定计划—实施检查—记录—反馈整改—复查",
+}
+_TIME_LIMITS = ("即时办结", "5个工作日", "10个工作日", "20个工作日", "30日", "按年度计划", "立案之日起90日内")
+_PLACE_FIRST = "东西南北青白金石柳桃杏梅兰竹松枫云霞清溪龙凤马牛安平永长丰和新宝福隆兴盛太华明光德仁义礼智信"
+_PLACE_SECOND = "山河湖港桥塘湾岭坪坝口溪林园田庄店集寨关城堡洲滩泉源川岗峰岩垣圩岔坡墩营埠渡浦江阳谷埔沟台铺坞潭滨"
+_VILLAGE_WORDS = ("东", "西", "南", "北", "中", "新", "前", "后", "上", "下", "大", "小", "高", "石", "柳", "桃",
+                  "李", "王", "张", "陈", "刘", "杨", "黄", "赵", "周", "吴", "徐", "孙", "朱", "胡")
+_VILLAGE_ENDS = ("村", "庄村", "湾村", "岭村", "坪村", "桥村", "塘村")
+_FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+# ---- the item pool -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PoolItem:
+    name: str
+    power_type: str
+    content: str
+    basis: str
+    category: str
+    part: str  # the part the sample gave it, or '' (chosen per township)
+
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _grams(text: str) -> frozenset[str]:
+    t = _PUNCT.sub("", compact(text))
+    return frozenset({t}) if len(t) == 1 else frozenset(t[i:i + 2] for i in range(len(t) - 1))
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
+
+
+def _too_close(a: PoolItem, ga: frozenset[str], ca: frozenset[str],
+               b: PoolItem, gb: frozenset[str], cb: frozenset[str]) -> bool:
+    """The near-duplicate rule of queries.overlaps with margins (0.7 → 0.6, 0.6 → 0.5, 0.8 → 0.65)."""
+    na, nb = compact(a.name), compact(b.name)
+    if na in nb or nb in na:
+        return True
+    score = _dice(ga, gb)
+    if score >= 0.6:
+        return True
+    if score >= 0.45 and a.power_type == b.power_type and na[:4] == nb[:4]:
+        return True
+    return bool(ca and cb and _dice(ca, cb) >= 0.65)
+
+
+def _sample_items() -> list[PoolItem]:
+    """The bundled sample's items (read through the loaders), as vocabulary."""
+    from .api import read_list  # the generator reads the sample the way users' lists are read
+
+    folder = Path(__file__).resolve().parent / "sample_data"
+    result = read_list(sorted(folder.glob("*.xlsx")))
+    return [PoolItem(i.name, i.power_type, i.content, i.basis_text, i.category, i.part)
+            for i in sorted(result.tlist.items, key=lambda i: (i.source_sheet, i.source_row))]
+
+
+@lru_cache(maxsize=1)
+def item_pool() -> tuple[PoolItem, ...]:
+    """Items no two of which are near-duplicates: the sample's, then subject × action ones.
+
+    Only items with one of the ten power types and a basis that parses are kept, so an
+    item without a basis or with an odd type is always a planted one.
+    """
+    candidates = _sample_items()
+    bases = sorted({c.basis for c in candidates if c.basis and parse_citations(c.basis)})
+    rnd = random.Random("dutygraph-pool")
+    synthetic = []
+    for subject in _SUBJECTS:
+        for action, ptype in _ACTIONS:
+            verb, tail = rnd.choice(_CONTENT_VERBS), rnd.choice(_CONTENT_TAILS)
+            synthetic.append(PoolItem(subject + action, ptype, f"{verb}辖区{subject}{action}工作，{tail}",
+                                      rnd.choice(bases), subject, ""))
+    rnd.shuffle(synthetic)
+    kept: list[tuple[PoolItem, frozenset[str], frozenset[str]]] = []
+    for cand in candidates + synthetic:
+        if cand.power_type not in _POWER_TYPES or not cand.basis or not parse_citations(cand.basis):
+            continue
+        if len(compact(cand.name)) < 4:
+            continue
+        g = _grams(cand.name)
+        c = _grams(cand.content) if len(compact(cand.content)) >= 10 else frozenset()
+        if any(_too_close(cand, g, c, o, og, oc) for o, og, oc in kept):
+            continue
+        kept.append((cand, g, c))
+    return tuple(k for k, _, _ in kept)
+
+
+_POWER_TYPES = frozenset(("行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认",
+                          "行政奖励", "其他行政权力", "公共服务"))
+_VARIANT_SUFFIXES = ("工作", "管理", "事项", "服务")
+
+
+# ---- one township ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class GenRow:
+    """One item as written in a sheet."""
+
+    part: str
+    name: str
+    power_type: str
+    content: str
+    basis: str
+    category: str
+    code: str = ""
+    lead: str = ""  # 责任科室 (基本) / 对应上级部门 (配合) / 承接部门 (收回)
+    coop: str = ""  # 配合部门 (基本) / 镇街配合科室 (配合)
+    upper_duty: str = ""
+    township_duty: str = ""
+    work_mode: str = ""
+    villages: str = ""
+    village_text: str = ""
+    procedure: str = ""
+    time_limit: str = ""
+    next_items: str = ""
+
+
+@dataclass(slots=True)
+class GeneratedTownship:
+    """A township's rows, villages and what was planted in them."""
+
+    name: str
+    county: str
+    index: int
+    rows: list[GenRow]
+    villages: list[tuple[str, str]]
+    truth: dict = field(default_factory=dict)
+
+    @property
+    def layout(self) -> str:
+        if self.index % 2 == 0:
+            return "xlsx"
+        return "csv-gbk" if self.index % 4 == 3 else "csv"
+
+
+def township_names(n: int) -> list[str]:
+    """``n`` distinct township names (镇, some 乡 and 街道), the same for every run."""
+    out: list[str] = []
+    seen: set[str] = set()
+    rnd = random.Random("dutygraph-townships")
+    firsts, seconds = list(dict.fromkeys(_PLACE_FIRST)), list(dict.fromkeys(_PLACE_SECOND))
+    combos = [a + b for a in firsts for b in seconds if a != b]
+    combos += [a + b + c for a in firsts[:12] for b in seconds for c in "东西南北"]  # beyond ~2,400 townships
+    rnd.shuffle(combos)
+    for i, stem in enumerate(combos):
+        if len(out) >= n:
+            break
+        suffix = "街道" if i % 9 == 4 else "乡" if i % 7 == 3 else "镇"
+        if stem in seen:
+            continue
+        seen.add(stem)
+        out.append(stem + suffix)
+    if len(out) < n:
+        raise InvalidArgument(f"at most {len(out)} township names available; asked for {n}")
+    return out
+
+
+def _county_of(index: int) -> tuple[str, str]:
+    """A county of 20 townships: its name and a six-digit division code."""
+    c = index // 20
+    return f"第{c + 1}县", f"{330100 + c:06d}"
+
+
+def _villages(rnd: random.Random) -> list[tuple[str, str]]:
+    n = rnd.randint(6, 18)
+    names: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    while len(names) < n:
+        w = rnd.choice(_VILLAGE_WORDS) + rnd.choice(_VILLAGE_WORDS)
+        if rnd.random() < 0.15:
+            name, kind = w + "社区", "社区"
+        else:
+            name, kind = w + rnd.choice(_VILLAGE_ENDS), "村"
+        if name not in seen:
+            seen.add(name)
+            names.append((name, kind))
+    return names
+
+
+def _spell(rnd: random.Random, variants: Sequence[str], variant_rate: float = 0.3) -> str:
+    return rnd.choice(variants[1:]) if len(variants) > 1 and rnd.random() < variant_rate else variants[0]
+
+
+def generate_township(index: int, items: int = 200, seed: int = 0, name: str | None = None) -> GeneratedTownship:
+    """The rows of township number ``index`` (deterministic in ``seed`` and ``index``)."""
+    if items < 20:
+        raise InvalidArgument("items per township must be at least 20")
+    pool = item_pool()
+    rnd = random.Random(f"dutygraph-generate:{seed}:{index}")
+    name = name or township_names(index + 1)[index]
+    county, division = _county_of(index)
+    n_dups = max(1, round(items * PLANT_RATES["near_duplicate"]))
+    n_base = items - n_dups
+    if n_base > len(pool):
+        raise InvalidArgument(f"at most {len(pool) + n_dups} items per township (the vocabulary has "
+                              f"{len(pool)} distinct items); asked for {items}")
+    chosen = rnd.sample(range(len(pool)), n_base)
+    offices = [o for o in OFFICES if rnd.random() < 0.8] or list(OFFICES)[:4]
+    counties = list(COUNTY_DEPTS)
+    villages = _villages(rnd)
+    parts = list(PART_WEIGHTS)
+    weights = list(PART_WEIGHTS.values())
+
+    rows: list[GenRow] = []
+    for i in chosen:
+        p = pool[i]
+        part = p.part if p.part in PART_WEIGHTS else rnd.choices(parts, weights)[0]
+        row = GenRow(part, p.name, p.power_type, p.content, p.basis, p.category or p.power_type)
+        if part == BASIC:
+            row.lead = _spell(rnd, OFFICES[rnd.choice(offices)])
+            if rnd.random() < 0.3:
+                other = rnd.choice(offices)
+                if compact(other) != compact(row.lead):
+                    row.coop = _spell(rnd, OFFICES[other])
+            roll = rnd.random()
+            if roll < 0.3:
+                row.villages, row.village_text = "全部", rnd.choice(_VILLAGE_ALL_TEXTS)
+            elif roll < 0.45:
+                some = rnd.sample(villages, min(len(villages), rnd.randint(1, 3)))
+                row.villages, row.village_text = "、".join(v for v, _ in some), rnd.choice(_VILLAGE_SOME_TEXTS)
+            row.procedure = _PROCEDURES.get(p.power_type, "受理—办理—办结反馈")
+        elif part == COOP:
+            row.lead = _spell(rnd, COUNTY_DEPTS[rnd.choice(counties)])
+            row.upper_duty = rnd.choice(_COUNTY_DUTIES)
+            row.coop = _spell(rnd, OFFICES[rnd.choice(offices)])
+            row.township_duty = rnd.choice(_TOWN_DUTIES)
+        else:
+            row.lead = _spell(rnd, COUNTY_DEPTS[rnd.choice(counties)])
+            row.work_mode = rnd.choice(_WORK_MODES)
+        if part != WITHDRAWN:
+            row.time_limit = rnd.choice(_TIME_LIMITS)
+        rows.append(row)
+
+    basic = [r for r in rows if r.part == BASIC]
+    truth: dict[str, list] = {"multi_lead": [], "near_duplicates": [], "no_lead": [], "unconfirmed": [],
+                              "no_basis": [], "chains": [], "broken_steps": []}
+    used: set[str] = set()
+
+    def pick(candidates: list[GenRow], n: int) -> list[GenRow]:
+        free = [r for r in candidates if r.name not in used]
+        got = rnd.sample(free, min(n, len(free)))
+        used.update(r.name for r in got)
+        return got
+
+    def count(kind: str) -> int:
+        return max(1, round(items * PLANT_RATES[kind]))
+
+    # chains first (they need inspections and penalties): inspection -> penalty [-> compulsory measure]
+    by_type: dict[str, list[GenRow]] = {}
+    for r in rows:
+        by_type.setdefault(r.power_type, []).append(r)
+    inspections = [r for r in basic if r.power_type == "行政检查"]
+    penalties = [r for r in rows if r.power_type == "行政处罚" and r.part != BASIC]
+    measures = [r for r in rows if r.power_type == "行政强制"]
+    for k in range(count("chain")):
+        # A chain stays on one subject when the list has the steps for it (燃气安全日常巡查 →
+        # 燃气安全违法行为处罚 → 燃气安全查封扣押), else it links steps of related work.
+        first = pick(inspections, 1)
+        if not first:
+            break
+        same = [r for r in penalties if r.category == first[0].category]
+        second = pick(same, 1) or pick(penalties, 1)
+        if not second:
+            break
+        steps = first + second
+        if rnd.random() < 0.5:
+            steps += pick([r for r in measures if r.category == first[0].category], 1) or pick(measures, 1)
+        for a, b in zip(steps, steps[1:]):
+            a.next_items = f"@{b.name}"  # written as b's code (or name) once codes are numbered below
+        if k == 0 or rnd.random() < PLANT_RATES["broken_chain"]:
+            steps[0].lead, steps[0].coop = "", ""
+            truth["no_lead"].append(steps[0].name)
+            truth["broken_steps"].append(steps[0].name)
+        truth["chains"].append([s.name for s in steps])
+    for r in pick(basic, count("multi_lead")):
+        first = _canonical_office(r.lead)
+        others = [o for o in offices if o != first]
+        if not others:
+            continue
+        second = rnd.choice(others)
+        r.lead = f"{r.lead}、{_spell(rnd, OFFICES[second])}"
+        if r.coop and _canonical_office(r.coop) in (first, second):
+            r.coop = ""
+        truth["multi_lead"].append(r.name)
+    for r in pick(basic, count("no_lead")):
+        r.lead, r.coop = "", ""
+        truth["no_lead"].append(r.name)
+    for r in pick(basic, count("unconfirmed")):
+        r.lead, r.coop = rnd.choice(PLACEHOLDERS), ""
+        truth["unconfirmed"].append(r.name)
+    for r in pick(rows, count("no_basis")):
+        r.basis = ""
+        truth["no_basis"].append(r.name)
+
+    # near-duplicates: the same item again under a variant name, led by another office
+    names = {compact(r.name) for r in rows}
+    grams = [(r, _grams(r.name)) for r in rows]
+    for r in pick(basic, n_dups * 3):
+        if len(truth["near_duplicates"]) >= n_dups:
+            break
+        base_office = _canonical_office(r.lead)
+        others = [o for o in offices if o != base_office]
+        if not others:
+            continue
+        for suffix in rnd.sample(_VARIANT_SUFFIXES, len(_VARIANT_SUFFIXES)):
+            variant = r.name + suffix
+            vg = _grams(variant)
+            vp = PoolItem(variant, r.power_type, "", r.basis, "", BASIC)
+            if compact(variant) in names or any(
+                o is not r and _too_close(vp, vg, frozenset(), PoolItem(o.name, o.power_type, "", "", "", ""), og,
+                                          frozenset()) for o, og in grams):
+                continue
+            dup = GenRow(BASIC, variant, r.power_type, "", r.basis or _first_basis(pool), r.category,
+                         lead=_spell(rnd, OFFICES[rnd.choice(others)]), procedure=r.procedure,
+                         time_limit=r.time_limit)
+            rows.append(dup)
+            names.add(compact(variant))
+            grams.append((dup, vg))
+            used.add(variant)
+            truth["near_duplicates"].append([r.name, variant])
+            break
+
+    # sheet order: by part, then category (merged cells group them), codes numbered in that order
+    order = {BASIC: 0, COOP: 1, WITHDRAWN: 2}
+    rnd.shuffle(rows)
+    rows.sort(key=lambda r: (order[r.part], r.category))
+    prefix = {BASIC: "JB", COOP: "PH", WITHDRAWN: "SH"}
+    numbers = {BASIC: 0, COOP: 0, WITHDRAWN: 0}
+    for r in rows:
+        numbers[r.part] += 1
+        if rnd.random() < 0.9:
+            r.code = f"{division}{index % 20:02d}-{prefix[r.part]}-{numbers[r.part]:03d}"
+    by_name = {r.name: r for r in rows}
+    for r in rows:
+        if r.next_items.startswith("@"):
+            target = by_name[r.next_items[1:]]
+            r.next_items = target.code or target.name
+    for k in truth:
+        if k not in ("chains", "near_duplicates"):
+            truth[k] = sorted(truth[k])
+    truth["near_duplicates"] = sorted(sorted(p) for p in truth["near_duplicates"])
+    return GeneratedTownship(name, county, index, rows, villages, truth)
+
+
+def _canonical_office(written: str) -> str:
+    for canon, variants in OFFICES.items():
+        if written in variants:
+            return canon
+    return written
+
+
+def _first_basis(pool: Sequence[PoolItem]) -> str:
+    return next(p.basis for p in pool if p.basis)
+
+
+# ---- writing ---------------------------------------------------------------------------------
+_HEADERS = {
+    BASIC: ("序号", "事项类别", "事项名称", "事项编码", "事项类型", "具体内容", "责任科室", "配合部门", "涉及村（社区）",
+            "村（社区）职责", "法律依据", "实施程序", "办理时限", "后续事项"),
+    COOP: ("序号", "事项名称", "事项编码", "事项类型", "对应上级部门", "上级部门职责", "镇街配合科室", "镇街配合职责",
+           "法律依据", "办理时限", "后续事项"),
+    WITHDRAWN: ("序号", "事项名称", "事项编码", "事项类型", "承接部门", "工作方式", "法律依据", "后续事项"),
+}
+_FIELDS = {
+    "事项类别": "category", "事项名称": "name", "事项编码": "code", "事项类型": "power_type", "具体内容": "content",
+    "责任科室": "lead", "配合部门": "coop", "涉及村（社区）": "villages", "村（社区）职责": "village_text",
+    "法律依据": "basis", "实施程序": "procedure", "办理时限": "time_limit", "后续事项": "next_items",
+    "对应上级部门": "lead", "上级部门职责": "upper_duty", "镇街配合科室": "coop", "镇街配合职责": "township_duty",
+    "承接部门": "lead", "工作方式": "work_mode",
+}
+_FOOTNOTE = "填表说明：本清单为生成的测试数据（dutygraph generate），乡镇为虚构。"
+
+
+def _grid(t: GeneratedTownship, part: str) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """Rows of one sheet (title, header, items, footnote) and its merged ranges (0-based, inclusive)."""
+    header = _HEADERS[part]
+    grid: list[list[str]] = [[f"{t.name}履行职责事项清单（{part}）"] + [""] * (len(header) - 1), list(header)]
+    merged = [(0, 0, 0, len(header) - 1)]
+    rows = [r for r in t.rows if r.part == part]
+    cat_col = header.index("事项类别") if "事项类别" in header else None
+    start = None
+    for n, r in enumerate(rows, 1):
+        line = [str(n)] + [getattr(r, _FIELDS[h]) for h in header[1:]]
+        if cat_col is not None:
+            first_of_group = n == 1 or rows[n - 2].category != r.category
+            if first_of_group:
+                if start is not None and len(grid) - 1 > start:
+                    merged.append((start, cat_col, len(grid) - 1, cat_col))
+                start = len(grid)
+            else:
+                line[cat_col] = ""  # the merged cell shows the group's text once (read by fill-down)
+        grid.append(line)
+    if cat_col is not None and start is not None and len(grid) - 1 > start:
+        merged.append((start, cat_col, len(grid) - 1, cat_col))
+    grid.append([_FOOTNOTE] + [""] * (len(header) - 1))
+    return grid, merged
+
+
+def _village_grid(t: GeneratedTownship) -> list[list[str]]:
+    return [[f"{t.name}村（社区）名录", "", ""], ["序号", "村（社区）名称", "类型"],
+            *([str(i), v, k] for i, (v, k) in enumerate(t.villages, 1))]
+
+
+def write_township(t: GeneratedTownship, out_dir: str | Path) -> list[Path]:
+    """Write the township's files in its layout; return their paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    title = f"{t.name}履行职责事项清单"
+    parts = [p for p in (BASIC, COOP, WITHDRAWN) if any(r.part == p for r in t.rows)]
+    if t.layout == "xlsx":
+        path = out / f"{title}.xlsx"
+        _write_xlsx(path, [(p, *_grid(t, p)) for p in parts] + [(VILLAGE_SHEET, _village_grid(t), [(0, 0, 0, 2)])])
+        return [path]
+    encoding = "gb18030" if t.layout == "csv-gbk" else "utf-8-sig"
+    paths = []
+    for name, grid in [(p, _grid(t, p)[0]) for p in parts] + [(VILLAGE_SHEET, _village_grid(t))]:
+        path = out / f"{title}-{name}.csv"
+        buf = io.StringIO(newline="")
+        csv.writer(buf, lineterminator="\r\n").writerows(grid)
+        path.write_bytes(buf.getvalue().encode(encoding))
+        paths.append(path)
+    return paths
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, list[list[str]], list[tuple[int, int, int, int]]]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for name, grid, merged in sheets:
+        ws = wb.create_sheet(name)
+        for row in grid:
+            ws.append([c if c != "" else None for c in row])
+        for r1, c1, r2, c2 in merged:
+            ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A1"].alignment = Alignment(horizontal="center")
+        for cell in ws[2]:
+            cell.font = bold
+        ws.freeze_panes = "A3"
+    wb.properties.creator = "dutygraph generate"
+    buf = io.BytesIO()
+    wb.save(buf)
+    # Fixed timestamps inside the zip and in docProps/core.xml: the same seed gives the same bytes.
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    path.write_bytes(out.getvalue())
+
+
+# ---- many townships ----------------------------------------------------------------------------
+def generate_lists(out_dir: str | Path, townships: int, items_per_township: int = 200, seed: int = 0) -> dict:
+    """Write ``townships`` lists under ``out_dir`` (one folder per township) and ``ground_truth.json``.
+
+    Returns the ground truth: ``{"seed", "townships": [{"name", "county", "folder",
+    "layout", "files", "items", "villages", "planted": {...}}], "totals": {...}}``.
+    """
+    if townships < 1:
+        raise InvalidArgument("--townships must be at least 1")
+    out = Path(out_dir)
+    names = township_names(townships)
+    entries = []
+    totals: dict[str, int] = {"items": 0}
+    for index, name in enumerate(names):
+        t = generate_township(index, items_per_township, seed, name)
+        folder = out / f"{index:04d}-{name}"
+        files = write_township(t, folder)
+        entries.append({
+            "name": t.name, "county": t.county, "folder": folder.name, "layout": t.layout,
+            "files": [f.name for f in files], "items": len(t.rows), "villages": len(t.villages),
+            "planted": t.truth,
+        })
+        totals["items"] += len(t.rows)
+        for k, v in t.truth.items():
+            totals[k] = totals.get(k, 0) + len(v)
+    truth = {"generator": "dutygraph generate", "seed": seed, "items_per_township": items_per_township,
+             "rates": PLANT_RATES, "totals": totals, "townships": entries}
+    (out / GROUND_TRUTH_FILE).write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return truth
+
+
+def _asdict_rows(t: GeneratedTownship) -> list[dict]:  # for debugging and tests
+    return [asdict(r) for r in t.rows]

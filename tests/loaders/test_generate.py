@@ -1,0 +1,142 @@
+"""`dutygraph generate`: deterministic files that load cleanly, and an audit that finds exactly what was planted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from graphmodel import open_store
+from loaders import read_list
+from loaders.generate import GROUND_TRUTH_FILE, generate_lists, generate_township, item_pool, township_names
+from queries import run_audit
+
+TOWNSHIPS = 4  # two xlsx, one UTF-8 CSV, one GB18030 CSV
+ITEMS = 120
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen")
+    truth = generate_lists(out, TOWNSHIPS, ITEMS, seed=7)
+    return out, truth
+
+
+@pytest.fixture(scope="module")
+def loaded(generated):
+    out, truth = generated
+    store = open_store("memory", data_dir=None)
+    results = {}
+    for entry in truth["townships"]:
+        result = read_list(sorted((out / entry["folder"]).iterdir()))
+        store.replace_township(result.tlist)
+        results[entry["name"]] = result
+    return store, results
+
+
+def test_same_seed_same_bytes_other_seed_other_lists(generated, tmp_path):
+    out, _ = generated
+    again = generate_lists(tmp_path / "again", TOWNSHIPS, ITEMS, seed=7)
+    assert _digest(tmp_path / "again") == _digest(out)
+    assert again == json.loads((out / GROUND_TRUTH_FILE).read_text(encoding="utf-8"))
+    other = generate_township(0, ITEMS, seed=8)
+    assert [r.name for r in other.rows] != [r.name for r in generate_township(0, ITEMS, seed=7).rows]
+
+
+def test_layouts_and_truth_file(generated):
+    out, truth = generated
+    assert [t["layout"] for t in truth["townships"]] == ["xlsx", "csv", "xlsx", "csv-gbk"]
+    gbk = next(t for t in truth["townships"] if t["layout"] == "csv-gbk")
+    data = (out / gbk["folder"] / gbk["files"][0]).read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert len({t["name"] for t in truth["townships"]}) == TOWNSHIPS
+    assert truth["totals"]["items"] == TOWNSHIPS * ITEMS
+    for t in truth["townships"]:
+        assert t["items"] == ITEMS
+        planted = t["planted"]
+        assert planted["multi_lead"] and planted["near_duplicates"] and planted["no_lead"]
+        assert set(planted["broken_steps"]) <= set(planted["no_lead"])
+        assert all(len(c) >= 2 for c in planted["chains"])
+
+
+def test_generated_files_load_without_errors(loaded, generated):
+    _, results = loaded
+    _, truth = generated
+    for entry in truth["townships"]:
+        result = results[entry["name"]]
+        assert result.ok, [str(p) for p in result.problems if p.is_error][:5]
+        assert result.township_source == "title"
+        assert len(result.tlist.items) == entry["items"]
+        assert len(result.tlist.villages) == entry["villages"]
+        codes = {p.code for p in result.problems}
+        # every department is in the alias table, every village in the register, every 后续事项 resolves
+        assert not codes & {"unknown_department", "unknown_village", "unknown_next_item", "unknown_power_type",
+                            "unparsed_basis", "duplicate_row", "sheet_skipped"}, codes
+        parts = {i.part for i in result.tlist.items}
+        assert parts == {"基本履职事项", "配合履职事项", "上级部门收回事项"}
+        aliases = {a for d in result.tlist.departments for a in d.aliases}
+        assert len(aliases) > len(result.tlist.departments)  # name variants were reconciled
+
+
+def test_audit_finds_exactly_what_was_planted(loaded, generated):
+    store, _ = loaded
+    _, truth = generated
+    found: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for f in run_audit(store).findings:
+        subject = frozenset(f.subject.split(" / ")) if f.kind == "overlap.near_duplicate" else f.subject
+        found[f.township][f.kind].add(subject)
+    for entry in truth["townships"]:
+        got, planted = found[entry["name"]], entry["planted"]
+        assert got["overlap.multi_lead"] == set(planted["multi_lead"])
+        assert got["overlap.near_duplicate"] == {frozenset(p) for p in planted["near_duplicates"]}
+        assert got["gap.no_lead"] == set(planted["no_lead"])
+        assert got["ownership.unconfirmed"] == set(planted["unconfirmed"])
+        assert got["legal.no_basis"] == set(planted["no_basis"])
+        assert got["chain.broken_step"] == set(planted["broken_steps"])
+        for kind in ("overlap.cooperate_township_lead", "gap.unknown_department", "gap.withdrawn_township_lead",
+                     "gap.cooperate_no_county_lead", "gap.village_text_unlinked", "chain.cycle"):
+            assert not got[kind], (entry["name"], kind, got[kind])
+
+
+def test_chains_are_written_in_followed_by(loaded, generated):
+    store, _ = loaded
+    _, truth = generated
+    names = {c.key: c.item.name for c in store.item_cards()}
+    links = {(names[a], names[b]) for a, b in store.chain_links()}
+    for entry in truth["townships"]:
+        for chain in entry["planted"]["chains"]:
+            assert set(zip(chain, chain[1:])) <= links
+
+
+def test_vocabulary_and_limits():
+    pool = item_pool()
+    assert len(pool) >= 400 and len({p.name for p in pool}) == len(pool)
+    assert len(set(township_names(2000))) == 2000
+    from graphmodel import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match="items per township"):
+        generate_township(0, items=len(pool) + 50)
+
+
+def test_cli_generate(tmp_path):
+    result = CliRunner().invoke(cli, ["generate", "--townships", "2", "--items-per-township", "40", "--seed", "3",
+                                      "--out", str(tmp_path / "g"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["ok"] and report["counts"]["townships"] == 2 and report["counts"]["items"] == 80
+    assert (tmp_path / "g" / GROUND_TRUTH_FILE).exists()
+    command = cli.commands["generate"]
+    assert command.help and any("\u4e00" <= ch <= "\u9fff" for ch in command.help)
+    assert all(p.help for p in command.params if isinstance(p, click.Option))
