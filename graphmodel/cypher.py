@@ -47,6 +47,13 @@ __all__ = [
     "TOWNSHIP_RELATIONS",
     "UPSERT_NODES",
     "WIPE_BATCH",
+    "REVIEW_BLOB",
+    "REVIEW_LINK",
+    "REVIEW_LOCK",
+    "REVIEW_PUT",
+    "REVIEW_RECORDS",
+    "REVIEW_SCHEMA",
+    "WIPE_REVIEW_BATCH",
 ]
 
 # ---- schema (run on open; every statement idempotent) ------------------------------------
@@ -98,7 +105,7 @@ TOWNSHIP_NODES = _OWNED + "RETURN elementId(n) AS id, properties(n) AS props"
 TOWNSHIP_RELATIONS = (
     _OWNED
     + """
-MATCH (n)-[r]-()
+MATCH (n)-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]-()
 WITH DISTINCT r
 WITH r, startNode(r) AS a, endNode(r) AS b
 RETURN elementId(r) AS id, a.key AS src, type(r) AS type, b.key AS dst, r.text AS text,
@@ -209,7 +216,7 @@ NODES_IN_TOWNSHIP: dict[str, str] = {
 
 _REL_RETURN = "RETURN a.key AS src, type(r) AS type, b.key AS dst, r.text AS text"
 
-RELATIONS_ALL = "MATCH (a)-[r]->(b) " + _REL_RETURN
+RELATIONS_ALL = "MATCH (a)-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]->(b) " + _REL_RETURN
 
 RELATIONS_OF_TYPE: dict[str, str] = {
     "LEADS": "MATCH (a)-[r:LEADS]->(b) " + _REL_RETURN,
@@ -224,7 +231,7 @@ RELATIONS_OF_TYPE: dict[str, str] = {
 RELATIONS_IN_TOWNSHIP = (
     _OWNED
     + """
-MATCH (n)-[r]-()
+MATCH (n)-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]-()
 WHERE $type IS NULL OR type(r) = $type
 WITH DISTINCT r
 WITH r, startNode(r) AS a, endNode(r) AS b
@@ -353,7 +360,7 @@ UNION ALL MATCH ()-[r:IN_TOWNSHIP]->() RETURN 'IN_TOWNSHIP' AS type, count(r) AS
 COUNT_RELATIONS_IN_TOWNSHIP = (
     _OWNED
     + """
-MATCH (n)-[r]-()
+MATCH (n)-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]-()
 WITH DISTINCT r
 RETURN type(r) AS type, count(r) AS n
 """
@@ -364,3 +371,70 @@ ITEM_PARTS_ALL = "MATCH (i:DutyItem) RETURN i.part AS part, i.power_type AS powe
 ITEM_PARTS_IN_TOWNSHIP = (
     "MATCH (i:DutyItem {township: $township}) RETURN i.part AS part, i.power_type AS power_type, count(*) AS n"
 )
+
+
+# ---- review records (graphmodel.review_contract) ----------------------------------------------
+# One node per record, label = its kind (vocab.REVIEW_LABELS): key = "<township>/<id>",
+# township, id, data (the record as JSON text) and, for rounds, blob (the list's snapshot as
+# JSON). The list's own statements above name their relation types, so these nodes and
+# their links never show up among a township's nodes or relations.
+
+REVIEW_SCHEMA: tuple[str, ...] = (
+    "CREATE CONSTRAINT review_lock_township IF NOT EXISTS FOR (n:ReviewLock) REQUIRE n.township IS UNIQUE",
+    "CREATE CONSTRAINT meeting_key IF NOT EXISTS FOR (n:Meeting) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT decision_key IF NOT EXISTS FOR (n:Decision) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT round_key IF NOT EXISTS FOR (n:Round) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT change_request_key IF NOT EXISTS FOR (n:ChangeRequest) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT audit_entry_key IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT review_settings_key IF NOT EXISTS FOR (n:ReviewSettings) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX meeting_township IF NOT EXISTS FOR (n:Meeting) ON (n.township)",
+    "CREATE INDEX decision_township IF NOT EXISTS FOR (n:Decision) ON (n.township)",
+    "CREATE INDEX round_township IF NOT EXISTS FOR (n:Round) ON (n.township)",
+    "CREATE INDEX change_request_township IF NOT EXISTS FOR (n:ChangeRequest) ON (n.township)",
+    "CREATE INDEX audit_entry_township IF NOT EXISTS FOR (n:AuditEntry) ON (n.township)",
+    "CREATE INDEX review_settings_township IF NOT EXISTS FOR (n:ReviewSettings) ON (n.township)",
+)
+
+# The first statement of every review write transaction: a write lock on the township's lock
+# node. A second writer of the same township waits here until the first commits, then reads
+# what it wrote; a deadlock between them is a transient error the driver retries.
+REVIEW_LOCK = "MERGE (l:ReviewLock {township: $township}) SET l.version = coalesce(l.version, 0) + 1"
+
+REVIEW_RECORDS: dict[str, str] = {
+    "Meeting": "MATCH (n:Meeting {township: $township}) RETURN n.data AS data",
+    "Decision": "MATCH (n:Decision {township: $township}) RETURN n.data AS data",
+    "Round": "MATCH (n:Round {township: $township}) RETURN n.data AS data",
+    "ChangeRequest": "MATCH (n:ChangeRequest {township: $township}) RETURN n.data AS data",
+    "AuditEntry": "MATCH (n:AuditEntry {township: $township}) RETURN n.data AS data",
+    "ReviewSettings": "MATCH (n:ReviewSettings {township: $township}) RETURN n.data AS data",
+}
+
+REVIEW_BLOB: dict[str, str] = {
+    "Round": "MATCH (n:Round {key: $key}) RETURN n.blob AS blob",
+}
+
+# $blob null keeps the blob the record has.
+REVIEW_PUT: dict[str, str] = {
+    label: f"MERGE (n:{label} {{key: $key}}) SET n.township = $township, n.id = $id, n.data = $data, "
+    "n.blob = coalesce($blob, n.blob)"
+    for label in ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings")
+}
+
+# (record label, relation type) -> MERGE the links from a record to its targets (by key).
+REVIEW_LINK: dict[tuple[str, str], str] = {
+    ("Decision", "CHANGED"): "MATCH (n:Decision {key: $key}) UNWIND $targets AS t "
+    "MATCH (m:DutyItem {key: t}) MERGE (n)-[:CHANGED]->(m)",
+    ("Decision", "TAKEN_AT"): "MATCH (n:Decision {key: $key}) UNWIND $targets AS t "
+    "MATCH (m:Meeting {key: t}) MERGE (n)-[:TAKEN_AT]->(m)",
+    ("ChangeRequest", "CONCERNS"): "MATCH (n:ChangeRequest {key: $key}) UNWIND $targets AS t "
+    "MATCH (m:DutyItem {key: t}) MERGE (n)-[:CONCERNS]->(m)",
+    ("ChangeRequest", "REVIEWED_AT"): "MATCH (n:ChangeRequest {key: $key}) UNWIND $targets AS t "
+    "MATCH (m:Meeting {key: t}) MERGE (n)-[:REVIEWED_AT]->(m)",
+}
+
+WIPE_REVIEW_BATCH = """
+MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|ReviewLock)
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""

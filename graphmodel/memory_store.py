@@ -8,22 +8,31 @@ read touch only the nodes it returns.
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from .atomic_file import atomic_write
 from .errors import SchemaVersionError, StoreUnavailable
 from .model import LegalBasis, Node, Relation, TownshipList, node_from_dict, node_to_dict
+from .normalize import township_key
+from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir
 from .vocab import NodeType, RelType
 
 __all__ = ["FILE_NAME", "SCHEMA_VERSION", "MemoryStore"]
 
-SCHEMA_VERSION = 1
+T = TypeVar("T")
+
+#: 2 added "review" (meetings, decisions, rounds, requests, audit trail); files of 1 are read
+#: as having no review yet and are written back as 2.
+SCHEMA_VERSION = 2
+_READS = (1, 2)
 FILE_NAME = "dutygraph.json"
 _FORMAT = "dutygraph-memory-store"
 
@@ -55,6 +64,11 @@ class MemoryStore(DutyStore):
         self.graph = nx.MultiDiGraph()
         self._by_type: dict[str, set[str]] = defaultdict(set)
         self._by_township: dict[str, set[str]] = defaultdict(set)
+        # township -> kind -> id -> {"data": dict, "blob": str | None}
+        self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self._lock = threading.RLock()
+        self._defer_save = False
+        self._dirty = False
         if self.path is not None and self.path.exists():
             self._load(self.path)
 
@@ -69,11 +83,12 @@ class MemoryStore(DutyStore):
             raise StoreUnavailable(f"cannot read the store file {path}: {e}") from e
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             raise StoreUnavailable(f"{path} is not a dutygraph store file")
-        if data.get("schema_version") != SCHEMA_VERSION:
+        if data.get("schema_version") not in _READS:
             raise SchemaVersionError(
                 f"{path} has schema version {data.get('schema_version')}, this dutygraph reads "
-                f"{SCHEMA_VERSION}; export it with the version that wrote it, or move it away"
+                f"{', '.join(map(str, _READS))}; export it with the version that wrote it, or move it away"
             )
+        self.review = data.get("review") or {}
         diff = _Diff(
             upsert={n.key: n for n in map(node_from_dict, data["nodes"])},
             add_rels={Relation(**r) for r in data["relations"]},
@@ -82,6 +97,9 @@ class MemoryStore(DutyStore):
 
     def save(self) -> None:
         """Write the whole graph atomically (temp file, fsync, rename)."""
+        if self._defer_save:  # inside a review transaction: one save at its end
+            self._dirty = True
+            return
         if self.path is None:
             return
         nodes = [node_to_dict(self.graph.nodes[k]["obj"]) for k in sorted(self.graph.nodes)]
@@ -89,7 +107,8 @@ class MemoryStore(DutyStore):
             {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
             for r in sorted(d for _, _, d in self.graph.edges(data="obj"))
         ]
-        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "nodes": nodes, "relations": rels}
+        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "nodes": nodes, "relations": rels,
+               "review": self.review}
 
         def write(fh) -> None:
             fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -175,7 +194,63 @@ class MemoryStore(DutyStore):
         self.graph = nx.MultiDiGraph()
         self._by_type.clear()
         self._by_township.clear()
+        self.review = {}
         self.save()
+
+    # ---- review records ------------------------------------------------------------------
+    def _township_list(self, township: str) -> TownshipList:
+        """The township's list as the graph holds it now."""
+        owned = self._by_township.get(township, set())
+        nodes = [self._obj(k) for k in owned]
+        rels = self._township_rels(owned)
+        bases = {r.dst for r in rels if r.type == RelType.BASED_ON}
+        tkey = township_key(township)
+        tlist = TownshipList.empty(township)
+        if tkey in self.graph:
+            tlist.township = self._obj(tkey)
+        tlist.items = sorted((n for n in nodes if n.node_type == NodeType.ITEM), key=lambda n: n.key)
+        tlist.departments = sorted((n for n in nodes if n.node_type == NodeType.DEPARTMENT), key=lambda n: n.key)
+        tlist.villages = sorted((n for n in nodes if n.node_type == NodeType.VILLAGE), key=lambda n: n.key)
+        tlist.bases = sorted((self._obj(b) for b in bases), key=lambda n: n.key)
+        tlist.relations = sorted(rels)
+        return tlist
+
+    def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True) -> T:
+        with self._lock:  # one writer at a time in this process; the file is saved once at the end
+            tx = _MemoryReviewTx(self, township)
+            if not write:
+                return work(tx)
+            old_review = self.review.get(township)
+            self._defer_save, self._dirty = True, False
+            try:
+                result = work(tx)
+                if tx.staged is not None:
+                    self.review[township] = tx.staged
+                    self._dirty = True
+                self._defer_save = False
+                if self._dirty:
+                    self.save()
+                return result
+            except BaseException:
+                self._defer_save = True
+                if tx.original is not None:
+                    self._replace_township(tx.original, delete=not tx.existed)
+                if old_review is None:
+                    self.review.pop(township, None)
+                else:
+                    self.review[township] = old_review
+                raise
+            finally:
+                self._defer_save = False
+
+    def _review_records(self, township: str, kind: str) -> list[dict]:
+        with self._lock:
+            return [json.loads(json.dumps(r["data"])) for r in self.review.get(township, {}).get(kind, {}).values()]
+
+    def _review_blob(self, township: str, kind: str, rid: str) -> str | None:
+        with self._lock:
+            rec = self.review.get(township, {}).get(kind, {}).get(rid)
+            return rec.get("blob") if rec else None
 
     # ---- reading -----------------------------------------------------------------------
     def _obj(self, key: str) -> Node:
@@ -308,3 +383,43 @@ class MemoryStore(DutyStore):
         parts = Counter(i.part for i in items)
         power = Counter(i.power_type or "(空)" for i in items)
         return nodes, dict(rels), dict(parts), dict(power)
+
+
+class _MemoryReviewTx(ReviewTx):
+    """Reads see the staged writes; the store installs them when the work returns."""
+
+    def __init__(self, store: MemoryStore, township: str) -> None:
+        self.store = store
+        self.township = township
+        self.staged: dict[str, dict[str, dict[str, Any]]] | None = None
+        self.original: TownshipList | None = None
+        self.existed = True
+
+    def _review(self) -> dict[str, dict[str, dict[str, Any]]]:
+        if self.staged is not None:
+            return self.staged
+        return self.store.review.get(self.township, {})
+
+    def current_list(self) -> TownshipList:
+        return self.store._township_list(self.township)
+
+    def replace(self, tlist: TownshipList) -> ImportResult:
+        if self.original is None:
+            self.existed = township_key(self.township) in self.store.graph
+            self.original = self.store._township_list(self.township)
+        return self.store._replace_township(tlist)
+
+    def records(self, kind: str) -> list[dict]:
+        return [r["data"] for r in self._review().get(kind, {}).values()]
+
+    def blob(self, kind: str, rid: str) -> str | None:
+        rec = self._review().get(kind, {}).get(rid)
+        return rec.get("blob") if rec else None
+
+    def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links: Iterable[tuple[str, str]] = ()) -> None:
+        if self.staged is None:
+            self.staged = {k: dict(v) for k, v in self.store.review.get(self.township, {}).items()}
+        old = self.staged.setdefault(kind, {}).get(rid)
+        keep = old.get("blob") if old else None
+        data = json.loads(json.dumps(data, ensure_ascii=False))  # links: the records name their targets already
+        self.staged[kind][rid] = {"data": data, "blob": blob if blob is not None else keep}

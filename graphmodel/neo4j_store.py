@@ -9,6 +9,7 @@ tests in ``tests/graphmodel/test_store_contract.py`` run on both).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter, defaultdict
@@ -21,8 +22,9 @@ from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavaila
 from . import cypher
 from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, node_from_dict, node_to_dict
+from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
-from .vocab import NODE_TYPES, NodeType, RelType
+from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
 __all__ = ["BATCH_SIZE", "DEFAULT_URI", "DEFAULT_USER", "Neo4jStore"]
 
@@ -173,7 +175,7 @@ class Neo4jStore(DutyStore):
         return self._run(False, work)
 
     def _setup_schema(self) -> None:
-        for statement in cypher.SCHEMA:
+        for statement in (*cypher.SCHEMA, *cypher.REVIEW_SCHEMA):
             self._run(True, lambda tx, s=statement: tx.run(s).consume())
         self._run(False, lambda tx: tx.run(cypher.AWAIT_INDEXES, seconds=_INDEX_WAIT_SECONDS).consume())
 
@@ -187,6 +189,28 @@ class Neo4jStore(DutyStore):
 
         while self._run(True, work):
             pass
+
+        def review(tx: neo4j.ManagedTransaction) -> int:
+            return tx.run(cypher.WIPE_REVIEW_BATCH, batch=_WIPE_BATCH).single()["deleted"]
+
+        while self._run(True, review):
+            pass
+
+    # ---- review records ------------------------------------------------------------------
+    def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True) -> T:
+        def run(tx: neo4j.ManagedTransaction) -> T:
+            if write:
+                tx.run(cypher.REVIEW_LOCK, township=township).consume()
+            return work(_Neo4jReviewTx(tx, township))
+
+        return self._run(write, run)
+
+    def _review_records(self, township: str, kind: str) -> list[dict]:
+        return [json.loads(r["data"]) for r in self._read(cypher.REVIEW_RECORDS[kind], township=township)]
+
+    def _review_blob(self, township: str, kind: str, rid: str) -> str | None:
+        rows = self._read(cypher.REVIEW_BLOB[kind], key=f"{township}/{rid}")
+        return rows[0]["blob"] if rows else None
 
     # ---- reading -----------------------------------------------------------------------
     def _get_nodes(self, keys: Sequence[str]) -> list[Node]:
@@ -362,3 +386,58 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     counts = tlist.counts() if not delete else {}
     return ImportResult(name, added, removed, changed, counts)
 
+
+
+# ---- review transactions ----------------------------------------------------------------------
+class _Neo4jReviewTx(ReviewTx):
+    """The township's list and review records, read and written inside one managed transaction."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction, township: str) -> None:
+        self.tx = tx
+        self.township = township
+        self._cache: dict[str, dict[str, dict]] = {}
+
+    def current_list(self) -> TownshipList:
+        tlist = TownshipList.empty(self.township)
+        nodes = [_from_props(r["props"]) for r in self.tx.run(cypher.TOWNSHIP_NODES, township=self.township)]
+        rels = sorted({_relation(r) for r in self.tx.run(cypher.TOWNSHIP_RELATIONS, township=self.township)})
+        bases = sorted({r.dst for r in rels if r.type == RelType.BASED_ON})
+        for n in nodes:
+            if n.node_type == NodeType.TOWNSHIP:
+                tlist.township = n
+        tlist.items = sorted((n for n in nodes if n.node_type == NodeType.ITEM), key=lambda n: n.key)
+        tlist.departments = sorted((n for n in nodes if n.node_type == NodeType.DEPARTMENT), key=lambda n: n.key)
+        tlist.villages = sorted((n for n in nodes if n.node_type == NodeType.VILLAGE), key=lambda n: n.key)
+        found = [_from_props(r["props"]) for r in self.tx.run(cypher.NODES_BY_KEYS["LegalBasis"], keys=bases)]
+        tlist.bases = sorted(found, key=lambda n: n.key)
+        tlist.relations = rels
+        return tlist
+
+    def replace(self, tlist: TownshipList) -> ImportResult:
+        return _replace_work(self.tx, tlist, False)
+
+    def _records(self, kind: str) -> dict[str, dict]:
+        if kind not in self._cache:
+            rows = self.tx.run(cypher.REVIEW_RECORDS[kind], township=self.township)
+            self._cache[kind] = {d["id"]: d for d in (json.loads(r["data"]) for r in rows)}
+        return self._cache[kind]
+
+    def records(self, kind: str) -> list[dict]:
+        return list(self._records(kind).values())
+
+    def blob(self, kind: str, rid: str) -> str | None:
+        row = self.tx.run(cypher.REVIEW_BLOB[kind], key=f"{self.township}/{rid}").single()
+        return row["blob"] if row else None
+
+    def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links=()) -> None:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        key = f"{self.township}/{rid}"
+        self.tx.run(cypher.REVIEW_PUT[kind], key=key, township=self.township, id=rid, data=text, blob=blob).consume()
+        self._records(kind)[rid] = json.loads(text)
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for rel_type, target in links:
+            if REVIEW_REL_TYPES[rel_type] == "Meeting":
+                target = f"{self.township}/{target}"
+            by_type[rel_type].append(target)
+        for rel_type, targets in sorted(by_type.items()):
+            self.tx.run(cypher.REVIEW_LINK[(kind, rel_type)], key=key, targets=targets).consume()

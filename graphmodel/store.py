@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import InvalidArgument, NotFound
 from .model import DutyItem, LegalBasis, Node, Relation, Subgraph, Township, TownshipList
+from .review_contract import ReviewContract
 from .vocab import NODE_TYPES, REL_TYPES, ListPart
 
 __all__ = [
@@ -137,18 +138,24 @@ def _sorted_dict(d: dict[str, int]) -> dict[str, int]:
     return {k: d[k] for k in sorted(d)}
 
 
-class DutyStore(ABC):
-    """The one interface to a duty graph, whatever holds it."""
+class DutyStore(ReviewContract, ABC):
+    """The one interface to a duty graph, whatever holds it.
+
+    The review methods (meetings, decisions, rounds, change requests, audit trail)
+    come from :class:`graphmodel.review_contract.ReviewContract`.
+    """
 
     #: Registry name of the backend ("memory", "neo4j").
     name: str = ""
 
     # ---- writing -----------------------------------------------------------------
-    def replace_township(self, tlist: TownshipList) -> ImportResult:
+    def replace_township(self, tlist: TownshipList, *, editor: str = "") -> ImportResult:
         """Replace everything of ``tlist.township`` by ``tlist`` in one transaction.
 
         Legal bases are shared between townships: they are merged, and removed only
         when no item cites them any more. Re-importing the same list changes nothing.
+        An import that changes the list makes a new round (a snapshot, see
+        :meth:`rounds`) and an audit-trail entry in the same transaction.
         """
         if not isinstance(tlist, TownshipList):
             raise InvalidArgument("replace_township expects a TownshipList")
@@ -160,7 +167,7 @@ class DutyStore(ABC):
         for rel in tlist.relations:
             if rel.src not in known or rel.dst not in known:
                 raise InvalidArgument(f"relation {rel} points outside the list")
-        return self._replace_township(tlist)
+        return self._review_transaction(tlist.township.name, self._import_round(tlist, editor))
 
     def delete_township(self, township: str) -> ImportResult:
         if township not in {t.name for t in self.townships()}:

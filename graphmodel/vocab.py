@@ -11,6 +11,9 @@ __all__ = [
     "POWER_TYPES",
     "PUBLIC_SERVICE",
     "REL_TYPES",
+    "REVIEW_LABELS",
+    "REVIEW_LOCK_LABEL",
+    "REVIEW_REL_TYPES",
     "NodeType",
     "RelType",
 ]
@@ -69,3 +72,11 @@ class RelType(StrEnum):
 
 NODE_TYPES: tuple[str, ...] = tuple(t.value for t in NodeType)
 REL_TYPES: tuple[str, ...] = tuple(t.value for t in RelType)
+
+#: Labels of the review records in Neo4j (graphmodel.review; ReviewLock serialises writers per township).
+REVIEW_LABELS: tuple[str, ...] = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings")
+REVIEW_LOCK_LABEL = "ReviewLock"
+#: Relations from review records: a decision CHANGED items and was TAKEN_AT a meeting; a change
+#: request CONCERNS an item and was REVIEWED_AT a meeting.
+REVIEW_REL_TYPES: dict[str, str] = {"CHANGED": "DutyItem", "CONCERNS": "DutyItem", "TAKEN_AT": "Meeting",
+                                    "REVIEWED_AT": "Meeting"}

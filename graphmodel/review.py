@@ -1,0 +1,286 @@
+"""Records of the review process: meetings, decisions, rounds, change requests, the audit trail.
+
+The review of a list goes 部门自评 → 专班联审 → 专家评审, with boundary meetings (专题研讨)
+in between. Each meeting may take decisions (:class:`Decision`: a few typed
+operations, :class:`Op`, applied to the township's list); each import and each
+closed meeting makes a :class:`Round` (a snapshot of the list); townships and
+departments file :class:`ChangeRequest` s (清单动态调整 / 准入); every change leaves an
+:class:`AuditEntry` (who, when, what, why).
+
+All records are frozen dataclasses of plain values that go to and from JSON
+(``to_dict`` / ``from_dict``), so both stores keep them alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from .errors import InvalidArgument
+from .model import Relation, Township, TownshipList, node_from_dict, node_to_dict
+
+__all__ = [
+    "ACTIONS",
+    "DECISION_STATES",
+    "REQUEST_STATES",
+    "ROUND_KINDS",
+    "AuditEntry",
+    "ChangeRequest",
+    "Decision",
+    "Meeting",
+    "Op",
+    "ReviewSettings",
+    "Round",
+    "describe_op",
+    "list_from_dict",
+    "list_to_dict",
+    "now_iso",
+    "same_content",
+]
+
+#: What a decision can do to an item (see :mod:`graphmodel.listedit`).
+ACTIONS: dict[str, str] = {
+    "set_lead": "确定牵头部门",
+    "move_to_cooperating": "改为配合部门",
+    "add_cooperator": "增加配合部门",
+    "remove_cooperator": "移除配合部门",
+    "add_village_role": "明确村（社区）职责",
+    "accept_shared": "确认共同负责并写明分工",
+    "add_basis": "补充法律依据",
+    "add_item": "新增事项",
+}
+DECISION_STATES = ("proposed", "applied", "rejected", "undone")
+REQUEST_STATES = ("submitted", "reviewed", "approved", "rejected")
+ROUND_KINDS = ("import", "meeting", "manual")
+
+
+def now_iso() -> str:
+    """The current time, UTC, to the second (ISO 8601)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+def _from(cls, data: dict[str, Any]):
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: _tuples(v) for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One change to one item. ``target`` is a department, village or citation; ``text`` a role or split.
+
+    ``add_item`` carries the new item's fields in ``fields`` (name, code, part, power_type, content).
+    """
+
+    action: str
+    item: str = ""
+    target: str = ""
+    text: str = ""
+    level: str = ""  # level of a department the township does not have yet
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise InvalidArgument(f"unknown decision action {self.action!r}; use one of {', '.join(ACTIONS)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Op":
+        return _from(cls, data)
+
+
+def describe_op(op: Op, names: dict[str, str] | None = None) -> str:
+    """A sentence for minutes and tables; ``names`` maps item keys to item names.
+
+    >>> describe_op(Op("set_lead", "item:X镇:code:1", "农业农村办"), {"item:X镇:code:1": "宅基地审批"})
+    '「宅基地审批」确定牵头部门：农业农村办'
+    """
+    label = (names or {}).get(op.item, op.item) if op.item else dict(op.fields).get("name", "")
+    what = ACTIONS[op.action]
+    tail = "：" + "，".join(t for t in (op.target, op.text) if t) if (op.target or op.text) else ""
+    return f"「{label}」{what}{tail}"
+
+
+class _Record:
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self), ensure_ascii=False))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return _from(cls, data)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting(_Record):
+    """A boundary meeting (专题研讨) or review session of one township."""
+
+    id: str
+    township: str
+    title: str
+    date: str  # YYYY-MM-DD
+    participants: tuple[str, ...] = ()
+    stage: str = "专班联审"  # 部门自评 / 专班联审 / 专家评审 / 专题研讨
+    recorded_by: str = ""
+    recorded_at: str = ""
+    round: int = 0  # the round made when the meeting was closed (0: still open)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision(_Record):
+    """A decision on a finding: operations on the list, with what they changed (before/after)."""
+
+    id: str
+    township: str
+    ops: tuple[Op, ...]
+    meeting: str = ""
+    finding: tuple[tuple[str, str], ...] = ()  # (kind, subject, items) of the finding discussed
+    note: str = ""
+    status: str = "proposed"
+    recorded_by: str = ""
+    recorded_at: str = ""
+    confirmed_by: str = ""
+    confirmed_at: str = ""
+    undone_by: str = ""
+    undone_at: str = ""
+    reason: str = ""  # why it was undone or rejected
+    items: tuple[str, ...] = ()  # keys of the items it changed
+    before: str = ""  # JSON slice of the list before (see listedit.slice_of)
+    after: str = ""  # and after
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Decision":
+        d = dict(data)
+        d["ops"] = [Op.from_dict(o) if isinstance(o, dict) else o for o in d.get("ops", [])]
+        rec = _from(cls, d)
+        return replace(rec, ops=tuple(rec.ops))
+
+    @property
+    def finding_kind(self) -> str:
+        return dict(self.finding).get("kind", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Round(_Record):
+    """A version of a township's list: made by an import that changed it, or by closing a meeting."""
+
+    township: str
+    number: int
+    kind: str  # import / meeting / manual
+    label: str = ""
+    meeting: str = ""
+    created_by: str = ""
+    created_at: str = ""
+    decisions: tuple[str, ...] = ()  # decisions applied since the previous round
+    counts: tuple[tuple[str, int], ...] = ()  # items by part and in total
+
+    @property
+    def id(self) -> str:
+        return f"R{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRequest(_Record):
+    """A proposal to add or change an item (清单动态调整 / 准入), its review and its outcome."""
+
+    id: str
+    township: str
+    title: str
+    proposed_by: str  # the township or department that asks
+    description: str = ""
+    item: str = ""  # the item concerned ('' for a new item)
+    ops: tuple[Op, ...] = ()
+    status: str = "submitted"
+    submitted_by: str = ""  # the editor who entered it
+    submitted_at: str = ""
+    meeting: str = ""  # the meeting that reviewed it
+    review: str = ""  # the task force's opinion
+    reviewed_by: str = ""
+    reviewed_at: str = ""
+    outcome_by: str = ""  # the county reviewer who approved or rejected it
+    outcome_at: str = ""
+    outcome_note: str = ""
+    decision: str = ""  # the decision that applied an approved request
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ChangeRequest":
+        d = dict(data)
+        d["ops"] = [Op.from_dict(o) if isinstance(o, dict) else o for o in d.get("ops", [])]
+        rec = _from(cls, d)
+        return replace(rec, ops=tuple(rec.ops))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry(_Record):
+    """One line of the audit trail: who did what, when, to what, and why."""
+
+    township: str
+    seq: int
+    at: str
+    who: str
+    action: str  # import / decision.record / decision.apply / decision.undo / round / meeting / request.* …
+    target: str  # a decision, round, meeting or request id
+    what: str = ""
+    why: str = ""
+    items: tuple[str, ...] = ()
+
+
+# ---- snapshots of a township's list ------------------------------------------------------
+def list_to_dict(tlist: TownshipList) -> dict[str, Any]:
+    """A township's list as JSON data (nodes and relations sorted; tuples as lists)."""
+    data = {
+        "township": node_to_dict(tlist.township),
+        "items": [node_to_dict(n) for n in sorted(tlist.items, key=lambda n: n.key)],
+        "departments": [node_to_dict(n) for n in sorted(tlist.departments, key=lambda n: n.key)],
+        "villages": [node_to_dict(n) for n in sorted(tlist.villages, key=lambda n: n.key)],
+        "bases": [node_to_dict(n) for n in sorted(tlist.bases, key=lambda n: n.key)],
+        "relations": [[r.src, r.type, r.dst, r.text] for r in sorted(tlist.relations)],
+    }
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def list_from_dict(data: dict[str, Any]) -> TownshipList:
+    town = node_from_dict(data["township"])
+    assert isinstance(town, Township)
+    return TownshipList(
+        township=town,
+        items=[node_from_dict(d) for d in data["items"]],
+        departments=[node_from_dict(d) for d in data["departments"]],
+        villages=[node_from_dict(d) for d in data["villages"]],
+        bases=[node_from_dict(d) for d in data["bases"]],
+        relations=[Relation(*r) for r in data["relations"]],
+    )
+
+
+_PROVENANCE = ("source_file", "source_sheet", "source_row")
+
+
+def _content(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    out["township"] = {k: v for k, v in data["township"].items() if k != "sources"}
+    out["items"] = [{k: v for k, v in d.items() if k not in _PROVENANCE} for d in data["items"]]
+    return out
+
+
+def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two snapshots hold the same list apart from where each item was read."""
+    return _content(a) == _content(b)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSettings(_Record):
+    """Per-township settings of the review: four eyes (a second editor confirms each decision)."""
+
+    township: str
+    four_eyes: bool = False
+    changed_by: str = ""
+    changed_at: str = ""
+
