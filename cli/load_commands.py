@@ -13,10 +13,11 @@ from rich.table import Table
 
 from graphmodel.errors import LoadError
 from graphmodel.report import make_report
-from loaders import LoadResult, Problem, export_township, read_list
+from loaders import LoadResult, Problem, read_list
 from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
+from .review_commands import export_review
 
 __all__ = ["export", "info", "load"]
 
@@ -184,18 +185,25 @@ def info(settings: Settings, township: str | None, as_json: bool) -> None:
               help="文件格式（默认按扩展名）。File format (default: from the output suffix, else xlsx).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出文件路径。Output file path (csv also writes a 村（社区）名册 file beside it).")
+@click.option("--clarified", is_flag=True, help="明确后的清单（默认；配合 --round N 导出某一轮）。The clarified list (the default).")
+@click.option("--round", "round_number", type=int, default=None, help="导出第 N 轮的清单。The list as it was in round N.")
+@click.option("--minutes", "minutes", default=None, metavar="MEETING",
+              help="导出会议纪要（.docx 或 .md）。Minutes of a meeting (M1 …) as .docx or .md.")
+@click.option("--audit", "audit_report", is_flag=True, help="导出审计报告 xlsx（问题、完整度、链条）。The audit report as xlsx.")
 @store_options
 @pass_settings
 @handle_errors
-def export(settings: Settings, township: str | None, fmt: str | None, output: Path) -> None:
-    """把存储中一个乡镇的清单导出为 Excel 或 CSV（可再次导入）。
+def export(settings: Settings, township: str | None, fmt: str | None, output: Path, clarified: bool,
+           round_number: int | None, minutes: str | None, audit_report: bool) -> None:
+    """把存储中一个乡镇的清单导出为 Excel 或 CSV（可再次导入）；或导出会议纪要、审计报告。
 
     Export one township's list from the store to .xlsx (one sheet per list part) or
-    CSV (UTF-8 with BOM); importing the export again gives the same graph.
+    CSV (UTF-8 with BOM); importing the export again gives the same graph. With
+    --minutes MEETING: the meeting's minutes (.docx/.md); with --audit: the audit report.
     """
     store = settings.store()
-    if fmt is None and output.suffix.lower() not in (".xlsx", ".csv"):
+    if fmt is None and output.suffix.lower() not in (".xlsx", ".csv") and not minutes:
         fmt = "xlsx"
-    written = export_township(store, township, output, fmt)
+    written = export_review(store, township, output, minutes=minutes, audit=audit_report, round=round_number, fmt=fmt)
     for path in written:
         click.echo(f"已导出 Written: {path}")

@@ -42,6 +42,11 @@ cli.add_command(export)
 cli.add_command(info)
 cli.add_command(load)
 
+from .review_commands import decide, diff, editor, history, meeting, request, rounds, trail  # noqa: E402
+
+for _command in (decide, diff, editor, history, meeting, request, rounds, trail):
+    cli.add_command(_command)
+
 from .sync_commands import sync  # noqa: E402
 
 cli.add_command(sync)

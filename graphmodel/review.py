@@ -33,6 +33,7 @@ __all__ = [
     "Op",
     "ReviewSettings",
     "Round",
+    "describe_decision",
     "describe_op",
     "list_from_dict",
     "list_to_dict",
@@ -58,7 +59,7 @@ ROUND_KINDS = ("import", "meeting", "manual")
 
 def now_iso() -> str:
     """The current time, UTC, to the second (ISO 8601)."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _tuples(value: Any) -> Any:
@@ -94,7 +95,7 @@ class Op:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Op":
+    def from_dict(cls, data: dict[str, Any]) -> Op:
         return _from(cls, data)
 
 
@@ -108,6 +109,11 @@ def describe_op(op: Op, names: dict[str, str] | None = None) -> str:
     what = ACTIONS[op.action]
     tail = "：" + "，".join(t for t in (op.target, op.text) if t) if (op.target or op.text) else ""
     return f"「{label}」{what}{tail}"
+
+
+def describe_decision(d: Decision, names: dict[str, str] | None = None) -> str:
+    """Its operations as one sentence (``names``: item keys to names)."""
+    return "；".join(describe_op(o, names) for o in d.ops)
 
 
 class _Record:
@@ -157,7 +163,7 @@ class Decision(_Record):
     after: str = ""  # and after
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Decision":
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
         d = dict(data)
         d["ops"] = [Op.from_dict(o) if isinstance(o, dict) else o for o in d.get("ops", [])]
         rec = _from(cls, d)
@@ -211,7 +217,7 @@ class ChangeRequest(_Record):
     decision: str = ""  # the decision that applied an approved request
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ChangeRequest":
+    def from_dict(cls, data: dict[str, Any]) -> ChangeRequest:
         d = dict(data)
         d["ops"] = [Op.from_dict(o) if isinstance(o, dict) else o for o in d.get("ops", [])]
         rec = _from(cls, d)

@@ -30,13 +30,14 @@ from .review import (
     Op,
     ReviewSettings,
     Round,
+    describe_decision,
     list_from_dict,
     list_to_dict,
     now_iso,
     same_content,
 )
 
-__all__ = ["PermissionDenied", "REVIEW_KINDS", "ReviewContract", "ReviewTx"]
+__all__ = ["REVIEW_KINDS", "PermissionDenied", "ReviewContract", "ReviewTx"]
 
 T = TypeVar("T")
 
@@ -261,9 +262,7 @@ class ReviewContract(ABC):
 
     @staticmethod
     def _summary(d: Decision) -> str:
-        from .review import describe_op
-
-        return "；".join(describe_op(o) for o in d.ops)
+        return describe_decision(d)
 
     @staticmethod
     def _get_decision(rtx: ReviewTx, did: str) -> Decision:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from review_support import SAMPLE
 
 from loaders import read_list

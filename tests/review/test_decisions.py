@@ -123,7 +123,7 @@ def test_closing_a_meeting_makes_a_round_with_its_decisions(sample):
     assert sample.meeting(TOWN, m.id).round == 2
     assert sample.close_meeting(TOWN, m.id, editor="甲") is None  # nothing changed since
     old, new = sample.round_list(TOWN, 1), sample.round_list(TOWN, 2)
-    lead = lambda tl: sorted(r.src for r in tl.relations if r.dst == HOMESTEAD and r.type == "LEADS")  # noqa: E731
+    lead = lambda tl: sorted(r.src for r in tl.relations if r.dst == HOMESTEAD and r.type == "LEADS")
     assert len(lead(old)) == 2 and lead(new) == ["dept:XX镇:农业农村服务中心"]
     with pytest.raises(NotFound):
         sample.round_list(TOWN, 9)
