@@ -19,7 +19,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import InvalidArgument, NotFound
-from .model import Department, DutyItem, LegalBasis, Relation, TownshipList, Village, node_from_dict, node_to_dict
+from .model import (
+    Department,
+    DutyItem,
+    LegalBasis,
+    Relation,
+    TownshipList,
+    Village,
+    node_from_dict,
+    node_to_dict,
+)
 from .normalize import (
     basis_key,
     canonical_department,
@@ -58,7 +67,7 @@ class _Work:
     touched_items: set[str]
 
     @classmethod
-    def of(cls, tlist: TownshipList) -> "_Work":
+    def of(cls, tlist: TownshipList) -> _Work:
         return cls(tlist, {i.key: i for i in tlist.items}, {d.key: d for d in tlist.departments},
                    {v.key: v for v in tlist.villages}, {b.key: b for b in tlist.bases}, set(tlist.relations),
                    set(), set())
@@ -351,9 +360,14 @@ def slice_of(tlist: TownshipList, items: tuple[str, ...], depts: tuple[str, ...]
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+_PROVENANCE = ("source_file", "source_sheet", "source_row")
+
+
 def _items_part(s: str) -> tuple:
+    """Items (without where they were read: a re-import of the export only moves that) and relations."""
     data = json.loads(s)
-    return data["items"], sorted(map(tuple, data["relations"]))
+    items = {k: d and {f: v for f, v in d.items() if f not in _PROVENANCE} for k, d in data["items"].items()}
+    return items, sorted(map(tuple, data["relations"]))
 
 
 def restore(tlist: TownshipList, before: str, after: str) -> TownshipList:
@@ -371,7 +385,9 @@ def restore(tlist: TownshipList, before: str, after: str) -> TownshipList:
         if d is None:
             w.items.pop(key, None)
         else:
-            w.items[key] = node_from_dict(d)
+            cur = w.items.get(key)
+            item = node_from_dict(d)
+            w.items[key] = replace(item, **{f: getattr(cur, f) for f in _PROVENANCE}) if cur else item
     for key, d in old["departments"].items():
         if d is not None:
             cur = w.depts.get(key)
