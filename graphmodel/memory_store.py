@@ -1,13 +1,18 @@
 """The embedded store: a networkx MultiDiGraph in memory, saved to one JSON file.
 
-Indexes kept at write time (nodes by type, nodes by township) plus networkx's own
-adjacency (an item's in-edges are its leads, cooperators and villages) let every
-read touch only the nodes it returns.
+Indexes kept at write time (nodes by type, nodes by township, every item's card) plus
+networkx's own adjacency (an item's in-edges are its leads, cooperators and villages)
+let every read touch only the nodes it returns.
+
+It is meant for a county (tens of townships). Past ``MAX_ITEMS`` items (default 100,000,
+``$DUTYGRAPH_MEMORY_MAX_ITEMS``) an import is refused before anything changes, with a
+message pointing to Neo4j: bench/README.md has the measurements behind the limit.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -25,7 +30,7 @@ from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir
 from .vocab import NodeType, RelType
 
-__all__ = ["FILE_NAME", "SCHEMA_VERSION", "MemoryStore"]
+__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreTooLarge"]
 
 T = TypeVar("T")
 
@@ -35,6 +40,13 @@ SCHEMA_VERSION = 2
 _READS = (1, 2)
 FILE_NAME = "dutygraph.json"
 _FORMAT = "dutygraph-memory-store"
+#: Items the embedded store accepts (bench/README.md: at 90,000 items the whole-store audit
+#: already takes seconds and the process holds GBs; a province belongs in Neo4j).
+MAX_ITEMS = 100_000
+
+
+class StoreTooLarge(StoreUnavailable):
+    """An import would take the embedded store past its item limit."""
 
 
 @dataclass
@@ -64,6 +76,7 @@ class MemoryStore(DutyStore):
         self.graph = nx.MultiDiGraph()
         self._by_type: dict[str, set[str]] = defaultdict(set)
         self._by_township: dict[str, set[str]] = defaultdict(set)
+        self._cards: dict[str, ItemCard] = {}  # item key -> its card, rebuilt at write time (see _apply)
         # township -> kind -> id -> {"data": dict, "blob": str | None}
         self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
         self._lock = threading.RLock()
@@ -121,6 +134,17 @@ class MemoryStore(DutyStore):
     # ---- writing -----------------------------------------------------------------------
     def _apply(self, diff: _Diff) -> None:
         g = self.graph
+        # Profiled (bench/README.md): building ItemCards from the adjacency was ~90% of every
+        # whole-store query (0.4 s of 0.45 s for a 9,000-item county). Cards are therefore an
+        # index kept at write time: the cards of every item this diff touches (its own nodes,
+        # both ends of changed relations, the neighbours of changed departments, villages and
+        # bases) are rebuilt here, and reads hand out the stored frozen cards.
+        touched = {k for rel in (*diff.drop_rels, *diff.add_rels) for k in (rel.src, rel.dst)}
+        for key in (*diff.remove, *diff.upsert):
+            touched.add(key)
+            if key in g:
+                touched.update(g.predecessors(key))
+                touched.update(g.successors(key))
         for rel in diff.drop_rels:
             if g.has_edge(rel.src, rel.dst, key=rel.type):
                 g.remove_edge(rel.src, rel.dst, key=rel.type)
@@ -139,6 +163,11 @@ class MemoryStore(DutyStore):
             self._by_township[_owner(node)].add(key)
         for rel in diff.add_rels:
             g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
+        items = self._by_type.get(NodeType.ITEM, set())
+        for key in touched:
+            self._cards.pop(key, None)
+        for key in touched & items:
+            self._cards[key] = self._build_card(key)
 
     def _township_rels(self, keys: Iterable[str]) -> set[Relation]:
         g = self.graph
@@ -152,6 +181,7 @@ class MemoryStore(DutyStore):
         g = self.graph
         name = tlist.township.name
         old_keys = set(self._by_township.get(name, ()))
+        self._check_capacity(name, 0 if delete else len(tlist.items))
         old_rels = self._township_rels(old_keys)
         new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
         new_rels = set() if delete else set(tlist.relations)
@@ -190,10 +220,24 @@ class MemoryStore(DutyStore):
         counts = tlist.counts() if not delete else {}
         return ImportResult(name, added, removed, changed, counts)
 
+    def _check_capacity(self, township: str, new_items: int) -> None:
+        """Refuse, before anything changes, an import that takes the store past the item limit."""
+        limit = int(os.environ.get("DUTYGRAPH_MEMORY_MAX_ITEMS") or MAX_ITEMS)
+        items = self._by_type.get(NodeType.ITEM, set())
+        kept = len(items) - len(items & self._by_township.get(township, set()))
+        if kept + new_items > limit:
+            raise StoreTooLarge(
+                f"内嵌存储最多容纳 {limit} 个事项，导入 {township} 后将有 {kept + new_items} 个；"
+                f"全省规模请使用 Neo4j (--store neo4j) (the embedded store holds at most {limit} items, "
+                f"this import would make {kept + new_items}; for a province use Neo4j: --store neo4j, "
+                f"see docs/neo4j.md; or raise DUTYGRAPH_MEMORY_MAX_ITEMS)"
+            )
+
     def _wipe(self) -> None:
         self.graph = nx.MultiDiGraph()
         self._by_type.clear()
         self._by_township.clear()
+        self._cards.clear()
         self.review = {}
         self.save()
 
@@ -305,6 +349,10 @@ class MemoryStore(DutyStore):
         return [self._obj(k) for k in seen], rels
 
     def _card(self, key: str) -> ItemCard:
+        card = self._cards.get(key)
+        return card if card is not None else self._build_card(key)
+
+    def _build_card(self, key: str) -> ItemCard:
         g = self.graph
         leads, coops, villages, prev = [], [], [], []
         for src, _, t, rel in g.in_edges(key, keys=True, data="obj"):
@@ -338,7 +386,7 @@ class MemoryStore(DutyStore):
         )
 
     def _lead_count(self, key: str) -> int:
-        return sum(1 for _, _, t in self.graph.in_edges(key, keys=True) if t == RelType.LEADS)
+        return len(self._card(key).leads)
 
     def _candidates(self, flt: ItemFilter) -> Iterable[str]:
         items = self._by_type.get(NodeType.ITEM, set())
