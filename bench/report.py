@@ -1,0 +1,204 @@
+"""results.json -> results.md (tables, ratios, targets) and results.png (log-scale plot)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+COUNTY, PROVINCE = "30", "2000"
+
+
+def _ms(s: float | None) -> str:
+    if s is None:
+        return "–"
+    return f"{s * 1000:,.0f} ms" if s < 10 else f"{s:,.0f} s"
+
+
+def _get(d: dict, *path, default=None):
+    for p in path:
+        if not isinstance(d, dict) or p not in d:
+            return default
+        d = d[p]
+    return d
+
+
+def _q(entry: dict, store: str, name: str) -> float | None:
+    return _get(entry, store, "queries", name, "seconds")
+
+
+def write_report(results: dict, out: Path) -> str:
+    sizes = list(results["sizes"])
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gib']} GiB RAM, Python {m['python']}, "
+        f"{m['neo4j']}; {results['items_per_township']} items per township, seed {results['seed']}, "
+        f"median of {results['repeat']} runs (loads of 300+ townships: one run). Run {results['started']}"
+        f" – {results.get('finished', '(unfinished)')}. Command: `python bench/run.py --sizes {','.join(sizes)}`.",
+        "",
+        "## Loads",
+        "",
+        "| townships | items | relations | parse floor | read_list (model) | embedded load | load / floor | "
+        "embedded + save each import | embedded RSS (store / process peak) | Neo4j write | Neo4j items/s (write / end-to-end) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in sizes:
+        e = results["sizes"][s]
+        floor = _get(e, "parse", "parse_floor_s")
+        mem = e.get("memory", {})
+        load = mem.get("load_s")
+        if mem.get("refused"):
+            load_txt = f"refused after {mem['refused_after_s']:.0f} s at {mem['refused_at_items']:,} items"
+        else:
+            load_txt = _ms(load)
+        ratio = f"{load / floor:.1f}×" if load and floor else "–"
+        rss = (f"{mem['store_rss_mb']:,.0f} / {mem['peak_rss_mb']:,.0f} MB" if "store_rss_mb" in mem else "–")
+        neo = e.get("neo4j", {})
+        ips = (f"{neo['items_per_s']:,.0f} / {neo['items_per_s_end_to_end']:,.0f}" if "items_per_s" in neo
+               else neo.get("error", "–"))
+        items = _get(e, "parse", "items") or mem.get("items") or 0
+        rels = mem.get("relations") or neo.get("relations") or 0
+        lines.append(f"| {s} | {items:,} | {rels:,} | {_ms(floor)} | {_ms(_get(e, 'parse', 'read_list_s'))} | "
+                     f"{load_txt} | {ratio} | {_ms(mem.get('load_persisted_s'))} | {rss} | "
+                     f"{_ms(neo.get('write_s'))} | {ips} |")
+
+    names: list[str] = []
+    for s in sizes:
+        for store in ("memory", "neo4j"):
+            for n in _get(results["sizes"][s], store, "queries", default={}) or {}:
+                if n not in names:
+                    names.append(n)
+    lines += ["", "## Queries (whole store; median)", "",
+              "| query | " + " | ".join(f"{s}: embedded | {s}: Neo4j" for s in sizes) + " |",
+              "|---|" + "---:|---:|" * len(sizes)]
+    for n in names:
+        cells = []
+        for s in sizes:
+            e = results["sizes"][s]
+            for store in ("memory", "neo4j"):
+                q = _get(e, store, "queries", n, default={}) or {}
+                cells.append(_ms(q.get("seconds")) if "seconds" in q else ("error" if "error" in q else "–"))
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+
+    lines += ["", "## Against the pandas baseline (clerk's flat sheet; our time / pandas time)", "",
+              "| question | " + " | ".join(f"{s}: pandas | {s}: embedded (ratio) | {s}: Neo4j (ratio)" for s in sizes)
+              + " |", "|---|" + "---:|---:|---:|" * len(sizes)]
+    questions = list(_get(results["sizes"][sizes[0]], "pandas", "questions", default={}) or {})
+    for n in questions:
+        cells = []
+        for s in sizes:
+            e = results["sizes"][s]
+            base = _get(e, "pandas", "questions", n, "seconds")
+            cells.append(_ms(base))
+            for store in ("memory", "neo4j"):
+                ours = _q(e, store, n)
+                cells.append(f"{_ms(ours)} ({ours / base:.2f}×)" if ours is not None and base else "–")
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    flat = [f"{s}: {_ms(_get(results['sizes'][s], 'pandas', 'flat_sheet_s'))}" for s in sizes]
+    lines += ["", f"Building the clerk's flat sheet from the files (not in the ratios): {', '.join(flat)}."]
+
+    pages = _get(results["sizes"].get(COUNTY, {}), "memory", "pages")
+    if pages:
+        lines += ["", "## Dashboard pages, county (30 townships), embedded store: first render, caches cleared",
+                  "", "| page | time |", "|---|---:|"]
+        lines += [f"| {p} | {_ms(t)} |" for p, t in pages.items()]
+
+    lines += ["", "## Targets", ""] + _targets(results)
+    text = "\n".join(lines) + "\n"
+    (out / "results.md").write_text(text, encoding="utf-8")
+    _plot(results, out / "results.png")
+    return text
+
+
+def _targets(results: dict) -> list[str]:
+    out = []
+    c = results["sizes"].get(COUNTY)
+    if c:
+        floor, load = _get(c, "parse", "parse_floor_s"), _get(c, "memory", "load_s")
+        if floor and load:
+            out.append(f"- County embedded load within 3× the parse floor: {load / floor:.1f}× "
+                       f"({_ms(load)} vs {_ms(floor)}) — {'met' if load <= 3 * floor else 'missed'}")
+        qs = _get(c, "memory", "queries", default={}) or {}
+        slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 0.1}
+        out.append(f"- County queries under 100 ms: {len(qs) - len(slow)} of {len(qs)} met; over: "
+                   + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(slow.items(), key=lambda x: -x[1])) or "none"))
+        pages = _get(c, "memory", "pages", default={}) or {}
+        if pages:
+            slow_pages = {p: t for p, t in pages.items() if t >= 1}
+            out.append(f"- County dashboard pages under 1 s: {len(pages) - len(slow_pages)} of {len(pages)} met"
+                       + (f"; over: {', '.join(f'{p} {_ms(t)}' for p, t in slow_pages.items())}" if slow_pages else ""))
+    p = results["sizes"].get(PROVINCE)
+    if p:
+        neo = p.get("neo4j", {})
+        if "items_per_s" in neo:
+            out.append(f"- Province Neo4j load ≥ 20,000 items/s: {neo['items_per_s']:,.0f} items/s written "
+                       f"({neo['items_per_s_end_to_end']:,.0f} including reading the files) — "
+                       f"{'met' if neo['items_per_s'] >= 20000 else 'missed'}")
+        qs = neo.get("queries", {})
+        slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 2}
+        if qs:
+            out.append(f"- Province Neo4j queries under 2 s: {len(qs) - len(slow)} of {len(qs)} met; over: "
+                       + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(slow.items(), key=lambda x: -x[1])) or "none"))
+        mem = p.get("memory", {})
+        if mem.get("refused"):
+            out.append(f"- Province embedded store: refused after {mem['refused_after_s']:.0f} s at "
+                       f"{mem['refused_at_items']:,} items with: “{mem['refused'][:160]}…”")
+        elif "load_s" in mem:
+            out.append(f"- Province embedded store held it: {mem['store_rss_mb']:,.0f} MB")
+    for s, e in results["sizes"].items():
+        worse = []
+        for n in _get(e, "pandas", "questions", default={}) or {}:
+            base, ours = _get(e, "pandas", "questions", n, "seconds"), _q(e, "memory", n)
+            if base and ours and ours > base:
+                worse.append(f"{n} {ours / base:.1f}×")
+        if _get(e, "memory", "queries"):
+            out.append(f"- {s} townships, embedded vs pandas: "
+                       + ("at least as fast on every question" if not worse else "slower on " + ", ".join(worse)))
+    return out
+
+
+def _plot(results: dict, path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # the bench extra is not installed: tables only
+        return
+    sizes = list(results["sizes"])
+    xs = [int(s) for s in sizes]
+    series = {
+        "parse floor": [_get(results["sizes"][s], "parse", "parse_floor_s") for s in sizes],
+        "read_list (model)": [_get(results["sizes"][s], "parse", "read_list_s") for s in sizes],
+        "embedded load": [_get(results["sizes"][s], "memory", "load_s") for s in sizes],
+        "Neo4j write": [_get(results["sizes"][s], "neo4j", "write_s") for s in sizes],
+        "audit, embedded": [_q(results["sizes"][s], "memory", "audit") for s in sizes],
+        "audit, Neo4j": [_q(results["sizes"][s], "neo4j", "audit") for s in sizes],
+        "slowest pandas question": [max((q["seconds"] for q in (_get(results["sizes"][s], "pandas", "questions",
+                                                                      default={}) or {}).values()), default=None)
+                                    for s in sizes],
+    }
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for label, ys in series.items():
+        pts = [(x, y) for x, y in zip(xs, ys) if y]
+        if pts:
+            ax.plot(*zip(*pts), marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("townships (× %d items)" % results["items_per_township"])
+    ax.set_ylabel("seconds (median)")
+    ax.axhline(0.1, color="grey", ls=":", lw=0.8)
+    ax.axhline(2, color="grey", ls="--", lw=0.8)
+    ax.set_title("dutygraph: loads and the whole-store audit by size")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "results"
+    print(write_report(json.loads((folder / "results.json").read_text(encoding="utf-8")), folder))

@@ -1,0 +1,349 @@
+"""Benchmark: parse floor, loads, every query on both stores, the pandas baseline, peak memory.
+
+    python bench/run.py --sizes 1,30,300,2000            # everything (Neo4j started here)
+    python bench/run.py --sizes 1,30 --stores memory     # quick, no Neo4j
+
+Lists are generated once into bench/.cache/ (gitignored). Each size runs its
+measurements in fresh child processes (so that peak memory is the store's own);
+every timing is the median of ``--repeat`` runs. Results go to bench/results/
+(results.json, results.md, results.png). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for p in (ROOT, ROOT / "bench"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+RESULTS = ROOT / "bench" / "results"
+_BIG = 300  # from this size on, loads run once (minutes each) and queries fewer times
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _median_time(fn, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(current RSS, peak RSS) of this process in MB, from /proc."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS", "VmHWM")):
+            k, v = line.split(":")
+            fields[k] = int(v.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def _query_params(store) -> dict[str, dict[str, str]]:
+    item = next(iter(store.item_cards(__import__("graphmodel").ItemFilter(
+        township=store.townships()[0].name))), None)
+    return {
+        "law_impact": {"law": "土地管理法"},
+        "lookup": {"text": "消防安全"},
+        "neighbourhood": {"key": item.key if item else ""},
+        "village_matrix": {"township": store.townships()[0].name},  # needs one township
+        "what_if": {"remove": "综合行政执法队"},
+    }
+
+
+def _run_queries(store, repeat: int, budget: float) -> dict[str, dict]:
+    """Every registered query over the whole store; a query slower than ``budget`` s runs once."""
+    from queries import QUERIES, run_query
+
+    params = _query_params(store)
+    out = {}
+    for name in QUERIES:
+        start = time.perf_counter()
+        try:
+            result = run_query(store, name, params.get(name))
+        except Exception as e:  # noqa: BLE001 - reported in the table, the run goes on
+            out[name] = {"error": f"{type(e).__name__}: {e}"[:200]}
+            continue
+        first = time.perf_counter() - start
+        n = len(result.findings) if hasattr(result, "findings") else (len(result) if hasattr(result, "__len__") else 1)
+        times = [first]
+        if first < budget:
+            for _ in range(repeat - 1):
+                start = time.perf_counter()
+                run_query(store, name, params.get(name))
+                times.append(time.perf_counter() - start)
+        out[name] = {"seconds": statistics.median(times), "runs": len(times), "rows": n}
+    return out
+
+
+# ---- children: one per (size, part) ------------------------------------------------------------
+def child_parse(size: int, items: int, seed: int, repeat: int) -> dict:
+    from datasets import ensure
+
+    from loaders import read_file, read_list
+    from loaders.departments import load_aliases
+    from loaders.headers import load_synonyms
+
+    files = ensure(size, items, seed, log)
+    flat = [f for fs in files for f in fs]
+    floor, _ = _median_time(lambda: [read_file(f) for f in flat], repeat if size < _BIG else 1)
+    aliases, synonyms = load_aliases(), load_synonyms()
+
+    def model():
+        n = 0
+        for fs in files:
+            n += len(read_list(fs, aliases=aliases, synonyms=synonyms).tlist.items)
+        return n
+
+    build, n_items = _median_time(model, repeat if size < _BIG else 1)
+    return {"files": len(flat), "items": n_items, "parse_floor_s": floor, "read_list_s": build}
+
+
+def child_memory(size: int, items: int, seed: int, repeat: int, pages: bool) -> dict:
+    from datasets import ensure
+
+    from graphmodel import open_store
+    from graphmodel.memory_store import StoreTooLarge
+    from loaders import read_list
+    from loaders.departments import load_aliases
+    from loaders.headers import load_synonyms
+
+    files = ensure(size, items, seed, log)
+    aliases, synonyms = load_aliases(), load_synonyms()
+    import queries  # noqa: F401 - imported before the memory baseline
+
+    gc.collect()
+    rss0, _ = _rss_mb()
+    out: dict = {}
+    store = None
+
+    def load():
+        nonlocal store
+        store = open_store("memory", data_dir=None)
+        for fs in files:
+            store.replace_township(read_list(fs, aliases=aliases, synonyms=synonyms).tlist)
+
+    start = time.perf_counter()
+    try:
+        seconds, _ = _median_time(load, repeat if size < _BIG else 1)
+    except StoreTooLarge as e:
+        out["refused"] = str(e)
+        out["refused_after_s"] = time.perf_counter() - start
+        out["refused_at_items"] = len(store.item_cards()) if store else 0
+        rss, peak = _rss_mb()
+        out["peak_rss_mb"], out["store_rss_mb"] = peak, rss - rss0
+        return out
+    gc.collect()
+    rss, peak = _rss_mb()
+    counts = store.counts()
+    out.update(load_s=seconds, peak_rss_mb=peak, store_rss_mb=rss - rss0,
+               items=counts.nodes.get("DutyItem", 0), relations=sum(counts.relations.values()))
+    out["queries"] = _run_queries(store, repeat, budget=10.0)
+    if size <= 30:
+        # the same load into a data dir: every import saves the whole JSON file (durability)
+        with tempfile.TemporaryDirectory() as d:
+            def persisted():
+                s = open_store("memory", data_dir=Path(d) / "x")
+                s.wipe()
+                for fs in files:
+                    s.replace_township(read_list(fs, aliases=aliases, synonyms=synonyms).tlist)
+            out["load_persisted_s"], _ = _median_time(persisted, repeat)
+            if pages:
+                out["pages"] = _dashboard_pages(Path(d) / "x", repeat)
+    return out
+
+
+def _dashboard_pages(data_dir: Path, repeat: int) -> dict[str, float]:
+    """Each dashboard page's first render (cached results cleared) under Streamlit's AppTest."""
+    os.environ["DUTYGRAPH_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DUTYGRAPH_STORE", None)
+    sys.path.insert(0, str(ROOT / "tests" / "dashboard"))
+    import streamlit as st
+    from dashboard_support import APP, PAGES, open_page
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()  # imports, opens the store once (st.cache_resource)
+    out = {}
+    for page in PAGES:
+        times = []
+        for _ in range(repeat):
+            open_page(at, "overview" if page != "overview" else "lookup")
+            st.cache_data.clear()  # a first visit: nothing of this page computed yet
+            start = time.perf_counter()
+            open_page(at, page)
+            times.append(time.perf_counter() - start)
+            if at.exception:
+                raise RuntimeError(f"page {page}: {at.exception[0].message}")
+        out[page] = statistics.median(times)
+    return out
+
+
+def child_neo4j(size: int, items: int, seed: int, repeat: int) -> dict:
+    from datasets import ensure
+
+    from graphmodel import open_store
+    from loaders import read_list
+    from loaders.departments import load_aliases
+    from loaders.headers import load_synonyms
+
+    files = ensure(size, items, seed, log)
+    aliases, synonyms = load_aliases(), load_synonyms()
+    store = open_store("neo4j")
+    out: dict = {}
+    tlists_time = 0.0
+    write_times = []
+    n_items = 0
+    for attempt in range(repeat if size < _BIG else 1):
+        store.wipe()
+        write = parse = 0.0
+        n_items = 0
+        for i, fs in enumerate(files):
+            start = time.perf_counter()
+            tlist = read_list(fs, aliases=aliases, synonyms=synonyms).tlist
+            parse += time.perf_counter() - start
+            start = time.perf_counter()
+            store.replace_township(tlist)  # one transaction per township
+            write += time.perf_counter() - start
+            n_items += len(tlist.items)
+            if size >= _BIG and (i + 1) % 100 == 0:
+                log(f"  neo4j: {i + 1} townships, {n_items / write:,.0f} items/s written")
+        write_times.append(write)
+        tlists_time = parse
+    out["write_s"] = statistics.median(write_times)
+    out["read_list_s"] = tlists_time
+    out["items"] = n_items
+    out["items_per_s"] = n_items / out["write_s"]
+    out["items_per_s_end_to_end"] = n_items / (out["write_s"] + tlists_time)
+    counts = store.counts()
+    out["relations"] = sum(counts.relations.values())
+    out["queries"] = _run_queries(store, repeat, budget=30.0)
+    store.close()
+    return out
+
+
+def child_pandas(size: int, items: int, seed: int, repeat: int) -> dict:
+    import baseline
+    from datasets import ensure
+
+    files = ensure(size, items, seed, log)
+    flat_s, df = _median_time(lambda: baseline.flat_sheet(files), repeat if size < _BIG else 1)
+    out = {"flat_sheet_s": flat_s, "rows": len(df), "questions": {}}
+    for name, fn in baseline.QUESTIONS.items():
+        seconds, result = _median_time(lambda fn=fn: fn(df), repeat)
+        out["questions"][name] = {"seconds": seconds, "rows": len(result)}
+    return out
+
+
+CHILDREN = {"parse": child_parse, "memory": child_memory, "neo4j": child_neo4j, "pandas": child_pandas}
+
+
+def _child(kind: str, size: int, args: argparse.Namespace, env: dict[str, str]) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--sizes", str(size), "--items", str(args.items),
+           "--seed", str(args.seed), "--repeat", str(args.repeat)]
+    if args.no_pages:
+        cmd.append("--no-pages")
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    sys.stderr.write(proc.stderr[-3000:] if proc.returncode else "")
+    if proc.returncode:
+        return {"error": f"exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ''}"}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - start
+    return result
+
+
+def _machine() -> dict:
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem / 1024 / 1024, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "neo4j": "5.26 community (scripts/neo4j_test_server.py)"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1,30,300,2000", help="township counts, comma-separated")
+    ap.add_argument("--items", type=int, default=300, help="items per township (default 300: ~600k for 2,000)")
+    ap.add_argument("--seed", type=int, default=0, help="generator seed")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (the median is reported)")
+    ap.add_argument("--stores", default="memory,neo4j", help="stores to measure: memory,neo4j")
+    ap.add_argument("--neo4j-heap", default="8g", help="Neo4j JVM heap")
+    ap.add_argument("--neo4j-pagecache", default="6g", help="Neo4j page cache")
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    ap.add_argument("--no-pages", action="store_true", help="skip the dashboard page timings")
+    ap.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    if args.child:
+        if args.child == "memory":
+            result = child_memory(sizes[0], args.items, args.seed, args.repeat, not args.no_pages)
+        else:
+            result = CHILDREN[args.child](sizes[0], args.items, args.seed, args.repeat)
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+
+    from datasets import ensure
+
+    stores = {s.strip() for s in args.stores.split(",") if s.strip()}
+    log(f"generating / checking {max(sizes)} townships × {args.items} items (cached in bench/.cache)")
+    ensure(max(sizes), args.items, args.seed, log)
+    env = dict(os.environ)
+    server = None
+    if "neo4j" in stores:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from neo4j_test_server import Neo4jTestServer
+
+        # The test launcher's defaults (1g heap, 256m page cache, serial GC) are for a test
+        # session; a province needs room: a bigger heap and page cache and G1 for long runs.
+        server = Neo4jTestServer(heap=args.neo4j_heap, pagecache=args.neo4j_pagecache,
+                                 jvm_args=["-XX:+UseG1GC"])
+        uri, user, password = server.start(timeout=600)
+        env.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
+        log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache})")
+    results = {"machine": _machine(), "items_per_township": args.items, "seed": args.seed,
+               "repeat": args.repeat, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "sizes": {}}
+    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        for size in sizes:
+            entry: dict = {}
+            for kind in ("parse", "pandas", *(k for k in ("memory", "neo4j") if k in stores)):
+                log(f"size {size}: {kind}")
+                entry[kind] = _child(kind, size, args, env)
+                log(f"size {size}: {kind} done in {entry[kind].get('wall_s', 0):.0f} s")
+            results["sizes"][str(size)] = entry
+            (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    finally:
+        if server is not None:
+            server.stop()
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    from report import write_report
+
+    write_report(results, args.out)
+    log(f"results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
