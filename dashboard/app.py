@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import review, state
 from dashboard.i18n import LANGS, t
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +32,7 @@ def sidebar() -> None:
         st.segmented_control(t("side.lang"), options=list(LANGS), format_func=LANGS.get, key="lang")
         if st.session_state.get("lang") is None:  # a click on the selected segment clears it
             st.session_state["lang"] = "zh"
+        review.signin_sidebar()
         try:
             st.caption(t("side.store", store=state.store().describe()))
             names = state.townships()
@@ -65,6 +66,10 @@ navigation = st.navigation(
             page("department", "page.department", ":material/apartment:"),
             page("village", "page.village", ":material/holiday_village:"),
             page("lookup", "page.lookup", ":material/search:"),
+        ],
+        t("nav.review"): [
+            page("rounds", "page.rounds", ":material/history:"),
+            page("minutes", "page.minutes", ":material/gavel:"),
         ],
         t("nav.data"): [page("importer", "page.import", ":material/upload_file:")],
     }

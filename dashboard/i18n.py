@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.review_texts import REVIEW_TEXTS
+
 __all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "t", "term"]
 
 LANGS = {"zh": "中文", "en": "English"}
@@ -144,6 +146,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sev.medium": ("中", "medium"),
     "sev.low": ("低", "low"),
 }
+TEXTS.update(REVIEW_TEXTS)  # the review pages' texts live beside them (dashboard/review_texts.py)
 
 # Chinese column names (queries/frames.py and the dashboard's own tables) -> English.
 COLUMNS: dict[str, str] = {

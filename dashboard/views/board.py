@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import graphview, state
+from dashboard import graphview, review, state
 from dashboard.i18n import columns, t, term
 
 BIG_TYPE = """<style>
@@ -68,6 +68,8 @@ def render() -> None:
                 st.write(p.text or t("bd.no_text"))
     else:
         st.warning(t("lk.nobody"))
+
+    review.decision_form(card)
 
     st.subheader(t("bd.articles"))
     arts = pd.DataFrame([(b.law, b.article or "", b.label, c) for b, c in zip(card.bases, card.citations, strict=False)],
