@@ -939,9 +939,11 @@ def write_xlsx(grids: dict[str, Grid], path: Path) -> None:
                 text = data.decode("utf-8")
                 start = text.find("<dcterms:modified")
                 if start >= 0:
-                    end = text.find("</dcterms:modified>", start) + len("</dcterms:modified>")
-                    text = (text[:start] + '<dcterms:modified xsi:type="dcterms:W3CDTF">2025-01-01T00:00:00Z'
-                            "</dcterms:modified>" + text[end:])
+                    # Replace only the timestamp: the opening tag's namespace prefixes differ
+                    # between openpyxl's lxml and standard-library writers.
+                    inner = text.find(">", start) + 1
+                    end = text.find("</dcterms:modified>", inner)
+                    text = text[:inner] + "2025-01-01T00:00:00Z" + text[end:]
                 data = text.encode("utf-8")
             zi = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
