@@ -43,6 +43,7 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
         "--server.port", str(port),
         "--server.address", address,
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",  # no Deploy button: this app is never deployed to a cloud
     ]
 
 

@@ -42,6 +42,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.whatif": ("假设分析", "What-if"),
     "error.store": ("无法打开数据存储：{error}", "Cannot open the store: {error}"),
     "error.generic": ("出错了：{error}", "Something went wrong: {error}"),
+    "error.unexpected": ("本页出现意外错误（{error}），已写入服务器日志；请把日志交给维护人员。",
+                         "This page hit an unexpected error ({error}); it is in the server log, please pass it on."),
     "empty": ("没有数据。", "Nothing to show."),
     "download.xlsx": ("下载 Excel", "Download Excel"),
     # overview

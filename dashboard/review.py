@@ -65,7 +65,7 @@ def _written() -> None:
 # ---- cached reads -------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False)
 def _rounds(sid: str, township: str) -> pd.DataFrame:
-    rows = [{"轮次": r.number, "类型": r.kind, "说明": r.label, "会议": r.meeting, "时间": r.created_at,
+    rows = [{"轮次": r.number, "类型": t(f"rv.kind.{r.kind}"), "说明": r.label, "会议": r.meeting, "时间": r.created_at,
              "操作人": r.created_by, "决定": "、".join(r.decisions), "事项数": dict(r.counts).get("items", 0)}
             for r in state.store().rounds(township)]
     return pd.DataFrame(rows)

@@ -10,6 +10,8 @@ which call ``queries/`` (and ``loaders/`` for the import page) and nothing else.
 
 from __future__ import annotations
 
+import logging
+
 import os
 import tempfile
 from collections.abc import Callable
@@ -84,15 +86,26 @@ def in_view() -> str | None:
     return chosen if chosen in townships() else None
 
 
+_log = logging.getLogger("dutygraph.dashboard")
+
+
 def guard(render: Callable[[], Any]) -> Callable[[], Any]:
-    """Wrap a page: our errors become one clear sentence, never a traceback."""
+    """Wrap a page: errors become one clear sentence, never a traceback.
+
+    Our own errors say what to do; anything else is a bug, whose traceback goes to the
+    server log (where whoever runs the dashboard can find it), not onto the projector.
+    Streamlit's rerun/stop signals are BaseExceptions and pass through.
+    """
 
     def page() -> Any:
         try:
             return render()
         except DutyGraphError as e:
             st.error(t("error.generic", error=e))
-            return None
+        except Exception as e:  # noqa: BLE001 - the page boundary
+            _log.exception("page %s failed", render.__module__)
+            st.error(t("error.unexpected", error=f"{type(e).__name__}: {e}"))
+        return None
 
     page.__name__ = render.__name__
     return page

@@ -1,5 +1,7 @@
 """轮次对比 Rounds: the versions of a township's list, the trend, what changed between two rounds, an item's history."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard import review, state
@@ -9,6 +11,30 @@ from dashboard.i18n import columns, t
 def _township() -> str | None:
     names = state.townships()
     return state.in_view() or (names[0] if len(names) == 1 else None)
+
+
+def _score_chart(trend: pd.DataFrame) -> alt.Chart:
+    # Points as well as the line: with one round a bare line draws nothing.
+    return alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=80), color="#1f4e79").encode(
+        x=alt.X("轮次:O", title=t("rv.round_axis")),
+        y=alt.Y("完整度:Q", scale=alt.Scale(domain=[0, 100]), title=t("rv.score")),
+        tooltip=["轮次", "完整度"],
+    )
+
+
+def _findings_chart(trend: pd.DataFrame) -> alt.Chart:
+    levels = [("高", "sev.high", "#c00000"), ("中", "sev.medium", "#ef6c00"), ("低", "sev.low", "#9e9e9e")]
+    columns_ = ["轮次", *(c for c, _, _ in levels)]
+    long = trend[columns_].melt(id_vars="轮次", var_name="严重程度", value_name="问题数")
+    long["严重程度"] = long["严重程度"].map({c: t(key) for c, key, _ in levels})
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("轮次:O", title=t("rv.round_axis")),
+        y=alt.Y("问题数:Q", title=t("rv.findings")),
+        color=alt.Color("严重程度:N", scale=alt.Scale(domain=[t(k) for _, k, _ in levels], range=[c for *_, c in levels]),
+                        sort=[t(k) for _, k, _ in levels]),
+        order=alt.Order("严重程度:N", sort="descending"),
+        tooltip=["轮次", "严重程度", "问题数"],
+    )
 
 
 def render() -> None:
@@ -25,10 +51,10 @@ def render() -> None:
     st.dataframe(columns(rounds), hide_index=True, width="stretch")
 
     st.subheader(t("rv.trend"))
-    trend = review.trend_frame(township).set_index("轮次")
+    trend = review.trend_frame(township)
     left, right = st.columns(2)
-    left.line_chart(trend[["完整度"]])
-    right.bar_chart(trend[["高", "中", "低"]])
+    left.altair_chart(_score_chart(trend), width="stretch")
+    right.altair_chart(_findings_chart(trend), width="stretch")
 
     st.subheader(t("rv.compare"))
     numbers = [int(n) for n in rounds["轮次"]]

@@ -24,6 +24,8 @@ PAGES = {
     "village": "承担职责的事项",
     "lookup": "这件事归谁管",
     "importer": "上传履行职责事项清单",
+    "rounds": "完整度与问题数趋势",  # the sample's import is round 1: the trend is drawn
+    "minutes": "修改记录",
 }
 
 
