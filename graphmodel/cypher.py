@@ -413,11 +413,16 @@ REVIEW_BLOB: dict[str, str] = {
     "Round": "MATCH (n:Round {key: $key}) RETURN n.blob AS blob",
 }
 
-# $blob null keeps the blob the record has.
+# One statement per label, written out so every statement can be read here; $blob null
+# keeps the blob the record has.
+_PUT_SET = "SET n.township = $township, n.id = $id, n.data = $data, n.blob = coalesce($blob, n.blob)"
 REVIEW_PUT: dict[str, str] = {
-    label: f"MERGE (n:{label} {{key: $key}}) SET n.township = $township, n.id = $id, n.data = $data, "
-    "n.blob = coalesce($blob, n.blob)"
-    for label in ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings")
+    "Meeting": "MERGE (n:Meeting {key: $key}) " + _PUT_SET,
+    "Decision": "MERGE (n:Decision {key: $key}) " + _PUT_SET,
+    "Round": "MERGE (n:Round {key: $key}) " + _PUT_SET,
+    "ChangeRequest": "MERGE (n:ChangeRequest {key: $key}) " + _PUT_SET,
+    "AuditEntry": "MERGE (n:AuditEntry {key: $key}) " + _PUT_SET,
+    "ReviewSettings": "MERGE (n:ReviewSettings {key: $key}) " + _PUT_SET,
 }
 
 # (record label, relation type) -> MERGE the links from a record to its targets (by key).
