@@ -9,36 +9,14 @@ possible the Neo4j half is skipped with the reason, unless DUTYGRAPH_REQUIRE_NEO
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
 import pytest
+from gates import NEO4J, load_script, unavailable
 
 from graphmodel import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ("memory", "neo4j")
-
-
-def _require(var: str) -> bool:
-    return os.environ.get(var, "") not in ("", "0", "false", "no")
-
-
-def _unavailable(reason: str, var: str):
-    if _require(var):
-        pytest.fail(f"{reason} ({var}=1 makes this a failure)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _load_script(name: str):
-    path = ROOT / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")
@@ -53,11 +31,11 @@ def neo4j_server():
         )
         return
     try:
-        server_mod = _load_script("neo4j_test_server")
+        server_mod = load_script("neo4j_test_server")
         server = server_mod.Neo4jTestServer()
         uri, user, password = server.start()
     except Exception as e:  # noqa: BLE001 - any failure to start means "no Neo4j here"
-        _unavailable(f"no Neo4j available: {type(e).__name__}: {e}", "DUTYGRAPH_REQUIRE_NEO4J")
+        unavailable(f"no Neo4j available: {type(e).__name__}: {e}", NEO4J)
     try:
         yield (uri, user, password, None)
     finally:
@@ -74,7 +52,7 @@ def store(request, tmp_path):
         try:
             s = open_store("neo4j", uri=uri, user=user, password=password, database=database)
         except ImportError as e:
-            _unavailable(f"the Neo4j store cannot be imported: {e}", "DUTYGRAPH_REQUIRE_NEO4J")
+            unavailable(f"the Neo4j store cannot be imported: {e}", NEO4J)
         s.wipe()
     try:
         yield s

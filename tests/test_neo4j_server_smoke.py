@@ -8,39 +8,13 @@ The first run downloads Neo4j from Maven Central (~150 MB) via
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
-import sys
-from pathlib import Path
 
 import pytest
+from gates import NEO4J, load_script, unavailable
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-MODULE_PATH = REPO_ROOT / "scripts" / "neo4j_test_server.py"
-REQUIRE_NEO4J = os.environ.get("DUTYGRAPH_REQUIRE_NEO4J") == "1"
-
-
-def _load_module():
-    name = "neo4j_test_server"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, MODULE_PATH)
-    assert spec is not None and spec.loader is not None, MODULE_PATH
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclass/typing lookups want it registered
-    spec.loader.exec_module(module)
-    return module
-
-
-nts = _load_module()
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRE_NEO4J:
-        pytest.fail(f"Neo4j test server required (DUTYGRAPH_REQUIRE_NEO4J=1) but unavailable: {reason}")
-    print(f"SKIP neo4j smoke test: {reason}")
-    pytest.skip(reason)
+nts = load_script("neo4j_test_server")
 
 
 def _port_is_open(port: int) -> bool:
@@ -55,19 +29,19 @@ def _port_is_open(port: int) -> bool:
 def test_neo4j_server_smoke():
     ok, reason = nts.tools_available()
     if not ok:
-        _unavailable(reason)
+        unavailable(reason, NEO4J)
     try:
         import neo4j
         from neo4j.exceptions import AuthError
     except ImportError as exc:  # pragma: no cover - the driver is a project dependency
-        _unavailable(f"python neo4j driver not installed: {exc}")
+        unavailable(f"python neo4j driver not installed: {exc}", NEO4J)
 
     server = nts.Neo4jTestServer()
     try:
         try:
             uri, user, password = server.start(timeout=300)
         except nts.ToolMissingError as exc:
-            _unavailable(str(exc))
+            unavailable(str(exc), NEO4J)
         print(f"neo4j test server {uri} started in {server.startup_seconds:.1f}s")
         assert uri == f"bolt://127.0.0.1:{server.port}"
         assert user == "neo4j" and len(password) >= 8

@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from gates import BROWSER, unavailable
 
 from graphmodel import open_store
 
@@ -29,17 +30,6 @@ from dashboard_support import load_sample  # noqa: E402
 CHROMIUM = os.environ.get("DUTYGRAPH_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _required() -> bool:
-    return os.environ.get("DUTYGRAPH_REQUIRE_BROWSER", "") not in ("", "0", "false", "no")
-
-
-def _unavailable(reason: str) -> None:
-    if _required():
-        pytest.fail(f"{reason} (DUTYGRAPH_REQUIRE_BROWSER=1 makes this a failure)", pytrace=False)
-    print(f"browser tests skipped: {reason}")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -97,11 +87,11 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM}")
+        unavailable(f"no Chromium at {CHROMIUM}", BROWSER)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as e:
-        _unavailable(f"playwright is not installed: {e}")
+        unavailable(f"playwright is not installed: {e}", BROWSER)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
