@@ -140,3 +140,19 @@ def test_cli_generate(tmp_path):
     command = cli.commands["generate"]
     assert command.help and any("\u4e00" <= ch <= "\u9fff" for ch in command.help)
     assert all(p.help for p in command.params if isinstance(p, click.Option))
+
+
+def test_embedded_store_refuses_a_province_early_and_points_to_neo4j(generated, monkeypatch):
+    from graphmodel.errors import StoreUnavailable
+
+    out, truth = generated
+    monkeypatch.setenv("DUTYGRAPH_MEMORY_MAX_ITEMS", str(2 * ITEMS))
+    store = open_store("memory", data_dir=None)
+    lists = [read_list(sorted((out / e["folder"]).iterdir())).tlist for e in truth["townships"][:3]]
+    store.replace_township(lists[0])
+    store.replace_township(lists[1])
+    store.replace_township(lists[1])  # replacing a township already in does not count it twice
+    with pytest.raises(StoreUnavailable, match="Neo4j") as refused:
+        store.replace_township(lists[2])
+    assert type(refused.value).__name__ == "StoreTooLarge"
+    assert len(store.townships()) == 2 and len(store.item_cards()) == 2 * ITEMS  # nothing changed
