@@ -36,7 +36,6 @@ import io
 import json
 import random
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -45,6 +44,8 @@ from pathlib import Path
 from graphmodel.errors import InvalidArgument
 from graphmodel.normalize import compact, parse_citations
 from graphmodel.vocab import ListPart
+
+from .xlsx_bytes import reproducible_xlsx
 
 __all__ = [
     "GROUND_TRUTH_FILE",
@@ -154,7 +155,6 @@ _PLACE_SECOND = "山河湖港桥塘湾岭坪坝口溪林园田庄店集寨关城
 _VILLAGE_WORDS = ("东", "西", "南", "北", "中", "新", "前", "后", "上", "下", "大", "小", "高", "石", "柳", "桃",
                   "李", "王", "张", "陈", "刘", "杨", "黄", "赵", "周", "吴", "徐", "孙", "朱", "胡")
 _VILLAGE_ENDS = ("村", "庄村", "湾村", "岭村", "坪村", "桥村", "塘村")
-_FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 
 
 # ---- the item pool -----------------------------------------------------------------------------
@@ -590,20 +590,7 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, list[list[str]], list[tuple[
             cell.font = bold
         ws.freeze_panes = "A3"
     wb.properties.creator = "dutygraph generate"
-    buf = io.BytesIO()
-    wb.save(buf)
-    # Fixed timestamps inside the zip and in docProps/core.xml: the same seed gives the same bytes.
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", data)
-            fixed = zipfile.ZipInfo(info.filename, _FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, data)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(reproducible_xlsx(wb))
 
 
 # ---- many townships ----------------------------------------------------------------------------

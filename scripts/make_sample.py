@@ -27,7 +27,6 @@ import difflib
 import io
 import json
 import sys
-import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +46,7 @@ from graphmodel.normalize import (  # noqa: E402
     parse_citations,
     split_multi,
 )
+from loaders.xlsx_bytes import reproducible_xlsx  # noqa: E402
 
 OUT_DIR = ROOT / "loaders" / "sample_data"
 TOWNSHIP = "XX镇"
@@ -883,7 +883,6 @@ COL_WIDTHS = {"序号": 6, "事项类别": 10, "事项名称": 24, "事项编码
               "责任科室": 18, "配合部门": 16, "涉及村（社区）": 18, "村（社区）职责": 30, "法律依据": 40,
               "实施程序": 30, "办理时限": 16, "后续事项": 18, "备注": 16, "对应上级部门": 16, "上级部门职责": 36,
               "镇街配合科室": 18, "镇街配合职责": 32, "承接部门": 16, "工作方式": 30, "村（社区）名称": 18, "类型": 8}
-FIXED_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 
 
 def write_xlsx(grids: dict[str, Grid], path: Path) -> None:
@@ -927,29 +926,7 @@ def write_xlsx(grids: dict[str, Grid], path: Path) -> None:
     fixed = _dt.datetime(2025, 1, 1)
     wb.properties.creator = "dutygraph scripts/make_sample.py"
     wb.properties.created = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    # openpyxl stamps the save time into docProps/core.xml and each zip entry: pin both.
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
-                start = text.find("<dcterms:modified")
-                if start >= 0:
-                    # Replace only the timestamp: the opening tag's namespace prefixes differ
-                    # between openpyxl's lxml and standard-library writers.
-                    inner = text.find(">", start) + 1
-                    end = text.find("</dcterms:modified>", inner)
-                    text = text[:inner] + "2025-01-01T00:00:00Z" + text[end:]
-                data = text.encode("utf-8")
-            zi = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            dst.writestr(zi, data)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(reproducible_xlsx(wb))
 
 
 def csv_text(g: Grid) -> str:
