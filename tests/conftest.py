@@ -18,6 +18,11 @@ from graphmodel import open_store
 
 BACKENDS = ("memory", "neo4j")
 
+# --doctest-modules (pyproject) would also import every conftest.py under tests/ as a test
+# module, all named "conftest": with two test folders on the command line the second
+# clashes with the first. Their fixtures still load; they hold no doctests.
+collect_ignore_glob = ["*/conftest.py"]
+
 
 @pytest.fixture(scope="session")
 def neo4j_server():

@@ -99,18 +99,3 @@ def xls_range(a1: str) -> tuple[int, int, int, int]:
     (c1, r1), (c2, r2) = (openpyxl.utils.cell.coordinate_from_string(x) for x in a1.split(":"))
     i1, i2 = openpyxl.utils.column_index_from_string(c1) - 1, openpyxl.utils.column_index_from_string(c2) - 1
     return r1 - 1, r2 - 1, i1, i2
-
-
-def graph_of(store, township: str | None = None) -> tuple:
-    """Nodes and relations of a store with provenance (where each item was read) blanked."""
-    from dataclasses import replace
-
-    nodes = []
-    for node_type in ("Township", "DutyItem", "Department", "Village", "LegalBasis"):
-        for n in store.nodes(node_type, township):
-            if node_type == "DutyItem":
-                n = replace(n, source_file="", source_sheet="", source_row=0)
-            if node_type == "Township":
-                n = replace(n, sources=())
-            nodes.append(n)
-    return tuple(nodes), store.relations(township=township)

@@ -6,7 +6,8 @@ import datetime as dt
 import os
 
 import pytest
-from sheetmaker import graph_of, write_csv, write_xlsx
+from graph_snapshot import graph_of
+from sheetmaker import write_csv, write_xlsx
 
 from graphmodel.errors import LoadError
 from loaders import read_list

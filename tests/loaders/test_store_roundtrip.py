@@ -6,7 +6,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sheetmaker import TOWN, graph_of
+from graph_snapshot import graph_of
+from sheetmaker import TOWN
 
 import loaders
 from graphmodel import atomic_file, memory_store, open_store

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from review_support import HOMESTEAD, NO_BASIS, RELIEF, SANITATION, TOWN, graph_of
+from graph_snapshot import graph_of
+from review_support import HOMESTEAD, NO_BASIS, RELIEF, SANITATION, TOWN
 
 from graphmodel import InvalidArgument, NotFound
 from graphmodel.listedit import Conflict

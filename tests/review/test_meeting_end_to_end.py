@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import docx
 import openpyxl
-from review_support import HOMESTEAD, NO_BASIS, RELIEF, SANITATION, TOWN, graph_of
+from graph_snapshot import graph_of
+from review_support import HOMESTEAD, NO_BASIS, RELIEF, SANITATION, TOWN
 
 from graphmodel import open_store
 from graphmodel.review import Op
