@@ -249,7 +249,12 @@ def decide_record(settings: Settings, item_ref: str | None, set_lead: str | None
     finding = {"kind": finding_kind, "subject": store.item_cards(ItemFilter(keys=(key,)))[0].item.label} if finding_kind else {}
     d = store.record_decision(town, ops, editor=who, meeting=meeting_id, finding=finding, note=note)
     _emit(settings, as_json, d, lines=[f"{d.id} {'已生效 applied' if d.status == 'applied' else '待确认 proposed (four eyes)'}: "
-                                       + describe_decision(d)])
+                                       + describe_decision(d, _item_names(store, town))])
+
+
+def _item_names(store, township: str) -> dict[str, str]:
+    """Item key -> name, so decisions read as the list does (「农村宅基地审批」 not its key)."""
+    return {n.key: n.label for n in store.nodes("DutyItem", township)}
 
 
 def _decision_verb(name: str, doc: str):
@@ -295,7 +300,8 @@ def decide_list(settings: Settings, meeting_id: str | None, status: str | None, 
     """列出决定。List decisions."""
     store = settings.store()
     ds = store.decisions(_town(store, township), meeting=meeting_id, status=status)
-    _emit(settings, as_json, ds, lines=[f"{d.id}\t{d.status}\t{d.meeting or '—'}\t{d.recorded_by}\t{describe_decision(d)}"
+    names = _item_names(store, _town(store, township))
+    _emit(settings, as_json, ds, lines=[f"{d.id}\t{d.status}\t{d.meeting or '—'}\t{d.recorded_by}\t{describe_decision(d, names)}"
                                         for d in ds])
 
 
