@@ -6,9 +6,11 @@ out equal objects (parity tests compare them) and so that they serialise to JSON
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
+from .errors import InvalidArgument
 from .normalize import int_to_chinese, township_key
 from .vocab import DeptLevel, ListPart, NodeType, RelType
 
@@ -167,6 +169,26 @@ class TownshipList:
 
     def nodes(self) -> list[Node]:
         return [self.township, *self.items, *self.departments, *self.villages, *self.bases]
+
+    def check(self) -> None:
+        """Raise InvalidArgument unless the list is whole: unique node keys, relations inside it,
+        and one relation per (src, type, dst).
+
+        Two texts for one relation would leave which text is stored to chance (set order in
+        memory, row order in Neo4j): the loaders join such texts with ；.
+        """
+        keys = [n.key for n in self.nodes()]
+        dupes = sorted(k for k, n in Counter(keys).items() if n > 1)
+        if dupes:
+            raise InvalidArgument(f"duplicate node keys in the list: {dupes[:5]}")
+        known = set(keys)
+        seen: set[tuple[str, str, str]] = set()
+        for rel in self.relations:
+            if rel.src not in known or rel.dst not in known:
+                raise InvalidArgument(f"relation {rel} points outside the list")
+            if (rel.src, rel.type, rel.dst) in seen:
+                raise InvalidArgument(f"two relations {rel.src} -{rel.type}-> {rel.dst}: join their texts into one")
+            seen.add((rel.src, rel.type, rel.dst))
 
     def counts(self) -> dict[str, int]:
         return {

@@ -159,14 +159,7 @@ class DutyStore(ReviewContract, ABC):
         """
         if not isinstance(tlist, TownshipList):
             raise InvalidArgument("replace_township expects a TownshipList")
-        keys = [n.key for n in tlist.nodes()]
-        if len(keys) != len(set(keys)):
-            dupes = sorted({k for k in keys if keys.count(k) > 1})
-            raise InvalidArgument(f"duplicate node keys in the list: {dupes[:5]}")
-        known = set(keys)
-        for rel in tlist.relations:
-            if rel.src not in known or rel.dst not in known:
-                raise InvalidArgument(f"relation {rel} points outside the list")
+        tlist.check()
         return self._review_transaction(tlist.township.name, self._import_round(tlist, editor))
 
     def delete_township(self, township: str) -> ImportResult:

@@ -65,7 +65,7 @@ class ListBuilder:
         self._depts: dict[str, Department] = {}
         self._villages: dict[str, Village] = {}
         self._bases: dict[str, LegalBasis] = {}
-        self._rels: set[Relation] = set()
+        self._rels: dict[tuple[str, str, str], list[str]] = {}  # (src, type, dst) -> its texts
         self._names: dict[str, str] = {}
         for v in villages:
             name, kind = (v, "社区" if v.endswith("社区") else "村") if isinstance(v, str) else v
@@ -101,21 +101,27 @@ class ListBuilder:
         self._names.setdefault(name, key)
         for rel_type, parties in (("LEADS", leads), ("COOPERATES_ON", coops)):
             for p in parties:
-                self._rels.add(Relation(self.dept(_name(p)), rel_type, key, _text(p)))
+                self._relate(self.dept(_name(p)), rel_type, key, _text(p))
         for v in villages:
-            self._rels.add(Relation(self.village(_name(v)), "ASSISTS", key, _text(v)))
+            self._relate(self.village(_name(v)), "ASSISTS", key, _text(v))
         for cited in bases:
             for title, law, article in parse_citations(cited):
                 bkey = basis_key(law, article)
                 self._bases.setdefault(bkey, LegalBasis(bkey, law, article))
-                self._rels.add(Relation(key, "BASED_ON", bkey, f"《{title}》" + (f"第{article}条" if article else "")))
+                self._relate(key, "BASED_ON", bkey, f"《{title}》" + (f"第{article}条" if article else ""))
         return key
+
+    def _relate(self, src: str, rel_type: str, dst: str, text: str = "") -> None:
+        """One relation per (src, type, dst), as the loaders make them: its texts joined with ；."""
+        texts = self._rels.setdefault((src, rel_type, dst), [])
+        if text and text not in texts:
+            texts.append(text)
 
     def link(self, *names_or_keys: str) -> None:
         """FOLLOWED_BY along the given items (names or keys): link(a, b, c) is a→b→c."""
         keys = [self._names.get(n, n) for n in names_or_keys]
         for a, b in pairwise(keys):
-            self._rels.add(Relation(a, "FOLLOWED_BY", b))
+            self._relate(a, "FOLLOWED_BY", b)
 
     def key(self, name: str) -> str:
         return self._names[name]
@@ -126,7 +132,7 @@ class ListBuilder:
         tl.departments = sorted(self._depts.values(), key=lambda n: n.key)
         tl.villages = sorted(self._villages.values(), key=lambda n: n.key)
         tl.bases = sorted(self._bases.values(), key=lambda n: n.key)
-        tl.relations = sorted(self._rels)
+        tl.relations = sorted(Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in self._rels.items())
         tl.relations += [Relation(n.key, "IN_TOWNSHIP", tl.township.key) for n in (*tl.items, *tl.departments, *tl.villages)]
         return tl
 
