@@ -41,11 +41,11 @@ from .normalize import (
     township_key,
 )
 from .review import Op
-from .vocab import POWER_TYPES, DeptLevel, ListPart, RelType
+from .vocab import POWER_TYPES, SHARED_SPLIT_PREFIX, DeptLevel, ListPart, RelType
 
 __all__ = ["Conflict", "apply_ops", "restore", "slice_of"]
 
-SPLIT_PREFIX = "职责分工："
+SPLIT_PREFIX = SHARED_SPLIT_PREFIX
 _PARTY_RELS = (RelType.LEADS.value, RelType.COOPERATES_ON.value)
 
 

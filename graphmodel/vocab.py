@@ -10,6 +10,7 @@ __all__ = [
     "NODE_TYPES",
     "POWER_TYPES",
     "PUBLIC_SERVICE",
+    "SHARED_SPLIT_PREFIX",
     "REL_TYPES",
     "REVIEW_LABELS",
     "REVIEW_LOCK_LABEL",
@@ -42,6 +43,11 @@ POWER_TYPES: tuple[str, ...] = (
     "公共服务",
 )
 PUBLIC_SERVICE = "公共服务"
+
+
+#: How a written split of duties for a shared item is kept in its 备注 (it travels with the
+#: list through export and re-import): "职责分工：环卫所负责保洁；执法队负责查处".
+SHARED_SPLIT_PREFIX = "职责分工："
 
 
 class DeptLevel(StrEnum):

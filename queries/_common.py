@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from graphmodel import (
     DeptLevel,
+    DutyItem,
     DutyStore,
     InvalidArgument,
     ItemCard,
@@ -17,11 +18,13 @@ from graphmodel import (
     ListPart,
 )
 from graphmodel.normalize import compact
+from graphmodel.vocab import SHARED_SPLIT_PREFIX
 
 __all__ = [
     "COUNTY_SIDE",
     "GROUPS",
     "KINDS",
+    "agreed_split",
     "PLACEHOLDERS",
     "SEVERITIES",
     "DeptRole",
@@ -316,3 +319,14 @@ def similar_pairs(records: dict[str, frozenset[str]], threshold: float) -> list[
                     out.append((a, b, round(score, 4)))
             index[t].append(key)
     return sorted(out)
+
+
+def agreed_split(item: DutyItem) -> str:
+    """The split of duties recorded for a shared item, or '' when none was agreed.
+
+    >>> from graphmodel import DutyItem
+    >>> agreed_split(DutyItem("k", "X镇", "环境卫生整治", note="其他；职责分工：环卫所负责保洁"))
+    '环卫所负责保洁'
+    """
+    _, found, split = item.note.partition(SHARED_SPLIT_PREFIX)
+    return split.strip() if found else ""

@@ -39,6 +39,7 @@ from graphmodel.normalize import compact
 from ._common import (
     COOPERATE,
     Finding,
+    agreed_split,
     bigrams,
     cards_of,
     dice,
@@ -103,12 +104,18 @@ def _contained_pairs(names: dict[str, str], grams: dict[str, frozenset[str]]) ->
 def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with two or more lead departments (``overlap.multi_lead``).
 
+    An item whose 备注 records an agreed split of duties (``职责分工：…``, what a meeting's
+    "accept as shared" decision writes) is shared on purpose, not an open overlap: it is left
+    out here, and its ownership state stays ``shared`` with the split as the reason.
+
     >>> from queries._examples import example_store
     >>> [(f.subject, f.details) for f in multi_lead(example_store())]
     [('农村宅基地审批管理', (('leads', '农业农村办、自然资源所'),))]
     """
     out = []
     for c in cards_of(store, township, cards, min_leads=2):
+        if agreed_split(c.item):
+            continue
         names = [p.name for p in c.leads]
         out.append(finding("overlap.multi_lead", c.item.township, c.item.label,
                            f"「{c.item.label}」有{len(names)}个牵头部门：{'、'.join(names)}",

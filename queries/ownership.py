@@ -30,6 +30,7 @@ from graphmodel import DutyStore, ItemCard
 from ._common import (
     WITHDRAWN,
     ItemEvidence,
+    agreed_split,
     cards_of,
     evidence,
     is_placeholder,
@@ -72,7 +73,8 @@ def ownership_of(card: ItemCard) -> tuple[str, str, str]:
     leads = card.leads
     if len(leads) >= 2:
         names = "、".join(p.name for p in leads)
-        return "shared", names, f"{len(leads)}个牵头部门"
+        split = agreed_split(item)
+        return "shared", names, f"{len(leads)}个牵头部门，已明确分工：{split}" if split else f"{len(leads)}个牵头部门"
     if len(leads) == 1:
         lead = leads[0]
         if item.part == WITHDRAWN and level_side(lead.level) == "county":

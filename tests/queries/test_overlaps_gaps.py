@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from queries import gaps, overlaps
+from queries import gaps, overlaps, ownership
 from queries.overlaps import name_similarity
 
 
@@ -16,6 +16,17 @@ def test_multi_lead_lists_every_lead_with_evidence(build, load):
     assert ev.code == "A1" and ev.part == "基本履职事项" and ev.bases == ("《土地管理法》第六十二条",)
     assert {(d.name, d.role, d.text) for d in ev.departments} == {("农业农村办", "牵头", "受理"), ("自然资源所", "牵头", "审查")}
     assert "示例清单.xlsx" in ev.source and found[0].severity == "high"
+
+
+def test_shared_item_with_an_agreed_split_is_not_an_open_overlap(build, load):
+    build.item("环境卫生整治", code="B1", leads=["环卫所", "综合行政执法队"],
+               note="职责分工：环卫所负责保洁；综合行政执法队负责查处")
+    build.item("宅基地审批", code="B2", leads=["农业农村办", "自然资源所"], note="另见会议纪要")
+    store = load(build)
+    assert [f.subject for f in overlaps.multi_lead(store)] == ["宅基地审批"]
+    states = {o.item.name: o for o in ownership.ownership(store)}
+    assert states["环境卫生整治"].state == "shared" == states["宅基地审批"].state
+    assert "环卫所负责保洁；综合行政执法队负责查处" in states["环境卫生整治"].reason
 
 
 def test_near_duplicates_need_different_leads(build, load):
