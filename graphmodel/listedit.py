@@ -262,8 +262,9 @@ def _accept_shared(w: _Work, op: Op) -> None:
         raise Conflict(f"「{item.label}」没有多个牵头部门，无需确认共同负责 (not shared)")
     if not op.text.strip():
         raise InvalidArgument("确认共同负责需要写明分工 (accept_shared needs the split of duties as text)")
-    kept = [p for p in item.note.split("；") if p and not p.startswith(SPLIT_PREFIX)]
-    w.set_item(replace(item, note="；".join([*kept, SPLIT_PREFIX + op.text.strip()])))
+    # The split is always the note's last part and may itself contain ；: cut at the prefix.
+    kept = item.note.partition(SPLIT_PREFIX)[0].rstrip("；")
+    w.set_item(replace(item, note="；".join(p for p in (kept, SPLIT_PREFIX + op.text.strip()) if p)))
 
 
 def _add_basis(w: _Work, op: Op) -> None:

@@ -116,6 +116,15 @@ def test_village_role_shared_item_and_new_department(sample):
     assert "县气象局" not in {n.name for n in sample.nodes("Department", TOWN)}
 
 
+def test_a_second_split_replaces_the_first_whole(sample):
+    """A split may itself contain ；: accepting again must not leave the old split's tail behind."""
+    for text in ("环卫所负责日常保洁；综合行政执法队负责违法行为查处", "环卫所负责清运；综合行政执法队负责处罚"):
+        sample.record_decision(TOWN, [Op("accept_shared", SANITATION, text=text)], editor="甲")
+    note = _card(sample, SANITATION).item.note
+    assert note.endswith("职责分工：环卫所负责清运；综合行政执法队负责处罚")
+    assert "违法行为查处" not in note and note.count("职责分工：") == 1
+
+
 def test_closing_a_meeting_makes_a_round_with_its_decisions(sample):
     m = sample.record_meeting(TOWN, "专班联审第一次会议", "2025-03-12", ["张三"], editor="甲")
     d = sample.record_decision(TOWN, [Op("set_lead", HOMESTEAD, "农业农村服务中心")], editor="甲", meeting=m.id)
