@@ -451,7 +451,7 @@ class _MemoryReviewTx(ReviewTx):
     def current_list(self) -> TownshipList:
         return self.store._township_list(self.township)
 
-    def replace(self, tlist: TownshipList) -> ImportResult:
+    def _replace(self, tlist: TownshipList) -> ImportResult:
         if self.original is None:
             self.existed = township_key(self.township) in self.store.graph
             self.original = self.store._township_list(self.township)

@@ -413,7 +413,7 @@ class _Neo4jReviewTx(ReviewTx):
         tlist.relations = rels
         return tlist
 
-    def replace(self, tlist: TownshipList) -> ImportResult:
+    def _replace(self, tlist: TownshipList) -> ImportResult:
         return _replace_work(self.tx, tlist, False)
 
     def _records(self, kind: str) -> dict[str, dict]:

@@ -58,8 +58,13 @@ class ReviewTx(ABC):
     @abstractmethod
     def current_list(self) -> TownshipList: ...
 
+    def replace(self, tlist: TownshipList) -> Any:
+        """Write ``tlist`` as the township's list in this transaction, once it is whole."""
+        tlist.check()
+        return self._replace(tlist)
+
     @abstractmethod
-    def replace(self, tlist: TownshipList) -> Any: ...
+    def _replace(self, tlist: TownshipList) -> Any: ...
 
     @abstractmethod
     def records(self, kind: str) -> list[dict]: ...
@@ -240,7 +245,6 @@ class ReviewContract(ABC):
             if d.status != "applied":
                 raise Conflict(f"决定 {did} 的状态是 {d.status}，不能撤销 (only an applied decision can be undone)")
             new = restore(rtx.current_list(), d.before, d.after)
-            new.check()
             rtx.replace(new)
             d = Decision.from_dict({**d.to_dict(), "status": "undone", "undone_by": editor, "undone_at": now_iso(),
                                     "reason": reason})
@@ -280,7 +284,6 @@ class ReviewContract(ABC):
     def _apply_decision(self, rtx: ReviewTx, d: Decision, editor: str, confirmed: bool = False) -> Decision:
         current = rtx.current_list()
         new, items, depts = apply_ops(current, d.ops)
-        new.check()
         rtx.replace(new)
         fields: dict[str, Any] = {"status": "applied", "items": list(items),
                                   "before": slice_of(current, items, depts), "after": slice_of(new, items, depts)}
