@@ -70,6 +70,9 @@ class DutyItem:
     accountability: str = ""  # 追责情形
     note: str = ""  # 备注
     extra: tuple[tuple[str, str], ...] = ()  # columns we could not map, kept verbatim
+    filled: tuple[str, ...] = ()  # fields whose value came from a cell above (merged range, fill-down, 同上)
+    village_groups: tuple[str, ...] = ()  # village phrases not resolved to villages (沿河各村, 相关村), kept as text
+    same_duty: tuple[str, ...] = ()  # keys of the same item listed in another part (基本 and 收回 …)
     source_file: str = ""
     source_sheet: str = ""
     source_row: int = 0  # the row number a person sees in Excel (1-based)

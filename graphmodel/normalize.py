@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 __all__ = [
     "basis_key",
@@ -19,6 +20,8 @@ __all__ = [
     "int_to_chinese",
     "item_key",
     "normalise_law_title",
+    "Citation",
+    "parse_basis",
     "parse_citations",
     "split_multi",
     "township_key",
@@ -159,42 +162,149 @@ def normalise_law_title(title: object) -> str:
     return text.removeprefix("中华人民共和国")
 
 
-_CITATION = re.compile(
-    r"《(?P<title>[^》]+)》\s*(?P<articles>(?:[第\d零〇一二两三四五六七八九十百千条款项、，,和及与\s]|\(\w+\))*)"
+_NUM = r"[\d零〇一二两三四五六七八九十百千]+"
+_BASIS_TOKEN = re.compile(
+    r"(?P<title>《[^《》]+》)"
+    r"|(?P<doc>[\u4e00-\u9fffA-Za-z]{1,12}[〔\[(]\s*\d{4}\s*[〕\])]\s*第?\s*\d+\s*号)"
+    rf"|(?P<art>第\s*\(?(?P<n>{_NUM})\)?\s*(?P<unit>条|款|项))"
+    r"|(?P<sep>[；;。\n]+)"
+    r"|(?P<paren>\([^()]*\))"
+    r"|(?P<other>[^《第；;。\n()]+|第|\(|\)|《)"
 )
-_ARTICLE = re.compile(r"第\s*([\d零〇一二两三四五六七八九十百千]+)\s*条")
+_DOC_NO = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}[〔\[(]\s*\d{4}\s*[〕\])]\s*第?\s*\d+\s*号")
+_BARE_NOISE = re.compile(r"^(?:[、，,和及与以及]|依据|根据|依照|参照|按照|遵照|详见|见|法律依据|依据为|文件|[:：]|\s)+|"
+                         r"(?:的?有关规定|的?相关规定|的?规定|等|[、，,和及与:：\s])+$")
+_LAW_WORD = re.compile(r"(法|条例|规定|办法|细则|决定|通知|意见|规则|规程|标准|纲要|方案|解释|法典|守则|制度)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One cited provision: the title as cited, its key title, and 条 / 款 / 项 (0 = not given).
+
+    ``doc_no`` is a normative document's 文号 (X政发〔2020〕12号); it is part of ``law``, the
+    document's identifier, since two notices may share a title.
+    """
+
+    title: str
+    law: str
+    article: int = 0
+    paragraph: int = 0  # 款
+    item: int = 0  # 项
+    doc_no: str = ""
+
+    @property
+    def text(self) -> str:
+        """The citation as a relation keeps it: ``《title》（文号）第N条第N款第N项``."""
+        out = f"《{self.title}》" + (f"（{self.doc_no}）" if self.doc_no and self.doc_no != self.title else "")
+        for n, unit in ((self.article, "条"), (self.paragraph, "款"), (self.item, "项")):
+            if n:
+                out += f"第{int_to_chinese(n)}{unit}"
+        return out
+
+
+def _bare_title(text: str) -> str:
+    return _BARE_NOISE.sub("", compact(text)).strip("《》")
+
+
+def parse_basis(text: object) -> list[Citation]:
+    """Parse a legal-basis cell into every provision it cites; never drop an article.
+
+    Reads lists of articles after one title (、，；和 及), 第X条第X款第X项, documents cited with
+    their 文号, 参照 / 依照 / 根据 prefixes, and titles with 《》 missing or doubled.
+
+    >>> [c.text for c in parse_basis("《土地管理法》第二十条；第二十三条")]
+    ['《土地管理法》第二十条', '《土地管理法》第二十三条']
+    >>> [c.text for c in parse_basis("参照《关于加强农村建房管理的通知》（X政发〔2020〕12号）第五条")]
+    ['《关于加强农村建房管理的通知》（X政发〔2020〕12号）第五条']
+    >>> [c.text for c in parse_basis("X政办发〔2021〕3号文件第二条")]
+    ['《X政办发〔2021〕3号》第二条']
+    >>> [c.text for c in parse_basis("依据《《消防法》》第三十一条第二款第（三）项、第三款和城乡规划法第65条")]
+    ['《消防法》第三十一条第二款第三项', '《消防法》第三十一条第三款', '《城乡规划法》第六十五条']
+    """
+    raw = clean_text(text)
+    if not raw:
+        return []
+    has_marks = "《" in raw and "》" in raw
+    raw = re.sub(r"《+", "《", re.sub(r"》+", "》", raw))
+    out: list[Citation] = []
+    title: str | None = None
+    doc = ""
+    arts: list[list[int]] = []
+    pending = ""
+
+    def flush() -> None:
+        if title:
+            law = normalise_law_title(title) + (f"({compact(doc)})" if doc and compact(doc) != title else "")
+            for a, p, i in arts or [[0, 0, 0]]:
+                out.append(Citation(title, law, a, p, i, compact(doc)))
+
+    def bare_candidate() -> str:
+        cand = _bare_title(pending)
+        if len(cand) >= 2 and (not has_marks or _LAW_WORD.search(cand)):
+            return cand
+        return ""
+
+    for m in _BASIS_TOKEN.finditer(raw):
+        kind = m.lastgroup if m.lastgroup != "n" and m.lastgroup != "unit" else "art"
+        if m.group("title"):
+            flush()
+            title, doc, arts, pending = compact(m.group("title")).strip("《》"), "", [], ""
+        elif m.group("doc") or (m.group("paren") and _DOC_NO.search(m.group("paren"))):
+            found = _DOC_NO.search(m.group(0)).group(0)
+            if title is None or arts:
+                cand = bare_candidate()
+                flush()
+                title, arts = (cand or found), []
+            doc, pending = found, ""
+        elif m.group("art"):
+            cand = bare_candidate()
+            if cand:
+                flush()
+                title, doc, arts = cand, "", []
+            pending = ""
+            if title is None:
+                continue
+            n, unit = chinese_to_int(m.group("n")), m.group("unit")
+            if unit == "条":
+                arts.append([n, 0, 0])
+            elif unit == "款":
+                if arts and not arts[-1][1] and not arts[-1][2]:
+                    arts[-1][1] = n
+                else:
+                    arts.append([arts[-1][0] if arts else 0, n, 0])
+            elif arts and not arts[-1][2]:
+                arts[-1][2] = n
+            else:
+                arts.append([arts[-1][0] if arts else 0, arts[-1][1] if arts else 0, n])
+        elif m.group("sep"):
+            cand = bare_candidate()
+            if cand and (title is None or not has_marks or _LAW_WORD.search(cand)):
+                flush()
+                title, doc, arts = cand, "", []
+            pending = ""
+        elif kind in ("other", "paren"):
+            pending += m.group(0) if kind == "other" else ""
+    cand = bare_candidate()
+    if cand:
+        flush()
+        title, doc, arts = cand, "", []
+    flush()
+    return list(dict.fromkeys(out))
 
 
 def parse_citations(text: object) -> list[tuple[str, str, int]]:
     """Parse the legal-basis cell into ``(title as cited, law key title, article no)``.
 
     Article 0 means the law as a whole. A cell without 《》 yields one citation of
-    its whole text (titles are sometimes written bare), or none when empty.
+    its whole text (titles are sometimes written bare), or none when empty. See
+    :func:`parse_basis` for 款, 项 and 文号.
 
     >>> parse_citations("《中华人民共和国土地管理法》第六十二条、第七十八条；《村庄规划条例》")
     [('中华人民共和国土地管理法', '土地管理法', 62), ('中华人民共和国土地管理法', '土地管理法', 78), ('村庄规划条例', '村庄规划条例', 0)]
     >>> parse_citations("城乡规划法第65条")
     [('城乡规划法', '城乡规划法', 65)]
     """
-    raw = clean_text(text)
-    if not raw:
-        return []
-    out: list[tuple[str, str, int]] = []
-    matches = list(_CITATION.finditer(raw))
-    if not matches:
-        # Bare title: "城乡规划法第65条" or just "城乡规划法".
-        head = _ARTICLE.split(raw, maxsplit=1)[0]
-        title = compact(head).strip("，,；;、")
-        if not title:
-            return []
-        arts = [chinese_to_int(a) for a in _ARTICLE.findall(raw)] or [0]
-        return [(title, normalise_law_title(title), a) for a in arts]
-    for m in matches:
-        title = compact(m.group("title"))
-        arts = [chinese_to_int(a) for a in _ARTICLE.findall(m.group("articles") or "")]
-        for a in arts or [0]:
-            out.append((title, normalise_law_title(title), a))
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys((c.title, c.law, c.article) for c in parse_basis(text)))
 
 
 def township_key(township: str) -> str:

@@ -19,7 +19,7 @@ from graphmodel.normalize import (
     dept_key,
     int_to_chinese,
     item_key,
-    parse_citations,
+    parse_basis,
     split_multi,
     township_key,
     village_key,
@@ -29,7 +29,7 @@ from graphmodel.vocab import RelType
 from .departments import AliasTable, split_departments
 from .problems import Problem
 from .sheets import ItemRow, VillageRow
-from .values import is_placeholder, map_power_type, names_all_villages, village_kind
+from .values import is_placeholder, is_village_group, map_power_type, names_all_villages, village_kind
 
 __all__ = ["build_township", "citation_text"]
 
@@ -44,15 +44,26 @@ _TEXT_FIELDS = {
     "responsibility": "responsibility", "accountability": "accountability", "note": "note",
 }
 _SOURCE_FIELDS = ("source_file", "source_sheet", "source_row")
+#: Fields a "由上方填入" column (written by the export) may name.
+_FILLABLE = frozenset({"category", "power_type", "part", *_TEXT_FIELDS, "lead", "cooperate", "code", "villages"})
 
 
-def citation_text(title: str, article: int) -> str:
-    """The citation on a BASED_ON relation: the title as cited, the article in Chinese numerals.
+def citation_text(title: str, article: int, paragraph: int = 0, item: int = 0) -> str:
+    """The citation on a BASED_ON relation: the title as cited, 条 / 款 / 项 in Chinese numerals.
 
-    >>> citation_text("中华人民共和国土地管理法", 62), citation_text("村庄规划条例", 0)
-    ('《中华人民共和国土地管理法》第六十二条', '《村庄规划条例》')
+    >>> citation_text("中华人民共和国土地管理法", 62), citation_text("村庄规划条例", 0), citation_text("消防法", 31, 2, 3)
+    ('《中华人民共和国土地管理法》第六十二条', '《村庄规划条例》', '《消防法》第三十一条第二款第三项')
     """
-    return f"《{title}》第{int_to_chinese(article)}条" if article else f"《{title}》"
+    text = f"《{title}》第{int_to_chinese(article)}条" if article else f"《{title}》"
+    return text + (f"第{int_to_chinese(paragraph)}款" if paragraph else "") + (f"第{int_to_chinese(item)}项" if item else "")
+
+
+#: Order of the parts when one item is listed in several: the first keeps the plain key.
+_PART_ORDER = ("基本履职事项", "配合履职事项", "上级部门收回事项", "未分类")
+
+
+def _part_rank(part: str) -> int:
+    return _PART_ORDER.index(part) if part in _PART_ORDER else len(_PART_ORDER)
 
 
 _SPACES = re.compile(r"\s+")
@@ -84,6 +95,9 @@ class _Builder:
     bases: dict[str, LegalBasis] = field(default_factory=dict)
     rel_texts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     warned_depts: set[str] = field(default_factory=set)
+    parts_by_key: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (key, name) -> parts
+    village_groups: int = 0
+    same_duty_groups: int = 0
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
@@ -139,9 +153,23 @@ class _Builder:
         if not known:
             self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
         key = item_key(self.township, code, name, sub_item)
+        same: tuple[str, ...] = ()
+        parts = self.parts_by_key.get((key, compact(name + sub_item)), set())
+        if len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
+            first = min(parts, key=_part_rank)
+            keys = {p: key if p == first else f"{key}@{p}" for p in parts}
+            key = keys[row.part]
+            same = tuple(sorted(k for k in keys.values() if k != key))
+            if row.part != first:
+                self.problems.append(row.problem("same_duty_in_parts", "name", name, (
+                    f"「{name}」也列在{first}，作为{row.part}的事项另行导入并标为同一职责 "
+                    f"(also listed under {first}: imported as an item of {row.part}, linked as the same duty)")))
+        filled = set(row.filled) | {f for f in split_multi(row.get("filled")) if f in _FILLABLE}
+        if "power_type" in filled:
+            power_raw = ""  # the cell itself was empty (or 同上): the value is marked as filled, not raw
         item = DutyItem(
             key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
-            power_type=power, power_type_raw=power_raw,
+            power_type=power, power_type_raw=power_raw, filled=tuple(sorted(filled)), same_duty=same,
             lead_text=_join(_text(row.get("lead")), _text(row.get("upper_dept")), _text(row.get("receiving_dept"))),
             cooperate_text=_join(_text(row.get("cooperate")), _text(row.get("township_office"))),
             extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
@@ -214,9 +242,19 @@ class _Builder:
             for v in self.register.values():
                 self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
         elif cell and not is_placeholder(cell):
+            groups = []
             for name in split_multi(cell):
-                if not is_placeholder(name):
+                if names_all_villages(name) and self.register:
+                    for v in self.register.values():
+                        self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
+                elif is_village_group(name) and village_key(self.township, name) not in self.register:
+                    groups.append(name)  # 沿河各村, 相关村（社区）: kept as text, never a village
+                elif not is_placeholder(name):
                     self.relate(self.village(name, row).key, RelType.ASSISTS, item.key, item.village_text)
+            if groups:
+                self.village_groups += len(groups)
+                self.items[item.key] = replace(self.items[item.key], village_groups=tuple(groups))
+                self.problems.append(row.problem("village_group", "villages", "、".join(groups)))
 
     def add_bases(self, item: DutyItem, row: ItemRow) -> None:
         text = item.basis_text
@@ -224,16 +262,16 @@ class _Builder:
             self.problems.append(row.problem("no_basis", "basis", text))
             return
         try:
-            citations = parse_citations(text)
+            citations = parse_basis(text)
         except ValueError:
             citations = []
         if not citations:
             self.problems.append(row.problem("unparsed_basis", "basis", text))
             return
-        for title, law, article in citations:
-            key = basis_key(law, article)
-            self.bases.setdefault(key, LegalBasis(key, law, article))
-            self.relate(item.key, RelType.BASED_ON, key, citation_text(title, article))
+        for c in citations:
+            key = basis_key(c.law, c.article)
+            self.bases.setdefault(key, LegalBasis(key, c.law, c.article))
+            self.relate(item.key, RelType.BASED_ON, key, c.text)
 
     # ---- chains ------------------------------------------------------------------------
     def add_chains(self) -> None:
@@ -263,10 +301,22 @@ def build_township(
     aliases: AliasTable,
     sources: Iterable[str] = (),
     county: str = "",
+    stats: dict | None = None,
 ) -> tuple[TownshipList, list[Problem]]:
-    """Turn parsed rows into a :class:`TownshipList`; return it with the problems found."""
+    """Turn parsed rows into a :class:`TownshipList`; return it with the problems found.
+
+    ``stats``, when given, receives the reading counts of the build (village groups kept,
+    items listed in two parts, department merges applied and suggested).
+    """
     b = _Builder(township, aliases)
     b.add_register(villages)
+    rows = list(rows)
+    for row in rows:
+        name, sub = _squash(row.get("name")), _squash(row.get("sub_item"))
+        plain = item_key(township, _squash(row.get("code")), name, sub)
+        b.parts_by_key.setdefault((plain, compact(name + sub)), set()).add(row.part)
+    for parts in b.parts_by_key.values():
+        b.same_duty_groups += len(parts) > 1
     for row in rows:
         b.add_item(row)
     b.add_chains()
@@ -281,4 +331,6 @@ def build_township(
         bases=sorted(b.bases.values(), key=lambda x: x.key),
         relations=b.relations(),
     )
+    if stats is not None:
+        stats.update(village_groups=b.village_groups, same_duty=b.same_duty_groups)
     return tlist, b.problems

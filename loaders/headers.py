@@ -39,7 +39,7 @@ FIELDS: tuple[str, ...] = (
     "time_limit", "lead", "cooperate", "upper_dept", "upper_duty", "township_office",
     "township_duty", "receiving_dept", "work_mode", "villages", "village_text", "basis",
     "next_items", "responsibility", "accountability", "note", "seq",
-    "village_name", "village_kind",
+    "village_name", "village_kind", "filled",
 )
 #: Fields whose second column is joined to the first instead of kept apart.
 MULTI_FIELDS = frozenset({"lead", "cooperate", "upper_dept", "township_office", "receiving_dept", "villages", "basis"})
@@ -64,8 +64,9 @@ _CONTAINS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("upper_dept", (("上级", "县级"), ("部门", "单位"))),
     ("receiving_dept", (("承接",),)),
     ("work_mode", (("方式",),)),
-    ("cooperate", (("配合", "协办", "协同"), ("部门", "单位", "科室", "主体", "股室"))),
-    ("lead", (("责任", "牵头", "主办", "实施", "承办"), ("科室", "部门", "单位", "主体", "股室"))),
+    ("cooperate", (("配合", "协办", "协同", "协助"), ("部门", "单位", "科室", "主体", "股室", "机构", "机关"))),
+    ("lead", (("责任", "牵头", "主办", "实施", "承办", "办理", "主责", "主管", "执法", "行使", "负责", "经办", "归口"),
+              ("科室", "部门", "单位", "主体", "股室", "机构", "机关"))),
     ("basis", (("依据",),)),
     ("time_limit", (("时限", "期限"),)),
     ("procedure", (("程序", "流程"),)),
@@ -99,29 +100,32 @@ class SynonymTable:
     exact: dict[str, str]
 
     def match(self, text: object) -> str | None:
-        """The field a header text names, or None.
+        return self.explain(text)[0]
+
+    def explain(self, text: object) -> tuple[str | None, str]:
+        """``(field, rule)``: the field a header names and the rule that said so.
 
         >>> t = load_synonyms()
-        >>> [t.match(h) for h in ("事项名称", "行政职权事项名称", "法律法规依据（条款）", "承诺办理时限",
-        ...                       "配合科室", "责任主体配合科室", "备用列")]
-        ['name', 'name', 'basis', 'time_limit', 'cooperate', 'cooperate', None]
+        >>> t.explain("承办机构"), t.explain("行政职权事项名称"), t.explain("备用列")
+        (('lead', '同义词 synonym「承办机构」'), ('name', '含词 contains 事项+名称'), (None, ''))
         """
         key = header_key(text)
         if not key or len(key) > _MAX_HEADER_LEN:
-            return None
+            return None, ""
         if key in self.exact:
-            return self.exact[key]
+            return self.exact[key], f"同义词 synonym「{key}」"
         bare = re.sub(r"\(.*?\)", "", key)
         if bare and bare in self.exact:
-            return self.exact[bare]
+            return self.exact[bare], f"同义词 synonym「{bare}」"
         if "清单" in key and not any(w in key for w in ("类别", "类型")):
-            return None  # a title such as "XX镇履行职责事项清单", never a column
+            return None, ""  # a title such as "XX镇履行职责事项清单", never a column
         if key in _PART_NAMES:
-            return None  # a section row naming a list part
+            return None, ""  # a section row naming a list part
         for field, groups in _CONTAINS:
-            if all(any(w in key for w in group) for group in groups):
-                return field
-        return None
+            hit = [next(w for w in group if w in key) for group in groups if any(w in key for w in group)]
+            if len(hit) == len(groups):
+                return field, "含词 contains " + "+".join(hit)
+        return None, ""
 
 
 def _read_synonym_rows(path: Path | None, text: str | None = None) -> list[tuple[str, str]]:
@@ -160,6 +164,7 @@ class Column:
     letter: str
     header: str  # the header text as shown (two-row headers joined with " / ")
     field: str | None
+    rule: str = ""  # why the column maps to its field (synonym, contains, values, option)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,14 +227,17 @@ def _build(grid: list[list[str]], rows: tuple[int, ...], width: int, table: Syno
         if len(rows) == 2:
             up, low = upper[j], lower[j]
             text = _join(up, low)
-            field = (table.match(low) if low else None) or table.match(up + low if up != low else low) or (
-                table.match(up) if up else None)
+            field, rule = (table.explain(low) if low else (None, ""))
+            if not field:
+                field, rule = table.explain(up + low if up != low else low)
+            if not field and up:
+                field, rule = table.explain(up)
         else:
             text = grid[rows[0]][j] if j < len(grid[rows[0]]) else ""
-            field = table.match(text) if text else None
+            field, rule = table.explain(text) if text else (None, "")
         if not text:
             continue
-        col = Column(j, column_letter(j), text, field)
+        col = Column(j, column_letter(j), text, field, rule)
         if field and field in taken and field not in MULTI_FIELDS:
             duplicates.append(col)
             col = Column(j, col.letter, text, None)
@@ -244,7 +252,7 @@ def _build(grid: list[list[str]], rows: tuple[int, ...], width: int, table: Syno
             f = "village_kind"
         elif not register and f == "village_kind":
             f = "power_type" if "power_type" not in taken else None
-        fixed.append(Column(c.index, c.letter, c.header, f))
+        fixed.append(Column(c.index, c.letter, c.header, f, c.rule if f == c.field else f"{c.rule}→{f}"))
     return Header(rows, tuple(fixed), tuple(duplicates))
 
 

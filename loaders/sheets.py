@@ -14,15 +14,27 @@ from dataclasses import dataclass, field
 from graphmodel.normalize import compact
 from graphmodel.vocab import ListPart
 
-from .headers import HEADER_SEARCH_ROWS, MULTI_FIELDS, Column, Header, SynonymTable, find_header
+from .headers import HEADER_SEARCH_ROWS, MULTI_FIELDS, Column, Header, SynonymTable, find_header, header_key
 from .problems import Problem
 from .readers import RawSheet
-from .values import part_of, township_from_title, village_kind
+from .values import is_ditto, part_cell, part_of, township_from_title, village_kind
 
-__all__ = ["FILL_DOWN", "ItemRow", "ParsedSheet", "VillageRow", "cell_text", "parse_sheet"]
+__all__ = ["FILL_DOWN", "ItemRow", "ParsedSheet", "ReadOptions", "VillageRow", "cell_text", "parse_sheet"]
 
-#: Columns whose empty cells take the value of the row above (merged over several rows).
+#: Columns whose empty cells (not merged) take the value of the row above, inside one section
+#: and one part only; every other column is filled only inside a merged range the workbook records.
 FILL_DOWN = ("category", "power_type", "part")
+#: Fields a stage row of an item (立案 / 调查 / 决定 …) carries; they are joined, never items of their own.
+STAGE_FIELDS = frozenset({"responsibility", "accountability"})
+_SAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Reading choices a user overrides: a column's field (header text or letter → field), the part."""
+
+    column_map: dict[str, str] = field(default_factory=dict)
+    part: str | None = None
 _FOOTNOTE = re.compile(r"^(填表说明|填报说明|注[:.、\d①②③]|备注[:]|说明[:]|制表|填表人|填报人|审核人|联系人|联系电话|附注)")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[部类章])")
 
@@ -59,6 +71,9 @@ class ItemRow:
     columns: dict[str, Column]
     raw: dict[str, object]
     extra: list[tuple[str, str]] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)  # fields whose value came from a cell above
+    part_source: str = ""  # 'column' | 'section' | 'sheet_name' | 'title' | 'option' | ''
+    stages: int = 1  # rows read into this item (one per stage of its 责任事项)
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
@@ -85,10 +100,17 @@ class ParsedSheet:
     name: str
     header: Header | None
     part: str | None = None  # part named by the sheet name or title
+    part_source: str = ""  # where ``part`` came from: 'sheet_name' | 'title' | 'option'
     township: str | None = None  # township named by a title row
+    title: str = ""  # the title row that named the township
     items: list[ItemRow] = field(default_factory=list)
     villages: list[VillageRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    samples: dict[int, list[str]] = field(default_factory=dict)  # column index -> distinct values (first few)
+    values: dict[int, list[str]] = field(default_factory=dict)  # column index -> up to 50 values, for proposals
+    filled_cells: int = 0  # cells filled from a merged range or by fill-down
+    ditto_resolved: int = 0  # 同上 / 同前 / 〃 cells replaced by the cell above
+    stage_rows: int = 0  # rows read as a further stage of the item above
 
     @property
     def is_register(self) -> bool:
@@ -118,16 +140,76 @@ def _merged_width(sheet: RawSheet, r: int, c: int) -> int:
     return 1
 
 
-def parse_sheet(sheet: RawSheet, table: SynonymTable) -> ParsedSheet:
+def _covered(sheet: RawSheet) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cells inside a vertical merged range, other than its first row -> the range's first cell."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        for r in range(r1 + 1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                out[(r, c)] = (r1, c1)
+    return out
+
+
+def _apply_options(header: Header, options: ReadOptions) -> Header:
+    """Columns mapped by the user (``--map-column 'COL=field'``; field ``-`` unmaps a column)."""
+    if not options.column_map:
+        return header
+    wanted = {header_key(k) if not k.isascii() or not k.isalpha() else k.upper(): v for k, v in options.column_map.items()}
+    chosen = {c.index: wanted.get(c.letter, wanted.get(header_key(c.header))) for c in header.columns}
+    taken = {f for f in chosen.values() if f and f not in MULTI_FIELDS}
+    columns = []
+    for c in header.columns:
+        f = chosen[c.index]
+        if f:
+            field_name = None if f in ("-", "none", "extra") else f
+            columns.append(Column(c.index, c.letter, c.header, field_name, "选项 option --map-column"))
+        elif c.field in taken:
+            columns.append(Column(c.index, c.letter, c.header, None, f"选项 option: {c.field} 改由另一列 mapped elsewhere"))
+        else:
+            columns.append(c)
+    return Header(header.rows, tuple(columns), header.duplicates)
+
+
+def _part_by_values(sheet: RawSheet, header: Header) -> Header:
+    """A part column headed by another word (类别, 类型 …): recognised by its values (基本 / 配合 / 收回)."""
+    if header.column("part") is not None or header.is_register:
+        return header
+    for col in header.columns:
+        if col.field not in (None, "category", "power_type"):
+            continue
+        texts = [cell_text(r[col.index]) for r in sheet.rows[header.data_start:] if col.index < len(r)]
+        texts = [t for t in texts if t]
+        parts = [part_cell(t) for t in texts]
+        if len(texts) >= 2 and sum(1 for p in parts if p) >= 0.8 * len(texts) and len(set(parts) - {None}) >= 1:
+            kinds = "/".join(sorted({compact(t) for t, p in zip(texts, parts) if p})[:3])
+            new = Column(col.index, col.letter, col.header, "part", f"按值 by values: {kinds}")
+            return Header(header.rows, tuple(new if c.index == col.index else c for c in header.columns),
+                          header.duplicates)
+    return header
+
+
+def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | None = None) -> ParsedSheet:
     """Find the header and read every row below it. Problems are collected, never raised."""
+    options = options or ReadOptions()
     top = _grid(sheet, header_zone=True)
     header = find_header(top, table)
     parsed = ParsedSheet(sheet.file, sheet.name, header)
     if header is None:
         return parsed
+    header = _part_by_values(sheet, _apply_options(header, options))
+    parsed.header = header
     titles = [next((t for t in row if t), "") for row in top[: header.rows[0]]]
-    parsed.part = part_of(sheet.name) or next((p for p in map(part_of, titles) if p), None)
-    parsed.township = next((t for t in map(township_from_title, titles) if t), None)
+    if options.part:
+        parsed.part, parsed.part_source = options.part, "option"
+    elif part_of(sheet.name):
+        parsed.part, parsed.part_source = part_of(sheet.name), "sheet_name"
+    else:
+        parsed.part = next((p for p in map(part_of, titles) if p), None)
+        parsed.part_source = "title" if parsed.part else ""
+    for t in titles:
+        if township_from_title(t):
+            parsed.township, parsed.title = township_from_title(t), t
+            break
     for col in header.duplicates:
         parsed.problems.append(Problem(code="duplicate_column", file=sheet.file, sheet=sheet.name,
                                        row=header.rows[-1] + 1, column=col.header, column_letter=col.letter,
@@ -135,10 +217,14 @@ def parse_sheet(sheet: RawSheet, table: SynonymTable) -> ParsedSheet:
     grid = _grid(sheet, header_zone=False)
     for i in header.rows:  # header rows keep their one-row merges filled
         grid[i] = top[i]
+    for col in header.columns:
+        texts = [grid[i][col.index] for i in range(header.data_start, len(grid)) if grid[i][col.index]]
+        parsed.samples[col.index] = list(dict.fromkeys(texts))[:_SAMPLES]
+        parsed.values[col.index] = texts[:50]
     if header.is_register:
         _read_register(sheet, grid, header, parsed)
     else:
-        _read_items(sheet, grid, header, parsed)
+        _read_items(sheet, grid, header, parsed, options)
     return parsed
 
 
@@ -194,13 +280,47 @@ def _content_kind(sheet: RawSheet, i: int, header: Header, key_col: Column, afte
     return "row"  # with the name from a merged cell above, or without a name (an error)
 
 
-def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: ParsedSheet) -> None:
+def _part_text(text: str) -> str | None:
+    return (part_cell(text) or part_of(text)) if text else None
+
+
+def _stage_only(raw: list[str], header: Header) -> bool:
+    """A nameless row holding only stage cells (责任事项, 追责情形, unmapped columns such as 责任岗位)."""
+    stage_cols = {c.index for c in header.columns if c.field in STAGE_FIELDS or c.field is None}
+    filled = {j for j, t in enumerate(raw) if t}
+    has_stage_field = any(c.field in STAGE_FIELDS for c in header.columns)
+    return has_stage_field and bool(filled) and filled <= stage_cols
+
+
+def _add_stage(item: ItemRow, values: dict[str, str], extra: list[tuple[str, str]]) -> None:
+    """Row of a further stage: its stage texts joined to the item's, one line per stage."""
+    for f in STAGE_FIELDS:
+        text = values.get(f, "")
+        if text:
+            item.values[f] = f"{item.values[f]}\n{text}" if item.values.get(f) else text
+    extras = dict(item.extra)
+    for h, t in extra:
+        if t and h in extras:
+            extras[h] = f"{extras[h]}\n{t}"
+        elif t:
+            extras[h] = t
+    item.extra = list(extras.items())
+    item.stages += 1
+
+
+def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: ParsedSheet,
+                options: ReadOptions) -> None:
     name_col = _key_column(header, "name")
     part_col = header.column("part")
-    previous: dict[str, str] = {}
+    covered = _covered(sheet)
+    previous: dict[str, str] = {}  # fill-down values of the row above, inside the current section
+    previous_part: str | None = None
+    above: dict[str, str] = {}  # resolved values of the item row above (for 同上)
     section_part: str | None = None
     section_category = ""
     after_footnote = False
+    last: ItemRow | None = None
+    last_name_origin: tuple[int, int] | None = None
     for i in range(header.data_start, len(sheet.rows)):
         kind = _content_kind(sheet, i, header, name_col, after_footnote)
         if kind == "blank":
@@ -212,31 +332,74 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             text = next(t for t in _raw_texts(sheet, i) if t)
             section_part = part_of(text) or section_part
             section_category = "" if part_of(text) else _SECTION.sub("", compact(text))
-            previous = {}
+            previous, previous_part = {}, None
+            last = None
             continue
         after_footnote = False
         values, columns, extra = _row_values(grid[i], header)
+        raw_texts = _raw_texts(sheet, i) + [""] * (sheet.width - len(sheet.rows[i]))
+        name_origin = covered.get((i, name_col.index))
+        # one item over several rows (one per stage of its 责任事项): its name merged over them,
+        # or a nameless row; either way the row holds nothing but stage cells of its own
+        if last is not None and (name_origin is None or name_origin == last_name_origin) and (
+                name_origin is not None or not values.get("name")) and _stage_only(raw_texts, header):
+            stage_values = {c.field: raw_texts[c.index] for c in header.columns
+                            if c.field in STAGE_FIELDS and c.index < len(raw_texts)}
+            stage_extra = [(c.header, raw_texts[c.index]) for c in header.columns
+                           if c.field is None and c.index < len(raw_texts) and raw_texts[c.index]]
+            _add_stage(last, stage_values, stage_extra)
+            parsed.stage_rows += 1
+            continue
+        merged = [c.field for c in header.columns  # values that came from a merged range above
+                  if c.field and c.field != "seq" and (i, c.index) in covered and values.get(c.field)
+                  and not raw_texts[c.index]]
+        row = ItemRow(sheet.file, sheet.name, i + 1, "", values, columns, {}, extra)
+        dittos: list[str] = []
+        for f, text in list(values.items()):  # 同上 / 同前 / 〃: the cell above in the same column
+            if is_ditto(text):
+                if above.get(f):
+                    values[f] = above[f]
+                    dittos.append(f)
+                else:
+                    del values[f]
+                    parsed.problems.append(row.problem("ditto_unresolved", f, text))
+        down: list[str] = []
+        if "part" in columns and not values.get("part") and previous.get("part"):
+            values["part"] = previous["part"]
+            down.append("part")
+        this_part = _part_text(values.get("part", ""))
         for f in FILL_DOWN:
-            if f in columns and not values.get(f) and previous.get(f):
-                values[f] = previous[f]
+            if f != "part" and f in columns and not values.get(f) and previous.get(f) and this_part == previous_part:
+                values[f] = previous[f]  # inside one section and one part only
+                down.append(f)
         previous = {f: values[f] for f in FILL_DOWN if values.get(f)}
+        previous_part = this_part
         if section_category and not values.get("category"):
             values["category"] = section_category
-        raw = {c.field: sheet.rows[i][c.index] for c in header.columns
-               if c.field and c.index < len(sheet.rows[i])}
-        row = ItemRow(sheet.file, sheet.name, i + 1, "", values, columns, raw, extra)
-        if part_col is not None:
-            part = part_of(values.get("part", ""))
+        row.raw = {c.field: sheet.rows[i][c.index] for c in header.columns
+                   if c.field and c.index < len(sheet.rows[i])}
+        row.filled = sorted(set(merged + dittos + down))
+        parsed.filled_cells += len(set(merged + down) - {"name"})
+        parsed.ditto_resolved += len(dittos)
+        if options.part:
+            row.part, row.part_source = options.part, "option"
+        elif part_col is not None:
+            part = _part_text(values.get("part", ""))
             if part is None:
                 parsed.problems.append(row.problem("unknown_part", "part", values.get("part", "")))
                 part = ListPart.UNKNOWN.value
+            row.part, row.part_source = part, "column"
+        elif section_part:
+            row.part, row.part_source = section_part, "section"
         else:
-            part = section_part or parsed.part or ListPart.UNKNOWN.value
-        row.part = part
+            row.part = parsed.part or ListPart.UNKNOWN.value
+            row.part_source = parsed.part_source
         if not values.get("name"):
             parsed.problems.append(row.problem("missing_name", "name"))
             continue
         parsed.items.append(row)
+        above = dict(values)
+        last, last_name_origin = row, name_origin or (i, name_col.index)
 
 
 def _read_register(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: ParsedSheet) -> None:

@@ -10,6 +10,11 @@ from graphmodel.vocab import POWER_TYPES, ListPart
 
 __all__ = [
     "ALL_VILLAGES",
+    "DITTO",
+    "OTHER_POWER_TYPES",
+    "is_ditto",
+    "is_village_group",
+    "part_cell",
     "PLACEHOLDERS",
     "is_placeholder",
     "map_power_type",
@@ -20,16 +25,48 @@ __all__ = [
     "village_kind",
 ]
 
-# Longest words first: 上级部门收回事项 before 收回, 配合履职事项 before 配合.
+# Longest words first: 上级部门收回事项 before 收回, 配合履职事项 before 配合. The published
+# variants of each part's name (上级部门回收事项 is used in official documents beside 收回).
 _PART_WORDS: tuple[tuple[str, ListPart], ...] = (
     ("上级部门收回事项", ListPart.WITHDRAWN),
+    ("上级部门回收事项", ListPart.WITHDRAWN),
+    ("上级收回事项", ListPart.WITHDRAWN),
+    ("上级回收事项", ListPart.WITHDRAWN),
+    ("收回事项", ListPart.WITHDRAWN),
+    ("回收事项", ListPart.WITHDRAWN),
     ("基本履职事项", ListPart.BASIC),
+    ("基本职责事项", ListPart.BASIC),
     ("配合履职事项", ListPart.COOPERATE),
+    ("配合职责事项", ListPart.COOPERATE),
+    ("配合事项", ListPart.COOPERATE),
+    ("基本事项", ListPart.BASIC),
     ("收回", ListPart.WITHDRAWN),
     ("配合", ListPart.COOPERATE),
     ("基本", ListPart.BASIC),
     ("未分类", ListPart.UNKNOWN),
 )
+
+
+#: Whole part cells (a part column's values): the names above, short forms and list suffixes.
+_PART_CELL = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\d+[、.])?(?P<word>上级部门收回|上级部门回收|上级收回|上级回收|收回|回收|基本履职|基本职责|基本|"
+    r"配合履职|配合职责|配合)(?:事项)?(?:清单)?(?:类)?$"
+)
+_PART_CELL_WORDS = {"收回": ListPart.WITHDRAWN, "回收": ListPart.WITHDRAWN, "基本": ListPart.BASIC,
+                    "配合": ListPart.COOPERATE}
+
+
+def part_cell(text: object) -> str | None:
+    """The list part a whole cell names (a part column's value), or None; stricter than :func:`part_of`.
+
+    >>> [part_cell(t) for t in ("基本", "配合履职事项", "上级部门回收事项", "收回类", "配合部门", "资源回收利用")]
+    ['基本履职事项', '配合履职事项', '上级部门收回事项', '上级部门收回事项', None, None]
+    """
+    m = _PART_CELL.match(compact(text))
+    if not m:
+        return None
+    word = m.group("word")
+    return next(p.value for w, p in _PART_CELL_WORDS.items() if w in word)
 
 
 def part_of(text: object) -> str | None:
@@ -59,6 +96,13 @@ _POWER_SYNONYMS = {
     "其他": "其他行政权力",
     "其他权力": "其他行政权力",
     "其他职权": "其他行政权力",
+    "其他行政权力事项": "其他行政权力",
+    "其他权力事项": "其他行政权力",
+    "公共服务职责": "公共服务",
+    "行政许可事项": "行政许可",
+    "行政处罚事项": "行政处罚",
+    "行政强制措施和行政强制执行": "行政强制",
+    "行政检查事项": "行政检查",
     "其他行政职权": "其他行政权力",
     "其它行政权力": "其他行政权力",
     "其它职权": "其他行政权力",
@@ -69,17 +113,27 @@ _POWER_SYNONYMS = {
 }
 
 
-def map_power_type(text: object) -> tuple[str, bool]:
-    """``(power type, known)``: one of the ten after synonym mapping, else the text as written.
+#: Power types that 权责清单 use beside the ten: standard, kept as written, never flagged.
+OTHER_POWER_TYPES = frozenset({"行政裁决", "行政备案", "行政监督", "行政征用", "行政调解", "行政指导", "行政复议",
+                               "行政协议", "行政规划", "行政决定", "行政监管"})
 
-    >>> [map_power_type(t) for t in ("许可", "行政处罚 ", "其他职权", "公共服务事项", "行政裁决", "")]
-    [('行政许可', True), ('行政处罚', True), ('其他行政权力', True), ('公共服务', True), ('行政裁决', False), ('', True)]
+
+def map_power_type(text: object) -> tuple[str, bool]:
+    """``(power type, known)``: one of the ten after synonym mapping, a standard 权责清单 type
+    beyond the ten (行政裁决 …) as written, else the text as written and not known.
+
+    >>> [map_power_type(t) for t in ("许可", "行政处罚 ", "其他职权", "公共服务事项", "行政裁决", "", "乱写")]
+    [('行政许可', True), ('行政处罚', True), ('其他行政权力', True), ('公共服务', True), ('行政裁决', True), ('', True), ('乱写', False)]
     """
     key = compact(text).rstrip("类")
     if not key:
         return "", True
     if key in POWER_TYPES:
         return key, True
+    if key in OTHER_POWER_TYPES:
+        return key, True
+    if "行政" + key in OTHER_POWER_TYPES:
+        return "行政" + key, True
     if key in _POWER_SYNONYMS:
         return _POWER_SYNONYMS[key], True
     if key + "类" in _POWER_SYNONYMS:
@@ -104,19 +158,48 @@ def is_placeholder(text: object) -> bool:
 ALL_VILLAGES = frozenset({"全部", "全部村", "全部村(社区)", "全部村社区", "各村", "各村(社区)", "各村社区", "各村居",
                           "全镇各村", "全镇各村(社区)", "全乡各村", "全乡各村(社区)", "各社区", "所有村", "所有村(社区)",
                           "全镇", "全乡", "全街道", "各村(居)"})
-_ALL_VILLAGES_IN_TEXT = re.compile(r"(各村|全镇各村|全乡各村|各社区|所有村)")
+# In a 村职责 text only the explicit phrases mean every village; "沿河各村" does not.
+_ALL_VILLAGES_IN_TEXT = re.compile(r"(全镇各村|全乡各村|全街道各村|各村\(社区\)|各村\(居\)|各村社区|各村居|所有村|全部村)")
+#: Words that make a village cell a group of some villages (沿河各村, 相关村（社区）, 涉及村).
+_GROUP_WORDS = re.compile(r"(各村|各社区|相关|涉及|有关|部分|若干|沿|山区|周边|辖区|重点|所在|属地|等$|其他|其余|各自|个别|多个)")
 
 
 def names_all_villages(text: object, whole_cell: bool = True) -> bool:
     """Whether a 涉及村 cell (whole) or a 村职责 text (anywhere in it) means every village.
 
-    >>> names_all_villages("各村（社区）"), names_all_villages("协助做好各村排查", whole_cell=False)
+    >>> names_all_villages("各村（社区）"), names_all_villages("协助做好全镇各村排查", whole_cell=False)
     (True, True)
+    >>> names_all_villages("沿河各村"), names_all_villages("沿河各村协助巡河", whole_cell=False)
+    (False, False)
     """
     key = compact(text)
     if whole_cell:
         return key in ALL_VILLAGES
     return bool(_ALL_VILLAGES_IN_TEXT.search(key))
+
+
+def is_village_group(name: object) -> bool:
+    """A phrase for some villages, not one village's name: kept as a village group, never a node.
+
+    >>> [is_village_group(t) for t in ("沿河各村", "山区各村", "相关村（社区）", "涉及村", "李家村", "东风社区")]
+    [True, True, True, True, False, False]
+    """
+    key = compact(name)
+    return bool(key) and key not in ALL_VILLAGES and bool(_GROUP_WORDS.search(key))
+
+
+#: Cells that say "same as the cell above".
+DITTO = frozenset({"同上", "同前", "同上条", "同上项", "同上栏", "同上一行", "同前项", "同前条", "〃", "\"\"", "''", "同左"})
+
+
+def is_ditto(text: object) -> bool:
+    """A cell that repeats the cell above (同上, 同前, 〃 …).
+
+    >>> [is_ditto(t) for t in ("同上", " 〃 ", "同前", "同上。", "同上级部门")]
+    [True, True, True, True, False]
+    """
+    key = compact(text).rstrip("。.")
+    return key in DITTO
 
 
 def village_kind(name: str, written: object = "") -> str:
@@ -135,7 +218,9 @@ def village_kind(name: str, written: object = "") -> str:
     return "社区" if compact(name).endswith(("社区", "居委会")) else "村"
 
 
-_TITLE = re.compile(r"^(?P<name>.+?(?:镇|乡|街道|街道办事处|苏木|民族乡))(?:人民政府|政府)?(?:.*?)履行职责事项清单")
+_TITLE = re.compile(r"^(?:附件\d*[:.、]?)?(?P<name>[^，。；:()]+?(?:镇|乡|街道|街道办事处|苏木|团场|农场))"
+                    r"(?:人民政府|政府|党委|办事处)?(?:.{0,12}?)(?:职责事项|履职事项|权责|权力|职责|责任|事项)"
+                    r"(?:清单|目录)")
 _LIST_WORDS = re.compile(
     r"(履行职责事项清单|职责事项清单|履职事项清单|事项清单|权责清单|清单|"
     r"基本履职事项|配合履职事项|上级部门收回事项|村\(社区\)(?:名册|名录)|村社区(?:名册|名录)|名册|名录|导出|export)"
@@ -147,6 +232,10 @@ def township_from_title(text: object) -> str | None:
 
     >>> township_from_title("XX县YY镇履行职责事项清单（基本履职事项）"), township_from_title("填表说明")
     ('XX县YY镇', None)
+    >>> township_from_title("桃源镇人民政府权责清单"), township_from_title("附件1：东城街道办事处履行职责事项清单（2025年版）")
+    ('桃源镇', '东城街道')
+    >>> township_from_title("附件1"), township_from_title("乡村振兴工作清单")
+    (None, None)
     """
     m = _TITLE.match(compact(text))
     if not m:

@@ -90,6 +90,8 @@ def _columns(part: str) -> list[tuple[str, _Getter, bool]]:
         ("责任事项", _item("responsibility"), False),
         ("追责情形", _item("accountability"), False),
         ("备注", _item("note"), True),
+        # which values came from a cell above (merged range, fill-down, 同上): read back as marks
+        ("由上方填入", lambda r: "、".join(r.item.filled), False),
     ]
 
 
@@ -141,7 +143,7 @@ def collect(store: DutyStore, township: str | None = None) -> ExportData:
     for card in sorted(cards, key=lambda c: (c.item.source_file, c.item.source_sheet, c.item.source_row, c.key)):
         row = Row(
             card.item,
-            "、".join(sorted(v.name for v in card.villages)),
+            "、".join([*sorted(v.name for v in card.villages), *card.item.village_groups]),
             "、".join(_label(by_key[k]) for k in card.next_items if k in by_key),
         )
         data.parts.setdefault(card.item.part, []).append(row)

@@ -52,16 +52,19 @@ def test_two_row_header_and_merged_category(messy):
     assert second.extra == ()
 
 
-def test_power_type_synonyms_and_unknown_type_kept_with_warning(messy):
+def test_power_type_synonyms_and_standard_types_beyond_the_ten(messy):
+    # 行政裁决 is a standard 权责清单 type: kept as written, never flagged (issue 10, class 10)
     result = read_list(messy)
     t = result.tlist
     assert (_item(t, "JB-001").power_type, _item(t, "JB-001").power_type_raw) == ("行政许可", "许可")
     assert _item(t, "JB-002").power_type == "行政检查"
     assert _item(t, "消防安全检查").power_type == "其他行政权力"
     assert _item(t, "JB-004").power_type == "行政裁决"
-    [w] = [p for p in result.problems if p.code == "unknown_power_type"]
-    assert (w.sheet, w.row, w.column_letter, w.column, w.value, w.severity) == (
-        "基本履职事项", 9, "D", "事项类型", "行政裁决", "warning")
+    assert not [p for p in result.problems if p.code == "unknown_power_type"]
+    second = _item(t, "JB-002")
+    # the category merged E5:E6 is marked as filled on the second row; power types are its own
+    assert (_item(t, "JB-001").filled, second.filled) == ((), ("category",))
+    assert second.power_type_raw == "检查"
 
 
 def test_aliases_merge_departments_and_levels(messy):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import loaders
+from loaders.values import OTHER_POWER_TYPES
 from loaders import read_list
 
 SAMPLE = Path(loaders.__file__).parent / "sample_data"
@@ -70,6 +71,10 @@ def test_sample_items_as_planted(result, planted):
             if field not in want:
                 continue  # planted.json may describe fewer fields than we read
             expected = sorted(want[field]) if isinstance(want[field], list) else want[field]
+            if field == "power_type_raw" and "power_type" in item.filled:
+                # a type merged over (or left empty below) its first row: the cell itself is empty,
+                # the value is marked as filled and never written into the raw cell (issue 10)
+                expected = ""
             if value != expected:
                 mismatches.append((item.name, field, value, expected))
     assert mismatches == []
@@ -85,7 +90,9 @@ def test_sample_warnings_as_planted(result, planted):
     assert by_code["no_basis"] == set(planted["no_basis"])
     assert by_code["no_time_limit"] == set(planted["no_time_limit"])
     assert by_code["unknown_next_item"] == set(planted["dangling_next"])
-    assert by_code["unknown_power_type"] == set(planted["nonstandard_power_types"]["outside_ten"])
+    # 行政裁决 and the other standard 权责清单 types beyond the ten are not flagged (issue 10)
+    outside = {n for n, t in planted["nonstandard_power_types"]["outside_ten"].items() if t not in OTHER_POWER_TYPES}
+    assert by_code.get("unknown_power_type", set()) == outside
 
 
 def _graph(tlist):
