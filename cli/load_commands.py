@@ -14,6 +14,8 @@ from rich.table import Table
 from graphmodel.errors import LoadError
 from graphmodel.report import make_report
 from loaders import LoadResult, Problem, read_list
+from loaders.headers import FIELDS
+from loaders.reading import ReadingReport
 from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
@@ -77,6 +79,27 @@ def _count_table(result: LoadResult) -> Table:
     return table
 
 
+def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``('F=lead', '承办机构=lead')`` -> ``{'F': 'lead', '承办机构': 'lead'}``; a bad pair says how to write it."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        col, sep, field = pair.partition("=")
+        field = field.strip()
+        if not sep or not col.strip() or not field:
+            raise click.BadParameter(f"{pair!r}: 应写成 write it as COL=FIELD, e.g. 'F=lead'", param_hint="--map-column")
+        if field not in FIELDS and field not in ("-", "none", "extra"):
+            raise click.BadParameter(f"{field!r}: 未知字段 unknown field; use one of {', '.join(FIELDS)} or -",
+                                     param_hint="--map-column")
+        out[col.strip()] = field
+    return out
+
+
+def _print_reading(reading: ReadingReport) -> None:
+    click.echo("读表报告 How the file was read")
+    click.echo(reading.to_text())
+    click.echo("")
+
+
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--township", default=None, help="乡镇名称（默认取标题行或文件名）Township name (default: from the title row, else the file name).")
@@ -85,27 +108,40 @@ def _count_table(result: LoadResult) -> Table:
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="表头同义词 CSV（field,header），补充内置表。Extra header synonyms table.")
+@click.option("--map-column", "map_column", multiple=True, metavar="COL=FIELD",
+              help="把一列指定为某字段（列名或列字母，如 'F=lead'；'F=-' 不识别）。Map a column (header text or letter) "
+                   "to a field, e.g. --map-column 'F=lead' or '承办机构=lead'; '=-' leaves it unmapped. Repeatable.")
+@click.option("--part", default=None, help="所有事项的清单类别（基本/配合/收回）。Set the list part of every item.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              help="输出格式。Output format (json = --json).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of tables.")
 @store_options
 @pass_settings
 @handle_errors
 def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
-         synonyms: Path | None, as_json: bool) -> None:
+         synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str, as_json: bool) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
 
     Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
     print the report and replace that township in the store. Exit 0 when it loads
     (warnings allowed), 1 on errors (then nothing is written).
     """
+    as_json = as_json or fmt == "json"
     settings.as_json = as_json
     out, status = _console(), _console(err=True)
+    column_map = _column_map(map_column)
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
-            result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms)
+            result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms,
+                               column_map=column_map, part=part)
     except LoadError as e:
+        reading = getattr(e, "reading", None)
         if as_json:
-            click.echo(json.dumps(make_report(errors=e.problems, error=str(e)), ensure_ascii=False, indent=2))
+            results = {"reading": reading.to_dict()} if reading is not None else None
+            click.echo(json.dumps(make_report(results, errors=e.problems, error=str(e)), ensure_ascii=False, indent=2))
         else:
+            if reading is not None and check:
+                _print_reading(reading)
             n = sum(1 for p in e.problems if p.is_error)
             out.print(f"[bold red]错误 Error[/]: {n} 个错误，未写入 ({n} error(s), nothing written)" if n else
                       f"[bold red]错误 Error[/]: {e}", soft_wrap=True)
@@ -121,9 +157,12 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
         results = {"township": result.tlist.township.name, "township_source": result.township_source,
                    "files": list(result.files), "written": done is not None,
                    "import": None if done is None else {"added": done.added, "removed": done.removed,
-                                                         "changed": done.changed, "unchanged": done.unchanged}}
+                                                         "changed": done.changed, "unchanged": done.unchanged},
+                   "reading": result.reading.to_dict() if result.reading is not None else None}
         click.echo(json.dumps(make_report(results, result.counts, result.problems), ensure_ascii=False, indent=2))
         return
+    if check and result.reading is not None:
+        _print_reading(result.reading)
     out.print(f"乡镇 Township: {result.tlist.township.name}（名称来自 from {_SOURCE_ZH[result.township_source]}）",
               soft_wrap=True)
     out.print(_count_table(result))

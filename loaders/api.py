@@ -15,9 +15,10 @@ from .build import build_township
 from .departments import AliasTable, load_aliases
 from .headers import SynonymTable, load_synonyms
 from .problems import Problem, sort_problems
+from .reading import ReadingReport, read_report
 from .readers import read_file
-from .sheets import ParsedSheet, parse_sheet
-from .values import township_from_filename
+from .sheets import ParsedSheet, ReadOptions, parse_sheet
+from .values import part_of, township_from_filename
 
 __all__ = ["LoadResult", "read_list"]
 
@@ -32,6 +33,7 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     township_source: str = "option"  # 'option' | 'title' | 'filename'
     files: tuple[str, ...] = ()
+    reading: ReadingReport | None = None  # how the list was read (header, columns, parts, fills …)
 
     @property
     def ok(self) -> bool:
@@ -65,15 +67,20 @@ def _as_paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def _raise(problems: list[Problem]) -> None:
+def _raise(problems: list[Problem], reading: ReadingReport | None = None) -> None:
     problems = sort_problems(problems)
     errors = [p for p in problems if p.is_error]
     first = errors[0]
-    raise LoadError(f"{len(errors)} 个错误，未导入 ({len(errors)} error(s), nothing imported); 第一个 first: {first}",
-                    problems)
+    error = LoadError(f"{len(errors)} 个错误，未导入 ({len(errors)} error(s), nothing imported); 第一个 first: {first}",
+                      problems)
+    if reading is not None:
+        reading.problems = problems
+    error.reading = reading  # the CLI and the 导入 page show how the file was read, errors or not
+    raise error
 
 
-def _read_sheets(paths: list[Path], table: SynonymTable) -> tuple[list[ParsedSheet], list[Problem]]:
+def _read_sheets(paths: list[Path], table: SynonymTable, options: ReadOptions,
+                 skipped: list[ParsedSheet] | None = None) -> tuple[list[ParsedSheet], list[Problem]]:
     """Every sheet with a header; file-level problems (unreadable, no header) stop the import."""
     sheets: list[ParsedSheet] = []
     problems: list[Problem] = []
@@ -85,11 +92,13 @@ def _read_sheets(paths: list[Path], table: SynonymTable) -> tuple[list[ParsedShe
             continue
         found = []
         for raw in raw_sheets:
-            parsed = parse_sheet(raw, table)
+            parsed = parse_sheet(raw, table, options)
             if parsed.header is not None:
                 found.append(parsed)
             elif any(any(str(c).strip() for c in row if c is not None) for row in raw.rows):
                 problems.append(Problem(code="sheet_skipped", file=path.name, sheet=raw.name))
+                if skipped is not None:
+                    skipped.append(parsed)
         if not found:
             names = "、".join(f"「{s.name}」" for s in raw_sheets)
             problems.append(Problem(code="no_header", file=path.name, message=(
@@ -100,20 +109,29 @@ def _read_sheets(paths: list[Path], table: SynonymTable) -> tuple[list[ParsedShe
     return sheets, problems
 
 
-def _township(paths: list[Path], sheets: list[ParsedSheet], township: str | None) -> tuple[str, str, list[Problem]]:
+def _township(paths: list[Path], sheets: list[ParsedSheet],
+              township: str | None) -> tuple[str, str, str, list[Problem]]:
+    """``(name, source, detail, problems)``: detail is the title row or the file name it came from."""
     if township and compact(township):
-        return compact(township), "option", []
+        return compact(township), "option", "--township", []
     titled = {s.file: s.township for s in sheets if s.township}
     named = sorted(set(titled.values()))
     source = "title"
+    detail = next((s.title for s in sheets if s.township == named[0]), "") if named else ""
+    problems: list[Problem] = []
     if not named:
         named = sorted({township_from_filename(p) for p in paths})
         source = "filename"
+        detail = "、".join(p.name for p in paths)
+        problems.append(Problem(code="township_from_filename", file=paths[0].name, value=named[0], message=(
+            f"乡镇名称「{named[0]}」只能取自文件名，请核对或用 --township 指定 "
+            f"(township {named[0]!r} named after the file only: check it or pass --township)")))
     if len(named) > 1:
-        return named[0], source, [Problem(code="township_mismatch", file=paths[0].name, value="、".join(named), message=(
+        return named[0], source, detail, [Problem(code="township_mismatch", file=paths[0].name, value="、".join(named),
+                                                  message=(
             f"这些文件写的乡镇不一致：{'、'.join(named)}；请用 --township 指定 "
             f"(the files name different townships; pass --township)"))]
-    return named[0], source, []
+    return named[0], source, detail, problems
 
 
 def read_list(
@@ -121,13 +139,17 @@ def read_list(
     township: str | None = None,
     aliases: PathLike | AliasTable | None = None,
     synonyms: PathLike | SynonymTable | None = None,
+    column_map: dict[str, str] | None = None,
+    part: str | None = None,
 ) -> LoadResult:
     """Read one township's duty list from one or more .xlsx/.xls/.csv files.
 
     Several files (say one CSV per list part plus a village register) combine into one
     list. The township is ``township`` if given, else the title row
     ("XX镇履行职责事项清单…"), else the file name. ``aliases`` and ``synonyms`` are extra
-    CSV tables (or loaded tables) added to the bundled ones.
+    CSV tables (or loaded tables) added to the bundled ones. ``column_map`` maps a column
+    (its header text or Excel letter) to a field (``-`` leaves it unmapped); ``part`` sets
+    the list part of every item. The result's ``reading`` tells how the list was read.
 
     Raises :class:`graphmodel.errors.LoadError` whose ``problems`` hold every error
     (and the warnings) found; a file that cannot be read or has no header stops the
@@ -139,21 +161,34 @@ def read_list(
     table = synonyms if isinstance(synonyms, SynonymTable) else load_synonyms(synonyms)
     alias_table = aliases if isinstance(aliases, AliasTable) else load_aliases(aliases)
 
-    sheets, problems = _read_sheets(files, table)
+    if part is not None and part_of(part) is None:
+        raise LoadError(f"未知清单类别 unknown part {part!r}; use 基本 / 配合 / 收回", [])
+    options = ReadOptions(dict(column_map or {}), part_of(part) if part else None)
+    skipped: list[ParsedSheet] = []
+    sheets, problems = _read_sheets(files, table, options, skipped)
+    name, source, detail, found = _township(files, sheets, township) if sheets else ("", "filename", "", [])
+    reading, unmapped = read_report(name, source, detail, sheets + skipped, alias_table)
     if any(p.is_error for p in problems):
-        _raise(problems)
-    name, source, mismatch = _township(files, sheets, township)
-    if mismatch:
-        _raise(problems + mismatch)
+        _raise(problems, reading)
+    if any(p.is_error for p in found):
+        _raise(problems + found, reading)
+    problems += found + unmapped
     rows = [row for s in sheets for row in s.items]
     villages = [v for s in sheets for v in s.villages]
     if not rows:
         # A list of nothing would replace the township's list with an empty one.
-        _raise(problems + [Problem(code="no_items", file=files[0].name, sheet=sheets[0].name if sheets else "")])
+        _raise(problems + [Problem(code="no_items", file=files[0].name, sheet=sheets[0].name if sheets else "")],
+               reading)
     for s in sheets:
         problems.extend(s.problems)
-    tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files])
+    stats: dict = {}
+    tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files], stats=stats)
+    reading.village_groups = stats.get("village_groups", 0)
+    reading.same_duty = stats.get("same_duty", 0)
+    reading.merges_applied = list(stats.get("merges_applied", []))
+    reading.merges_suggested = list(stats.get("merges_suggested", []))
     problems = sort_problems(problems + built)
+    reading.problems = problems
     if any(p.is_error for p in problems):
-        _raise(problems)
-    return LoadResult(tlist, problems, source, tuple(p.name for p in files))
+        _raise(problems, reading)
+    return LoadResult(tlist, problems, source, tuple(p.name for p in files), reading)
