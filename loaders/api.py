@@ -15,7 +15,7 @@ from .build import build_township
 from .departments import AliasTable, load_aliases
 from .headers import SynonymTable, load_synonyms
 from .problems import Problem, sort_problems
-from .reading import ReadingReport, read_report
+from .reading import DeptMerge, ReadingReport, read_report
 from .readers import read_file
 from .sheets import ParsedSheet, ReadOptions, parse_sheet
 from .values import part_of, township_from_filename
@@ -185,8 +185,12 @@ def read_list(
     tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files], stats=stats)
     reading.village_groups = stats.get("village_groups", 0)
     reading.same_duty = stats.get("same_duty", 0)
-    reading.merges_applied = list(stats.get("merges_applied", []))
-    reading.merges_suggested = list(stats.get("merges_suggested", []))
+    reading.merges_applied = [DeptMerge(*m) for m in stats.get("merges_applied", ())]
+    reading.merges_suggested = [DeptMerge(*m) for m in stats.get("merges_suggested", ())]
+    for m in reading.merges_suggested:
+        problems.append(Problem(code="department_merge_suggested", file=files[0].name, value="、".join(m.names),
+                                message=(f"「{'」「'.join(m.names)}」可能是同一部门（{m.rule}）；如是，请在别名表中写成 {m.into} "
+                                         f"(probably one body; if so, map them to {m.into} in your alias file)")))
     problems = sort_problems(problems + built)
     reading.problems = problems
     if any(p.is_error for p in problems):

@@ -28,6 +28,7 @@ from graphmodel.vocab import RelType
 
 from .departments import AliasTable, split_departments
 from .problems import Problem
+from .reconcile import MergePlan, plan_merges
 from .sheets import ItemRow, VillageRow
 from .values import is_placeholder, is_village_group, map_power_type, names_all_villages, village_kind
 
@@ -44,6 +45,7 @@ _TEXT_FIELDS = {
     "responsibility": "responsibility", "accountability": "accountability", "note": "note",
 }
 _SOURCE_FIELDS = ("source_file", "source_sheet", "source_row")
+_DEPT_FIELDS = ("lead", "cooperate", "upper_dept", "township_office", "receiving_dept")
 #: Fields a "由上方填入" column (written by the export) may name.
 _FILLABLE = frozenset({"category", "power_type", "part", *_TEXT_FIELDS, "lead", "cooperate", "code", "villages"})
 
@@ -98,6 +100,9 @@ class _Builder:
     parts_by_key: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (key, name) -> parts
     village_groups: int = 0
     same_duty_groups: int = 0
+    plan: MergePlan | None = None
+    levels: dict[str, str] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
@@ -199,8 +204,25 @@ class _Builder:
         if not item.time_limit and "time_limit" in row.columns:  # a sheet without the column has no limits to miss
             self.problems.append(row.problem("no_time_limit", "time_limit"))
 
+    def plan_departments(self, rows: list[ItemRow]) -> None:
+        """Before any relation: which names of this list are one body (county prefix, abbreviation)."""
+        levels: dict[str, str] = {}
+        known: set[str] = set()
+        for row in rows:
+            for f in _DEPT_FIELDS:
+                for written in split_departments(row.get(f))[0]:
+                    dn = self.aliases.resolve(written, self.township)
+                    levels[dn.name] = dn.level
+                    if dn.known:
+                        known.add(dn.name)
+        self.plan = plan_merges(levels, levels, known)
+        self.levels, self.known = levels, known
+
     def department(self, written: str, row: ItemRow, field_name: str) -> str:
         dn = self.aliases.resolve(written, self.township)
+        if self.plan is not None and dn.name in self.plan.mapping:
+            into = self.plan.mapping[dn.name]
+            dn = replace(dn, name=into, level=self.levels.get(into, dn.level), known=into in self.known)
         key = dept_key(self.township, dn.name)
         old = self.departments.get(key)
         spellings = set(old.aliases) if old else set()
@@ -317,6 +339,7 @@ def build_township(
         b.parts_by_key.setdefault((plain, compact(name + sub)), set()).add(row.part)
     for parts in b.parts_by_key.values():
         b.same_duty_groups += len(parts) > 1
+    b.plan_departments(rows)
     for row in rows:
         b.add_item(row)
     b.add_chains()
@@ -332,5 +355,6 @@ def build_township(
         relations=b.relations(),
     )
     if stats is not None:
-        stats.update(village_groups=b.village_groups, same_duty=b.same_duty_groups)
+        stats.update(village_groups=b.village_groups, same_duty=b.same_duty_groups,
+                     merges_applied=b.plan.applied if b.plan else (), merges_suggested=b.plan.suggested if b.plan else ())
     return tlist, b.problems

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from graphmodel.vocab import DeptLevel
 from .problems import Problem
 from .values import is_placeholder
 
-__all__ = ["AliasTable", "DeptName", "department_level", "load_aliases", "split_departments"]
+__all__ = ["AliasTable", "DeptName", "department_level", "level_rules", "load_aliases", "split_departments",
+           "split_short_name"]
 
 _LEVELS = {lv.value for lv in DeptLevel}
 
@@ -29,19 +32,44 @@ class DeptName:
     known: bool
 
 
-def department_level(name: str) -> str:
-    """Level of a department the alias table does not know (rules in docs/import-rules.md).
+@cache
+def level_rules() -> tuple[tuple[re.Pattern, str, str], ...]:
+    """The ordered level rules ``(pattern, level, note)`` of ``data/department_levels.csv``; first match wins."""
+    text = resources.files("loaders").joinpath("data/department_levels.csv").read_text(encoding="utf-8")
+    rules = []
+    for row in csv.DictReader(text.splitlines()):
+        level = compact(row.get("level"))
+        if level not in _LEVELS:
+            raise ValueError(f"department_levels.csv: unknown level {level!r}")
+        rules.append((re.compile(row.get("pattern") or ""), level, row.get("note") or ""))
+    return tuple(rules)
 
-    >>> [department_level(n) for n in ("县农业农村局", "市场监管分局", "自然资源所", "党政综合办")]
-    ['县级部门', '县派驻机构', '县派驻机构', '镇街内设机构']
+
+def department_level(name: str) -> str:
+    """Level of a department the alias table does not know: the first rule of the level table that matches.
+
+    >>> [department_level(n) for n in ("县农业农村局", "市场监管分局", "自然资源所", "党政综合办",
+    ...                                "县公安局青山派出所", "青山区人民政府应急管理办", "退役军人服务站")]
+    ['县级部门', '县派驻机构', '县派驻机构', '镇街内设机构', '县派驻机构', '县级部门', '镇街内设机构']
     """
-    if name.startswith(("县", "市", "区")) and not name.startswith(("市场", "区域")):
-        return DeptLevel.COUNTY.value
-    if name.endswith(("所", "站", "中队", "分局")):
-        return DeptLevel.STATION.value
-    if name.endswith("局"):
-        return DeptLevel.COUNTY.value
+    for pattern, level, _ in level_rules():
+        if pattern.search(name):
+            return level
     return DeptLevel.TOWNSHIP.value
+
+
+_SHORT_NAME = re.compile(r"^(?P<main>.{3,}?(?:办|办公室|局|委|委员会|中心|队|所|站|室|部|会))\((?P<short>[^()]{2,12})\)$")
+
+
+def split_short_name(written: object) -> tuple[str, str]:
+    """``(name, short name)`` of a name written with its short form in brackets, else ``(name, "")``.
+
+    >>> split_short_name("青山区人民政府应急管理办公室（区应急办）"), split_short_name("县资规局")
+    (('青山区人民政府应急管理办公室', '区应急办'), ('县资规局', ''))
+    """
+    text = compact(written)
+    m = _SHORT_NAME.match(text)
+    return (m.group("main"), m.group("short")) if m else (text, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +89,7 @@ class AliasTable:
         >>> t.resolve("县文旅局", "样例镇").level
         '县级部门'
         """
+        written = split_short_name(written)[0]
         canon = canonical_department(written, township)
         for key in (compact(written), canon):
             if key in self.entries:
