@@ -26,7 +26,8 @@ from graphmodel.normalize import (
 )
 from graphmodel.vocab import RelType
 
-from .departments import AliasTable, split_departments
+from .departments import AliasTable, split_departments, split_short_name
+from .headers import FIELDS
 from .problems import Problem
 from .reconcile import MergePlan, plan_merges
 from .sheets import ItemRow, VillageRow
@@ -47,7 +48,7 @@ _TEXT_FIELDS = {
 _SOURCE_FIELDS = ("source_file", "source_sheet", "source_row")
 _DEPT_FIELDS = ("lead", "cooperate", "upper_dept", "township_office", "receiving_dept")
 #: Fields a "由上方填入" column (written by the export) may name.
-_FILLABLE = frozenset({"category", "power_type", "part", *_TEXT_FIELDS, "lead", "cooperate", "code", "villages"})
+_FILLABLE = frozenset(FIELDS) - {"filled", "seq", "village_name", "village_kind"}
 
 
 def citation_text(title: str, article: int, paragraph: int = 0, item: int = 0) -> str:
@@ -208,6 +209,7 @@ class _Builder:
         """Before any relation: which names of this list are one body (county prefix, abbreviation)."""
         levels: dict[str, str] = {}
         known: set[str] = set()
+        shorts: dict[str, str] = {}  # short name written in brackets -> the full name's canonical form
         for row in rows:
             for f in _DEPT_FIELDS:
                 for written in split_departments(row.get(f))[0]:
@@ -215,7 +217,10 @@ class _Builder:
                     levels[dn.name] = dn.level
                     if dn.known:
                         known.add(dn.name)
-        self.plan = plan_merges(levels, levels, known)
+                    short = split_short_name(written)[1]
+                    if short:
+                        shorts[self.aliases.resolve(short, self.township).name] = dn.name
+        self.plan = plan_merges(levels, levels, known, shorts)
         self.levels, self.known = levels, known
 
     def department(self, written: str, row: ItemRow, field_name: str) -> str:

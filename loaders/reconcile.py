@@ -90,22 +90,30 @@ def core_name(name: str) -> tuple[str, str]:
 
 
 def _target(names: list[str], known: set[str]) -> str:
-    """The name a group folds into: the alias table's, else a 县-prefixed full name, else the longest."""
+    """The name a group folds into: the alias table's, else a full (unabbreviated) name, 县-prefixed first."""
     listed = [n for n in names if n in known]
     pool = listed or names
-    return sorted(pool, key=lambda n: (not _BARE_PREFIX.match(n), -len(n), n))[0]
+    def abbreviated(n: str) -> bool:  # 县资规局 beside 自然资源和规划局
+        return fold(n) == n and any(fold(m) != m for m in pool)
+
+    return sorted(pool, key=lambda n: (abbreviated(n), not _BARE_PREFIX.match(n), -len(n), n))[0]
 
 
-def plan_merges(names: Iterable[str], levels: dict[str, str], known: Iterable[str] = ()) -> MergePlan:
+def plan_merges(names: Iterable[str], levels: dict[str, str], known: Iterable[str] = (),
+                shorts: dict[str, str] | None = None) -> MergePlan:
     """Which canonical department names of one list are one body (applied) or probably one (suggested).
 
     Only county bodies and stations are folded; the township's own offices are reconciled by
-    the alias table alone.
+    the alias table alone. ``shorts`` maps a short name the list wrote in brackets after a full
+    name (青山区人民政府应急管理办公室（区应急办）) to that full name: the short name met alone is
+    the same body.
 
     >>> lv = {n: "县级部门" for n in ("县自然资源和规划局", "自然资源和规划局", "县资规局", "县国土资源局")}
     >>> plan = plan_merges(lv, lv)
     >>> sorted(plan.mapping.items())
     [('县资规局', '县自然资源和规划局'), ('自然资源和规划局', '县自然资源和规划局')]
+    >>> plan_merges(["县资规局", "自然资源和规划局"], {"县资规局": "县级部门", "自然资源和规划局": "县级部门"}).mapping
+    {'县资规局': '自然资源和规划局'}
     >>> [(names, into) for names, into, _ in plan.suggested]
     [(('县国土资源局', '县自然资源和规划局'), '县自然资源和规划局')]
     """
@@ -117,7 +125,12 @@ def plan_merges(names: Iterable[str], levels: dict[str, str], known: Iterable[st
             groups[core_name(n)].append(n)
     mapping: dict[str, str] = {}
     applied, suggested = [], []
+    for short, full in sorted((shorts or {}).items()):
+        if short in names and short != full and full in names:
+            mapping[short] = full
+            applied.append(((full, short), full, "括号内简称 short name written in brackets"))
     for (prefix, core), members in sorted(groups.items()):
+        members = [m for m in members if m not in mapping]
         if len(members) > 1 and len({levels[m] for m in members}) == 1:
             into = _target(members, known)
             for m in members:
@@ -133,6 +146,7 @@ def plan_merges(names: Iterable[str], levels: dict[str, str], known: Iterable[st
                 suggested.append((tuple(sorted({*members, *bare})), _target(bare, known),
                                   f"县名前缀 named county prefix {prefix}"))
     final = {n: mapping.get(n, n) for n in names}
+    applied = [a for a in applied if len(a[0]) > 1]
     by_core: dict[str, set[str]] = defaultdict(set)
     for n in names:
         if levels.get(n) in (DeptLevel.COUNTY.value, DeptLevel.STATION.value):
