@@ -13,7 +13,7 @@ from graphmodel.normalize import compact
 
 from .build import build_township
 from .departments import AliasTable, load_aliases
-from .headers import SynonymTable, load_synonyms
+from .headers import SynonymTable, header_key, load_synonyms
 from .problems import Problem, sort_problems
 from .reading import DeptMerge, ReadingReport, read_report
 from .readers import read_file
@@ -134,6 +134,16 @@ def _township(paths: list[Path], sheets: list[ParsedSheet],
     return named[0], source, detail, problems
 
 
+def _check_column_map(options: ReadOptions, sheets: list[ParsedSheet]) -> None:
+    """A --map-column naming no column of any sheet is a typo: say which columns there are."""
+    seen = {c.letter for s in sheets for c in s.header.columns} | {
+        header_key(c.header) for s in sheets for c in s.header.columns}
+    for col in options.column_map:
+        if col.upper() not in seen and header_key(col) not in seen:
+            headers = "、".join(dict.fromkeys(f"{c.letter}「{c.header}」" for s in sheets for c in s.header.columns))
+            raise LoadError(f"--map-column {col!r}: 没有这一列 no such column; 列 columns: {headers}", [])
+
+
 def read_list(
     paths: PathLike | Iterable[PathLike],
     township: str | None = None,
@@ -166,6 +176,7 @@ def read_list(
     options = ReadOptions(dict(column_map or {}), part_of(part) if part else None)
     skipped: list[ParsedSheet] = []
     sheets, problems = _read_sheets(files, table, options, skipped)
+    _check_column_map(options, sheets)
     name, source, detail, found = _township(files, sheets, township) if sheets else ("", "filename", "", [])
     reading, unmapped = read_report(name, source, detail, sheets + skipped, alias_table)
     if any(p.is_error for p in problems):

@@ -218,7 +218,7 @@ def village_kind(name: str, written: object = "") -> str:
     return "社区" if compact(name).endswith(("社区", "居委会")) else "村"
 
 
-_TITLE = re.compile(r"^(?:附件\d*[:.、]?)?(?P<name>[^，。；:()]+?(?:镇|乡|街道|街道办事处|苏木|团场|农场))"
+_TITLE = re.compile(r"^(?:附件\d*[:.、]?)?(?P<name>[^，。；:()]{2,}?(?:镇|乡|街道|街道办事处|苏木|团场|农场))"
                     r"(?:人民政府|政府|党委|办事处)?(?:.{0,12}?)(?:职责事项|履职事项|权责|权力|职责|责任|事项)"
                     r"(?:清单|目录)")
 _LIST_WORDS = re.compile(
@@ -234,8 +234,8 @@ def township_from_title(text: object) -> str | None:
     ('XX县YY镇', None)
     >>> township_from_title("桃源镇人民政府权责清单"), township_from_title("附件1：东城街道办事处履行职责事项清单（2025年版）")
     ('桃源镇', '东城街道')
-    >>> township_from_title("附件1"), township_from_title("乡村振兴工作清单")
-    (None, None)
+    >>> township_from_title("附件1"), township_from_title("乡村振兴工作清单"), township_from_title("城镇燃气权责清单")
+    (None, None, None)
     """
     m = _TITLE.match(compact(text))
     if not m:

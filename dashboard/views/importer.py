@@ -29,6 +29,10 @@ def render() -> None:
                      warnings=c["warnings"]))
     if problems:
         table(state.problems_frame(problems), "校验报告", key="im-problems")
+    reading = getattr(result, "reading", None)
+    if reading is not None:  # how each sheet was read (st.code: list text is never rendered as markdown)
+        with st.expander("读表报告 How the file was read", expanded=bool(reading.counts["unmapped_columns"])):
+            st.code(reading.to_text(), language=None)
     if result is None or errors:
         return
     name = result.tlist.township.name

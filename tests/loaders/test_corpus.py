@@ -138,3 +138,20 @@ def test_export_then_reimport_keeps_marks_groups_and_links(name, out, tmp_path):
     second.replace_township(back.tlist)
     assert graph_of(second) == graph_of(first)
     assert first.replace_township(back.tlist).added == 0
+
+
+def test_a_map_column_naming_no_column_says_which_columns_there_are(tmp_path):
+    from graphmodel.errors import LoadError
+
+    case = next(c for c in CASES if c.name == "lead_unknown_header")
+    with pytest.raises(LoadError, match="主抓单位"):
+        read_list(write_case(case, "xls", tmp_path), column_map={"主办单位X": "lead"})
+    by_letter = read_list(write_case(case, "xls", tmp_path), column_map={"b": "lead"})
+    assert all(i.lead_text for i in by_letter.tlist.items)
+
+
+def test_the_part_option_sets_every_item(tmp_path):
+    case = next(c for c in CASES if c.name == "township_title_power_list")
+    result = read_list(write_case(case, "xlsx", tmp_path), part="收回")
+    assert {i.part for i in result.tlist.items} == {"上级部门收回事项"}
+    assert result.reading.sheets[0].part_sources == {"option": 2}
