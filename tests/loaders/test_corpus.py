@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from corpus import CASES, SHORT, Case, corpus_params, write_case
 from graph_snapshot import graph_of
 
+import loaders
 from cli.main import cli
 from graphmodel import open_store
 from loaders import export_township, read_list
@@ -104,8 +106,7 @@ def test_reading_report_as_expected(case, fmt, tmp_path):
     json.dumps(report.to_dict(), ensure_ascii=False)  # JSON-ready
 
 
-@pytest.mark.parametrize(("case", "fmt"), [p for p in PARAMS if p[1] in ("xlsx", "csv")][:12],
-                         ids=[i for p, i in zip(PARAMS, IDS) if p[1] in ("xlsx", "csv")][:12])
+@pytest.mark.parametrize(("case", "fmt"), [(c, c.formats[0]) for c in CASES], ids=[c.name for c in CASES])
 def test_load_check_prints_the_reading_report(case, fmt, tmp_path):
     files = [str(p) for p in write_case(case, fmt, tmp_path / fmt)]
     runner = CliRunner()
@@ -120,6 +121,14 @@ def test_load_check_prints_the_reading_report(case, fmt, tmp_path):
     reading = json.loads(data.output)["results"]["reading"]
     assert reading["township"] == case.report["township"]
     assert len(reading["sheets"]) == len(case.sheets)
+
+
+def test_load_check_prints_the_reading_report_on_the_sample():
+    sample = Path(loaders.__file__).parent / "sample_data" / "XX镇履行职责事项清单.xlsx"
+    out = CliRunner().invoke(cli, ["load", "--check", str(sample)])
+    assert out.exit_code == 0, out.output
+    assert "读表报告 How the file was read" in out.output
+    assert "■ XX镇履行职责事项清单.xlsx / 上级部门收回事项: 事项表 item sheet；表头在第 2 行" in out.output
 
 
 _ROUNDTRIP = ["fill_down_boundary", "merged_ranges", "ditto", "village_groups", "same_item_two_parts", "stages_merged",
