@@ -164,3 +164,15 @@ def test_the_part_option_sets_every_item(tmp_path):
     result = read_list(write_case(case, "xlsx", tmp_path), part="收回")
     assert {i.part for i in result.tlist.items} == {"上级部门收回事项"}
     assert result.reading.sheets[0].part_sources == {"option": 2}
+
+
+@pytest.mark.parametrize("name", ["same_item_two_parts", "village_groups", "merged_ranges", "stages_merged"])
+def test_reading_marks_survive_both_stores(store, name, tmp_path):
+    """filled, village_groups and same_duty are stored and read back by the memory and the Neo4j store."""
+    case = next(c for c in CASES if c.name == name)
+    tlist = _read(case, case.formats[0], tmp_path).tlist
+    store.replace_township(tlist)
+    stored = {i.key: i for i in store.nodes("DutyItem", tlist.township.name)}
+    assert stored == {i.key: i for i in tlist.items}
+    assert any(i.filled or i.village_groups or i.same_duty or "\n" in i.responsibility for i in stored.values())
+    assert store.replace_township(tlist).unchanged
