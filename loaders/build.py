@@ -26,7 +26,7 @@ from graphmodel.normalize import (
 )
 from graphmodel.vocab import RelType
 
-from .departments import AliasTable, split_departments, split_short_name
+from .departments import AliasTable, DeptName, split_departments, split_short_name
 from .headers import FIELDS
 from .problems import Problem
 from .reconcile import MergePlan, plan_merges
@@ -104,6 +104,7 @@ class _Builder:
     plan: MergePlan | None = None
     levels: dict[str, str] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
+    resolved: dict[str, DeptName] = field(default_factory=dict)  # written name -> reconciled, once per list
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
@@ -213,7 +214,7 @@ class _Builder:
         for row in rows:
             for f in _DEPT_FIELDS:
                 for written in split_departments(row.get(f))[0]:
-                    dn = self.aliases.resolve(written, self.township)
+                    dn = self.resolve(written)
                     levels[dn.name] = dn.level
                     if dn.known:
                         known.add(dn.name)
@@ -223,8 +224,13 @@ class _Builder:
         self.plan = plan_merges(levels, levels, known, shorts)
         self.levels, self.known = levels, known
 
+    def resolve(self, written: str) -> DeptName:
+        if written not in self.resolved:
+            self.resolved[written] = self.aliases.resolve(written, self.township)
+        return self.resolved[written]
+
     def department(self, written: str, row: ItemRow, field_name: str) -> str:
-        dn = self.aliases.resolve(written, self.township)
+        dn = self.resolve(written)
         if self.plan is not None and dn.name in self.plan.mapping:
             into = self.plan.mapping[dn.name]
             dn = replace(dn, name=into, level=self.levels.get(into, dn.level), known=into in self.known)

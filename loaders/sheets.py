@@ -313,6 +313,7 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
     name_col = _key_column(header, "name")
     part_col = header.column("part")
     covered = _covered(sheet)
+    width = sheet.width  # computed once: it scans every row
     previous: dict[str, str] = {}  # fill-down values of the row above, inside the current section
     previous_part: str | None = None
     above: dict[str, str] = {}  # resolved values of the item row above (for 同上)
@@ -337,7 +338,7 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             continue
         after_footnote = False
         values, columns, extra = _row_values(grid[i], header)
-        raw_texts = _raw_texts(sheet, i) + [""] * (sheet.width - len(sheet.rows[i]))
+        raw_texts = _raw_texts(sheet, i) + [""] * (width - len(sheet.rows[i]))
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own
