@@ -123,9 +123,7 @@ def _township(paths: list[Path], sheets: list[ParsedSheet],
         named = sorted({township_from_filename(p) for p in paths})
         source = "filename"
         detail = "、".join(p.name for p in paths)
-        problems.append(Problem(code="township_from_filename", file=paths[0].name, value=named[0], message=(
-            f"乡镇名称「{named[0]}」只能取自文件名，请核对或用 --township 指定 "
-            f"(township {named[0]!r} named after the file only: check it or pass --township)")))
+        # said on the reading report's first line (not a row problem: it names no cell)
     if len(named) > 1:
         return named[0], source, detail, [Problem(code="township_mismatch", file=paths[0].name, value="、".join(named),
                                                   message=(

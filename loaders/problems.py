@@ -49,8 +49,6 @@ CODES: dict[str, tuple[str, str, str]] = {
     "village_group": (WARNING, "村（社区）写成了一组（如“沿河各村”），未对应到名册中的村，按原文保留",
                       "a group of villages, not resolved to villages: kept as text"),
     "unmapped_column": (WARNING, "未识别的列，按原文保留在附加字段", "column not mapped to a field, kept verbatim"),
-    "township_from_filename": (WARNING, "乡镇名称只能取自文件名，请核对或用 --township 指定",
-                               "township named after the file only: check it or pass --township"),
     "department_merge_suggested": (WARNING, "可能是同一部门的不同名称，建议写入别名表",
                                    "probably one department under two names: add it to your alias file"),
     "same_duty_in_parts": (WARNING, "同一事项出现在两个清单类别中，分别导入并标为同一职责",

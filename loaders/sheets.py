@@ -376,7 +376,8 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
         previous = {f: values[f] for f in FILL_DOWN if values.get(f)}
         previous_part = this_part
         if section_category and not values.get("category"):
-            values["category"] = section_category
+            values["category"] = section_category  # from the section row above: marked like a fill
+            down.append("category")
         row.raw = {c.field: sheet.rows[i][c.index] for c in header.columns
                    if c.field and c.index < len(sheet.rows[i])}
         row.filled = sorted(set(merged + dittos + down))

@@ -239,4 +239,4 @@ def test_identical_duplicate_row_is_a_warning(tmp_path):
     path = write_xlsx(tmp_path / "东湖镇.xlsx", {"基本": [["事项名称", "责任科室", "依据", "时限"], row, row]})
     result = read_list(path)
     assert len(result.tlist.items) == 1
-    assert [(p.code, p.row) for p in result.problems] == [("township_from_filename", 0), ("duplicate_row", 3)]
+    assert [(p.code, p.row) for p in result.problems] == [("duplicate_row", 3)]
