@@ -165,6 +165,9 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
         _print_reading(result.reading)
     out.print(f"乡镇 Township: {result.tlist.township.name}（名称来自 from {_SOURCE_ZH[result.township_source]}）",
               soft_wrap=True)
+    if result.township_source == "filename":
+        out.print("[yellow]提醒 Note[/]: 乡镇名称只能取自文件名，请核对，或用 --township 指定 "
+                  "(township named after the file only; check it or pass --township)", soft_wrap=True)
     out.print(_count_table(result))
     _print_problems(out, result.problems)
     if done is None:
