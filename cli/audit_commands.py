@@ -31,8 +31,8 @@ from .context import (
 __all__ = ["audit", "lookup", "query"]
 
 FORMATS = ("table", "json", "csv", "xlsx")
-_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
-_SEVERITY_ZH = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
+_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim", "info": "cyan"}
+_SEVERITY_ZH = {"high": "高 high", "medium": "中 medium", "low": "低 low", "info": "提示 info"}
 
 
 def _console() -> Console:

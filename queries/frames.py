@@ -42,7 +42,7 @@ __all__ = [
     "village_matrix_frame",
 ]
 
-SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
 
 
 def _depts(items: Sequence[ItemEvidence], role: str) -> str:
@@ -161,7 +161,7 @@ def to_frame(result: Any) -> pd.DataFrame:
     >>> from queries._examples import example_store
     >>> from queries.audit import run_audit
     >>> to_frame(run_audit(example_store())).shape[0]
-    17
+    14
     """
     if isinstance(result, AuditResult):
         return findings_frame(result.findings)
