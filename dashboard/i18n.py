@@ -147,6 +147,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sev.high": ("高", "high"),
     "sev.medium": ("中", "medium"),
     "sev.low": ("低", "low"),
+    "sev.info": ("提示", "info"),
 }
 TEXTS.update(REVIEW_TEXTS)  # the review pages' texts live beside them (dashboard/review_texts.py)
 

@@ -119,7 +119,7 @@ def _sid() -> str:
 
 PARTS = tuple(p.value for p in ListPart)
 POWER = POWER_TYPES
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 BOARD_GROUPS = ("overlap", "gap", "ownership")
 #: The graph draws at most this many nodes; the rest are counted and listed as cut.
 GRAPH_LIMIT = 80
