@@ -84,6 +84,7 @@ class _Builder:
     bases: dict[str, LegalBasis] = field(default_factory=dict)
     rel_texts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     warned_depts: set[str] = field(default_factory=set)
+    layout: set[str] = field(default_factory=set)  # "part:field" of every column the sheets had
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
@@ -131,6 +132,7 @@ class _Builder:
         return ok
 
     def add_item(self, row: ItemRow) -> None:
+        self.layout.update(f"{row.part}:{f}" for f in row.columns)
         if not self.check_types(row):
             return
         name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
@@ -274,7 +276,7 @@ def build_township(
     for key in (*b.items, *b.departments, *b.villages):
         b.relate(key, RelType.IN_TOWNSHIP, tkey)
     tlist = TownshipList(
-        township=Township(tkey, township, county, tuple(sorted(set(sources)))),
+        township=Township(tkey, township, county, tuple(sorted(set(sources))), tuple(sorted(b.layout))),
         items=list(b.items.values()),
         departments=sorted(b.departments.values(), key=lambda d: d.key),
         villages=sorted(b.villages.values(), key=lambda v: v.key),

@@ -15,6 +15,7 @@ from graphmodel import DutyStore, InvalidArgument, NotFound
 from graphmodel.report import make_report, to_plain
 
 from ._common import GROUPS, KINDS, SEVERITIES, Finding, cards_of, sorted_findings
+from .applicability import column_absent
 from .chains import chain_findings, chains
 from .coverage import TownshipScore, completeness, missing_fields
 from .folding import fold_findings
@@ -167,6 +168,8 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
         found += unconfirmed(store, township, cards=cards)
     if want("coverage.missing_fields"):
         found += missing_fields(store, township, cards=cards)
+    if want("coverage.column_absent"):
+        found += column_absent(store, cards)
     if want("legal.no_basis"):
         found += no_basis(store, township, cards=cards)
     if want("legal.inconsistent_title"):
