@@ -161,7 +161,7 @@ COLUMNS: dict[str, str] = {
     "职责": "Part", "角色": "Role", "法律": "Law", "条": "Article", "引用原文": "As cited", "缺失要素": "Missing",
     "工作表": "Sheet", "行": "Row", "列": "Column", "值": "Value", "代码": "Code", "文件": "File",
     "环节": "Step", "责任部门": "Owner", "衔接": "Hand-off", "检查项": "Check", "未通过": "Failed",
-    "完整度": "Completeness", "事项数": "Items", "总分": "Score", "权重": "Weight", "适用事项": "Applicable",
+    "完整度": "Completeness", "事项数": "Items", "总分": "Score", "权重": "Weight", "适用事项": "Applicable", "已评估": "Assessed", "名次": "Rank", "评估": "Assessed checks",
     "通过": "Passed", "得分": "Points", "扣分": "Lost", "未通过事项（部分）": "Failing items (first)", "问题": "Finding",
     "对象": "Subject", "详情": "Details", "链条": "Chain", "断点": "Broken", "移交": "Hand-off", "检查无后续": "No follow-up",
     "缺少": "Missing", "要素齐全": "Complete", "村（社区）职责": "Village part", "缺少的村": "Villages missing",

@@ -165,6 +165,11 @@ def scores(township: str | None = None):
     return audit(township).scores
 
 
+def ranking(township: str | None = None) -> pd.DataFrame:
+    """Townships by completeness, best first, with how much was assessed."""
+    return frames.ranking_frame(sorted(scores(township), key=lambda s: (-s.score, s.township)))
+
+
 def score_checks(township: str | None = None) -> pd.DataFrame:
     """What drags completeness down: points lost per check, per township."""
     return frames.scores_frame(scores(township))

@@ -37,6 +37,7 @@ __all__ = [
     "item_coverage_frame",
     "lookup_frame",
     "ownership_frame",
+    "ranking_frame",
     "scores_frame",
     "to_frame",
     "village_matrix_frame",
@@ -103,8 +104,20 @@ def scores_frame(rows: Sequence[TownshipScore]) -> pd.DataFrame:
     for s in rows:
         for c in s.checks:
             out.append({"乡镇": s.township, "总分": s.score, "检查项": c.label, "权重": c.weight, "适用事项": c.applicable,
-                        "通过": c.passed, "得分": c.points, "扣分": c.lost, "未通过事项（部分）": "、".join(c.failing)})
+                        "已评估": c.assessed, "通过": c.passed, "得分": c.points, "扣分": c.lost, "未通过事项（部分）": "、".join(c.failing)})
     return pd.DataFrame(out)
+
+
+def ranking_frame(rows: Sequence[TownshipScore]) -> pd.DataFrame:
+    """Townships by score, best first, with how much was assessed (``coverage.township_ranking``).
+
+    >>> from queries._examples import example_store
+    >>> from queries.coverage import township_ranking
+    >>> ranking_frame(township_ranking(example_store())).to_dict("records")
+    [{'名次': 1, '乡镇': '示例镇', '总分': 83.2, '评估': '评估 5/5 项', '事项数': 10}]
+    """
+    return pd.DataFrame([{"名次": n, "乡镇": s.township, "总分": s.score, "评估": s.coverage, "事项数": s.items}
+                         for n, s in enumerate(rows, 1)], columns=["名次", "乡镇", "总分", "评估", "事项数"])
 
 
 def chains_frame(rows: Sequence[Chain]) -> pd.DataFrame:

@@ -50,6 +50,8 @@ def render() -> None:
     for i, score in enumerate(result):
         cols[i % len(cols)].metric(f"{t('ov.score')} · {score.township}", f"{score.score:.1f}", help=t("ov.score_help"))
         st.caption(score.explanation)
+    if len(result) > 1:
+        st.dataframe(columns(state.ranking(township)), hide_index=True, width="stretch")
     st.markdown(f"**{t('ov.drags')}**")
     checks = state.score_checks(township)
     if not checks.empty:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from graphmodel import Township
 from queries import run_audit
 from queries.applicability import APPLICABILITY
@@ -97,3 +99,31 @@ def test_old_store_without_layout_falls_back_to_values(build, load):
     absent = {dict(f.details)["part"]: dict(f.details)["columns"] for f in a.findings
               if f.kind == "coverage.column_absent"}
     assert absent == {COOP: "法律依据、镇街配合职责"}
+
+
+def _worked_example(build, coop_time_limit: bool):
+    """docs/audit-output.md's worked example: 40 基本, 30 配合, 30 收回 items."""
+    n = 0
+    for part, count in ((BASIC, 40), (COOP, 30), (WITHDRAWN, 30)):
+        for i in range(count):
+            n += 1
+            leads = ["党政综合办", "经济发展办"] if n <= 2 else ["党政综合办"] if part == BASIC else ["县农业农村局"]
+            bases = [] if part == BASIC and 3 <= i < 7 or part == WITHDRAWN else ["《土地管理法》第六十二条"]
+            fields = {"time_limit": "5个工作日"} if part == BASIC or part == COOP and coop_time_limit else {}
+            if part == BASIC:
+                fields["procedure"] = "受理—办结"
+            build.item(f"{part[:2]}事项{i}", part=part, leads=leads, bases=bases,
+                       code="" if n % 10 == 0 else f"C{n}", **fields)
+    cols = {BASIC: ("name", "lead", "code", "basis", "time_limit", "procedure"),
+            COOP: ("name", "upper_dept", "code", "basis") + (("time_limit",) if coop_time_limit else ()),
+            WITHDRAWN: ("name", "receiving_dept", "code")}
+    tl = build.build()
+    tl.township = replace(tl.township, layout=tuple(sorted(f"{p}:{f}" for p, fs in cols.items() for f in fs)))
+    return tl
+
+
+@pytest.mark.parametrize(("coop_time_limit", "score", "coverage"), [(False, 90.0, "评估 4/5 项"),
+                                                                    (True, 96.5, "评估 5/5 项")])
+def test_the_documented_worked_example(build, load, coop_time_limit, score, coverage):
+    s = completeness(load(_worked_example(build, coop_time_limit)))[0]
+    assert (s.score, s.coverage) == (score, coverage)
