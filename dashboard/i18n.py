@@ -108,6 +108,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # lookup
     "lk.query": ("这件事归谁管？输入关键词，例如：宅基地、消防、垃圾", "Who handles it? Type a keyword, e.g. 宅基地, 消防, 垃圾"),
     "lk.none": ("没有找到相关事项。", "No matching item."),
+    "lk.unsure": ("没有把握：清单中没有与问题明确相符的事项，下列是最接近的，请核对。",
+                  "Not sure: no item clearly matches; the nearest ones follow — check them."),
     "lk.more": ("其他匹配事项", "Other matches"),
     "lk.lead": ("牵头（负责）", "Lead"),
     "lk.coop": ("配合", "Cooperating"),
