@@ -648,7 +648,8 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
     """Write ``townships`` lists under ``out_dir`` (one folder per township) and ``ground_truth.json``.
 
     Returns the ground truth: ``{"seed", "townships": [{"name", "county", "folder",
-    "layout", "files", "items", "villages", "planted": {...}}], "totals": {...}}``.
+    "layout", "files", "items", "villages", "planted": {..., "non_problems": {...}}}],
+    "totals": {...}}``.
     """
     if townships < 1:
         raise InvalidArgument("--townships must be at least 1")

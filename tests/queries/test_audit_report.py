@@ -41,6 +41,7 @@ def test_audit_kinds_and_township(example):
         run_audit(example, township="没有镇")
     with pytest.raises(InvalidArgument):
         resolve_kinds(["nonsense"])
+    assert {"chain.level_crossing", "chain.handoff"} <= resolve_kinds(["info"])  # normal structure, not problems
     assert run_audit(example).present(["gaps", "handshake"]) == ("gap.no_lead",)
 
 
