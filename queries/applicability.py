@@ -35,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graphmodel import DutyStore, ItemCard, ListPart
+from graphmodel import DutyStore, ItemCard
 
 from ._common import BASIC, COOPERATE, WITHDRAWN, Finding, finding, sorted_findings
 
@@ -61,7 +61,6 @@ APPLICABILITY: dict[str, Applies] = {a.check: a for a in (
     Applies("county_part", (COOPERATE,), "upper_duty", "upper_duty", "上级部门职责"),
     Applies("township_part", (COOPERATE,), "township_duty", "township_duty", "镇街配合职责"),
 )}
-_PART_ORDER = {p.value: i for i, p in enumerate(ListPart)}
 
 
 def _has_value(card: ItemCard, a: Applies) -> bool:
