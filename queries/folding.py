@@ -15,6 +15,7 @@ gap.cooperate_no_county_lead    gap.no_lead, ownership.unconfirmed,           sa
 chain.handoff                   gap.no_lead, ownership.unconfirmed,           the link's unowned step
                                 chain.broken_step
 chain.level_crossing            chain.handoff                                 same link (item pair)
+handshake.missing_county_part   gap.cooperate_no_county_lead                  same item
 ==============================  ============================================  ===========================
 
 Of a group of findings folded together the most severe is kept (then the first in
@@ -36,6 +37,7 @@ RESTATES: dict[str, tuple[str, ...]] = {
                                      "gap.unknown_department"),
     "chain.handoff": ("gap.no_lead", "ownership.unconfirmed", "chain.broken_step"),
     "chain.level_crossing": ("chain.handoff",),
+    "handshake.missing_county_part": ("gap.cooperate_no_county_lead",),  # no county lead, so no county part
 }
 _ORDER = {k: i for i, k in enumerate(KINDS)}
 

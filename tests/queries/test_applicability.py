@@ -127,3 +127,12 @@ def _worked_example(build, coop_time_limit: bool):
 def test_the_documented_worked_example(build, load, coop_time_limit, score, coverage):
     s = completeness(load(_worked_example(build, coop_time_limit)))[0]
     assert (s.score, s.coverage) == (score, coverage)
+
+
+def test_a_cooperation_item_without_county_side_is_one_finding(build, load):
+    build.item("地质灾害巡查", part=COOP, leads=["经济发展办"], township_duty="巡查报告")
+    build.item("动物防疫", part=COOP, leads=["县农业农村局"], upper_duty="组织免疫", township_duty="宣传")
+    a = run_audit(load(build))
+    rows = [f for f in a.findings if f.subject == "地质灾害巡查" and f.severity != "low"]
+    assert [(f.kind, f.related) for f in rows] == [
+        ("overlap.cooperate_township_lead", ("gap.cooperate_no_county_lead", "handshake.missing_county_part"))]

@@ -92,6 +92,7 @@ def test_cli_audit_formats_and_fail_on(cli_dir, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["counts"]["by_kind"]["gap.no_lead"] == 1
     assert _run(cli_dir, "audit", "--fail-on", "gaps").exit_code == 3
     assert _run(cli_dir, "audit", "--fail-on", "handshake").exit_code == 0
+    assert _run(cli_dir, "audit", "--fail-on", "chain.broken_step").exit_code == 3  # folded, still found
     assert _run(cli_dir, "audit", "--fail-on", "nonsense").exit_code == 1
     out = tmp_path / "audit.xlsx"
     assert _run(cli_dir, "audit", "--format", "xlsx", "-o", str(out)).exit_code == 0 and out.stat().st_size > 0
@@ -105,6 +106,8 @@ def test_cli_query_and_lookup(cli_dir):
     assert r.exit_code == 0 and len(json.loads(r.output)["results"]["items"]) == 3
     r = _run(cli_dir, "lookup", "消防安全检查", "--format", "json")
     assert json.loads(r.output)["results"][0]["item"]["name"] == "消防安全检查"
+    weak = _run(cli_dir, "lookup", "检查一下")  # shares only a generic word with 消防安全检查
+    assert weak.exit_code == 0 and weak.output.startswith("没有把握")
     assert _run(cli_dir, "query", "nope").exit_code == 1
     for cmd in ("audit", "query", "lookup"):
         help_text = _run(cli_dir, cmd, "--help").output
