@@ -31,8 +31,8 @@ from .context import (
 __all__ = ["audit", "lookup", "query"]
 
 FORMATS = ("table", "json", "csv", "xlsx")
-_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
-_SEVERITY_ZH = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
+_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim", "info": "cyan"}
+_SEVERITY_ZH = {"high": "高 high", "medium": "中 medium", "low": "低 low", "info": "提示 info"}
 
 
 def _console() -> Console:
@@ -260,8 +260,9 @@ def query(settings: Settings, name: str | None, params: tuple[str, ...], townshi
 def lookup(settings: Settings, text: str, township: str | None, limit: int, fmt: str, output: Path | None) -> None:
     """谁来办？按名称和内容查找事项，列出牵头、配合部门、村（社区）、时限和依据。
 
-    "Who handles X?": find items by name and content (Chinese substrings and
-    bigrams), best first, with their lead, cooperators, villages, time limit and bases.
+    "Who handles X?": find items by name and content, everyday words translated
+    through the synonym table (queries/data/lookup_synonyms.csv), best first, with
+    their lead, cooperators, villages, time limit and bases; "没有把握" when unsure.
     """
     settings.as_json = fmt == "json"
     hits = run_query(settings.store(), "lookup", {"text": text, "township": township or "None", "limit": str(limit)})
@@ -269,6 +270,8 @@ def lookup(settings: Settings, text: str, township: str | None, limit: int, fmt:
         if not hits:
             _console().print(f"没有找到与「{text}」相关的事项。No item matches {text!r}.")
             return
+        if not hits[0].confident:
+            _console().print("没有把握：下列是最接近的事项，请核对。Not sure: the nearest items follow, check them.")
         frame = lookup_frame(hits)[["相关度", "事项名称", "答复", "牵头部门", "配合部门", "村（社区）", "办理时限", "依据", "来源"]]
         _console().print(_frame_table(f"谁来办「{text}」 Who handles it", frame))
         _echo_done(output, fmt)

@@ -108,6 +108,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # lookup
     "lk.query": ("这件事归谁管？输入关键词，例如：宅基地、消防、垃圾", "Who handles it? Type a keyword, e.g. 宅基地, 消防, 垃圾"),
     "lk.none": ("没有找到相关事项。", "No matching item."),
+    "lk.unsure": ("没有把握：清单中没有与问题明确相符的事项，下列是最接近的，请核对。",
+                  "Not sure: no item clearly matches; the nearest ones follow — check them."),
     "lk.more": ("其他匹配事项", "Other matches"),
     "lk.lead": ("牵头（负责）", "Lead"),
     "lk.coop": ("配合", "Cooperating"),
@@ -147,6 +149,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sev.high": ("高", "high"),
     "sev.medium": ("中", "medium"),
     "sev.low": ("低", "low"),
+    "sev.info": ("提示", "info"),
 }
 TEXTS.update(REVIEW_TEXTS)  # the review pages' texts live beside them (dashboard/review_texts.py)
 
@@ -160,7 +163,7 @@ COLUMNS: dict[str, str] = {
     "职责": "Part", "角色": "Role", "法律": "Law", "条": "Article", "引用原文": "As cited", "缺失要素": "Missing",
     "工作表": "Sheet", "行": "Row", "列": "Column", "值": "Value", "代码": "Code", "文件": "File",
     "环节": "Step", "责任部门": "Owner", "衔接": "Hand-off", "检查项": "Check", "未通过": "Failed",
-    "完整度": "Completeness", "事项数": "Items", "总分": "Score", "权重": "Weight", "适用事项": "Applicable",
+    "完整度": "Completeness", "事项数": "Items", "总分": "Score", "权重": "Weight", "适用事项": "Applicable", "已评估": "Assessed", "名次": "Rank", "评估": "Assessed checks",
     "通过": "Passed", "得分": "Points", "扣分": "Lost", "未通过事项（部分）": "Failing items (first)", "问题": "Finding",
     "对象": "Subject", "详情": "Details", "链条": "Chain", "断点": "Broken", "移交": "Hand-off", "检查无后续": "No follow-up",
     "缺少": "Missing", "要素齐全": "Complete", "村（社区）职责": "Village part", "缺少的村": "Villages missing",

@@ -119,7 +119,7 @@ def _sid() -> str:
 
 PARTS = tuple(p.value for p in ListPart)
 POWER = POWER_TYPES
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 BOARD_GROUPS = ("overlap", "gap", "ownership")
 #: The graph draws at most this many nodes; the rest are counted and listed as cut.
 GRAPH_LIMIT = 80
@@ -163,6 +163,11 @@ def findings_by_kind(township: str | None = None) -> pd.DataFrame:
 def scores(township: str | None = None):
     """Completeness per township (queries.coverage.completeness, via the audit)."""
     return audit(township).scores
+
+
+def ranking(township: str | None = None) -> pd.DataFrame:
+    """Townships by completeness, best first, with how much was assessed."""
+    return frames.ranking_frame(sorted(scores(township), key=lambda s: (-s.score, s.township)))
 
 
 def score_checks(township: str | None = None) -> pd.DataFrame:

@@ -35,11 +35,26 @@ class Township:
     name: str
     county: str = ""
     sources: tuple[str, ...] = ()  # the files the current list was imported from
+    # Which columns each part's sheet had: sorted "part:field" entries (field as the loaders
+    # name it: basis, time_limit, procedure, code, upper_duty …). () = not recorded (older stores).
+    layout: tuple[str, ...] = ()
     node_type: ClassVar[str] = NodeType.TOWNSHIP.value
 
     @property
     def township(self) -> str:
         return self.name
+
+    def columns(self, part: str) -> frozenset[str] | None:
+        """The fields the sheet of ``part`` had, or None when the layout was not recorded.
+
+        >>> t = Township("township:x", "X镇", layout=("基本履职事项:basis", "基本履职事项:name"))
+        >>> sorted(t.columns("基本履职事项")), t.columns("配合履职事项"), Township("k", "Y镇").columns("基本履职事项")
+        (['basis', 'name'], frozenset(), None)
+        """
+        if not self.layout:
+            return None
+        prefix = part + ":"
+        return frozenset(e[len(prefix):] for e in self.layout if e.startswith(prefix))
 
 
 @dataclass(frozen=True, slots=True)

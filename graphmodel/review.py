@@ -271,7 +271,8 @@ _PROVENANCE = ("source_file", "source_sheet", "source_row")
 
 def _content(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)
-    out["township"] = {k: v for k, v in data["township"].items() if k != "sources"}
+    # which files and which columns the list was read from are provenance, not content
+    out["township"] = {k: v for k, v in data["township"].items() if k not in ("sources", "layout")}
     out["items"] = [{k: v for k, v in d.items() if k not in _PROVENANCE} for d in data["items"]]
     return out
 

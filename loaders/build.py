@@ -105,6 +105,7 @@ class _Builder:
     levels: dict[str, str] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
     resolved: dict[str, DeptName] = field(default_factory=dict)  # written name -> reconciled, once per list
+    layout: set[str] = field(default_factory=set)  # "part:field" of every column the sheets had
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
@@ -152,6 +153,7 @@ class _Builder:
         return ok
 
     def add_item(self, row: ItemRow) -> None:
+        self.layout.update(f"{row.part}:{f}" for f in row.columns)
         if not self.check_types(row):
             return
         name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
@@ -358,7 +360,7 @@ def build_township(
     for key in (*b.items, *b.departments, *b.villages):
         b.relate(key, RelType.IN_TOWNSHIP, tkey)
     tlist = TownshipList(
-        township=Township(tkey, township, county, tuple(sorted(set(sources)))),
+        township=Township(tkey, township, county, tuple(sorted(set(sources))), tuple(sorted(b.layout))),
         items=list(b.items.values()),
         departments=sorted(b.departments.values(), key=lambda d: d.key),
         villages=sorted(b.villages.values(), key=lambda v: v.key),

@@ -36,7 +36,7 @@ import io
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,11 +48,16 @@ from graphmodel.vocab import ListPart
 from .xlsx_bytes import reproducible_xlsx
 
 __all__ = [
+    "ABSENT_COLUMNS",
+    "EXPECTED_KINDS",
     "GROUND_TRUTH_FILE",
+    "NON_PROBLEM_RATES",
     "PLANT_RATES",
     "GeneratedTownship",
     "generate_lists",
     "generate_township",
+    "expected_findings",
+    "precision_recall",
     "item_pool",
     "township_names",
     "write_township",
@@ -71,7 +76,17 @@ PLANT_RATES = {
     "no_basis": 0.03,
     "chain": 0.04,  # chains started per item (each 2-3 steps)
     "broken_chain": 0.25,  # share of chains whose first step has no lead
+    "no_code": 0.1,
 }
+#: Share of a township's items carrying each realistic non-problem (``truth["non_problems"]``):
+#: 收回 items without a legal basis (they do not cite one), shared items with an agreed split.
+NON_PROBLEM_RATES = {"withdrawn_without_basis": 0.05, "agreed_split": 0.02}
+#: Template variants, by township index % 3: which columns a part's sheet lacks.
+ABSENT_COLUMNS: tuple[dict[str, tuple[str, ...]], ...] = (
+    {},
+    {BASIC: ("实施程序",), COOP: ("办理时限",)},
+    {WITHDRAWN: ("法律依据",), COOP: ("镇街配合职责",)},
+)
 #: Mix of list parts, from the national averages (117 基本, 99 配合, 124 收回 of 340).
 PART_WEIGHTS = {BASIC: 117, COOP: 99, WITHDRAWN: 124}
 
@@ -262,6 +277,7 @@ class GenRow:
     procedure: str = ""
     time_limit: str = ""
     next_items: str = ""
+    note: str = ""
 
 
 @dataclass(slots=True)
@@ -274,6 +290,11 @@ class GeneratedTownship:
     rows: list[GenRow]
     villages: list[tuple[str, str]]
     truth: dict = field(default_factory=dict)
+
+    @property
+    def absent(self) -> dict[str, tuple[str, ...]]:
+        """Columns this township's sheets lack (a template choice, not a problem)."""
+        return ABSENT_COLUMNS[self.index % len(ABSENT_COLUMNS)]
 
     @property
     def layout(self) -> str:
@@ -437,9 +458,25 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
     for r in pick(basic, count("unconfirmed")):
         r.lead, r.coop = rnd.choice(PLACEHOLDERS), ""
         truth["unconfirmed"].append(r.name)
-    for r in pick(rows, count("no_basis")):
+    for r in pick([r for r in rows if r.part != WITHDRAWN], count("no_basis")):
         r.basis = ""
         truth["no_basis"].append(r.name)
+    # realistic non-problems: 收回 items without a basis, shared items with an agreed split of duties
+    non: dict[str, list] = {"withdrawn_without_basis": [], "agreed_splits": [], "handoffs": [], "absent_columns": []}
+    for r in pick([r for r in rows if r.part == WITHDRAWN], max(1, round(items * NON_PROBLEM_RATES[
+            "withdrawn_without_basis"]))):
+        r.basis = ""
+        non["withdrawn_without_basis"].append(r.name)
+    for r in pick(basic, max(1, round(items * NON_PROBLEM_RATES["agreed_split"]))):
+        first = _canonical_office(r.lead)
+        others = [o for o in offices if o != first]
+        if not others:
+            continue
+        second = rnd.choice(others)
+        r.lead = f"{r.lead}、{_spell(rnd, OFFICES[second])}"
+        r.coop = ""
+        r.note = f"职责分工：{first}负责组织实施和日常管理；{second}负责业务指导和监督检查"
+        non["agreed_splits"].append(r.name)
 
     # near-duplicates: the same item again under a variant name, led by another office
     names = {compact(r.name) for r in rows}
@@ -475,10 +512,13 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
     rows.sort(key=lambda r: (order[r.part], r.category))
     prefix = {BASIC: "JB", COOP: "PH", WITHDRAWN: "SH"}
     numbers = {BASIC: 0, COOP: 0, WITHDRAWN: 0}
+    truth["no_code"] = []
     for r in rows:
         numbers[r.part] += 1
-        if rnd.random() < 0.9:
+        if rnd.random() >= PLANT_RATES["no_code"]:
             r.code = f"{division}{index % 20:02d}-{prefix[r.part]}-{numbers[r.part]:03d}"
+        else:
+            truth["no_code"].append(r.name)
     by_name = {r.name: r for r in rows}
     for r in rows:
         if r.next_items.startswith("@"):
@@ -488,7 +528,17 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
         if k not in ("chains", "near_duplicates"):
             truth[k] = sorted(truth[k])
     truth["near_duplicates"] = sorted(sorted(p) for p in truth["near_duplicates"])
-    return GeneratedTownship(name, county, index, rows, villages, truth)
+    t = GeneratedTownship(name, county, index, rows, villages, truth)
+    # what a sheet lacks is not there to read; a normal hand-off is a chain link between two owned steps
+    for r in rows:
+        for label in t.absent.get(r.part, ()):
+            setattr(r, _FIELDS[label], "")
+    non["absent_columns"] = sorted(f"{p}:{c}" for p, cols in t.absent.items() for c in cols)
+    owned = {r.name for r in rows if r.lead and r.lead not in PLACEHOLDERS}
+    non["handoffs"] = sorted(f"{a} → {b}" for ch in truth["chains"] for a, b in zip(ch, ch[1:])
+                             if a in owned and b in owned)
+    truth["non_problems"] = {k: sorted(v) for k, v in non.items()}
+    return t
 
 
 def _canonical_office(written: str) -> str:
@@ -505,7 +555,7 @@ def _first_basis(pool: Sequence[PoolItem]) -> str:
 # ---- writing ---------------------------------------------------------------------------------
 _HEADERS = {
     BASIC: ("序号", "事项类别", "事项名称", "事项编码", "事项类型", "具体内容", "责任科室", "配合部门", "涉及村（社区）",
-            "村（社区）职责", "法律依据", "实施程序", "办理时限", "后续事项"),
+            "村（社区）职责", "法律依据", "实施程序", "办理时限", "后续事项", "备注"),
     COOP: ("序号", "事项名称", "事项编码", "事项类型", "对应上级部门", "上级部门职责", "镇街配合科室", "镇街配合职责",
            "法律依据", "办理时限", "后续事项"),
     WITHDRAWN: ("序号", "事项名称", "事项编码", "事项类型", "承接部门", "工作方式", "法律依据", "后续事项"),
@@ -515,14 +565,14 @@ _FIELDS = {
     "责任科室": "lead", "配合部门": "coop", "涉及村（社区）": "villages", "村（社区）职责": "village_text",
     "法律依据": "basis", "实施程序": "procedure", "办理时限": "time_limit", "后续事项": "next_items",
     "对应上级部门": "lead", "上级部门职责": "upper_duty", "镇街配合科室": "coop", "镇街配合职责": "township_duty",
-    "承接部门": "lead", "工作方式": "work_mode",
+    "承接部门": "lead", "工作方式": "work_mode", "备注": "note",
 }
 _FOOTNOTE = "填表说明：本清单为生成的测试数据（dutygraph generate），乡镇为虚构。"
 
 
 def _grid(t: GeneratedTownship, part: str) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
     """Rows of one sheet (title, header, items, footnote) and its merged ranges (0-based, inclusive)."""
-    header = _HEADERS[part]
+    header = tuple(h for h in _HEADERS[part] if h not in t.absent.get(part, ()))
     grid: list[list[str]] = [[f"{t.name}履行职责事项清单（{part}）"] + [""] * (len(header) - 1), list(header)]
     merged = [(0, 0, 0, len(header) - 1)]
     rows = [r for r in t.rows if r.part == part]
@@ -598,7 +648,8 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
     """Write ``townships`` lists under ``out_dir`` (one folder per township) and ``ground_truth.json``.
 
     Returns the ground truth: ``{"seed", "townships": [{"name", "county", "folder",
-    "layout", "files", "items", "villages", "planted": {...}}], "totals": {...}}``.
+    "layout", "files", "items", "villages", "planted": {..., "non_problems": {...}}}],
+    "totals": {...}}``.
     """
     if townships < 1:
         raise InvalidArgument("--townships must be at least 1")
@@ -617,11 +668,67 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
         })
         totals["items"] += len(t.rows)
         for k, v in t.truth.items():
-            totals[k] = totals.get(k, 0) + len(v)
+            if k != "non_problems":
+                totals[k] = totals.get(k, 0) + len(v)
+        for k, v in t.truth["non_problems"].items():
+            totals[f"non_problems.{k}"] = totals.get(f"non_problems.{k}", 0) + len(v)
     truth = {"generator": "dutygraph generate", "seed": seed, "items_per_township": items_per_township,
              "rates": PLANT_RATES, "totals": totals, "townships": entries}
     (out / GROUND_TRUTH_FILE).write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
+
+
+# ---- precision and recall against the ground truth ----------------------------------------------
+#: The audit kind (high or medium) each planted problem must be reported as; nothing else of
+#: high or medium severity is planted (broken chain steps are folded into their ``no_lead``).
+EXPECTED_KINDS = {
+    "multi_lead": "overlap.multi_lead",
+    "near_duplicates": "overlap.near_duplicate",
+    "no_lead": "gap.no_lead",
+    "unconfirmed": "ownership.unconfirmed",
+    "no_basis": "legal.no_basis",
+    "no_code": "coverage.missing_fields",
+}
+
+
+def _subject(kind: str, subject: str) -> str:
+    return " / ".join(sorted(subject.split(" / "))) if kind == "overlap.near_duplicate" else subject
+
+
+def expected_findings(township: str, planted: dict) -> set[tuple[str, str, str]]:
+    """(township, kind, subject) of every high/medium finding the planted problems should give.
+
+    >>> sorted(expected_findings("X镇", {"no_lead": ["甲"], "near_duplicates": [["乙工作", "乙"]]}))
+    [('X镇', 'gap.no_lead', '甲'), ('X镇', 'overlap.near_duplicate', '乙 / 乙工作')]
+    """
+    out = set()
+    for key, kind in EXPECTED_KINDS.items():
+        for v in planted.get(key, ()):
+            out.add((township, kind, _subject(kind, " / ".join(v) if isinstance(v, list) else v)))
+    return out
+
+
+def precision_recall(found: Iterable[tuple[str, str, str]], expected: Iterable[tuple[str, str, str]]) -> dict:
+    """Per kind and over all: true/false positives, misses, precision and recall (1.0 when undefined).
+
+    ``found`` are (township, kind, subject) of the audit's high and medium findings.
+
+    >>> r = precision_recall([("X", "gap.no_lead", "甲"), ("X", "legal.no_basis", "丙")], [("X", "gap.no_lead", "甲")])
+    >>> r["gap.no_lead"]["recall"], r["legal.no_basis"]["precision"], r["all"]["precision"]
+    (1.0, 0.0, 0.5)
+    """
+    got = {(t, k, _subject(k, s)) for t, k, s in found}
+    want = set(expected)
+    out: dict[str, dict] = {}
+    for kind in sorted({k for _, k, _ in got | want}) + ["all"]:
+        g = {x for x in got if kind in ("all", x[1])}
+        w = {x for x in want if kind in ("all", x[1])}
+        tp, fp, fn = len(g & w), len(g - w), len(w - g)
+        out[kind] = {"tp": tp, "fp": fp, "fn": fn,
+                     "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+                     "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+                     "false_positives": sorted(g - w)[:5], "missed": sorted(w - g)[:5]}
+    return out
 
 
 def _asdict_rows(t: GeneratedTownship) -> list[dict]:  # for debugging and tests

@@ -27,6 +27,7 @@ __all__ = [
     "agreed_split",
     "PLACEHOLDERS",
     "SEVERITIES",
+    "SEVERITY_RANK",
     "DeptRole",
     "Finding",
     "ItemEvidence",
@@ -130,7 +131,16 @@ def evidence(card: ItemCard) -> ItemEvidence:
 
 
 # ---- findings ------------------------------------------------------------------------
-SEVERITIES = ("high", "medium", "low")
+#: Severity levels, most serious first. What each means for the user (docs/audit-output.md):
+#:
+#: - ``high``: a duty that several offices or no office carries, or that lands on the wrong
+#:   level — buck-passing (推诿扯皮) or a citizen nobody serves;
+#: - ``medium``: evidence or a required field missing (legal basis, time limit, one half of a
+#:   cooperation pair, a department nobody knows) — the item cannot be checked as written;
+#: - ``low``: wording and consistency (one law spelt two ways, a template lacking a column);
+#: - ``info``: normal structure worth seeing, not a problem (a 镇→县 hand-off in a chain).
+SEVERITIES = ("high", "medium", "low", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +153,17 @@ class KindInfo:
 
 _KIND_ROWS = (
     ("overlap.multi_lead", "high", "多个牵头部门"),
-    ("overlap.near_duplicate", "medium", "相近事项由不同部门牵头"),
+    ("overlap.near_duplicate", "high", "相近事项由不同部门牵头"),
     ("overlap.shared_article", "low", "同一法条由多个部门执行"),
-    ("overlap.cooperate_township_lead", "medium", "配合事项由镇街科室牵头"),
+    ("overlap.cooperate_township_lead", "high", "配合事项由镇街科室牵头"),
     ("gap.no_lead", "high", "无牵头部门"),
     ("gap.unknown_department", "medium", "牵头部门不在部门名录"),
     ("gap.withdrawn_township_lead", "high", "收回事项仍由镇街科室牵头"),
-    ("gap.cooperate_no_county_lead", "medium", "配合事项无县级牵头部门"),
+    ("gap.cooperate_no_county_lead", "high", "配合事项无县级牵头部门"),
     ("gap.village_text_unlinked", "low", "写了村（社区）职责但未关联村"),
-    ("ownership.unconfirmed", "medium", "责任主体待定"),
-    ("coverage.missing_fields", "low", "事项要素不全"),
+    ("ownership.unconfirmed", "high", "责任主体待定"),
+    ("coverage.missing_fields", "medium", "事项要素不全"),
+    ("coverage.column_absent", "low", "清单缺少该列，相关事项未评估"),
     ("legal.no_basis", "medium", "无法律依据"),
     ("legal.inconsistent_title", "low", "同一法律名称写法不一"),
     ("handshake.missing_county_part", "medium", "配合事项缺上级部门职责"),
@@ -163,8 +174,8 @@ _KIND_ROWS = (
     ("chain.broken_step", "high", "链条环节无责任部门"),
     ("chain.cycle", "medium", "链条成环"),
     ("chain.inspection_no_followup", "medium", "检查后无处罚/强制环节"),
-    ("chain.level_crossing", "medium", "链条跨镇县层级移交"),
-    ("chain.handoff", "low", "链条环节间责任部门变更"),
+    ("chain.level_crossing", "info", "链条跨镇县层级移交"),
+    ("chain.handoff", "info", "链条环节间责任部门变更"),
     ("chain.candidate_link", "low", "疑似应衔接的检查与处罚事项"),
 )
 #: Every finding kind: identifier -> group, severity, Chinese title. Stable; documented in docs/audit-output.md.
@@ -187,7 +198,8 @@ class Finding:
     """One boundary finding with its evidence.
 
     ``subject`` names what the finding is about (an item, a law article, a chain);
-    ``details`` are (name, value) pairs specific to the kind, sorted by name.
+    ``details`` are (name, value) pairs specific to the kind, sorted by name;
+    ``related`` the kinds of findings saying the same about the same item, folded into this one.
     """
 
     kind: str
@@ -197,6 +209,7 @@ class Finding:
     message: str
     items: tuple[ItemEvidence, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
+    related: tuple[str, ...] = ()  # kinds of restatements folded into this finding (queries.folding)
 
     @property
     def group(self) -> str:
@@ -223,6 +236,7 @@ class Finding:
             "message": self.message,
             "items": to_plain(self.items),
             "details": dict(self.details),
+            "related": list(self.related),
         }
 
 

@@ -15,8 +15,10 @@ from graphmodel import DutyStore, InvalidArgument, NotFound
 from graphmodel.report import make_report, to_plain
 
 from ._common import GROUPS, KINDS, SEVERITIES, Finding, cards_of, sorted_findings
+from .applicability import column_absent
 from .chains import chain_findings, chains
 from .coverage import TownshipScore, completeness, missing_fields
+from .folding import fold_findings
 from .gaps import gaps, unconfirmed
 from .handshake import handshake
 from .legal import inconsistent_titles, no_basis
@@ -78,8 +80,11 @@ class AuditResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Findings per checked kind (zeros included), in ``KINDS`` order."""
-        c = Counter(f.kind for f in self.findings)
+        """Findings per checked kind (zeros included), in ``KINDS`` order.
+
+        A folded finding counts for its own kind and for each of its ``related`` kinds.
+        """
+        c = Counter(k for f in self.findings for k in dict.fromkeys((f.kind, *f.related)))
         return {k: c.get(k, 0) for k in KINDS if k in self.kinds}
 
     def by_kind(self) -> dict[str, tuple[Finding, ...]]:
@@ -121,15 +126,20 @@ class AuditResult:
 
 
 def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[str] = ("all",),
-              name_threshold: float = NAME_THRESHOLD, content_threshold: float = CONTENT_THRESHOLD) -> AuditResult:
+              name_threshold: float = NAME_THRESHOLD, content_threshold: float = CONTENT_THRESHOLD,
+              fold: bool = True) -> AuditResult:
     """Run every check (or only ``kinds``: identifiers, groups or severities) over ``township`` or the store.
+
+    ``fold`` (default) folds restatements into one finding (``queries.folding``).
 
     >>> from queries._examples import example_store
     >>> a = run_audit(example_store())
     >>> a.items, a.by_severity()
-    (10, {'high': 3, 'medium': 6, 'low': 8})
+    (10, {'high': 4, 'medium': 5, 'low': 4, 'info': 1})
     >>> {k: n for k, n in a.counts.items() if n}
     {'overlap.multi_lead': 1, 'overlap.near_duplicate': 1, 'overlap.shared_article': 1, 'gap.no_lead': 1, 'ownership.unconfirmed': 1, 'coverage.missing_fields': 2, 'legal.no_basis': 1, 'legal.inconsistent_title': 3, 'village.missing_villages': 2, 'chain.broken_step': 1, 'chain.level_crossing': 1, 'chain.handoff': 2}
+    >>> len(a.findings), [(f.kind, f.related) for f in a.findings if f.related]
+    (14, [('chain.level_crossing', ('chain.handoff',)), ('ownership.unconfirmed', ('chain.broken_step', 'chain.handoff'))])
     >>> a.present(["gaps"]), a.present(["handshake"])
     (('gap.no_lead',), ())
     """
@@ -158,6 +168,8 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
         found += unconfirmed(store, township, cards=cards)
     if want("coverage.missing_fields"):
         found += missing_fields(store, township, cards=cards)
+    if want("coverage.column_absent"):
+        found += column_absent(store, cards)
     if want("legal.no_basis"):
         found += no_basis(store, township, cards=cards)
     if want("legal.inconsistent_title"):
@@ -169,6 +181,8 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     if any(k.startswith("chain.") for k in wanted):
         found += chain_findings(store, township, chain_list=chains(store, township, cards=cards), cards=cards)
     findings = sorted_findings(f for f in found if f.kind in wanted)
+    if fold:
+        findings = fold_findings(findings)
     states = Counter(ownership_of(c)[0] for c in cards)
     return AuditResult(
         township, (township,) if township else towns, len(cards), findings,

@@ -12,13 +12,22 @@ procedure      实施程序                15      实施程序 written
 code           事项编码                15      事项编码 written
 =============  =====================  ======  =====================================
 
-A field check (time limit, procedure, code) applies to the items of one list part of one
-township only when *some* item of that part has the field written — i.e. when that
-part's sheet has the column at all (the 收回 sheet usually has no 办理时限; a 配合 sheet
-may have no 实施程序). An absent column is a template choice, not an item's gap.
+Where a check applies and which column it reads is the table of ``queries.applicability``
+(legal basis and time limit on 基本 and 配合 items, procedure on 基本 items, code on
+every item; the lead on every item). An item of a part the check does not apply to is
+left out of it. An item whose part's sheet lacked the column is *not assessed*: it is
+not a pass — it counts as failing in the score — and the audit reports the absent column
+once per list (``coverage.column_absent``) instead of once per item.
 
-The township score is ``Σ weight × passed / applicable`` (0–100, a check that applies
-to no item counts as passed); an empty township scores 0.
+The township score (0–100)::
+
+    score = Σ over checks  weight × passed / applicable
+
+``applicable``: the township's items of the parts the check applies to; ``passed``: those
+assessed (their sheet has the column) and passing. A check that applies to no item gives
+its full weight. ``coverage`` says how many checks could be assessed on every item they
+apply to: "评估 3/5 项". An empty township scores 0. Worked example in
+docs/audit-output.md.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from dataclasses import dataclass
 from graphmodel import POWER_TYPES, DutyStore, ItemCard, ListPart
 
 from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from .applicability import Layouts, layouts
 from .ownership import ownership_of
 
 __all__ = [
@@ -46,6 +56,7 @@ __all__ = [
     "item_coverage",
     "missing_fields",
     "power_type_counts",
+    "township_ranking",
     "village_roles",
 ]
 
@@ -72,16 +83,12 @@ ITEM_CHECKS: tuple[Check, ...] = (
 )
 _LABELS = {c.name: c.label for c in ITEM_CHECKS} | {"lead": "责任主体"}
 
-Columns = frozenset[tuple[str, str, str]]  # (township, part, field) with at least one value
+def _applies(chk: Check, card: ItemCard, lay: Layouts) -> bool:
+    return chk.name == "single_lead" or lay.applies(chk.name, card)
 
 
-def _columns(cards: Sequence[ItemCard]) -> Columns:
-    return frozenset((c.item.township, c.item.part, chk.field)
-                     for c in cards for chk in ITEM_CHECKS if chk.field and chk.passes(c))
-
-
-def _applies(chk: Check, card: ItemCard, cols: Columns) -> bool:
-    return not chk.field or (card.item.township, card.item.part, chk.field) in cols
+def _assessed(chk: Check, card: ItemCard, lay: Layouts) -> bool:
+    return chk.name == "single_lead" or lay.assessed(chk.name, card)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +98,27 @@ class ItemCoverage:
     item: ItemEvidence
     missing: tuple[str, ...]
     complete: bool
+    not_assessed: tuple[str, ...] = ()  # checks that apply but whose column the sheet lacked
 
     @property
     def missing_labels(self) -> tuple[str, ...]:
         return tuple(_LABELS[m] for m in self.missing)
 
 
-def _missing(card: ItemCard, cols: Columns) -> tuple[str, ...]:
-    out = [c.name for c in ITEM_CHECKS if c.name != "single_lead" and _applies(c, card, cols) and not c.passes(card)]
+def _missing(card: ItemCard, lay: Layouts) -> tuple[str, ...]:
+    out = [c.name for c in ITEM_CHECKS if c.name != "single_lead" and _assessed(c, card, lay) and not c.passes(card)]
     if ownership_of(card)[0] in ("gap", "unconfirmed"):
         out.append("lead")
     return tuple(out)
 
 
-def _complete(card: ItemCard, cols: Columns) -> bool:
-    return all(c.passes(card) for c in ITEM_CHECKS if _applies(c, card, cols))
+def _not_assessed(card: ItemCard, lay: Layouts) -> tuple[str, ...]:
+    return tuple(c.name for c in ITEM_CHECKS if _applies(c, card, lay) and not _assessed(c, card, lay))
+
+
+def _complete(card: ItemCard, lay: Layouts) -> bool:
+    """Every applicable check assessed and passing (not assessed is not a pass)."""
+    return all(_assessed(c, card, lay) and c.passes(card) for c in ITEM_CHECKS if _applies(c, card, lay))
 
 
 def item_coverage(store: DutyStore, township: str | None = None, *, only_incomplete: bool = False,
@@ -120,10 +133,10 @@ def item_coverage(store: DutyStore, township: str | None = None, *, only_incompl
     [('农村集体资产监督', ('basis', 'time_limit', 'procedure', 'lead')), ('农村生活垃圾清运保洁', ('code',))]
     """
     cards = cards_of(store, township, cards)
-    cols = _columns(cards)
+    lay = layouts(store, cards)
     out = []
     for c in cards:
-        cov = ItemCoverage(evidence(c), _missing(c, cols), _complete(c, cols))
+        cov = ItemCoverage(evidence(c), _missing(c, lay), _complete(c, lay), _not_assessed(c, lay))
         if not only_incomplete or not cov.complete:
             out.append(cov)
     return tuple(sorted(out, key=lambda x: x.item.key))
@@ -140,10 +153,10 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
     [('农村集体资产监督', '办理时限、实施程序'), ('农村生活垃圾清运保洁', '事项编码')]
     """
     cards = cards_of(store, township, cards)
-    cols = _columns(cards)
+    lay = layouts(store, cards)
     out = []
     for c in cards:
-        miss = [m for m in _missing(c, cols) if m in ("code", "time_limit", "procedure")]
+        miss = [m for m in _missing(c, lay) if m in ("code", "time_limit", "procedure")]
         if miss:
             labels = [_LABELS[m] for m in miss]
             out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
@@ -179,7 +192,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     led: dict[str, list[ItemCard]] = defaultdict(list)
     coop: Counter[str] = Counter()
     cards = cards_of(store, township, cards)
-    cols = _columns(cards)
+    lay = layouts(store, cards)
     for c in cards:
         for p in c.leads:
             led[p.key].append(c)
@@ -188,7 +201,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     out = []
     for d in store.nodes("Department", township):
         items = led.get(d.key, [])
-        done = sum(1 for c in items if _complete(c, cols))
+        done = sum(1 for c in items if _complete(c, lay))
         out.append(DepartmentLoad(
             d.key, d.township, d.name, d.level, len(items), coop.get(d.key, 0),
             tuple(sorted(Counter(c.item.part for c in items).items())),
@@ -262,7 +275,11 @@ def power_type_counts(store: DutyStore, township: str | None = None, *,
 
 @dataclass(frozen=True, slots=True)
 class ScoreCheck:
-    """One check's part of a township score; ``failing`` are the first item names that fail it."""
+    """One check's part of a township score; ``failing`` are the first item names that fail it.
+
+    ``applicable`` items of the parts it applies to, ``assessed`` those whose sheet had the
+    column, ``passed`` those assessed and passing (so not assessed counts as failing).
+    """
 
     check: str
     label: str
@@ -272,17 +289,28 @@ class ScoreCheck:
     points: float
     lost: float
     failing: tuple[str, ...]
+    assessed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class TownshipScore:
-    """A township's completeness (0–100) and how it was reached; ``explanation`` is one sentence."""
+    """A township's completeness (0–100) and how it was reached; ``explanation`` is one sentence.
+
+    ``coverage`` is "评估 k/n 项": of the n checks applying to some item, k could be
+    assessed on every item they apply to (the others' columns were absent).
+    """
 
     township: str
     score: float
     items: int
     checks: tuple[ScoreCheck, ...]
     explanation: str
+    assessed_checks: int = 0
+    applicable_checks: int = 0
+
+    @property
+    def coverage(self) -> str:
+        return f"评估 {self.assessed_checks}/{self.applicable_checks} 项"
 
 
 def completeness(store: DutyStore, township: str | None = None, *, show_failing: int = 5,
@@ -291,14 +319,14 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
 
     >>> from queries._examples import example_store
     >>> s = completeness(example_store())[0]
-    >>> s.township, s.score, [(c.check, c.passed, c.applicable, c.lost) for c in s.checks][:2]
-    ('示例镇', 83.7, [('single_lead', 7, 10, 9.0), ('basis', 9, 10, 2.5)])
+    >>> s.township, s.score, s.coverage, [(c.check, c.passed, c.applicable, c.lost) for c in s.checks][:2]
+    ('示例镇', 83.2, '评估 5/5 项', [('single_lead', 7, 10, 9.0), ('basis', 8, 9, 2.78)])
     >>> s.explanation
-    '示例镇 83.7 分（10 个事项）。扣分最多：唯一责任主体 -9.0（3/10 未通过）；法律依据 -2.5（1/10 未通过）；实施程序 -1.7（1/9 未通过）。'
+    '示例镇 83.2 分（10 个事项，评估 5/5 项）。扣分最多：唯一责任主体 -9.0（3/10 未通过）；法律依据 -2.8（1/9 未通过）；实施程序 -1.9（1/8 未通过）。'
     """
     grouped: dict[str, list[ItemCard]] = defaultdict(list)
     cards = cards_of(store, township, cards)
-    cols = _columns(cards)
+    lay = layouts(store, cards)
     for c in cards:
         grouped[c.item.township].append(c)
     towns = [township] if township is not None else sorted(t.name for t in store.townships())
@@ -307,21 +335,37 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
         group = grouped.get(town, [])
         checks = []
         for chk in ITEM_CHECKS:
-            applicable = [c for c in group if _applies(chk, c, cols)]
-            failing = [c for c in applicable if not chk.passes(c)]
+            applicable = [c for c in group if _applies(chk, c, lay)]
+            assessed = [c for c in applicable if _assessed(chk, c, lay)]
+            failing = [c for c in applicable if c not in assessed or not chk.passes(c)]
             share = 1 - len(failing) / len(applicable) if applicable else 1.0
             points = round(chk.weight * share, 2) if group else 0.0
             checks.append(ScoreCheck(chk.name, chk.label, chk.weight, len(applicable), len(applicable) - len(failing),
                                      points, round(chk.weight - points, 2),
-                                     tuple(c.item.label for c in sorted(failing, key=lambda c: c.key)[:show_failing])))
+                                     tuple(c.item.label for c in sorted(failing, key=lambda c: c.key)[:show_failing]),
+                                     len(assessed)))
         score = round(sum(c.points for c in checks), 1)
+        applying = [c for c in checks if c.applicable]
+        full = sum(1 for c in applying if c.assessed == c.applicable)
         if not group:
             why = f"{town} 没有事项，得 0 分。"
         else:
             drags = sorted((c for c in checks if c.lost > 0), key=lambda c: (-c.lost, c.check))[:3]
-            why = f"{town} {score} 分（{len(group)} 个事项）。" + (
+            unassessed = [c.label for c in applying if c.assessed < c.applicable]
+            why = f"{town} {score} 分（{len(group)} 个事项，评估 {full}/{len(applying)} 项）。" + (
                 "扣分最多：" + "；".join(
                     f"{c.label} -{c.lost:.1f}（{c.applicable - c.passed}/{c.applicable} 未通过）" for c in drags) + "。"
-                if drags else "各项检查全部通过。")
-        out.append(TownshipScore(town, score, len(group), tuple(checks), why))
+                if drags else "各项检查全部通过。") + (
+                f"清单缺少{'、'.join(unassessed)}列的事项未评估，按未通过计。" if unassessed else "")
+        out.append(TownshipScore(town, score, len(group), tuple(checks), why, full, len(applying)))
     return tuple(out)
+
+
+def township_ranking(store: DutyStore, *, cards: Sequence[ItemCard] | None = None) -> tuple[TownshipScore, ...]:
+    """The store's townships by completeness, best first (ties by name), each with its coverage.
+
+    >>> from queries._examples import example_store
+    >>> [(s.township, s.score, s.coverage) for s in township_ranking(example_store())]
+    [('示例镇', 83.2, '评估 5/5 项')]
+    """
+    return tuple(sorted(completeness(store, cards=cards), key=lambda s: (-s.score, s.township)))

@@ -37,12 +37,13 @@ __all__ = [
     "item_coverage_frame",
     "lookup_frame",
     "ownership_frame",
+    "ranking_frame",
     "scores_frame",
     "to_frame",
     "village_matrix_frame",
 ]
 
-SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
 
 
 def _depts(items: Sequence[ItemEvidence], role: str) -> str:
@@ -103,8 +104,20 @@ def scores_frame(rows: Sequence[TownshipScore]) -> pd.DataFrame:
     for s in rows:
         for c in s.checks:
             out.append({"乡镇": s.township, "总分": s.score, "检查项": c.label, "权重": c.weight, "适用事项": c.applicable,
-                        "通过": c.passed, "得分": c.points, "扣分": c.lost, "未通过事项（部分）": "、".join(c.failing)})
+                        "已评估": c.assessed, "通过": c.passed, "得分": c.points, "扣分": c.lost, "未通过事项（部分）": "、".join(c.failing)})
     return pd.DataFrame(out)
+
+
+def ranking_frame(rows: Sequence[TownshipScore]) -> pd.DataFrame:
+    """Townships by score, best first, with how much was assessed (``coverage.township_ranking``).
+
+    >>> from queries._examples import example_store
+    >>> from queries.coverage import township_ranking
+    >>> ranking_frame(township_ranking(example_store())).to_dict("records")
+    [{'名次': 1, '乡镇': '示例镇', '总分': 83.2, '评估': '评估 5/5 项', '事项数': 10}]
+    """
+    return pd.DataFrame([{"名次": n, "乡镇": s.township, "总分": s.score, "评估": s.coverage, "事项数": s.items}
+                         for n, s in enumerate(rows, 1)], columns=["名次", "乡镇", "总分", "评估", "事项数"])
 
 
 def chains_frame(rows: Sequence[Chain]) -> pd.DataFrame:
@@ -161,7 +174,7 @@ def to_frame(result: Any) -> pd.DataFrame:
     >>> from queries._examples import example_store
     >>> from queries.audit import run_audit
     >>> to_frame(run_audit(example_store())).shape[0]
-    17
+    14
     """
     if isinstance(result, AuditResult):
         return findings_frame(result.findings)

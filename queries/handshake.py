@@ -7,6 +7,9 @@ A 配合 item is a pair: the county department's part and the township's part.
 ``handshake.missing_township_part``
     neither 镇街配合职责 (``township_duty``) nor the text of a cooperating office is written.
 
+Both run only where the 配合 sheet has the column (``queries.applicability``); a sheet
+without it gets one ``coverage.column_absent`` finding, not one per item.
+
 **County lists.** A county department's own list can be loaded as a "township" too (load it
 with ``--township 县农业农村局``). It is recognised (:func:`is_county_list`) by its name: the
 name ends like a department (``局``, ``委``, ``委员会``, ``大队``, ``支队``, ``中心``) and not
@@ -40,6 +43,7 @@ from ._common import (
     level_side,
     sorted_findings,
 )
+from .applicability import layouts
 from .overlaps import name_similarity
 
 __all__ = [
@@ -119,19 +123,25 @@ def missing_parts(store: DutyStore, township: str | None = None, *,
     >>> b = ListBuilder("样例镇")
     >>> _ = b.item("动物防疫", part="配合履职事项", leads=["县农业农村局"], upper_duty="组织免疫")
     >>> s = open_store("memory", data_dir=None); _ = s.replace_township(b.build())
-    >>> [f.kind for f in missing_parts(s)]
-    ['handshake.missing_township_part']
+    >>> [f.kind for f in missing_parts(s)]  # no 配合 item has a township part: the column is absent
+    []
+    >>> _ = b.item("农机安全", part="配合履职事项", leads=["县农业农村局"], upper_duty="检查", township_duty="宣传")
+    >>> _ = s.replace_township(b.build())
+    >>> [(f.kind, f.subject) for f in missing_parts(s)]
+    [('handshake.missing_township_part', '动物防疫')]
     """
     county = {c.township for c in county_lists(store)}
     out = []
-    for c in cards_of(store, township, cards, parts=(COOPERATE,)):
+    cards = cards_of(store, township, cards, parts=(COOPERATE,))
+    lay = layouts(store, cards)
+    for c in cards:
         if c.item.township in county:
             continue
-        if not _county_part(c):
+        if not _county_part(c) and lay.assessed("county_part", c):
             out.append(finding("handshake.missing_county_part", c.item.township, c.item.label,
                                f"配合事项「{c.item.label}」未写上级部门职责", [evidence(c)],
                                township_part=_township_part(c)))
-        if not _township_part(c):
+        if not _township_part(c) and lay.assessed("township_part", c):
             out.append(finding("handshake.missing_township_part", c.item.township, c.item.label,
                                f"配合事项「{c.item.label}」未写镇街配合职责", [evidence(c)],
                                county_part=_county_part(c)))

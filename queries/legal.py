@@ -1,7 +1,9 @@
 """Legal bases: items without one, the most cited, titles cited inconsistently, the impact of a law change.
 
 ``legal.no_basis``
-    an item with no BASED_ON;
+    an item with no BASED_ON, among the items the basis check applies to (基本 and 配合, not
+    收回) on sheets that have a 法律依据 column (``queries.applicability``; an absent
+    column is one ``coverage.column_absent`` finding);
 ``legal.inconsistent_title``
     one law (normalised title, see ``graphmodel.normalize.normalise_law_title``) cited
     under two or more titles within one township, e.g. with and without 中华人民共和国.
@@ -18,6 +20,7 @@ from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
 from graphmodel.normalize import compact, normalise_law_title, parse_citations
 
 from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from .applicability import layouts
 from .chains import chains
 
 __all__ = [
@@ -49,8 +52,10 @@ def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     ['农村集体资产监督']
     """
     out = []
-    for c in cards_of(store, township, cards):
-        if not c.bases:
+    cards = cards_of(store, township, cards)
+    lay = layouts(store, cards)
+    for c in cards:
+        if not c.bases and lay.assessed("basis", c):
             out.append(finding("legal.no_basis", c.item.township, c.item.label, f"「{c.item.label}」没有法律依据",
                                [evidence(c)], basis_text=c.item.basis_text))
     return sorted_findings(out)

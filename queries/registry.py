@@ -75,6 +75,7 @@ _ROWS = (
     ("village_roles", coverage.village_roles, "村（社区）承担事项", "what each village assists"),
     ("power_type_counts", coverage.power_type_counts, "事项类型统计", "counts per power type"),
     ("completeness", coverage.completeness, "完整度评分", "completeness score per township"),
+    ("township_ranking", coverage.township_ranking, "乡镇完整度排名", "townships ranked by completeness, with coverage"),
     ("handshake", handshake.handshake, "配合事项衔接", "配合 handshake findings"),
     ("county_lists", handshake.county_lists, "已导入的县级部门清单", "county department lists in the store"),
     ("no_basis", legal.no_basis, "无依据事项", "items without legal basis"),

@@ -13,6 +13,6 @@ def graph_of(store, township: str | None = None) -> tuple:
             if node_type == "DutyItem":
                 n = replace(n, source_file="", source_sheet="", source_row=0)
             if node_type == "Township":
-                n = replace(n, sources=())
+                n = replace(n, sources=(), layout=())  # which files and columns it was read from
             nodes.append(n)
     return tuple(nodes), store.relations(township=township)

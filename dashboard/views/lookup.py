@@ -18,6 +18,10 @@ def render() -> None:
         st.warning(t("lk.none"))
         return
     best = hits[0]
+    if not best.confident:  # a weak match is offered as candidates, not as the answer
+        st.warning(t("lk.unsure"))
+        table(state.lookup_frame(hits), "查询结果", key="lk-unsure")
+        return
     with st.container(border=True):
         st.markdown(f"### {best.item.name}")
         st.markdown(f"**{best.answer}**")

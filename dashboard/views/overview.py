@@ -37,8 +37,8 @@ def render() -> None:
         chart = alt.Chart(kinds).mark_bar().encode(
             x=alt.X("数量:Q", title=None),
             y=alt.Y("问题类型:N", sort=list(kinds["问题类型"]), title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("严重程度:N", scale=alt.Scale(domain=[t("sev.high"), t("sev.medium"), t("sev.low")],
-                                                          range=["#c00000", "#ef6c00", "#9e9e9e"])),
+            color=alt.Color("严重程度:N", scale=alt.Scale(domain=[t("sev.high"), t("sev.medium"), t("sev.low"), t("sev.info")],
+                                                          range=["#c00000", "#ef6c00", "#9e9e9e", "#1e88e5"])),
             tooltip=["问题类型", "严重程度", "数量"],
         )
         st.altair_chart(chart, width="stretch")
@@ -50,6 +50,8 @@ def render() -> None:
     for i, score in enumerate(result):
         cols[i % len(cols)].metric(f"{t('ov.score')} · {score.township}", f"{score.score:.1f}", help=t("ov.score_help"))
         st.caption(score.explanation)
+    if len(result) > 1:
+        st.dataframe(columns(state.ranking(township)), hide_index=True, width="stretch")
     st.markdown(f"**{t('ov.drags')}**")
     checks = state.score_checks(township)
     if not checks.empty:

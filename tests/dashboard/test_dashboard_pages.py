@@ -154,6 +154,13 @@ def test_lookup_answers_in_one_card(app):
     assert "宅基地" in text and "牵头（负责）" in text
 
 
+def test_lookup_says_when_it_is_not_sure(app):
+    open_page(app, "lookup")
+    app.text_input(key="lookup_text").input("工作证明").run()
+    _no_errors(app)
+    assert app.warning and app.warning[0].value.startswith("没有把握")
+
+
 def _counts(data_dir):
     with open_store("memory", data_dir=data_dir) as s:
         return s.counts()

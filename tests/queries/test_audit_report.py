@@ -18,14 +18,16 @@ from queries.registry import QUERIES, run_query
 def test_audit_groups_every_kind(example):
     a = run_audit(example)
     assert set(a.counts) == set(KINDS)
-    assert sum(a.counts.values()) == len(a.findings)
+    # a folded finding counts for its own kind and each related kind
+    assert sum(a.counts.values()) == sum(len({f.kind, *f.related}) for f in a.findings)
     assert all(f.severity == KINDS[f.kind].severity for f in a.findings)
     assert all(f.items for f in a.findings)
     report = a.to_report()
     assert_report(report, ok=True)
     assert report["counts"]["by_kind"] == a.counts
     first = report["results"]["findings"]["gap.no_lead"][0]
-    assert set(first) == {"kind", "group", "severity", "title", "township", "subject", "message", "items", "details"}
+    assert set(first) == {"kind", "group", "severity", "title", "township", "subject", "message", "items", "details",
+                          "related"}
     assert set(first["items"][0]) == {"key", "township", "name", "code", "part", "power_type", "departments", "bases",
                                       "source"}
     json.dumps(report, ensure_ascii=False)
@@ -39,6 +41,7 @@ def test_audit_kinds_and_township(example):
         run_audit(example, township="没有镇")
     with pytest.raises(InvalidArgument):
         resolve_kinds(["nonsense"])
+    assert {"chain.level_crossing", "chain.handoff"} <= resolve_kinds(["info"])  # normal structure, not problems
     assert run_audit(example).present(["gaps", "handshake"]) == ("gap.no_lead",)
 
 
@@ -89,6 +92,7 @@ def test_cli_audit_formats_and_fail_on(cli_dir, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["counts"]["by_kind"]["gap.no_lead"] == 1
     assert _run(cli_dir, "audit", "--fail-on", "gaps").exit_code == 3
     assert _run(cli_dir, "audit", "--fail-on", "handshake").exit_code == 0
+    assert _run(cli_dir, "audit", "--fail-on", "chain.broken_step").exit_code == 3  # folded, still found
     assert _run(cli_dir, "audit", "--fail-on", "nonsense").exit_code == 1
     out = tmp_path / "audit.xlsx"
     assert _run(cli_dir, "audit", "--format", "xlsx", "-o", str(out)).exit_code == 0 and out.stat().st_size > 0
@@ -102,6 +106,8 @@ def test_cli_query_and_lookup(cli_dir):
     assert r.exit_code == 0 and len(json.loads(r.output)["results"]["items"]) == 3
     r = _run(cli_dir, "lookup", "消防安全检查", "--format", "json")
     assert json.loads(r.output)["results"][0]["item"]["name"] == "消防安全检查"
+    weak = _run(cli_dir, "lookup", "检查一下")  # shares only a generic word with 消防安全检查
+    assert weak.exit_code == 0 and weak.output.startswith("没有把握")
     assert _run(cli_dir, "query", "nope").exit_code == 1
     for cmd in ("audit", "query", "lookup"):
         help_text = _run(cli_dir, cmd, "--help").output
