@@ -27,6 +27,7 @@ __all__ = [
     "agreed_split",
     "PLACEHOLDERS",
     "SEVERITIES",
+    "TEXT_KINDS",
     "DeptRole",
     "Finding",
     "ItemEvidence",
@@ -179,6 +180,9 @@ _KIND_ROWS = (
 )
 #: Every finding kind: identifier -> group, severity, Chinese title. Stable; documented in docs/audit-output.md.
 KINDS: dict[str, KindInfo] = {k: KindInfo(k, k.split(".")[0], s, t) for k, s, t in _KIND_ROWS}
+#: Kinds read from the texts: a finding's severity may differ from its kind's, saying how sure the rule is
+#: (weak terms only: one step lower; a village given an administrative power: high).
+TEXT_KINDS = frozenset({"text.withdrawn_in_name", "text.cooperate_does_lead", "village.burden"})
 #: Kind groups as named on the command line (--fail-on overlaps,gaps …).
 GROUPS: dict[str, str] = {
     "overlap": "overlaps",
