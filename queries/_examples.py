@@ -206,11 +206,17 @@ def text_list() -> TownshipList:
     b.item("农村宅基地审批管理", part=withdrawn, power_type="行政许可", leads=["县农业农村局"],
            receiving_dept="县农业农村局", work_mode="发现线索告知县农业农村局", bases=["《土地管理法》第六十二条"])
     b.item("建筑垃圾处置监督", power_type="行政检查", leads=["综合行政执法队"], bases=["《城市市容和环境卫生管理条例》"])
+    b.item("占道经营行为处罚", power_type="行政处罚", leads=["综合行政执法队"],
+           bases=["《城市市容和环境卫生管理条例》第三十六条", "《行政处罚法》第二十四条"])
+    b.item("河道巡查", power_type="行政检查", leads=["综合行政执法队"], bases=["《某省河道管理办法》第五条"])
     return b.build()
 
 
 def text_store() -> DutyStore:
-    """An unsaved memory store holding :func:`text_list`."""
+    """An unsaved memory store holding :func:`text_list` and its 赋权 list (占道经营行为处罚 delegated)."""
+    from graphmodel.delegation import Delegation
+
     store = open_store("memory", data_dir=None)
     store.replace_township(text_list())
+    store.import_delegations("文本镇", [Delegation("占道经营行为处罚", "某县政发〔2024〕1号", "2024-03-01")], editor="示例")
     return store

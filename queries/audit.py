@@ -34,6 +34,7 @@ from .burden import CEILING, MEDIAN_FACTOR, village_burden, village_overloaded
 from .duplicates import cross_part_duplicates
 from .text_checks import cooperate_does_lead, withdrawn_in_name
 from .topics import topic_spread
+from .authority import legal_authority
 
 __all__ = ["AuditResult", "resolve_kinds", "run_audit"]
 
@@ -132,9 +133,9 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     >>> from queries._examples import example_store
     >>> a = run_audit(example_store())
     >>> a.items, a.by_severity()
-    (10, {'high': 3, 'medium': 7, 'low': 8})
+    (10, {'high': 4, 'medium': 7, 'low': 8})
     >>> {k: n for k, n in a.counts.items() if n}
-    {'overlap.multi_lead': 1, 'overlap.near_duplicate': 1, 'overlap.shared_article': 1, 'gap.no_lead': 1, 'ownership.unconfirmed': 1, 'coverage.missing_fields': 2, 'legal.no_basis': 1, 'legal.inconsistent_title': 3, 'village.missing_villages': 2, 'chain.broken_step': 1, 'chain.level_crossing': 1, 'chain.handoff': 2, 'village.burden': 1}
+    {'overlap.multi_lead': 1, 'overlap.near_duplicate': 1, 'overlap.shared_article': 1, 'gap.no_lead': 1, 'ownership.unconfirmed': 1, 'coverage.missing_fields': 2, 'legal.no_basis': 1, 'legal.inconsistent_title': 3, 'village.missing_villages': 2, 'chain.broken_step': 1, 'chain.level_crossing': 1, 'chain.handoff': 2, 'village.burden': 1, 'legal.not_empowered': 1}
     >>> a.present(["gaps"]), a.present(["handshake"])
     (('gap.no_lead',), ())
     """
@@ -188,6 +189,8 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
         found += cross
     if want("topic.spread"):
         found += topic_spread(store, township, cards=cards)
+    if want("legal.not_empowered", "legal.authority_unverified"):
+        found += legal_authority(store, township, cards=cards)
     findings = sorted_findings(f for f in found if f.kind in wanted)
     states = Counter(ownership_of(c)[0] for c in cards)
     return AuditResult(

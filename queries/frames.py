@@ -175,7 +175,7 @@ def to_frame(result: Any) -> pd.DataFrame:
     >>> from queries._examples import example_store
     >>> from queries.audit import run_audit
     >>> to_frame(run_audit(example_store())).shape[0]
-    18
+    19
     """
     if isinstance(result, AuditResult):
         return findings_frame(result.findings)

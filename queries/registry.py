@@ -16,6 +16,7 @@ from graphmodel import DutyStore, InvalidArgument
 
 from . import (
     audit,
+    authority,
     burden,
     chains,
     coverage,
@@ -97,6 +98,8 @@ _ROWS = (
     ("village_overloaded", burden.village_overloaded, "承担事项过多的村（社区）", "villages over the ceiling or the median"),
     ("village_actions", burden.village_actions, "村×职责动作矩阵", "village × action matrix"),
     ("cross_part_duplicates", duplicates.cross_part_duplicates, "跨清单重复事项", "the same duty in 基本 and 收回/配合"),
+    ("legal_authority", authority.legal_authority, "依据是否授权乡镇", "township-led powers without an empowering article or 赋权"),
+    ("delegations", authority.delegation_entries, "赋权清单", "the imported 赋权 (delegation) entries"),
     ("topic_spread", topics.topic_spread, "同一主题分散多科室", "topics spread over three or more offices"),
     ("what_if", whatif.what_if, "撤并部门推演", "remove or merge departments"),
     ("lookup", _lookup, "谁来办", "who handles X?"),
