@@ -83,6 +83,17 @@ CSV_NAMES = {
     VILLAGE_SHEET: f"{LIST_TITLE}-村（社区）名录.csv",
 }
 GBK_CSV_NAME = f"{LIST_TITLE}-基本履职事项.gbk.csv"
+# The county's 赋权 decision (loaders/delegations.py imports it; docs/audit-output.md, legal authority).
+DELEGATION_NAME = f"{COUNTY}赋权清单.csv"
+DELEGATION_DOC = "XX政发〔2024〕12号"
+DELEGATION_ROWS = [  # (乡镇 or "" for every township, 赋权事项, 文号, 印发日期)
+    ("", "占道经营行为处罚", DELEGATION_DOC, "2024-06-28"),
+    ("", "秸秆禁烧巡查", DELEGATION_DOC, "2024-06-28"),
+    ("XX镇", "河道巡查", DELEGATION_DOC, "2024-06-28"),
+    ("YY镇", "随意倾倒垃圾处罚", DELEGATION_DOC, "2024-06-28"),  # another township's: left out for XX镇
+    ("", "渔业捕捞许可", DELEGATION_DOC, "2024-06-28"),  # delegated, but XX镇 lists no such item
+]
+LAW_AUTHORITY_TABLE = ROOT / "queries" / "data" / "law_authority.csv"
 
 FOOTNOTES = {
     PART_BASIC: [
@@ -755,6 +766,13 @@ PLANTED = {
         "城乡居民基本养老保险参保登记": "village_text", "统计调查": "village_text", "违法建设巡查": "village_text",
         "村（社区）党组织建设指导": "village_text",
     },
+    # Legal authority of township-led 许可/处罚/强制/征收/检查 items (queries/data/law_authority.csv) once the
+    # 赋权 list above is imported: covered by it, cited articles known not to empower the township, unverified.
+    "legal_authority": {
+        "delegated": {"占道经营行为处罚", "秸秆禁烧巡查", "河道巡查"},
+        "not_empowered": {"村务公开监督", "城乡居民基本医疗保险费征缴", "制止违规野外用火", "随意倾倒垃圾处罚"},
+        "unverified": {"殡葬管理"},
+    },
     # Topics (named by the words the items share) whose 基本/配合 items involve three or more township offices.
     "topic_spread": {
         "卫生": ["爱国卫生运动组织", "环境卫生整治", "公共场所卫生监督"],
@@ -1279,6 +1297,7 @@ def build_truth(parts: dict[str, list[Row]], grids: dict[str, Grid]) -> dict:
             offices |= {d for d in items[n]["leads"] + items[n]["cooperates"] if dept_levels[d] == TOWNSHIP_OFFICE}
         assert len(offices) >= 3, (topic, offices)
         topic_out[topic] = {"items": sorted(names_), "offices": sorted(offices)}
+    text_findings["legal_authority"] = _legal_truth(items, dept_levels)
     text_findings["cross_part_duplicates"] = cross_out
     text_findings["topic_spread"] = topic_out
     text_findings["text_lookalikes"] = lookalikes
@@ -1359,6 +1378,7 @@ def build_truth(parts: dict[str, list[Row]], grids: dict[str, Grid]) -> dict:
             "xlsx": XLSX_NAME,
             "csv_utf8_bom": {k: v for k, v in CSV_NAMES.items()},
             "csv_gbk": {PART_BASIC: GBK_CSV_NAME},
+            "delegations": DELEGATION_NAME,
         },
         "rules": {
             "doc": "docs/import-rules.md",
@@ -1380,6 +1400,42 @@ def build_truth(parts: dict[str, list[Row]], grids: dict[str, Grid]) -> dict:
         "items": {n: items[n] for n in sorted(items, key=lambda n: (_part_order(items[n]["part"]),
                                                                     items[n]["excel_row"]))},
     }
+
+
+def _legal_truth(items: dict[str, dict], dept_levels: dict[str, str]) -> dict:
+    """Check the planted legal-authority verdicts against the bundled table and the 赋权 rows."""
+    table = {}
+    with LAW_AUTHORITY_TABLE.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            table[(row["law"], int(row["article"] or 0))] = row["empowers"]
+    powers = {"行政许可", "行政处罚", "行政强制", "行政征收", "行政检查"}
+    planted = PLANTED["legal_authority"]
+    delegated = {name for town, name, _, _ in DELEGATION_ROWS if town in ("", TOWNSHIP)}
+    out: dict[str, dict] = {}
+    for name, it in items.items():
+        if it["power_type"] not in powers or not it["bases"] or \
+                not any(dept_levels[d] == TOWNSHIP_OFFICE for d in it["leads"]):
+            continue
+        verdicts = []
+        for key in it["bases"]:
+            law, _, art = key.split(":", 1)[1].partition("#")
+            verdicts.append(table.get((law, int(art or 0))) or table.get((law, 0)) or "unknown")
+        if "yes" in verdicts:
+            continue
+        deciding = [v for v in verdicts if v != "procedural"]
+        verdict = "not_empowered" if deciding and all(v in ("no", "delegable") for v in deciding) else "unverified"
+        out[name] = {"verdict": "delegated" if name in delegated else verdict, "without_delegation": verdict,
+                     "bases": it["bases"]}
+    for kind in ("delegated", "not_empowered", "unverified"):
+        got = {n for n, v in out.items() if v["verdict"] == kind}
+        assert got == planted[kind], f"legal_authority {kind}: rows give {sorted(got)}, planted {sorted(planted[kind])}"
+    return {"delegation_file": DELEGATION_NAME, "document": DELEGATION_DOC,
+            "items": {n: out[n] for n in sorted(out)}}
+
+
+def delegation_csv() -> str:
+    lines = [["乡镇", "赋权事项", "文号", "印发日期"], *[list(r) for r in DELEGATION_ROWS]]
+    return "".join(",".join(cells) + "\r\n" for cells in lines)
 
 
 def _assert_in_order(name: str, text: str, spans: list[str]) -> None:
@@ -1435,6 +1491,7 @@ def write_all(out_dir: Path = OUT_DIR) -> dict:
     for name, g in grids.items():
         (out_dir / CSV_NAMES[name]).write_bytes(csv_text(g).encode("utf-8-sig"))
     (out_dir / GBK_CSV_NAME).write_bytes(csv_text(grids[PART_BASIC]).encode("gbk"))
+    (out_dir / DELEGATION_NAME).write_bytes(delegation_csv().encode("utf-8-sig"))
     (out_dir / "planted.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                           encoding="utf-8", newline="\n")
     return truth

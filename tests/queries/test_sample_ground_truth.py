@@ -21,7 +21,7 @@ from queries import (
     run_audit,
     villages,
 )
-from queries import duplicates, text_checks, topics
+from queries import authority, duplicates, text_checks, topics
 
 SAMPLE = Path(__file__).resolve().parents[2] / "loaders" / "sample_data"
 PLANTED = json.loads((SAMPLE / "planted.json").read_text(encoding="utf-8"))
@@ -135,6 +135,11 @@ def test_audit_finds_nothing_unplanted(sample):
         "text.cooperate_does_lead": set(PLANTED["cooperate_does_lead"]),
         "village.burden": set(PLANTED["village_burden"]),
         "topic.spread": set(PLANTED["topic_spread"]),
+        # no 赋权 list imported here: the delegated items count as not empowered
+        "legal.not_empowered": {n for n, v in PLANTED["legal_authority"]["items"].items()
+                                if v["without_delegation"] == "not_empowered"},
+        "legal.authority_unverified": {n for n, v in PLANTED["legal_authority"]["items"].items()
+                                       if v["without_delegation"] == "unverified"},
         "overlap.shared_article": {f.subject for f in overlaps.shared_articles(sample)},
         "gap.no_lead": set(PLANTED["no_lead"]),
         "gap.withdrawn_township_lead": set(PLANTED["withdrawn_led_by_township"]),
@@ -220,3 +225,22 @@ def test_village_loads_and_matrix(sample):
     assert [row[fee] for row in m.counts] == [sum(v in p["villages"] for n, p in planted.items()
                                                    if any(sp in ("代收代缴", "收取") for sp in p["spans"]))
                                                for v in m.villages]
+
+
+def test_legal_authority_with_the_delegation_list(sample):
+    from loaders.delegations import import_delegations
+
+    truth = PLANTED["legal_authority"]
+    path = SAMPLE / truth["delegation_file"]
+    read, changed = import_delegations(sample, path, "XX镇", editor="测试")
+    assert changed and read.skipped_other_townships == 1
+    assert {d.item for d in sample.delegations("XX镇")} == \
+        {n for n, v in truth["items"].items() if v["verdict"] == "delegated"} | {"渔业捕捞许可"}
+    assert import_delegations(sample, path, "XX镇", editor="测试")[1] is False  # the same list again: no change
+    assert [e.target for e in sample.audit_trail("XX镇")].count("delegations") == 1
+    found = {f.subject: f.kind for f in authority.legal_authority(sample)}
+    want = {n: {"not_empowered": "legal.not_empowered", "unverified": "legal.authority_unverified"}[v["verdict"]]
+            for n, v in truth["items"].items() if v["verdict"] != "delegated"}
+    assert found == want
+    for f in authority.legal_authority(sample):
+        assert dict(f.details)["sources"] and all(b in f.message for b in dict(f.details)["bases"].split("、"))
