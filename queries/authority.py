@@ -39,12 +39,11 @@ from importlib import resources
 from pathlib import Path
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard
-from graphmodel.delegation import Delegation
 from graphmodel.normalize import compact, int_to_chinese, normalise_law_title
 
 from ._common import Finding, cards_of, evidence, finding, level_side, sorted_findings
 
-__all__ = ["EMPOWERS", "POWER_TYPES", "TABLE_ENV", "Authority", "LawAuthority", "authority_of", "delegation_entries",
+__all__ = ["EMPOWERS", "POWER_TYPES", "TABLE_ENV", "Authority", "DelegationEntry", "LawAuthority", "authority_of", "delegation_entries",
            "legal_authority", "load_law_table"]
 
 POWER_TYPES = ("行政许可", "行政处罚", "行政强制", "行政征收", "行政检查")
@@ -188,15 +187,28 @@ def legal_authority(store: DutyStore, township: str | None = None, *, table: str
     return sorted_findings(out)
 
 
-def delegation_entries(store: DutyStore, township: str | None = None) -> tuple[tuple[str, Delegation], ...]:
-    """(township, entry) for every imported 赋权 entry, by township then entry.
+@dataclass(frozen=True, slots=True)
+class DelegationEntry:
+    """One imported 赋权 entry of a township."""
+
+    township: str
+    item: str
+    document: str
+    date: str
+    code: str
+    source: str
+
+
+def delegation_entries(store: DutyStore, township: str | None = None) -> tuple[DelegationEntry, ...]:
+    """Every imported 赋权 entry, by township then entry.
 
     >>> from queries._examples import text_store
-    >>> [(t, d.item, d.document) for t, d in delegation_entries(text_store())]
+    >>> [(e.township, e.item, e.document) for e in delegation_entries(text_store())]
     [('文本镇', '占道经营行为处罚', '某县政发〔2024〕1号')]
     """
     towns = [township] if township is not None else sorted(t.name for t in store.townships())
-    return tuple((t, d) for t in towns for d in store.delegations(t))
+    return tuple(DelegationEntry(t, d.item, d.document, d.date, d.code, d.source)
+                 for t in towns for d in store.delegations(t))
 
 
 def _said(v: Authority) -> str:
