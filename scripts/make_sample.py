@@ -215,8 +215,8 @@ class Row:
 
 
 def J(name, type_, content, lead, basis="", *, coop="", vil="", vtext="", proc=None, limit=None,
-      nxt="", note="", code=True) -> Row:
-    return Row(PART_BASIC, name, type_, basis, has_code=code, content=content, lead=lead, coop=coop,
+      nxt="", note="", code=True, fixed_code="") -> Row:
+    return Row(PART_BASIC, name, type_, basis, code=fixed_code, has_code=code, content=content, lead=lead, coop=coop,
                villages=vil, village_text=vtext, procedure=proc, limit=limit, nxt=nxt, note=note)
 
 
@@ -325,9 +325,9 @@ BASIC_GROUPS: list[tuple[str, list[Row]]] = [
           "派出所", "《中华人民共和国居民身份证法》第八条", limit="受理之日起60日内"),
         # Listed again though withdrawn (上级部门收回事项 婚姻登记, 职业技能培训): cross-part duplicates.
         J("婚姻登记服务", "公共服务", "为辖区群众提供婚姻登记咨询，开具婚姻状况相关证明",
-          "便民服务中心", "《婚姻登记条例》第二条", limit="即时办结"),
+          "便民服务中心", "《婚姻登记条例》第二条", limit="即时办结", fixed_code="XXZ-JB-081"),
         J("职业技能培训组织", "公共服务", "组织辖区劳动者参加职业技能培训，发放培训补贴",
-          "社会事务办", "《中华人民共和国就业促进法》第四十六条", limit="按年度培训计划"),
+          "社会事务办", "《中华人民共和国就业促进法》第四十六条", limit="按年度培训计划", fixed_code="XXZ-JB-082"),
         J("流动人口居住登记", "公共服务", "办理流动人口居住登记和居住证申领受理",
           "派出所", "《居住证暂行条例》", vtext="各村（社区）网格员协助采集流动人口信息"),
     ]),
@@ -413,7 +413,7 @@ BASIC_GROUPS: list[tuple[str, list[Row]]] = [
           "XX镇农业农村服务中心", "《中华人民共和国乡村振兴促进法》"),
         # The same duty as the 配合 item 农村饮水安全工程管护: a cross-part duplicate.
         J("农村饮水安全工程日常管护", "公共服务", "负责镇村供水工程日常巡查、维修养护和水质消毒",
-          "农业农村服务中心", "《中华人民共和国水法》第二十三条", limit="常态化开展"),
+          "农业农村服务中心", "《中华人民共和国水法》第二十三条", limit="常态化开展", fixed_code="XXZ-JB-083"),
     ]),
     ("城乡建设", [
         J("村庄规划编制组织", "其他行政权力", "组织编制村庄规划，报县人民政府审批",
@@ -811,7 +811,7 @@ def assign_codes(parts: dict[str, list[Row]]) -> None:
     for part, rows in parts.items():
         n = 0
         for r in rows:
-            if r.has_code:
+            if r.has_code and not r.code:  # a fixed code keeps the numbers of the rows around it
                 n += 1
                 r.code = f"{CODE_PREFIX[part]}-{n:03d}"
 
