@@ -116,6 +116,13 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
     lex = load_lexicon(lexicon or None)
     out = []
     all_cards = cards_of(store, township, cards)
+    memo: dict[str, tuple[ActionHit, ...]] = {}  # one reading per distinct text, not per village
+
+    def hits_of(text: str) -> tuple[ActionHit, ...]:
+        if text not in memo:
+            memo[text] = _burden_hits(text, lex, BURDEN_ACTIONS)
+        return memo[text]
+
     for town in _towns(store, township):
         items: Counter[str] = Counter()
         burden: Counter[str] = Counter()
@@ -126,7 +133,7 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
             texts = {v.key: [t for t in (c.item.village_text, v.text) if t.strip()] for v in c.villages}
             for v in c.villages:
                 items[v.key] += 1
-                hits = [h for t in dict.fromkeys(texts[v.key]) for h in _burden_hits(t, lex, BURDEN_ACTIONS)]
+                hits = [h for t in dict.fromkeys(texts[v.key]) for h in hits_of(t)]
                 burden[v.key] += bool(hits)
                 power[v.key] += any(h.power for h in hits)
         register = _register(store, town)
@@ -195,13 +202,16 @@ def village_actions(store: DutyStore, township: str | None = None, *, lexicon: s
     powers = tuple(dict.fromkeys(t.action for t in lex.of("substantive") if t.power))
     register = _register(store, township)
     cells: dict[str, Counter[str]] = {v.key: Counter() for v in register}
+    memo: dict[str, set[str]] = {}
     for c in cards_of(store, township, cards):
         for v in c.villages:
             seen: set[str] = set()
             for t in dict.fromkeys(x for x in (c.item.village_text, v.text) if x.strip()):
-                r = read_text(t, "village", lex)
-                seen |= {h.action for h in r.substantive()}
-                seen |= {h.action for h in r.supporting() if h.rule.startswith("lexicon:")}
+                if t not in memo:
+                    r = read_text(t, "village", lex)
+                    memo[t] = {h.action for h in r.substantive()} | \
+                        {h.action for h in r.supporting() if h.rule.startswith("lexicon:")}
+                seen |= memo[t]
             cells[v.key].update(seen)
     used = [a for a in order if any(cells[v.key][a] for v in register)]
     return VillageActions(township, tuple(used), tuple(v.name for v in register),
