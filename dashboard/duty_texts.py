@@ -17,7 +17,7 @@ from queries.texts import ActionHit, read_text
 
 from . import state
 
-__all__ = ["highlight_html", "item_texts", "show_text", "village_actions"]
+__all__ = ["highlight_html", "item_texts", "show_text", "village_actions", "village_load"]
 
 #: Background per tag: substantive work, support, negated work.
 COLOURS = {"substantive": "#ffd8a8", "supporting": "#c8ecc8", "negated": "#e4e4e4"}
@@ -72,6 +72,16 @@ def item_texts(item) -> list[tuple[str, str, str]]:
 @st.cache_data(show_spinner=False)
 def _village_actions(sid: str, township: str) -> pd.DataFrame:
     return frames.village_actions_frame(burden.village_actions(state.store(), township))
+
+
+@st.cache_data(show_spinner=False)
+def _village_loads(sid: str, township: str) -> dict[str, burden.VillageLoad]:
+    return {v.village: v for v in burden.village_loads(state.store(), township)}
+
+
+def village_load(township: str, village: str) -> burden.VillageLoad | None:
+    """One village's item count, items with burden and items giving it a power (queries.burden)."""
+    return _village_loads(state._sid(), township).get(village)
 
 
 def village_actions(township: str) -> pd.DataFrame:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import loaders
+
 from dashboard_support import open_page
 
 from dashboard.duty_texts import highlight_html
@@ -35,3 +40,11 @@ def test_village_page_shows_the_action_matrix(app):
     frames = [d.value for d in app.dataframe]
     matrix = next(f for f in frames if "收费★" in f.columns)
     assert matrix.loc["东坡村", "收费★"] == 2 and matrix.loc["东坡村", "检查★"] >= 1
+    label = app.selectbox(key="village").format_func(app.selectbox(key="village").value)
+    name = label.split("（")[0]
+    planted = json.loads((Path(loaders.__file__).parent / "sample_data" / "planted.json").read_text(encoding="utf-8"))
+    burden = planted["village_burden"]
+    metrics = {m.label: int(m.value) for m in app.metric if m.label != "参与事项"}
+    assert metrics["非协助性职责 Burden items"] == sum(name in p["villages"] for p in burden.values())
+    assert metrics["含行政权力 With a power"] == sum(name in p["villages"] for p in burden.values()
+                                                    if p["severity"] == "high")
