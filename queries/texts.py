@@ -257,19 +257,28 @@ def read_text(text: str, owner: str = "township", lexicon: Lexicon | None = None
     return TextReading(text or "", owner, tuple(hits))
 
 
-def bracketed(text: str, hits: Iterable[ActionHit]) -> str:
-    """The clauses of ``hits`` with each hit's span in brackets (the CLI's way of showing evidence).
+_SENTENCE_END = "。；;!！?？\n\r"
 
-    >>> t = "发现线索告知县局；镇组织编制并报批"
+
+def _sentence(text: str, at: int) -> tuple[int, int]:
+    start = max(text.rfind(ch, 0, at) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (text.find(ch, at) for ch in _SENTENCE_END) if i >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def bracketed(text: str, hits: Iterable[ActionHit]) -> str:
+    """The sentences of ``hits`` with each hit's span in brackets (the CLI's way of showing evidence).
+
+    >>> t = "发现线索告知县局；镇组织编制并报批。核实面积，并公示"
     >>> bracketed(t, read_text(t).substantive())
-    '镇[组织][编制]并报批'
+    '镇[组织][编制]并报批；[核实]面积，并[公示]'
     """
     chosen = sorted(set(hits))
     if not chosen:
         return ""
     clauses: dict[tuple[int, int], list[ActionHit]] = {}
     for h in chosen:
-        clauses.setdefault((h.clause_start, h.clause_end), []).append(h)
+        clauses.setdefault(_sentence(text, h.start), []).append(h)
     out = []
     for (cs, ce), group in sorted(clauses.items()):
         parts, at = [], cs
