@@ -100,7 +100,11 @@ class AuditResult:
 
     def present(self, kinds: Iterable[str]) -> tuple[str, ...]:
         """Which of the named kinds/groups have at least one finding (for --fail-on)."""
+        kinds = list(kinds)
         wanted = resolve_kinds(kinds)
+        # a severity also names the text-read findings that have it (village.burden with a power is high)
+        severities = {k.strip() for k in kinds if k.strip() in SEVERITIES}
+        wanted |= {f.kind for f in self.findings if f.severity in severities}
         return tuple(k for k, n in self.counts.items() if n and k in wanted)
 
     def report_counts(self) -> dict:

@@ -109,3 +109,13 @@ def test_cli_query_and_lookup(cli_dir):
         first_line = help_text.split("\n\n")[1]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in first_line), first_line  # Chinese summary
         assert any(w in help_text for w in ("Run every", "Run one", "Who handles"))  # English help
+
+
+def test_fail_on_a_severity_names_text_findings_of_that_severity():
+    from queries._examples import text_store
+
+    a = run_audit(text_store())
+    burden = [f for f in a.findings if f.kind == "village.burden"]
+    assert burden and {f.severity for f in burden} == {"high"} and KINDS["village.burden"].severity == "medium"
+    assert "village.burden" in a.present(["high"])
+    assert "village.burden" not in a.present(["low"])
