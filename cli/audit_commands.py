@@ -95,7 +95,9 @@ def _findings_table(kind: str, findings: Sequence) -> Table:
     for col in ("乡镇 Township", "对象 Subject", "说明 Message", "来源 Source"):
         table.add_column(col, overflow="fold")
     for f in findings:
-        table.add_row(f.township, f.subject, f.message, "；".join(i.source for i in f.items))
+        # a finding read from a text may be surer or less sure than its kind (queries._common.TEXT_KINDS)
+        message = f.message if f.severity == info.severity else f"（{_SEVERITY_ZH[f.severity]}）{f.message}"
+        table.add_row(f.township, f.subject, message, "；".join(i.source for i in f.items))
     return table
 
 

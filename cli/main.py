@@ -32,6 +32,10 @@ from .dashboard_commands import dashboard, demo  # noqa: E402
 cli.add_command(dashboard)
 cli.add_command(demo)
 
+from .delegation_commands import delegations  # noqa: E402
+
+cli.add_command(delegations)
+
 from .generate_commands import generate  # noqa: E402
 
 cli.add_command(generate)

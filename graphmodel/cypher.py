@@ -393,6 +393,8 @@ REVIEW_SCHEMA: tuple[str, ...] = (
     "CREATE INDEX change_request_township IF NOT EXISTS FOR (n:ChangeRequest) ON (n.township)",
     "CREATE INDEX audit_entry_township IF NOT EXISTS FOR (n:AuditEntry) ON (n.township)",
     "CREATE INDEX review_settings_township IF NOT EXISTS FOR (n:ReviewSettings) ON (n.township)",
+    "CREATE CONSTRAINT delegation_key IF NOT EXISTS FOR (n:Delegation) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX delegation_township IF NOT EXISTS FOR (n:Delegation) ON (n.township)",
 )
 
 # The first statement of every review write transaction: a write lock on the township's lock
@@ -407,6 +409,7 @@ REVIEW_RECORDS: dict[str, str] = {
     "ChangeRequest": "MATCH (n:ChangeRequest {township: $township}) RETURN n.data AS data",
     "AuditEntry": "MATCH (n:AuditEntry {township: $township}) RETURN n.data AS data",
     "ReviewSettings": "MATCH (n:ReviewSettings {township: $township}) RETURN n.data AS data",
+    "Delegation": "MATCH (n:Delegation {township: $township}) RETURN n.data AS data",
 }
 
 REVIEW_BLOB: dict[str, str] = {
@@ -423,6 +426,7 @@ REVIEW_PUT: dict[str, str] = {
     "ChangeRequest": "MERGE (n:ChangeRequest {key: $key}) " + _PUT_SET,
     "AuditEntry": "MERGE (n:AuditEntry {key: $key}) " + _PUT_SET,
     "ReviewSettings": "MERGE (n:ReviewSettings {key: $key}) " + _PUT_SET,
+    "Delegation": "MERGE (n:Delegation {key: $key}) " + _PUT_SET,
 }
 
 # (record label, relation type) -> MERGE the links from a record to its targets (by key).
@@ -438,7 +442,7 @@ REVIEW_LINK: dict[tuple[str, str], str] = {
 }
 
 WIPE_REVIEW_BATCH = """
-MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|ReviewLock)
+MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|Delegation|ReviewLock)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from .delegation import Delegation, DelegationList
 from .errors import InvalidArgument, NotFound
 from .listedit import Conflict, apply_ops, restore, slice_of
 from .model import TownshipList
@@ -42,7 +43,7 @@ __all__ = ["REVIEW_KINDS", "PermissionDenied", "ReviewContract", "ReviewTx"]
 T = TypeVar("T")
 
 #: Kinds of review record (also their Neo4j labels, see vocab.REVIEW_LABELS).
-REVIEW_KINDS = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings")
+REVIEW_KINDS = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings", "Delegation")
 _PREFIX = {"Meeting": "M", "Decision": "D", "ChangeRequest": "C"}
 
 
@@ -90,6 +91,10 @@ class ReviewTx(ABC):
         self.put("AuditEntry", f"A{seq}", {**entry.to_dict(), "id": f"A{seq}", "number": seq})
 
 
+def _bare(entries: Iterable[Delegation]) -> list[tuple[str, str, str, str]]:
+    return sorted({(e.item, e.document, e.date, e.code) for e in entries})
+
+
 def _editor(name: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -120,6 +125,39 @@ class ReviewContract(ABC):
         if township not in names:
             raise NotFound(f"乡镇 {township!r} 不在存储中 (not in the store); 已有 found: {'、'.join(names) or '—'}")
         return township
+
+    # ---- 赋权 (graphmodel.delegation) --------------------------------------------------------
+    def delegation_list(self, township: str) -> DelegationList | None:
+        """The township's imported 赋权 list, or None when none was imported."""
+        rows = self._review_records(township, "Delegation")
+        if not rows:
+            return None
+        d = rows[0]
+        return DelegationList(township, tuple(Delegation.from_dict(e) for e in d.get("entries", ())),
+                              d.get("imported_by", ""), d.get("imported_at", ""), d.get("file", ""))
+
+    def delegations(self, township: str) -> tuple[Delegation, ...]:
+        """The entries of the township's 赋权 list (empty when none was imported), sorted."""
+        found = self.delegation_list(township)
+        return found.entries if found else ()
+
+    def import_delegations(self, township: str, entries: Iterable[Delegation], *, editor: str,
+                           file: str = "") -> bool:
+        """Replace the township's 赋权 list as a whole; False (and nothing written) when it is unchanged."""
+        editor = _editor(editor)
+        self._known_township(township)
+        new = tuple(sorted(set(entries)))
+
+        def work(rtx: ReviewTx) -> bool:
+            old = rtx.get("Delegation", "list")
+            if old is not None and _bare(Delegation.from_dict(e) for e in old.get("entries", ())) == _bare(new):
+                return False  # the same decisions (rows may sit elsewhere in the file)
+            rtx.put("Delegation", "list", {"id": "list", "entries": [e.to_dict() for e in new], "imported_by": editor,
+                                           "imported_at": now_iso(), "file": file})
+            rtx.audit(editor, "import", "delegations", f"赋权清单 delegation list: {len(new)} 项 entries", why=file)
+            return True
+
+        return self._review_transaction(township, work)
 
     # ---- settings --------------------------------------------------------------------------
     def review_settings(self, township: str) -> ReviewSettings:

@@ -80,7 +80,8 @@ NODE_TYPES: tuple[str, ...] = tuple(t.value for t in NodeType)
 REL_TYPES: tuple[str, ...] = tuple(t.value for t in RelType)
 
 #: Labels of the review records in Neo4j (graphmodel.review; ReviewLock serialises writers per township).
-REVIEW_LABELS: tuple[str, ...] = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings")
+REVIEW_LABELS: tuple[str, ...] = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings",
+                                  "Delegation")
 REVIEW_LOCK_LABEL = "ReviewLock"
 #: Relations from review records: a decision CHANGED items and was TAKEN_AT a meeting; a change
 #: request CONCERNS an item and was REVIEWED_AT a meeting.

@@ -28,6 +28,7 @@ __all__ = [
     "PLACEHOLDERS",
     "SEVERITIES",
     "SEVERITY_RANK",
+    "TEXT_KINDS",
     "DeptRole",
     "Finding",
     "ItemEvidence",
@@ -177,9 +178,22 @@ _KIND_ROWS = (
     ("chain.level_crossing", "info", "链条跨镇县层级移交"),
     ("chain.handoff", "info", "链条环节间责任部门变更"),
     ("chain.candidate_link", "low", "疑似应衔接的检查与处罚事项"),
+    # read from the texts (queries/texts.py); a finding's severity may be lower than its kind's when
+    # only weak terms matched (the severity says how sure the rule is)
+    ("text.withdrawn_in_name", "high", "收回事项工作方式仍交镇街实质性工作"),
+    ("text.cooperate_does_lead", "high", "配合事项镇街承担牵头部门工作"),
+    ("village.burden", "medium", "村（社区）承担非协助性职责"),
+    ("village.overloaded", "medium", "村（社区）承担事项过多"),
+    ("overlap.cross_part_duplicate", "high", "同一职责跨清单重复（基本与收回/配合）"),
+    ("topic.spread", "medium", "同一主题分散在多个科室"),
+    ("legal.not_empowered", "high", "依据未授权乡镇且无赋权"),
+    ("legal.authority_unverified", "low", "依据授权主体未核实"),
 )
 #: Every finding kind: identifier -> group, severity, Chinese title. Stable; documented in docs/audit-output.md.
 KINDS: dict[str, KindInfo] = {k: KindInfo(k, k.split(".")[0], s, t) for k, s, t in _KIND_ROWS}
+#: Kinds read from the texts: a finding's severity may differ from its kind's, saying how sure the rule is
+#: (weak terms only: one step lower; a village given an administrative power: high).
+TEXT_KINDS = frozenset({"text.withdrawn_in_name", "text.cooperate_does_lead", "village.burden"})
 #: Kind groups as named on the command line (--fail-on overlaps,gaps …).
 GROUPS: dict[str, str] = {
     "overlap": "overlaps",
@@ -190,6 +204,8 @@ GROUPS: dict[str, str] = {
     "handshake": "handshake",
     "village": "villages",
     "chain": "chains",
+    "text": "texts",
+    "topic": "topics",
 }
 
 

@@ -26,7 +26,7 @@ from graphmodel.normalize import (
     village_key,
 )
 
-__all__ = ["ListBuilder", "example_list", "example_store", "guess_level"]
+__all__ = ["ListBuilder", "example_list", "example_store", "guess_level", "text_list", "text_store"]
 
 
 def guess_level(name: str) -> str:
@@ -180,4 +180,43 @@ def example_store() -> DutyStore:
     """An unsaved memory store holding :func:`example_list`."""
     store = open_store("memory", data_dir=None)
     store.replace_township(example_list())
+    return store
+
+
+def text_list() -> TownshipList:
+    """文本镇: the duty texts the text-reading kinds look at, each with a look-alike that is fine."""
+    b = ListBuilder("文本镇", villages=("东村", "西村"))
+    withdrawn, coop = ListPart.WITHDRAWN.value, ListPart.COOPERATE.value
+    b.dept("环卫所", DeptLevel.TOWNSHIP.value)
+    b.item("乡规划审批", part=withdrawn, power_type="行政许可", leads=["县自然资源局"],
+           receiving_dept="县自然资源局", work_mode="组织编制并报批", bases=["《城乡规划法》第二十二条"])
+    b.item("取水许可", part=withdrawn, power_type="行政许可", leads=["县水利局"], receiving_dept="县水利局",
+           work_mode="不再承担，引导申请人至县政务服务中心办理", bases=["《水法》第四十八条"])
+    b.item("城镇生活垃圾处理设施运行监管", part=coop, leads=[("县城管局", "监督检查")], coops=["环卫所"],
+           upper_duty="监督检查", township_duty="负责镇垃圾中转站日常运行", bases=["《固体废物污染环境防治法》"])
+    b.item("消防安全检查配合", part=coop, power_type="行政检查", leads=["县消防救援大队"], coops=["综合行政执法队"],
+           upper_duty="监督检查公众聚集场所",
+           township_duty="协助县局开展检查，提供场所信息", bases=["《消防法》第五十三条"])
+    b.item("城乡居民医疗保险费征缴", power_type="行政征收", leads=["社会事务办"], villages=["东村", "西村"],
+           village_text="各村（社区）负责代收代缴城乡居民医保费", bases=["《社会保险法》第二十五条"])
+    b.item("农村生活垃圾分类", leads=["经济发展办"], villages=[("东村", "协助宣传"), ("西村", "协助宣传")],
+           village_text="各村（社区）协助宣传垃圾分类", bases=["《固体废物污染环境防治法》第四十九条"])
+    b.item("农村宅基地审批", power_type="行政许可", leads=["农业农村服务中心"], villages=[("东村", "宣传政策")],
+           bases=["《土地管理法》第六十二条"])
+    b.item("农村宅基地审批管理", part=withdrawn, power_type="行政许可", leads=["县农业农村局"],
+           receiving_dept="县农业农村局", work_mode="发现线索告知县农业农村局", bases=["《土地管理法》第六十二条"])
+    b.item("建筑垃圾处置监督", power_type="行政检查", leads=["综合行政执法队"], bases=["《城市市容和环境卫生管理条例》"])
+    b.item("占道经营行为处罚", power_type="行政处罚", leads=["综合行政执法队"],
+           bases=["《城市市容和环境卫生管理条例》第三十六条", "《行政处罚法》第二十四条"])
+    b.item("河道巡查", power_type="行政检查", leads=["综合行政执法队"], bases=["《某省河道管理办法》第五条"])
+    return b.build()
+
+
+def text_store() -> DutyStore:
+    """An unsaved memory store holding :func:`text_list` and its 赋权 list (占道经营行为处罚 delegated)."""
+    from graphmodel.delegation import Delegation
+
+    store = open_store("memory", data_dir=None)
+    store.replace_township(text_list())
+    store.import_delegations("文本镇", [Delegation("占道经营行为处罚", "某县政发〔2024〕1号", "2024-03-01")], editor="示例")
     return store

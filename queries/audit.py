@@ -32,6 +32,11 @@ from .overlaps import (
 )
 from .ownership import STATES, ownership_of
 from .villages import missing_villages
+from .burden import CEILING, MEDIAN_FACTOR, village_burden, village_overloaded
+from .duplicates import cross_part_duplicates
+from .text_checks import cooperate_does_lead, withdrawn_in_name
+from .topics import topic_spread
+from .authority import legal_authority
 
 __all__ = ["AuditResult", "resolve_kinds", "run_audit"]
 
@@ -39,8 +44,8 @@ __all__ = ["AuditResult", "resolve_kinds", "run_audit"]
 def resolve_kinds(names: Iterable[str]) -> frozenset[str]:
     """Kind identifiers named by kind (``gap.no_lead``), group (``gaps``), prefix (``gap``), severity or ``all``.
 
-    >>> sorted(resolve_kinds(["overlaps"]))[:2]
-    ['overlap.cooperate_township_lead', 'overlap.multi_lead']
+    >>> sorted(resolve_kinds(["overlaps"]))[:3]
+    ['overlap.cooperate_township_lead', 'overlap.cross_part_duplicate', 'overlap.multi_lead']
     >>> len(resolve_kinds(["high"])) == sum(k.severity == "high" for k in KINDS.values())
     True
     """
@@ -100,7 +105,11 @@ class AuditResult:
 
     def present(self, kinds: Iterable[str]) -> tuple[str, ...]:
         """Which of the named kinds/groups have at least one finding (for --fail-on)."""
+        kinds = list(kinds)
         wanted = resolve_kinds(kinds)
+        # a severity also names the text-read findings that have it (village.burden with a power is high)
+        severities = {k.strip() for k in kinds if k.strip() in SEVERITIES}
+        wanted |= {f.kind for f in self.findings if f.severity in severities}
         return tuple(k for k, n in self.counts.items() if n and k in wanted)
 
     def report_counts(self) -> dict:
@@ -127,6 +136,7 @@ class AuditResult:
 
 def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[str] = ("all",),
               name_threshold: float = NAME_THRESHOLD, content_threshold: float = CONTENT_THRESHOLD,
+              village_ceiling: int = CEILING, median_factor: float = MEDIAN_FACTOR,
               fold: bool = True) -> AuditResult:
     """Run every check (or only ``kinds``: identifiers, groups or severities) over ``township`` or the store.
 
@@ -135,11 +145,11 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     >>> from queries._examples import example_store
     >>> a = run_audit(example_store())
     >>> a.items, a.by_severity()
-    (10, {'high': 4, 'medium': 5, 'low': 4, 'info': 1})
+    (10, {'high': 5, 'medium': 6, 'low': 4, 'info': 1})
     >>> {k: n for k, n in a.counts.items() if n}
-    {'overlap.multi_lead': 1, 'overlap.near_duplicate': 1, 'overlap.shared_article': 1, 'gap.no_lead': 1, 'ownership.unconfirmed': 1, 'coverage.missing_fields': 2, 'legal.no_basis': 1, 'legal.inconsistent_title': 3, 'village.missing_villages': 2, 'chain.broken_step': 1, 'chain.level_crossing': 1, 'chain.handoff': 2}
+    {'overlap.multi_lead': 1, 'overlap.near_duplicate': 1, 'overlap.shared_article': 1, 'gap.no_lead': 1, 'ownership.unconfirmed': 1, 'coverage.missing_fields': 2, 'legal.no_basis': 1, 'legal.inconsistent_title': 3, 'village.missing_villages': 2, 'chain.broken_step': 1, 'chain.level_crossing': 1, 'chain.handoff': 2, 'village.burden': 1, 'legal.not_empowered': 1}
     >>> len(a.findings), [(f.kind, f.related) for f in a.findings if f.related]
-    (14, [('chain.level_crossing', ('chain.handoff',)), ('ownership.unconfirmed', ('chain.broken_step', 'chain.handoff'))])
+    (16, [('chain.level_crossing', ('chain.handoff',)), ('ownership.unconfirmed', ('chain.broken_step', 'chain.handoff'))])
     >>> a.present(["gaps"]), a.present(["handshake"])
     (('gap.no_lead',), ())
     """
@@ -180,6 +190,23 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
         found += missing_villages(store, township, cards=cards)
     if any(k.startswith("chain.") for k in wanted):
         found += chain_findings(store, township, chain_list=chains(store, township, cards=cards), cards=cards)
+    if want("text.withdrawn_in_name"):
+        found += withdrawn_in_name(store, township, cards=cards)
+    if want("text.cooperate_does_lead"):
+        found += cooperate_does_lead(store, township, cards=cards)
+    if want("village.burden"):
+        found += village_burden(store, township, cards=cards)
+    if want("village.overloaded"):
+        found += village_overloaded(store, township, ceiling=village_ceiling, median_factor=median_factor, cards=cards)
+    if want("overlap.cross_part_duplicate", "overlap.near_duplicate"):
+        cross = cross_part_duplicates(store, township, name_threshold=name_threshold, cards=cards)
+        pairs = {frozenset(f.item_keys) for f in cross}  # a cross-part pair is reported once, as cross_part
+        found = [f for f in found if not (f.kind == "overlap.near_duplicate" and frozenset(f.item_keys) in pairs)]
+        found += cross
+    if want("topic.spread"):
+        found += topic_spread(store, township, cards=cards)
+    if want("legal.not_empowered", "legal.authority_unverified"):
+        found += legal_authority(store, township, cards=cards)
     findings = sorted_findings(f for f in found if f.kind in wanted)
     if fold:
         findings = fold_findings(findings)

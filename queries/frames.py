@@ -27,6 +27,7 @@ from .coverage import (
 from .legal import BasisUse, LawImpact
 from .lookup import LookupHit
 from .ownership import STATE_LABELS, Ownership
+from .burden import VillageActions
 from .villages import VillageMatrix
 from .whatif import WhatIf
 
@@ -40,6 +41,7 @@ __all__ = [
     "ranking_frame",
     "scores_frame",
     "to_frame",
+    "village_actions_frame",
     "village_matrix_frame",
 ]
 
@@ -134,6 +136,18 @@ def chains_frame(rows: Sequence[Chain]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def village_actions_frame(m: VillageActions) -> pd.DataFrame:
+    """Villages as rows, action categories as columns (administrative powers marked ★), item counts in cells.
+
+    >>> from queries._examples import text_store
+    >>> from queries.burden import village_actions
+    >>> village_actions_frame(village_actions(text_store())).loc["东村"].to_dict()
+    {'负责': 1, '收费★': 1, '协助': 1, '宣传': 2}
+    """
+    cols = [f"{a}★" if a in m.powers else a for a in m.actions]
+    return pd.DataFrame(list(m.counts), index=pd.Index(m.villages, name="村（社区）"), columns=cols)
+
+
 def village_matrix_frame(m: VillageMatrix) -> pd.DataFrame:
     """Items as rows, villages as columns, the village's role in each cell."""
     data = [{"事项名称": r.item.name, "事项编码": r.item.code, "村（社区）职责": r.village_text,
@@ -174,12 +188,14 @@ def to_frame(result: Any) -> pd.DataFrame:
     >>> from queries._examples import example_store
     >>> from queries.audit import run_audit
     >>> to_frame(run_audit(example_store())).shape[0]
-    14
+    16
     """
     if isinstance(result, AuditResult):
         return findings_frame(result.findings)
     if isinstance(result, VillageMatrix):
         return village_matrix_frame(result)
+    if isinstance(result, VillageActions):
+        return village_actions_frame(result)
     if isinstance(result, WhatIf):
         rows = [{"变化": "失去牵头部门", "事项名称": i.name, "说明": ""} for i in result.lost_lead]
         rows += [{"变化": "牵头部门变化", "事项名称": c.item.name, "说明": f"{'、'.join(c.before)} → {'、'.join(c.after)}"}

@@ -15,9 +15,11 @@ from graphgen import generate
 import loaders
 from graphmodel import DutyGraphError, open_store
 from loaders import read_list
+from loaders.delegations import import_delegations
 from queries.registry import QUERIES
 
 SAMPLE = Path(loaders.__file__).parent / "sample_data" / "XX镇履行职责事项清单.xlsx"
+DELEGATIONS = SAMPLE.parent / "XX县赋权清单.csv"
 GENERATED = 24  # "a few dozen townships' worth" of random lists, 20–60 items each
 
 pytestmark = pytest.mark.neo4j
@@ -38,6 +40,8 @@ def stores(neo4j_server):
     for tlist in _lists():
         a, b = memory.replace_township(tlist), neo4j.replace_township(tlist)
         assert (a.added, a.removed, a.changed) == (b.added, b.removed, b.changed)
+    for store in (memory, neo4j):  # the sample's 赋权 list, read by legal_authority and delegations
+        import_delegations(store, DELEGATIONS, "XX镇", editor="parity")
     yield memory, neo4j
     neo4j.wipe()
     neo4j.close()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import graphview, review, state
+from dashboard import duty_texts, graphview, review, state
 from dashboard.i18n import columns, t, term
 
 BIG_TYPE = """<style>
@@ -65,9 +65,18 @@ def render() -> None:
         for i, (role, p) in enumerate(parties):
             with cols[i % len(cols)].container(border=True):
                 st.markdown(f"**{p.name}**  \n{role} · {p.level}")
-                st.write(p.text or t("bd.no_text"))
+                owner = "village" if role == t("lk.villages") else "county" if p.level in ("县级部门", "县派驻机构") \
+                    else "township"
+                duty_texts.show_text(p.text, owner, t("bd.no_text"))
     else:
         st.warning(t("lk.nobody"))
+
+    texts = duty_texts.item_texts(card.item)
+    if texts:
+        st.subheader("职责文本 Duty texts")
+        for label, text, owner in texts:
+            st.markdown(f"**{label}**")
+            duty_texts.show_text(text, owner)
 
     review.decision_form(card)
 

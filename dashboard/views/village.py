@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import duty_texts, state
 from dashboard.i18n import t
 from dashboard.tables import table
 
@@ -20,6 +20,16 @@ def render() -> None:
     st.metric(t("vl.items"), v.count)
     st.subheader(t("vl.items"))
     table(state.items_frame(township, village=key), f"{v.name}-事项", key="vl-items")
+
+    load = duty_texts.village_load(v.township, v.name)
+    if load is not None:
+        c1, c2 = st.columns(2)
+        c1.metric("非协助性职责 Burden items", load.burden_items)
+        c2.metric("含行政权力 With a power", load.power_items)
+    st.subheader("村×职责动作 Village × action")
+    st.caption("各村（社区）有多少事项交给它这一动作（★ 行政权力）；实质性动作在前，协助类在后。"
+               "Items giving each village each action (★ an administrative power); substantive first, then support.")
+    st.dataframe(duty_texts.village_actions(v.township), width="stretch")
 
 
 state.guard(render)()

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from graphmodel import InvalidArgument, NotFound
 from report_shape import assert_report
 from queries import KINDS, run_audit
+from queries._common import TEXT_KINDS
 from queries.audit import resolve_kinds
 from queries.frames import findings_frame, to_frame
 from queries.registry import QUERIES, run_query
@@ -20,7 +21,7 @@ def test_audit_groups_every_kind(example):
     assert set(a.counts) == set(KINDS)
     # a folded finding counts for its own kind and each related kind
     assert sum(a.counts.values()) == sum(len({f.kind, *f.related}) for f in a.findings)
-    assert all(f.severity == KINDS[f.kind].severity for f in a.findings)
+    assert all(f.severity == KINDS[f.kind].severity or f.kind in TEXT_KINDS for f in a.findings)
     assert all(f.items for f in a.findings)
     report = a.to_report()
     assert_report(report, ok=True)
@@ -114,3 +115,13 @@ def test_cli_query_and_lookup(cli_dir):
         first_line = help_text.split("\n\n")[1]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in first_line), first_line  # Chinese summary
         assert any(w in help_text for w in ("Run every", "Run one", "Who handles"))  # English help
+
+
+def test_fail_on_a_severity_names_text_findings_of_that_severity():
+    from queries._examples import text_store
+
+    a = run_audit(text_store())
+    burden = [f for f in a.findings if f.kind == "village.burden"]
+    assert burden and {f.severity for f in burden} == {"high"} and KINDS["village.burden"].severity == "medium"
+    assert "village.burden" in a.present(["high"])
+    assert "village.burden" not in a.present(["low"])

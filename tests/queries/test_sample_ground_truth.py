@@ -10,6 +10,7 @@ import pytest
 
 from graphmodel.normalize import normalise_law_title
 from queries import (
+    burden,
     chains,
     coverage,
     gaps,
@@ -20,6 +21,7 @@ from queries import (
     run_audit,
     villages,
 )
+from queries import authority, duplicates, text_checks, topics
 
 SAMPLE = Path(__file__).resolve().parents[2] / "loaders" / "sample_data"
 PLANTED = json.loads((SAMPLE / "planted.json").read_text(encoding="utf-8"))
@@ -52,8 +54,11 @@ def test_overlaps(sample):
     found = {f.subject: sorted(n.name for d in f.items for n in d.departments if n.role == "牵头")
              for f in overlaps.multi_lead(sample)}
     assert found == {k: sorted(v) for k, v in PLANTED["overlaps"].items()}
-    pairs = [sorted(f.subject.split(" / ")) for f in overlaps.near_duplicates(sample)]
-    assert pairs == [sorted(p["items"]) for p in PLANTED["near_duplicates"]["pairs"]]
+    pairs = sorted(sorted(f.subject.split(" / ")) for f in overlaps.near_duplicates(sample))
+    # the query also sees the cross-part duplicates (their leads differ); the audit reports those once, as
+    # overlap.cross_part_duplicate
+    assert pairs == sorted([sorted(p["items"]) for p in PLANTED["near_duplicates"]["pairs"]]
+                           + [sorted(p["items"]) for p in PLANTED["cross_part_duplicates"]])
     assert overlaps.cooperate_township_lead(sample) == ()
 
 
@@ -124,6 +129,16 @@ def _expected_unfolded(sample):
     expected = {
         "overlap.multi_lead": set(PLANTED["overlaps"]),
         "overlap.near_duplicate": {" / ".join(p["items"][::-1]) for p in PLANTED["near_duplicates"]["pairs"]},
+        "overlap.cross_part_duplicate": {" / ".join(p["items"]) for p in PLANTED["cross_part_duplicates"]},
+        "text.withdrawn_in_name": set(PLANTED["withdrawn_in_name"]),
+        "text.cooperate_does_lead": set(PLANTED["cooperate_does_lead"]),
+        "village.burden": set(PLANTED["village_burden"]),
+        "topic.spread": set(PLANTED["topic_spread"]),
+        # no 赋权 list imported here: the delegated items count as not empowered
+        "legal.not_empowered": {n for n, v in PLANTED["legal_authority"]["items"].items()
+                                if v["without_delegation"] == "not_empowered"},
+        "legal.authority_unverified": {n for n, v in PLANTED["legal_authority"]["items"].items()
+                                       if v["without_delegation"] == "unverified"},
         "overlap.shared_article": {f.subject for f in overlaps.shared_articles(sample)},
         "gap.no_lead": set(PLANTED["no_lead"]),
         "gap.withdrawn_township_lead": set(PLANTED["withdrawn_led_by_township"]),
@@ -179,3 +194,84 @@ def test_audit_folds_restatements(sample):
     assert all(related[s] == {"chain.handoff"} for s in crossing - touching)
     # every kind found is still named for scripts (--fail-on, counts.by_kind)
     assert {k for k, n in a.counts.items() if n} == {k for k, n in run_audit(sample, fold=False).counts.items() if n}
+
+
+def _spans(f):
+    return dict(f.details)["spans"].split("、")
+
+
+def test_texts_withdrawn_and_cooperation(sample):
+    for kind, query in (("withdrawn_in_name", text_checks.withdrawn_in_name),
+                        ("cooperate_does_lead", text_checks.cooperate_does_lead)):
+        found = {f.subject: f for f in query(sample)}
+        assert {n: _spans(f) for n, f in found.items()} == {n: p["spans"] for n, p in PLANTED[kind].items()}
+        for name, f in found.items():
+            text = PLANTED[kind][name]["text"]
+            assert dict(f.details)["text"] == text and f.severity == "high"
+            # the CLI shows the clause with each span in brackets
+            assert all(f"[{sp}]" in f.message for sp in PLANTED[kind][name]["spans"])
+            assert dict(f.details)["evidence"].replace("[", "").replace("]", "") in text
+
+
+def test_texts_village_burden(sample):
+    found = {f.subject: f for f in burden.village_burden(sample)}
+    planted = PLANTED["village_burden"]
+    assert {n: (_spans(f), f.severity) for n, f in found.items()} == \
+        {n: (p["spans"], p["severity"]) for n, p in planted.items()}
+    assert {n: sorted(dict(f.details)["villages"].split("、")) for n, f in found.items()} == \
+        {n: sorted(p["villages"]) for n, p in planted.items()}
+
+
+def test_texts_lookalikes_are_left_alone(sample):
+    flagged = {f.subject for f in (*text_checks.withdrawn_in_name(sample), *text_checks.cooperate_does_lead(sample),
+                                   *burden.village_burden(sample))}
+    assert PLANTED["text_lookalikes"] and not flagged & set(PLANTED["text_lookalikes"])
+
+
+def test_cross_part_duplicates_and_topics(sample):
+    got = [(f.subject, dict(f.details)["parts"]) for f in duplicates.cross_part_duplicates(sample)]
+    assert sorted(got) == sorted((" / ".join(p["items"]), " / ".join(p["parts"]))
+                                 for p in PLANTED["cross_part_duplicates"])
+    found = {f.subject: f for f in topics.topic_spread(sample)}
+    assert {t: (sorted(i.name for i in f.items), sorted(dict(f.details)["offices"].split("、")))
+            for t, f in found.items()} == {t: (p["items"], p["offices"]) for t, p in PLANTED["topic_spread"].items()}
+
+
+def test_village_loads_and_matrix(sample):
+    per_village = {v: sum(v in it["villages"] for it in PLANTED["items"].values()) for v in PLANTED["villages"]}
+    loads = {v.village: v for v in burden.village_loads(sample)}
+    assert {v: ld.items for v, ld in loads.items()} == per_village
+    planted = PLANTED["village_burden"]
+    assert {v: ld.burden_items for v, ld in loads.items()} == \
+        {v: sum(v in p["villages"] for p in planted.values()) for v in per_village}
+    assert {v: ld.power_items for v, ld in loads.items()} == \
+        {v: sum(v in p["villages"] for p in planted.values() if p["severity"] == "high") for v in per_village}
+    assert burden.village_overloaded(sample) == ()  # no village near the default ceiling or 1.5 × the median
+    top = max(per_village.values())
+    assert {f.subject for f in burden.village_overloaded(sample, ceiling=top - 1)} == \
+        {v for v, n in per_village.items() if n == top}
+    m = burden.village_actions(sample)
+    assert m.villages == tuple(sorted(per_village)) and set(m.powers) == {"检查", "收费"}
+    fee = m.actions.index("收费")
+    assert [row[fee] for row in m.counts] == [sum(v in p["villages"] for n, p in planted.items()
+                                                   if any(sp in ("代收代缴", "收取") for sp in p["spans"]))
+                                               for v in m.villages]
+
+
+def test_legal_authority_with_the_delegation_list(sample):
+    from loaders.delegations import import_delegations
+
+    truth = PLANTED["legal_authority"]
+    path = SAMPLE / truth["delegation_file"]
+    read, changed = import_delegations(sample, path, "XX镇", editor="测试")
+    assert changed and read.skipped_other_townships == 1
+    assert {d.item for d in sample.delegations("XX镇")} == \
+        {n for n, v in truth["items"].items() if v["verdict"] == "delegated"} | {"渔业捕捞许可"}
+    assert import_delegations(sample, path, "XX镇", editor="测试")[1] is False  # the same list again: no change
+    assert [e.target for e in sample.audit_trail("XX镇")].count("delegations") == 1
+    found = {f.subject: f.kind for f in authority.legal_authority(sample)}
+    want = {n: {"not_empowered": "legal.not_empowered", "unverified": "legal.authority_unverified"}[v["verdict"]]
+            for n, v in truth["items"].items() if v["verdict"] != "delegated"}
+    assert found == want
+    for f in authority.legal_authority(sample):
+        assert dict(f.details)["sources"] and all(b in f.message for b in dict(f.details)["bases"].split("、"))

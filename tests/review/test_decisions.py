@@ -168,7 +168,7 @@ def test_review_records_do_not_leak_into_the_list(sample, sample_list):
     d = sample.record_decision(TOWN, [Op("set_lead", RELIEF, "社会事务办")], editor="甲")
     sample.undo_decision(TOWN, d.id, editor="甲")
     assert graph_of(sample, TOWN) == before
-    assert sample.counts(TOWN).nodes["DutyItem"] == 227
+    assert sample.counts(TOWN).nodes["DutyItem"] == 230
     # a re-import replaces the list, and keeps the review
     sample.replace_township(sample_list)
     assert len(sample.decisions(TOWN)) == 1 and len(sample.meetings(TOWN)) == 1

@@ -1,0 +1,99 @@
+"""Duplicates across the list's parts: one duty listed as the township's own and as withdrawn or cooperation.
+
+``overlap.cross_part_duplicate`` (high)
+    a 基本 item and a 收回 item (a withdrawn duty still listed as the township's own), or a
+    基本 item and a 配合 item, of one township with the same or nearly the same duty:
+    compacted names with Dice ≥ ``overlaps.NAME_THRESHOLD`` on character bigrams, or one
+    name containing the other (the shorter at least ``overlaps.MIN_CONTAINED_CHARS``
+    characters), or contents (both at least ``overlaps.MIN_CONTENT_CHARS`` characters) with
+    Dice ≥ ``overlaps.CONTENT_THRESHOLD``. Unlike ``overlap.near_duplicate`` the leads do not
+    have to differ: the same office leading both halves is the same double listing.
+
+The audit reports such a pair once, here, and leaves it out of ``overlap.near_duplicate``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from graphmodel import DutyStore, ItemCard
+from graphmodel.normalize import compact
+
+from ._common import (
+    BASIC,
+    COOPERATE,
+    WITHDRAWN,
+    Finding,
+    bigrams,
+    cards_of,
+    dice,
+    evidence,
+    finding,
+    similar_pairs,
+    sorted_findings,
+)
+from .overlaps import CONTENT_THRESHOLD, MIN_CONTAINED_CHARS, MIN_CONTENT_CHARS, NAME_THRESHOLD
+
+__all__ = ["CROSS_PARTS", "cross_part_duplicates", "cross_part_pairs"]
+
+#: The part pairs compared: 基本 with 收回, 基本 with 配合.
+CROSS_PARTS = ((BASIC, WITHDRAWN), (BASIC, COOPERATE))
+
+
+def cross_part_pairs(cards: Sequence[ItemCard], name_threshold: float = NAME_THRESHOLD
+                     ) -> list[tuple[ItemCard, ItemCard, float, str]]:
+    """(基本 card, other card, score, matched on) for every duplicate pair among ``cards`` of one township.
+
+    Names and contents are paired by prefix filtering (``similar_pairs``), containment by a scan
+    of the 基本 names against the others' (both small within one township).
+    """
+    cmap = {c.key: c for c in cards}
+    names = {k: compact(c.item.label) for k, c in cmap.items()}
+    found: dict[tuple[str, str], tuple[float, str]] = {}
+    for a, b, score in similar_pairs({k: bigrams(n) for k, n in names.items()}, name_threshold):
+        found[(a, b)] = (score, "名称")
+    contents = {k: bigrams(c.item.content) for k, c in cmap.items()
+                if len(compact(c.item.content)) >= MIN_CONTENT_CHARS}
+    for a, b, score in similar_pairs(contents, CONTENT_THRESHOLD):
+        found.setdefault((a, b), (score, "内容"))
+    own = [k for k, c in cmap.items() if c.item.part == BASIC]
+    others = [k for k, c in cmap.items() if c.item.part in (WITHDRAWN, COOPERATE)]
+    for a in own:
+        for b in others:
+            short, long_ = sorted((names[a], names[b]), key=len)
+            if len(short) >= MIN_CONTAINED_CHARS and short in long_:
+                found.setdefault(tuple(sorted((a, b))), (round(dice(bigrams(names[a]), bigrams(names[b])), 4), "名称包含"))
+    parts = set(CROSS_PARTS)
+    out = []
+    for (a, b), (score, basis) in sorted(found.items()):
+        ca, cb = cmap[a], cmap[b]
+        if (cb.item.part, ca.item.part) in parts:
+            ca, cb = cb, ca
+        if (ca.item.part, cb.item.part) in parts:
+            out.append((ca, cb, score, basis))
+    return out
+
+
+def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
+                          cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
+    """``overlap.cross_part_duplicate``: the same duty in 基本 and in 收回 or 配合.
+
+    >>> from queries._examples import text_store
+    >>> [(f.subject, dict(f.details)["parts"]) for f in cross_part_duplicates(text_store())]
+    [('农村宅基地审批 / 农村宅基地审批管理', '基本履职事项 / 上级部门收回事项')]
+    """
+    by_town: dict[str, list[ItemCard]] = defaultdict(list)
+    for c in cards_of(store, township, cards):
+        by_town[c.item.township].append(c)
+    out = []
+    for town, group in sorted(by_town.items()):
+        for a, b, score, basis in cross_part_pairs(group, name_threshold):
+            what = "已收回的职责仍列为本级基本履职事项" if b.item.part == WITHDRAWN else "同一职责既列为基本履职又列为配合履职"
+            leads = ["、".join(p.name for p in c.leads) or "（无）" for c in (a, b)]
+            out.append(finding(
+                "overlap.cross_part_duplicate", town, f"{a.item.label} / {b.item.label}",
+                f"「{a.item.label}」（{a.item.part}，{leads[0]}）与「{b.item.label}」（{b.item.part}，{leads[1]}）"
+                f"{basis[:2]}相近（{score:.2f}）：{what}",
+                [evidence(a), evidence(b)], parts=f"{a.item.part} / {b.item.part}", score=f"{score}", matched_on=basis))
+    return sorted_findings(out)
