@@ -106,7 +106,9 @@ def test_audit_finds_exactly_what_was_planted(loaded, generated):
     for f in audit.findings:
         subject = frozenset(f.subject.split(" / ")) if f.kind == "overlap.near_duplicate" else f.subject
         found[f.township][f.kind].add(subject)
-    related = {(f.township, f.subject): f.related for f in audit.findings}
+    related: dict[tuple[str, str], set[str]] = defaultdict(set)  # several kinds may name one subject
+    for f in audit.findings:
+        related[(f.township, f.subject)] |= set(f.related)
     unfolded: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for f in run_audit(store, fold=False).findings:
         unfolded[f.township][f.kind].add(f.subject)
