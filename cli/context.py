@@ -39,6 +39,9 @@ class Settings:
                 options["uri"] = self.neo4j_uri
             name = self.store_name or ("neo4j" if self.neo4j_uri else None)
             self._store = open_store(name, **options)
+            lock = getattr(self._store, "file_lock", None)
+            if lock is not None:  # another process is writing the embedded store: say why we wait
+                lock.on_wait = lambda message: click.echo(message, err=True)
         return self._store
 
 

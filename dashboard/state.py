@@ -56,8 +56,16 @@ def _open(name: str | None, options: tuple[tuple[str, str], ...]) -> DutyStore:
 
 
 def store() -> DutyStore:
-    """The store of this process (opened on first use; DutyGraphError when it cannot be)."""
-    return _open(*store_options())
+    """The store of this process (opened on first use; DutyGraphError when it cannot be).
+
+    The embedded store re-reads its file when another process (the CLI, a second dashboard)
+    saved it since, and the cached results go with the old content.
+    """
+    s = _open(*store_options())
+    refresh = getattr(s, "refresh", None)
+    if refresh is not None and refresh():
+        clear_results()
+    return s
 
 
 def clear_results() -> None:
