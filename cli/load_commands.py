@@ -18,6 +18,7 @@ from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
 from .review_commands import export_review
+from .signin import operator
 
 __all__ = ["export", "info", "load"]
 
@@ -86,11 +87,14 @@ def _count_table(result: LoadResult) -> Table:
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="表头同义词 CSV（field,header），补充内置表。Extra header synonyms table.")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of tables.")
+@click.option("--editor", "editor_name", default=None, envvar="DUTYGRAPH_EDITOR",
+              help="编辑人（配置了编辑人时必填；密码取自 $DUTYGRAPH_PASSWORD 或提示输入）。"
+                   "Editor signing in (required once editors exist; password from $DUTYGRAPH_PASSWORD or a prompt).")
 @store_options
 @pass_settings
 @handle_errors
 def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
-         synonyms: Path | None, as_json: bool) -> None:
+         synonyms: Path | None, as_json: bool, editor_name: str | None) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
 
     Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
@@ -99,6 +103,7 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     """
     settings.as_json = as_json
     out, status = _console(), _console(err=True)
+    who = None if check else operator(settings, editor_name)  # before reading: a refused sign-in costs nothing
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
             result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms)
@@ -116,7 +121,7 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     if not check:
         with status.status("写入存储 Writing to the store…"):
             store = settings.store()
-            done = store.replace_township(result.tlist)
+            done = store.replace_township(result.tlist, editor=who or "")
     if as_json:
         results = {"township": result.tlist.township.name, "township_source": result.township_source,
                    "files": list(result.files), "written": done is not None,
