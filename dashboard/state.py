@@ -68,6 +68,11 @@ def store() -> DutyStore:
     return s
 
 
+def data_dir() -> str | None:
+    """The data directory the dashboard was started on (None: the default one)."""
+    return os.environ.get("DUTYGRAPH_DATA_DIR") or None
+
+
 def clear_results() -> None:
     """Forget every cached result (after an import, or when the user reloads the store)."""
     st.cache_data.clear()
