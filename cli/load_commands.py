@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from graphmodel.errors import LoadError
 from graphmodel.report import make_report
+from graphmodel.safe_text import check_township_name
 from loaders import LoadResult, Problem, read_list
 from loaders.writers import resolve_township
 
@@ -87,6 +89,8 @@ def _count_table(result: LoadResult) -> Table:
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="表头同义词 CSV（field,header），补充内置表。Extra header synonyms table.")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of tables.")
+@click.option("--include-hidden-sheets", is_flag=True,
+              help="也读隐藏的工作表（默认跳过并警告）。Also read hidden and very hidden sheets (skipped with a warning by default).")
 @click.option("--editor", "editor_name", default=None, envvar="DUTYGRAPH_EDITOR",
               help="编辑人（配置了编辑人时必填；密码取自 $DUTYGRAPH_PASSWORD 或提示输入）。"
                    "Editor signing in (required once editors exist; password from $DUTYGRAPH_PASSWORD or a prompt).")
@@ -94,7 +98,7 @@ def _count_table(result: LoadResult) -> Table:
 @pass_settings
 @handle_errors
 def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
-         synonyms: Path | None, as_json: bool, editor_name: str | None) -> None:
+         synonyms: Path | None, as_json: bool, include_hidden_sheets: bool, editor_name: str | None) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
 
     Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
@@ -104,9 +108,16 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     settings.as_json = as_json
     out, status = _console(), _console(err=True)
     who = None if check else operator(settings, editor_name)  # before reading: a refused sign-in costs nothing
+    hidden_before = os.environ.get("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS")
+    if include_hidden_sheets:
+        os.environ["DUTYGRAPH_INCLUDE_HIDDEN_SHEETS"] = "1"
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
             result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms)
+        check_township_name(result.tlist.township.name)
+        result.tlist.check()
+        if check and _store_name(settings) == "memory":  # --check also asks: would the store take it?
+            settings.store().check_capacity(result.tlist.township.name, len(result.tlist.items))
     except LoadError as e:
         if as_json:
             click.echo(json.dumps(make_report(errors=e.problems, error=str(e)), ensure_ascii=False, indent=2))
@@ -116,6 +127,12 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
                       f"[bold red]错误 Error[/]: {e}", soft_wrap=True)
             _print_problems(out, e.problems)
         sys.exit(EXIT_ERROR)
+    finally:
+        if include_hidden_sheets:
+            if hidden_before is None:
+                os.environ.pop("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS", None)
+            else:
+                os.environ["DUTYGRAPH_INCLUDE_HIDDEN_SHEETS"] = hidden_before
 
     done = None
     if not check:
@@ -141,6 +158,11 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     else:
         out.print(f"已写入 Written to {settings.store().describe()}: 新增 added {done.added}，"
                   f"删除 removed {done.removed}，修改 changed {done.changed}。", soft_wrap=True)
+
+
+def _store_name(settings: Settings) -> str:
+    """The backend the command would open (as Settings.store decides), without opening it."""
+    return settings.store_name or ("neo4j" if settings.neo4j_uri else None) or os.environ.get("DUTYGRAPH_STORE") or "memory"
 
 
 def _dict_table(title: str, data: dict[str, int], label: str) -> Table:

@@ -299,6 +299,11 @@ class MemoryStore(DutyStore):
         counts = tlist.counts() if not delete else {}
         return ImportResult(name, added, removed, changed, counts)
 
+    def check_capacity(self, township: str, new_items: int) -> None:
+        """Raise :class:`StoreTooLarge` if importing ``new_items`` items as ``township`` would pass the limit."""
+        self.refresh()
+        self._check_capacity(township, new_items)
+
     def _check_capacity(self, township: str, new_items: int) -> None:
         """Refuse, before anything changes, an import that takes the store past the item limit."""
         limit = int(os.environ.get("DUTYGRAPH_MEMORY_MAX_ITEMS") or MAX_ITEMS)

@@ -23,6 +23,7 @@ from graphmodel.errors import InvalidArgument, NotFound
 from graphmodel.model import DutyItem, Village
 from graphmodel.store import DutyStore, ItemCard, ItemFilter
 from graphmodel.vocab import ListPart
+from graphmodel.safe_text import check_township_name
 
 __all__ = ["REGISTER_SHEET", "ExportData", "collect", "export_township", "resolve_township", "write_csv", "write_xlsx"]
 
@@ -117,6 +118,8 @@ def _table(rows: list[Row], part: str) -> tuple[list[str], list[list[str]]]:
 def resolve_township(store: DutyStore, township: str | None) -> str:
     """``township`` if the store holds it; with None, the store's only township."""
     names = [t.name for t in store.townships()]
+    if township is not None:
+        township = check_township_name(township)  # whitespace and controls read the same way in every verb
     if township is None:
         if len(names) == 1:
             return names[0]
