@@ -20,6 +20,7 @@ from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
 from .review_commands import export_review
+from .safe_output import check_suffix, write_safely
 from .signin import operator
 
 __all__ = ["export", "info", "load"]
@@ -217,20 +218,31 @@ def info(settings: Settings, township: str | None, as_json: bool) -> None:
 @click.option("--minutes", "minutes", default=None, metavar="MEETING",
               help="导出会议纪要（.docx 或 .md）。Minutes of a meeting (M1 …) as .docx or .md.")
 @click.option("--audit", "audit_report", is_flag=True, help="导出审计报告 xlsx（问题、完整度、链条）。The audit report as xlsx.")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。Replace existing files.")
 @store_options
 @pass_settings
 @handle_errors
 def export(settings: Settings, township: str | None, fmt: str | None, output: Path, clarified: bool,
-           round_number: int | None, minutes: str | None, audit_report: bool) -> None:
+           round_number: int | None, minutes: str | None, audit_report: bool, force: bool) -> None:
     """把存储中一个乡镇的清单导出为 Excel 或 CSV（可再次导入）；或导出会议纪要、审计报告。
 
     Export one township's list from the store to .xlsx (one sheet per list part) or
     CSV (UTF-8 with BOM); importing the export again gives the same graph. With
     --minutes MEETING: the meeting's minutes (.docx/.md); with --audit: the audit report.
+    Never writes over the store's files or through a link, nor over an existing file
+    without --force; cells that look like formulas are written as text.
     """
+    if minutes:
+        kind = "minutes"
+    elif audit_report:
+        kind = "audit"
+    else:
+        kind = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "xlsx")
+    check_suffix(output, kind)  # before the store is opened: a wrong name costs nothing
     store = settings.store()
-    if fmt is None and output.suffix.lower() not in (".xlsx", ".csv") and not minutes:
-        fmt = "xlsx"
-    written = export_review(store, township, output, minutes=minutes, audit=audit_report, round=round_number, fmt=fmt)
+    written = write_safely(
+        output, lambda tmp: export_review(store, township, tmp, minutes=minutes, audit=audit_report,
+                                          round=round_number, fmt=fmt),
+        force=force, data_dir=settings.data_dir)
     for path in written:
         click.echo(f"已导出 Written: {path}")

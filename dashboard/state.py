@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from graphmodel import POWER_TYPES, DutyGraphError, DutyStore, ItemFilter, ListPart, LoadError, open_store
-from loaders import LoadResult, read_list
+from loaders import LoadResult
+from loaders.isolated import read_list_isolated
 from loaders.problems import sort_problems
 from queries import chains as chain_queries
 from queries import coverage, frames, lookup as lookup_queries, villages as village_queries
@@ -428,7 +429,8 @@ def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tupl
             path.write_bytes(data)
             paths.append(path)
         try:
-            result = read_list(paths, township=township or None)
+            # in a child process with memory and time limits: a crafted file cannot take the server down
+            result = read_list_isolated(paths, township=township or None)
         except LoadError as e:
             return None, tuple(e.problems)
     return result, tuple(result.problems)

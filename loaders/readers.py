@@ -37,6 +37,7 @@ from pathlib import Path
 from graphmodel.errors import LoadError
 from graphmodel.safe_text import UNSAFE, printable
 
+from .formula_safe import from_csv_cell
 from .problems import ERROR, Problem, column_letter
 from .read_limits import ReadLimits, TooLarge, scan_xlsx
 
@@ -277,7 +278,7 @@ def read_csv_text(text: str, file: str = "", name: str = "", limits: ReadLimits 
         if len(r) > limits.max_columns:
             raise TooLarge(f"这一行有 {len(r)} 列，超过上限 {limits.max_columns} (the row has {len(r)} columns; "
                            f"raise DUTYGRAPH_MAX_COLUMNS)", row=reader.line_num, column=limits.max_columns)
-        rows.append(list(r))
+        rows.append([from_csv_cell(v) for v in r])  # our exports quote formula-looking cells with '
     return RawSheet(file, name or Path(file).stem, rows)
 
 

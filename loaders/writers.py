@@ -25,6 +25,8 @@ from graphmodel.store import DutyStore, ItemCard, ItemFilter
 from graphmodel.vocab import ListPart
 from graphmodel.safe_text import check_township_name
 
+from .formula_safe import csv_cell, text_cells
+
 __all__ = ["REGISTER_SHEET", "ExportData", "collect", "export_township", "resolve_township", "write_csv", "write_xlsx"]
 
 REGISTER_SHEET = "村（社区）名册"
@@ -199,6 +201,7 @@ def write_xlsx(data: ExportData, path: str | Path) -> list[Path]:
                 c.alignment = wrap
                 c.border = border
                 c.number_format = "@"  # text: codes keep their digits and leading zeros
+        text_cells(ws)  # a name like =HYPERLINK(…) stays text, never a formula
         ws.freeze_panes = "A3"
 
     for part, rows in data.parts.items():
@@ -248,7 +251,8 @@ def write_csv(data: ExportData, path: str | Path) -> list[Path]:
 def _write_csv_file(path: Path, lines: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh, lineterminator="\r\n").writerows(lines)
+        # formula-looking cells get a leading ' (the reader drops it again): see loaders/formula_safe.py
+        csv.writer(fh, lineterminator="\r\n").writerows([csv_cell(v) for v in line] for line in lines)
 
 
 def export_township(store: DutyStore, township: str | None, path: str | Path, fmt: str | None = None) -> list[Path]:
