@@ -18,7 +18,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from graphmodel.errors import LoadError
+from graphmodel.errors import InvalidArgument, LoadError
+from graphmodel.safe_text import check_township_name
 
 from .api import LoadResult, read_list
 from .problems import Problem
@@ -90,7 +91,14 @@ def _child() -> None:
     files, township, memory_mb, seconds = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from our parent
     _apply_limits(memory_mb, seconds)
     try:
-        answer = ("ok", read_list(files, township=township))
+        result = read_list(files, township=township)
+        try:  # what a write would refuse, refused now (as `load --check` does)
+            check_township_name(result.tlist.township.name)
+            result.tlist.check()
+        except InvalidArgument as e:
+            problem = Problem(code="bad_township_name", file=Path(files[0]).name if files else "", message=str(e))
+            raise LoadError(str(problem), [problem]) from None
+        answer = ("ok", result)
     except LoadError as e:
         answer = ("error", (str(e), list(e.problems)))
     except MemoryError:
