@@ -36,6 +36,9 @@ CODES: dict[str, tuple[str, str, str]] = {
                      "unknown text encoding (UTF-8, GBK/GB18030, UTF-16/32 with BOM)"),
     "cell_too_long": (ERROR, "单元格文字过长", "cell text over the length limit"),
     "control_chars": (WARNING, "单元格含控制字符或方向控制符，已删除", "control or bidi characters removed from the cell"),
+    "merged_serial_header": (WARNING, "表头合并单元格盖住了序号列，已按序号列和下一列分开读取",
+                             "a merged header cell covered the 序号 column; read as 序号 and the next column"),
+    "unclosed_quote": (ERROR, "CSV 引号未闭合，后面的行会被并入一个单元格", "a quote in the CSV is never closed"),
     "hidden_sheet": (WARNING, "隐藏的工作表，已跳过（--include-hidden-sheets 可导入）",
                      "hidden sheet skipped (--include-hidden-sheets reads it)"),
     # rows

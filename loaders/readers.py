@@ -122,7 +122,7 @@ def read_file(path: str | Path, limits: ReadLimits | None = None, include_hidden
         raise _fail(path, "not_spreadsheet", f"{path.suffix} 文件内容不是 Excel 工作簿")
     else:
         sheets = [_read_csv(path, data, limits)]
-    sheets = [_clean_sheet(path, s, limits) for s in sheets]
+    sheets = [_repair_serial_header(path, _clean_sheet(path, s, limits)) for s in sheets]
     if not any(any(_filled(c) for c in row) for s in sheets for row in s.rows):
         hidden = [p for s in sheets for p in s.problems if p.code == "hidden_sheet"]
         if hidden:
@@ -166,6 +166,48 @@ def _clean_sheet(path: Path, sheet: RawSheet, limits: ReadLimits) -> RawSheet:
     if not warnings:
         return sheet
     return RawSheet(sheet.file, UNSAFE.sub("", sheet.name), sheet.rows, sheet.merged, (*sheet.problems, *warnings))
+
+
+def _is_serial(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value).is_integer()
+    return isinstance(value, str) and value.strip().isdigit()
+
+
+def _repair_serial_header(path: Path, sheet: RawSheet) -> RawSheet:
+    """A header cell merged across the 序号 column and the next one (序号's own header lost) would make
+    the serial numbers the item names. Found when the merged block's first column holds only serial
+    numbers below it and the next one text: the two columns are read apart, with a warning."""
+    rows, merged = sheet.rows, list(sheet.merged)
+    repaired: list[Problem] = []
+    for rng in list(merged):
+        r1, c1, r2, c2 = rng
+        if r1 >= 15 or c2 <= c1 or r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        head = rows[r1][c1]
+        if not isinstance(head, str) or not head.strip() or "序号" in head:
+            continue
+        below = [(r[c1] if c1 < len(r) else None, r[c1 + 1] if c1 + 1 < len(r) else None) for r in rows[r2 + 1:r2 + 31]]
+        below = [(a, b) for a, b in below if _filled(a) or _filled(b)]
+        if len(below) < 2 or not all(_is_serial(a) for a, _ in below):
+            continue
+        if sum(1 for _, b in below if isinstance(b, str) and b.strip() and not _is_serial(b)) < len(below) / 2:
+            continue
+        merged.remove(rng)
+        for r in range(r1, r2 + 1):
+            while len(rows[r]) <= c2:
+                rows[r].append(None)
+            rows[r][c1] = "序号"
+            rows[r][c1 + 1] = head
+        if c2 > c1 + 1:
+            merged.append((r1, c1 + 1, r2, c2))
+        repaired.append(Problem(code="merged_serial_header", file=path.name, sheet=sheet.name, row=r1 + 1,
+                                column_letter=column_letter(c1), value=head))
+    if not repaired:
+        return sheet
+    return RawSheet(sheet.file, sheet.name, rows, tuple(merged), (*sheet.problems, *repaired))
 
 
 def _too_large(path: Path, e: TooLarge) -> LoadError:
@@ -300,12 +342,37 @@ def _read_csv(path: Path, data: bytes, limits: ReadLimits) -> RawSheet:
             f"CSV 第 {row} 行无法解析：{e}；" if row else f"CSV 无法解析：{e}；") + f"(CSV parse error: {e})") from e
     finally:
         csv.field_size_limit(old)
+    unclosed = _unclosed_quote_row(text, sheet)
+    if unclosed:
+        raise _fail(path, "unclosed_quote", sheet=path.stem, row=unclosed, message=(
+            f"第 {unclosed} 行的引号没有闭合，其后各行都会被并入一个单元格 (the quote opened in row {unclosed} is "
+            f"never closed; every later row would end up in one cell)"))
     if "\x00" in text:  # removed before parsing (the csv module refuses NUL); say where
         nul_rows = [n + 1 for n, line in enumerate(text.split("\n")) if "\x00" in line][:10]
         extra = tuple(Problem(code="control_chars", file=path.name, sheet=sheet.name, row=r,
                               message="已删除 removed: U+0000") for r in nul_rows)
         sheet = RawSheet(sheet.file, sheet.name, sheet.rows, sheet.merged, (*sheet.problems, *extra))
     return sheet
+
+
+def _unclosed_quote_row(text: str, sheet: RawSheet) -> int:
+    """The line where a quoted field opens and the file ends before it closes (0: none).
+
+    The csv module, when not strict, silently swallows the rest of the file into that field.
+    """
+    if text.count('"') % 2 == 0:
+        return 0
+    delimiter = "\t" if "\t" in "\n".join(text.splitlines()[:10]) and \
+        "\n".join(text.splitlines()[:10]).count("\t") > "\n".join(text.splitlines()[:10]).count(",") else ","
+    reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter, strict=True)
+    last = 0
+    try:
+        for _ in reader:
+            last = reader.line_num
+    except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            return last + 1
+    return 0
 
 
 def _csv_error_row(text: str) -> int:

@@ -54,7 +54,8 @@ def raw_xlsx(path: Path, sheets: list[tuple[str, list[list[str]], str]], *, extr
     def sheet_xml(rows: list[list[str]], first: bool) -> str:
         out = []
         for i, r in enumerate(rows, 1):
-            cells = "".join(f'<c r="{_col(j)}{i}" t="inlineStr"><is><t xml:space="preserve">{escape(v)}</t></is></c>'
+            cells = "".join(f'<c r="{_col(j)}{i}"><v>{v}</v></c>' if isinstance(v, int) else
+                            f'<c r="{_col(j)}{i}" t="inlineStr"><is><t xml:space="preserve">{escape(v)}</t></is></c>'
                             for j, v in enumerate(r, 1) if v != "")
             out.append(f'<row r="{i}">{cells}</row>')
         if first and extra_cells:
@@ -175,10 +176,16 @@ def build_corpus(folder: Path) -> list[Case]:  # noqa: PLR0915 - one line per ki
         "ok", "hidden_sheet", items=2)
     add("only_hidden_sheets", raw_xlsx(f("onlyhidden.xlsx"), [("x", _rows(good), "hidden")]), "error", "hidden_sheet")
     add("merged_header_swallows_serial", raw_xlsx(f("merged.xlsx"), [("清单", [
-        ["序号", "", "事项类型", "法律依据", "责任主体"],
+        ["事项名称", "", "事项类型", "法律依据", "责任主体"],
         ["1", "农村宅基地审批", "行政许可", BASIS, "农业农村办"],
         ["2", "环境卫生整治", "公共服务", "", "环卫所"]], "")], merges=["A1:B1"]),
-        "any", check=_no_serial_names)
+        "ok", "merged_serial_header", items=2, names=good, check=_no_serial_names)
+    add("merged_serial_header_with_title", raw_xlsx(f("merged2.xlsx"), [("清单", [
+        ["测试镇履行职责事项清单", "", "", "", ""],
+        ["事项名称", "", "事项类型", "法律依据", "责任主体"],
+        [3, "农村宅基地审批", "行政许可", BASIS, "农业农村办"],
+        [4, "环境卫生整治", "公共服务", "", "环卫所"]], "")], merges=["A1:E1", "A2:B2"]),
+        "ok", "merged_serial_header", items=2, names=good, check=_no_serial_names)
     # ---- broken containers ------------------------------------------------------------------------
     add("encrypted_workbook", _encrypted(f("secret.xlsx")), "error", "encrypted")
     add("random_bytes_as_xlsx", _write(f("random.xlsx"), bytes(range(256)) * 8), "error", "not_spreadsheet")
@@ -205,7 +212,8 @@ def build_corpus(folder: Path) -> list[Case]:  # noqa: PLR0915 - one line per ki
         check=_row_is(3))
     add("csv_too_many_columns", _csv(f("cols.csv"), [HEADER + [f"列{i}" for i in range(600)], ["1", "甲"]]),
         "error", "too_large")
-    add("csv_unbalanced_quotes", _write(f("quotes.csv"), '序号,事项名称\r\n1,"甲\r\n2,乙\r\n'.encode()), "any")
+    add("csv_unclosed_quote", _write(f("quotes.csv"), '序号,事项名称\r\n1,"甲\r\n2,乙\r\n'.encode()), "error",
+        "unclosed_quote", check=_row_is(2))
     # ---- absurd names ---------------------------------------------------------------------------------
     add("township_name_too_long", _csv(f("t1.csv"), _rows(good)), "error", township="镇" * 200)
     add("township_name_control", _csv(f("t2.csv"), _rows(good)), "error", township="甲\x1b[31m镇")
