@@ -187,8 +187,10 @@ def _repair_serial_header(path: Path, sheet: RawSheet) -> RawSheet:
         if r1 >= 15 or c2 <= c1 or r1 >= len(rows) or c1 >= len(rows[r1]):
             continue
         head = rows[r1][c1]
-        if not isinstance(head, str) or not head.strip() or "序号" in head:
-            continue
+        if not isinstance(head, str) or "名称" not in head or "序号" in head:
+            continue  # only a name header (事项名称, 村（社区）名称) can swallow the serials
+        if not any(_filled(v) for k, v in enumerate(rows[r1]) if k < c1 or k > c2):
+            continue  # a section or title row across the sheet, not a header row
         below = [(r[c1] if c1 < len(r) else None, r[c1 + 1] if c1 + 1 < len(r) else None) for r in rows[r2 + 1:r2 + 31]]
         below = [(a, b) for a, b in below if _filled(a) or _filled(b)]
         if len(below) < 2 or not all(_is_serial(a) for a, _ in below):
