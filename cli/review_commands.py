@@ -18,7 +18,6 @@ from graphmodel import DutyStore, InvalidArgument, ItemFilter, NotFound
 from graphmodel.editors import ROLES, load_editors
 from graphmodel.report import make_report, to_plain
 from graphmodel.review import Op, describe_decision
-from graphmodel.review_contract import PermissionDenied
 from loaders import load_aliases
 from loaders.review_exports import (
     collect_minutes,

@@ -122,23 +122,24 @@ class MemoryStore(DutyStore):
             return True
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Hold the cross-process write lock and work on the file as it is now."""
+    def _writing(self, reread: bool = True) -> Iterator[None]:
+        """Hold the cross-process write lock and (``reread``) work on the file as it is now."""
         with self._lock:
             if self.file_lock is None:
                 yield
                 return
             outer = not self.file_lock.held
             with self.file_lock():
-                if outer:
+                if outer and reread:
                     self.refresh()
                 yield
 
     def _reset(self) -> None:
+        # new objects, not cleared ones: another thread (a dashboard session) may be iterating the old
         self.graph = nx.MultiDiGraph()
-        self._by_type.clear()
-        self._by_township.clear()
-        self._cards.clear()
+        self._by_type = defaultdict(set)
+        self._by_township = defaultdict(set)
+        self._cards = {}
         self.review = {}
         self._seen = None
 
@@ -199,7 +200,7 @@ class MemoryStore(DutyStore):
         def write(fh) -> None:
             fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
-        with self._writing():
+        with self._writing(reread=False):  # the caller's changes are what is saved
             try:
                 atomic_write(self.path, write)
             except OSError as e:
