@@ -146,3 +146,35 @@ def test_lock_file_is_not_followed_through_a_symlink(tmp_path):
     with pytest.raises(Exception, match="lock"):
         store.replace_township(small_list(), editor="甲")
     assert target.read_text() == "keep"
+
+
+def test_kill_9_during_saves_leaves_a_whole_file_and_no_temp_files(tmp_path):
+    """A writer killed at random moments: the file is always whole, the next open removes its temp files."""
+    import random
+    import signal
+
+    MemoryStore(tmp_path).replace_township(small_list(TOWN), editor="甲")
+    loop = textwrap.dedent(f'''
+        import sys
+        sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "tests" / "graphmodel")!r}]
+        from graphmodel.memory_store import MemoryStore
+        from graphmodel.review import Op
+        s = MemoryStore({str(tmp_path)!r})
+        print("ready", flush=True)
+        n = 0
+        while True:
+            n += 1
+            s.record_meeting({TOWN!r}, f"会议{{n}}", "2025-01-01", editor="甲")
+    ''')
+    rng = random.Random(12)
+    for _ in range(5):
+        proc = subprocess.Popen([sys.executable, "-c", loop], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        store = MemoryStore(tmp_path)  # loads: the file is whole
+        assert TOWN in {t.name for t in store.townships()}
+        assert not list(tmp_path.glob(f".{FILE_NAME}.*.tmp"))
+    meetings = MemoryStore(tmp_path).meetings(TOWN)
+    assert len({m.id for m in meetings}) == len(meetings)
