@@ -15,6 +15,7 @@ from rich.table import Table
 
 from graphmodel import InvalidArgument
 from graphmodel.report import make_report, to_plain
+from loaders.formula_safe import csv_cell, text_cells
 from queries import GROUPS, KINDS, QUERIES, run_audit, run_query
 from queries.audit import AuditResult, resolve_kinds
 from queries.frames import findings_frame, lookup_frame, scores_frame, to_frame
@@ -57,7 +58,7 @@ def _write_text(text: str, output: Path | None) -> None:
 
 def _write_frames(frames: dict[str, pd.DataFrame], fmt: str, output: Path | None) -> None:
     if fmt == "csv":
-        first = next(iter(frames.values()))
+        first = next(iter(frames.values())).map(csv_cell)  # list text never becomes a formula
         if output is None:
             click.echo(first.to_csv(index=False), nl=False)
         else:
@@ -68,6 +69,8 @@ def _write_frames(frames: dict[str, pd.DataFrame], fmt: str, output: Path | None
     with pd.ExcelWriter(output, engine="openpyxl") as writer:
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
+        for ws in writer.book.worksheets:
+            text_cells(ws)
 
 
 def _echo_done(output: Path | None, fmt: str) -> None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from graphmodel import DutyGraphError, DutyStore, LoadError, open_store
 from graphmodel.report import error_report
+
+from .config import KEYS, config_values
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "Settings", "handle_errors", "pass_settings", "store_options"]
 
@@ -29,6 +32,7 @@ class Settings:
     neo4j_uri: str | None = None
     as_json: bool = False
     _store: DutyStore | None = None
+    _from_flag: set[str] = field(default_factory=set)  # settings given on the command line
 
     def store(self) -> DutyStore:
         if self._store is None:
@@ -39,6 +43,9 @@ class Settings:
                 options["uri"] = self.neo4j_uri
             name = self.store_name or ("neo4j" if self.neo4j_uri else None)
             self._store = open_store(name, **options)
+            lock = getattr(self._store, "file_lock", None)
+            if lock is not None:  # another process is writing the embedded store: say why we wait
+                lock.on_wait = lambda message: click.echo(message, err=True)
         return self._store
 
 
@@ -49,9 +56,28 @@ def store_options(f):
     """--store / --data-dir / --neo4j-uri on every command (they may also precede the verb)."""
 
     def set_field(name):
-        def callback(ctx: click.Context, _param, value):
+        # The options exist on the group and on every verb, so this runs twice: a flag given before
+        # the verb must not be overwritten by the verb's copy reading the environment. Precedence:
+        # flag > environment > configuration file (cli/config.py) > default.
+        def callback(ctx: click.Context, param, value):
+            settings = ctx.ensure_object(Settings)
+            env = os.environ.get(KEYS[name][1]) if param.envvar else None
+            # click does not know a value's source yet when the callback runs: one that differs
+            # from the environment's came from the command line
+            from_env = env is not None and value is not None and str(value) == str(param.type_cast_value(ctx, env))
             if value is not None:
-                setattr(ctx.ensure_object(Settings), name, value)
+                if not from_env:
+                    setattr(settings, name, value)
+                    settings._from_flag.add(name)
+                elif name not in settings._from_flag:
+                    setattr(settings, name, value)
+            elif getattr(settings, name) is None and not os.environ.get(KEYS[name][1]):
+                try:
+                    configured = config_values().get(name)
+                except DutyGraphError as e:
+                    raise click.UsageError(str(e)) from e
+                if configured is not None:
+                    setattr(settings, name, Path(configured).expanduser() if name == "data_dir" else configured)
             return value
 
         return callback

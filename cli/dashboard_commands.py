@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from graphmodel import InvalidArgument
 
 from .context import Settings, handle_errors, pass_settings, store_options
 
-__all__ = ["dashboard", "demo", "streamlit_command", "streamlit_env"]
+__all__ = ["address_warning", "dashboard", "demo", "run_streamlit", "streamlit_command", "streamlit_env"]
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 SAMPLE_NAME = "XX镇履行职责事项清单.xlsx"  # in loaders/sample_data/
@@ -47,15 +48,60 @@ def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
     ]
 
 
+_LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+def address_warning(address: str) -> str | None:
+    """What to tell whoever binds the dashboard beyond this machine (None when it stays local)."""
+    if address in _LOCAL or address.startswith("127."):
+        return None
+    return (f"注意：仪表盘监听 {address}，同一网络中的其他电脑都能打开它；任何人都能查看，修改清单需要编辑人登录。"
+            f"(Warning: listening on {address}: everyone on the network can reach the dashboard and read "
+            f"the lists; changes need an editor sign-in. Use --address 127.0.0.1 to keep it on this machine.)")
+
+
+def run_streamlit(command: list[str], env: dict[str, str]) -> int:
+    """Run Streamlit as a child and pass SIGTERM / SIGINT / SIGHUP on to it, then wait for it.
+
+    Without this a ``kill`` of ``dutygraph dashboard`` left Streamlit orphaned and serving.
+    """
+    proc = subprocess.Popen(command, env=env)
+    forwarded = (signal.SIGTERM, signal.SIGINT, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))
+
+    def forward(signum, _frame) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in forwarded}
+    try:
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except KeyboardInterrupt:  # a handler replaced by the caller: still pass it on
+                forward(signal.SIGINT, None)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if proc.poll() is None:  # pragma: no cover - only if waiting itself failed
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return code
+
+
 def _run(settings: Settings, port: int, address: str) -> None:
     if not 0 < port < 65536:
         raise InvalidArgument(f"port {port} is outside 1..65535")
+    warning = address_warning(address)
+    if warning:
+        click.echo(warning, err=True)
     click.echo(f"仪表盘 Dashboard: http://{address}:{port}  (Ctrl+C 结束 to stop)", err=True)
-    try:
-        code = subprocess.call(streamlit_command(port, address), env=streamlit_env(settings))
-    except KeyboardInterrupt:
-        code = 0
-    if code:
+    code = run_streamlit(streamlit_command(port, address), streamlit_env(settings))
+    if code and code not in (-signal.SIGTERM, -signal.SIGINT, 128 + signal.SIGTERM, 128 + signal.SIGINT):
         sys.exit(code)
 
 
@@ -90,7 +136,7 @@ def demo(settings: Settings, port: int, no_open: bool) -> None:
         result = read_list([Path(loaders.__file__).parent / "sample_data" / SAMPLE_NAME])
         if not result.ok:
             raise InvalidArgument(f"the bundled sample does not load: {result.problems[:3]}")
-        done = store.replace_township(result.tlist)
+        done = store.replace_township(result.tlist, editor="dutygraph demo（内置样例 bundled sample）")
         click.echo(f"已导入样例 Loaded the sample {done.township}: {done.counts}", err=True)
     store.close()
     settings._store = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from graphmodel.errors import LoadError
 from graphmodel.report import make_report
+from graphmodel.safe_text import check_township_name
 from loaders import LoadResult, Problem, read_list
 from loaders.headers import FIELDS
 from loaders.reading import ReadingReport
@@ -20,6 +22,8 @@ from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
 from .review_commands import export_review
+from .safe_output import check_suffix, write_safely
+from .signin import operator
 
 __all__ = ["export", "info", "load"]
 
@@ -115,11 +119,17 @@ def _print_reading(reading: ReadingReport) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               help="输出格式。Output format (json = --json).")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of tables.")
+@click.option("--include-hidden-sheets", is_flag=True,
+              help="也读隐藏的工作表（默认跳过并警告）。Also read hidden and very hidden sheets (skipped with a warning by default).")
+@click.option("--editor", "editor_name", default=None, envvar="DUTYGRAPH_EDITOR",
+              help="编辑人（配置了编辑人时必填；密码取自 $DUTYGRAPH_PASSWORD 或提示输入）。"
+                   "Editor signing in (required once editors exist; password from $DUTYGRAPH_PASSWORD or a prompt).")
 @store_options
 @pass_settings
 @handle_errors
 def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
-         synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str, as_json: bool) -> None:
+         synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str, as_json: bool,
+         include_hidden_sheets: bool, editor_name: str | None) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
 
     Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
@@ -130,10 +140,18 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     settings.as_json = as_json
     out, status = _console(), _console(err=True)
     column_map = _column_map(map_column)
+    who = None if check else operator(settings, editor_name)  # before reading: a refused sign-in costs nothing
+    hidden_before = os.environ.get("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS")
+    if include_hidden_sheets:
+        os.environ["DUTYGRAPH_INCLUDE_HIDDEN_SHEETS"] = "1"
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
             result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms,
                                column_map=column_map, part=part)
+        check_township_name(result.tlist.township.name)
+        result.tlist.check()
+        if check and _store_name(settings) == "memory":  # --check also asks: would the store take it?
+            settings.store().check_capacity(result.tlist.township.name, len(result.tlist.items))
     except LoadError as e:
         reading = getattr(e, "reading", None)
         if as_json:
@@ -147,12 +165,18 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
                       f"[bold red]错误 Error[/]: {e}", soft_wrap=True)
             _print_problems(out, e.problems)
         sys.exit(EXIT_ERROR)
+    finally:
+        if include_hidden_sheets:
+            if hidden_before is None:
+                os.environ.pop("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS", None)
+            else:
+                os.environ["DUTYGRAPH_INCLUDE_HIDDEN_SHEETS"] = hidden_before
 
     done = None
     if not check:
         with status.status("写入存储 Writing to the store…"):
             store = settings.store()
-            done = store.replace_township(result.tlist)
+            done = store.replace_township(result.tlist, editor=who or "")
     if as_json:
         results = {"township": result.tlist.township.name, "township_source": result.township_source,
                    "files": list(result.files), "written": done is not None,
@@ -178,6 +202,11 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     else:
         out.print(f"已写入 Written to {settings.store().describe()}: 新增 added {done.added}，"
                   f"删除 removed {done.removed}，修改 changed {done.changed}。", soft_wrap=True)
+
+
+def _store_name(settings: Settings) -> str:
+    """The backend the command would open (as Settings.store decides), without opening it."""
+    return settings.store_name or ("neo4j" if settings.neo4j_uri else None) or os.environ.get("DUTYGRAPH_STORE") or "memory"
 
 
 def _dict_table(title: str, data: dict[str, int], label: str) -> Table:
@@ -232,20 +261,31 @@ def info(settings: Settings, township: str | None, as_json: bool) -> None:
 @click.option("--minutes", "minutes", default=None, metavar="MEETING",
               help="导出会议纪要（.docx 或 .md）。Minutes of a meeting (M1 …) as .docx or .md.")
 @click.option("--audit", "audit_report", is_flag=True, help="导出审计报告 xlsx（问题、完整度、链条）。The audit report as xlsx.")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。Replace existing files.")
 @store_options
 @pass_settings
 @handle_errors
 def export(settings: Settings, township: str | None, fmt: str | None, output: Path, clarified: bool,
-           round_number: int | None, minutes: str | None, audit_report: bool) -> None:
+           round_number: int | None, minutes: str | None, audit_report: bool, force: bool) -> None:
     """把存储中一个乡镇的清单导出为 Excel 或 CSV（可再次导入）；或导出会议纪要、审计报告。
 
     Export one township's list from the store to .xlsx (one sheet per list part) or
     CSV (UTF-8 with BOM); importing the export again gives the same graph. With
     --minutes MEETING: the meeting's minutes (.docx/.md); with --audit: the audit report.
+    Never writes over the store's files or through a link, nor over an existing file
+    without --force; cells that look like formulas are written as text.
     """
+    if minutes:
+        kind = "minutes"
+    elif audit_report:
+        kind = "audit"
+    else:
+        kind = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "xlsx")
+    check_suffix(output, kind)  # before the store is opened: a wrong name costs nothing
     store = settings.store()
-    if fmt is None and output.suffix.lower() not in (".xlsx", ".csv") and not minutes:
-        fmt = "xlsx"
-    written = export_review(store, township, output, minutes=minutes, audit=audit_report, round=round_number, fmt=fmt)
+    written = write_safely(
+        output, lambda tmp: export_review(store, township, tmp, minutes=minutes, audit=audit_report,
+                                          round=round_number, fmt=fmt),
+        force=force, data_dir=settings.data_dir)
     for path in written:
         click.echo(f"已导出 Written: {path}")

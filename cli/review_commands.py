@@ -8,7 +8,6 @@ Changing verbs need an editor sign-in: ``--editor NAME`` and the password from
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -16,10 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from graphmodel import DutyStore, InvalidArgument, ItemFilter, NotFound
-from graphmodel.editors import load_editors
+from graphmodel.editors import ROLES, load_editors
 from graphmodel.report import make_report, to_plain
 from graphmodel.review import Op, describe_decision
-from graphmodel.review_contract import PermissionDenied
 from loaders import load_aliases
 from loaders.review_exports import (
     collect_minutes,
@@ -32,6 +30,7 @@ from queries.report_tables import audit_tables
 from queries.rounds import coverage_trend, diff_rounds, item_history
 
 from .context import Settings, handle_errors, pass_settings, store_options
+from .signin import signed_in
 
 __all__ = ["decide", "diff", "editor", "export_review", "history", "meeting", "request", "rounds", "trail"]
 
@@ -51,20 +50,9 @@ def _emit(settings: Settings, as_json: bool, results, counts: dict | None = None
             click.echo(line)
 
 
-def _signed_in(settings: Settings, name: str | None) -> str:
-    """The editor's name once the password checks out."""
-    if not name:
-        raise PermissionDenied("修改清单需要 --editor NAME (changing the list needs an editor sign-in: --editor NAME)")
-    editors = load_editors(settings.data_dir)
-    if not editors.names:
-        raise PermissionDenied("尚未配置编辑人：请先运行 dutygraph editor add NAME "
-                               "(no editors configured: run dutygraph editor add NAME, or set $DUTYGRAPH_EDITORS)")
-    password = os.environ.get("DUTYGRAPH_PASSWORD")
-    if password is None:
-        password = click.prompt(f"{name} 的密码 password", hide_input=True)
-    if not editors.verify(name, password):
-        raise PermissionDenied(f"编辑人 {name!r} 的用户名或密码不对 (wrong editor name or password)")
-    return name
+def _signed_in(settings: Settings, name: str | None, action: str = "record") -> str:
+    """The editor's name once the password checks out (see cli/signin.py)."""
+    return signed_in(settings, name, action)
 
 
 def _town(store: DutyStore, township: str | None) -> str:
@@ -103,14 +91,17 @@ def editor() -> None:
 @editor.command("add")
 @click.argument("name")
 @click.password_option("--password", prompt="密码 Password", help="密码（默认提示输入）。Password (prompted by default).")
+@click.option("--role", default="编辑", type=click.Choice(list(ROLES)), show_default=True,
+              help="角色：编辑 记录；审核 还可确认决定、批准变更申请；只读 不能修改。"
+                   "Role: 编辑 records; 审核 also confirms and approves; 只读 changes nothing.")
 @store_options
 @pass_settings
 @handle_errors
-def editor_add(settings: Settings, name: str, password: str) -> None:
+def editor_add(settings: Settings, name: str, password: str, role: str) -> None:
     """新增或重设编辑人（密码加盐哈希保存）。Add or reset an editor (the password is stored as a salted scrypt hash)."""
     eds = load_editors(settings.data_dir)
-    eds.add(name, password)
-    click.echo(f"已保存编辑人 Saved editor: {name} ({eds.path})")
+    eds.add(name, password, role)
+    click.echo(f"已保存编辑人 Saved editor: {name} [{role}] ({eds.path})")
 
 
 @editor.command("list")
@@ -119,8 +110,9 @@ def editor_add(settings: Settings, name: str, password: str) -> None:
 @handle_errors
 def editor_list(settings: Settings) -> None:
     """列出编辑人。List the editors."""
-    for n in load_editors(settings.data_dir).names:
-        click.echo(n)
+    eds = load_editors(settings.data_dir)
+    for n in eds.names:
+        click.echo(f"{n}\t{eds.role(n)}")
 
 
 @editor.command("remove")
@@ -269,7 +261,7 @@ def _decision_verb(name: str, doc: str):
     @handle_errors
     def verb(settings: Settings, decision_id: str, reason: str, township: str | None, editor_name: str | None,
              as_json: bool) -> None:
-        who = _signed_in(settings, editor_name)
+        who = _signed_in(settings, editor_name, "confirm" if name in ("confirm", "reject") else "record")
         store = settings.store()
         town = _town(store, township)
         if name == "confirm":
@@ -318,6 +310,9 @@ def decide_four_eyes(settings: Settings, state: str, township: str | None, edito
     store = settings.store()
     s = store.set_four_eyes(_town(store, township), state == "on", editor=who)
     click.echo(f"四眼原则 four eyes: {'on' if s.four_eyes else 'off'}")
+    if s.pending_off_by:
+        click.echo(f"关闭须由另一位编辑确认（{s.pending_off_by} 已申请）。Switching it off needs a second editor: "
+                   f"another editor runs `decide four-eyes off` to confirm.")
 
 
 # ---- change requests ---------------------------------------------------------------------------
@@ -393,8 +388,11 @@ def request_review(settings: Settings, request_id: str, opinion: str, meeting_id
 @handle_errors
 def request_decide(settings: Settings, request_id: str, outcome: str, note: str, township: str | None,
                    editor_name: str | None) -> None:
-    """县级审批：批准（应用到清单）或不予批准。The county approves (applies it) or rejects."""
-    who = _signed_in(settings, editor_name)
+    """县级审批：批准（应用到清单）或不予批准（审核角色，且不是提交人）。
+
+    The county approves (applies it) or rejects; needs the 审核 role and someone other than its author.
+    """
+    who = _signed_in(settings, editor_name, "confirm")
     store = settings.store()
     cr = store.decide_request(_town(store, township), request_id, outcome == "approve", editor=who, note=note)
     click.echo(f"{cr.id}: {cr.status}" + (f" ({cr.decision})" if cr.decision else ""))

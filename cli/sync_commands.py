@@ -7,6 +7,7 @@ import click
 from graphmodel import NotFound, open_store
 
 from .context import Settings, handle_errors, pass_settings, store_options
+from .signin import operator
 
 __all__ = ["sync"]
 
@@ -19,15 +20,18 @@ __all__ = ["sync"]
               help="把 Neo4j 复制回嵌入式存储。Copy Neo4j back into the embedded store.")
 @click.option("--township", "townships", multiple=True,
               help="只复制这些乡镇（可重复）。Only these townships (repeatable); default all.")
+@click.option("--editor", "editor_name", default=None, envvar="DUTYGRAPH_EDITOR",
+              help="编辑人（配置了编辑人时必填）。Editor signing in (required once editors exist).")
 @pass_settings
 @handle_errors
-def sync(settings: Settings, direction: str, townships: tuple[str, ...]) -> None:
+def sync(settings: Settings, direction: str, townships: tuple[str, ...], editor_name: str | None) -> None:
     """在嵌入式存储和 Neo4j 之间复制清单（每个乡镇一个事务，重复执行不产生变化）。
 
     Copy townships' lists between the embedded store (--data-dir) and Neo4j
     (NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD or --neo4j-uri). Each township is
     replaced as a whole in one transaction; running it twice changes nothing.
     """
+    who = operator(settings, editor_name)
     memory_options = {"data_dir": settings.data_dir} if settings.data_dir is not None else {}
     neo4j_options = {"uri": settings.neo4j_uri} if settings.neo4j_uri else {}
     with open_store("memory", **memory_options) as memory, open_store("neo4j", **neo4j_options) as neo4j:
@@ -37,6 +41,6 @@ def sync(settings: Settings, direction: str, townships: tuple[str, ...]) -> None
         if missing:
             raise NotFound(f"not in {source.describe()}: {', '.join(missing)}")
         for name in names:
-            done = target.replace_township(source.township_list(name))
+            done = target.replace_township(source.township_list(name), editor=who)
             click.echo(f"{name}: {source.name} → {target.name}  新增 added {done.added}，"
                        f"删除 removed {done.removed}，修改 changed {done.changed}")

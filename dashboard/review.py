@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from graphmodel.editors import load_editors
+from graphmodel.editors import SignInRefused, load_editors, load_throttle, sign_in
 from graphmodel.review import ACTIONS, Op, describe_decision
 from loaders import load_aliases
 from loaders.review_exports import (
@@ -51,11 +51,13 @@ def signin_sidebar() -> None:
         name = st.text_input(t("rv.name"), key="signin_name")
         password = st.text_input(t("rv.password"), type="password", key="signin_password")
         if st.button(t("rv.signin_button"), key="signin_button"):
-            if load_editors().verify(name, password):
-                st.session_state["editor"] = name.strip()
+            try:  # growing delay and lockout per name and per client (graphmodel.editors.sign_in)
+                st.session_state["editor"] = sign_in(load_editors(), name, password,
+                                                     client=f"web:{st.context.ip_address or '?'}",
+                                                     throttle=load_throttle(state.data_dir()))
                 st.rerun()
-            else:
-                st.error(t("rv.bad_login"))
+            except SignInRefused as e:
+                st.error(t("rv.bad_login") if "wrong editor" in str(e) else str(e))
 
 
 def _written() -> None:

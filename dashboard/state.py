@@ -22,7 +22,8 @@ import pandas as pd
 import streamlit as st
 
 from graphmodel import POWER_TYPES, DutyGraphError, DutyStore, ItemFilter, ListPart, LoadError, open_store
-from loaders import LoadResult, read_list
+from loaders import LoadResult
+from loaders.isolated import read_list_isolated
 from loaders.problems import sort_problems
 from queries import chains as chain_queries
 from queries import coverage, frames, lookup as lookup_queries, villages as village_queries
@@ -56,8 +57,21 @@ def _open(name: str | None, options: tuple[tuple[str, str], ...]) -> DutyStore:
 
 
 def store() -> DutyStore:
-    """The store of this process (opened on first use; DutyGraphError when it cannot be)."""
-    return _open(*store_options())
+    """The store of this process (opened on first use; DutyGraphError when it cannot be).
+
+    The embedded store re-reads its file when another process (the CLI, a second dashboard)
+    saved it since, and the cached results go with the old content.
+    """
+    s = _open(*store_options())
+    refresh = getattr(s, "refresh", None)
+    if refresh is not None and refresh():
+        clear_results()
+    return s
+
+
+def data_dir() -> str | None:
+    """The data directory the dashboard was started on (None: the default one)."""
+    return os.environ.get("DUTYGRAPH_DATA_DIR") or None
 
 
 def clear_results() -> None:
@@ -420,7 +434,8 @@ def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tupl
             path.write_bytes(data)
             paths.append(path)
         try:
-            result = read_list(paths, township=township or None)
+            # in a child process with memory and time limits: a crafted file cannot take the server down
+            result = read_list_isolated(paths, township=township or None)
         except LoadError as e:
             return None, tuple(e.problems)
     return result, tuple(result.problems)

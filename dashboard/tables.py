@@ -7,6 +7,8 @@ import io
 import pandas as pd
 import streamlit as st
 
+from loaders.formula_safe import text_cells
+
 from .i18n import columns, t
 
 __all__ = ["table", "to_xlsx"]
@@ -18,6 +20,8 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
     keep_index = not isinstance(df.index, pd.RangeIndex)
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         df.to_excel(xl, sheet_name=sheet[:31] or "Sheet1", index=keep_index)
+        for ws in xl.book.worksheets:  # list text like =HYPERLINK(…) stays text in the download
+            text_cells(ws)
     return buf.getvalue()
 
 

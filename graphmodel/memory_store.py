@@ -7,6 +7,12 @@ let every read touch only the nodes it returns.
 It is meant for a county (tens of townships). Past ``MAX_ITEMS`` items (default 100,000,
 ``$DUTYGRAPH_MEMORY_MAX_ITEMS``) an import is refused before anything changes, with a
 message pointing to Neo4j: bench/README.md has the measurements behind the limit.
+
+Several processes may share one file (the CLI while the dashboard runs, parallel imports).
+Every write holds an OS lock on ``dutygraph.json.lock`` (:mod:`graphmodel.file_lock`) for the
+whole read-modify-write and first re-reads the file if another process saved it since, so no
+write is lost and review ids stay unique. Readers call :meth:`MemoryStore.refresh` to see
+other processes' saves. Temp files of a save killed midway are removed at the next open.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ import json
 import os
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,13 +31,14 @@ import networkx as nx
 
 from .atomic_file import atomic_write
 from .errors import SchemaVersionError, StoreUnavailable
+from .file_lock import FileLock, StoreBusy
 from .model import LegalBasis, Node, Relation, TownshipList, node_from_dict, node_to_dict
 from .normalize import township_key
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir
 from .vocab import NodeType, RelType
 
-__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreTooLarge"]
+__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy", "StoreTooLarge"]
 
 T = TypeVar("T")
 
@@ -82,8 +90,72 @@ class MemoryStore(DutyStore):
         self._lock = threading.RLock()
         self._defer_save = False
         self._dirty = False
-        if self.path is not None and self.path.exists():
-            self._load(self.path)
+        self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the file we hold
+        self.file_lock = FileLock(self.path.with_name(self.path.name + ".lock")) if self.path is not None else None
+        if self.path is not None:
+            self._clean_stale_temps()
+            if self.path.exists():
+                self._load(self.path)
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)  # type: ignore[arg-type]
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise StoreUnavailable(f"cannot read the store file {self.path}: {e}") from e
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def refresh(self) -> bool:
+        """Re-read the file if another process saved it since this one read it; True when it did.
+
+        Every save replaces the file by a rename, so its inode changes with every write.
+        """
+        if self.path is None:
+            return False
+        with self._lock:
+            if self._signature() == self._seen:
+                return False
+            self._reset()
+            if self.path.exists():
+                self._load(self.path)
+            return True
+
+    @contextmanager
+    def _writing(self, reread: bool = True) -> Iterator[None]:
+        """Hold the cross-process write lock and (``reread``) work on the file as it is now."""
+        with self._lock:
+            if self.file_lock is None:
+                yield
+                return
+            outer = not self.file_lock.held
+            with self.file_lock():
+                if outer and reread:
+                    self.refresh()
+                yield
+
+    def _reset(self) -> None:
+        # new objects, not cleared ones: another thread (a dashboard session) may be iterating the old
+        self.graph = nx.MultiDiGraph()
+        self._by_type = defaultdict(set)
+        self._by_township = defaultdict(set)
+        self._cards = {}
+        self.review = {}
+        self._seen = None
+
+    def _clean_stale_temps(self) -> None:
+        """Remove temp files of saves that were killed before their rename (only when no save runs)."""
+        assert self.path is not None and self.file_lock is not None
+        if not self.path.parent.is_dir() or not self.file_lock.try_acquire():
+            return
+        try:
+            for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+        finally:
+            self.file_lock.release()
 
     def describe(self) -> str:
         return f"memory ({self.path})" if self.path else "memory (not saved)"
@@ -91,6 +163,7 @@ class MemoryStore(DutyStore):
     # ---- persistence -----------------------------------------------------------------
     def _load(self, path: Path) -> None:
         try:
+            seen = self._signature()
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise StoreUnavailable(f"cannot read the store file {path}: {e}") from e
@@ -107,6 +180,7 @@ class MemoryStore(DutyStore):
             add_rels={Relation(**r) for r in data["relations"]},
         )
         self._apply(diff)
+        self._seen = seen
 
     def save(self) -> None:
         """Write the whole graph atomically (temp file, fsync, rename)."""
@@ -126,10 +200,12 @@ class MemoryStore(DutyStore):
         def write(fh) -> None:
             fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
-        try:
-            atomic_write(self.path, write)
-        except OSError as e:
-            raise StoreUnavailable(f"cannot save the store to {self.path}: {e}") from e
+        with self._writing(reread=False):  # the caller's changes are what is saved
+            try:
+                atomic_write(self.path, write)
+            except OSError as e:
+                raise StoreUnavailable(f"cannot save the store to {self.path}: {e}") from e
+            self._seen = self._signature()
 
     # ---- writing -----------------------------------------------------------------------
     def _apply(self, diff: _Diff) -> None:
@@ -178,6 +254,10 @@ class MemoryStore(DutyStore):
         return rels
 
     def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
+        with self._writing():
+            return self._replace_township_locked(tlist, delete)
+
+    def _replace_township_locked(self, tlist: TownshipList, delete: bool) -> ImportResult:
         g = self.graph
         name = tlist.township.name
         old_keys = set(self._by_township.get(name, ()))
@@ -220,6 +300,11 @@ class MemoryStore(DutyStore):
         counts = tlist.counts() if not delete else {}
         return ImportResult(name, added, removed, changed, counts)
 
+    def check_capacity(self, township: str, new_items: int) -> None:
+        """Raise :class:`StoreTooLarge` if importing ``new_items`` items as ``township`` would pass the limit."""
+        self.refresh()
+        self._check_capacity(township, new_items)
+
     def _check_capacity(self, township: str, new_items: int) -> None:
         """Refuse, before anything changes, an import that takes the store past the item limit."""
         limit = int(os.environ.get("DUTYGRAPH_MEMORY_MAX_ITEMS") or MAX_ITEMS)
@@ -234,12 +319,9 @@ class MemoryStore(DutyStore):
             )
 
     def _wipe(self) -> None:
-        self.graph = nx.MultiDiGraph()
-        self._by_type.clear()
-        self._by_township.clear()
-        self._cards.clear()
-        self.review = {}
-        self.save()
+        with self._writing():
+            self._reset()
+            self.save()
 
     # ---- review records ------------------------------------------------------------------
     def _township_list(self, township: str) -> TownshipList:
@@ -260,10 +342,12 @@ class MemoryStore(DutyStore):
         return tlist
 
     def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True) -> T:
-        with self._lock:  # one writer at a time in this process; the file is saved once at the end
+        if not write:
+            with self._lock:
+                return work(_MemoryReviewTx(self, township))
+        # one writer at a time across processes, on the file as it is now; saved once at the end
+        with self._writing():
             tx = _MemoryReviewTx(self, township)
-            if not write:
-                return work(tx)
             old_review = self.review.get(township)
             self._defer_save, self._dirty = True, False
             try:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from .errors import InvalidArgument
 from .normalize import int_to_chinese, township_key
+from .safe_text import check_township_name
 from .vocab import DeptLevel, ListPart, NodeType, RelType
 
 __all__ = [
@@ -195,6 +196,8 @@ class TownshipList:
         Two texts for one relation would leave which text is stored to chance (set order in
         memory, row order in Neo4j): the loaders join such texts with ；.
         """
+        if check_township_name(self.township.name) != self.township.name:
+            raise InvalidArgument(f"the township name {self.township.name!r} must not hold whitespace")
         keys = [n.key for n in self.nodes()]
         dupes = sorted(k for k, n in Counter(keys).items() if n > 1)
         if dupes:

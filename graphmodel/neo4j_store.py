@@ -10,8 +10,10 @@ tests in ``tests/graphmodel/test_store_contract.py`` run on both).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -26,10 +28,26 @@ from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
+# The driver logs its retries ("Unable to retrieve routing information"); Python prints a logger
+# without handlers to stderr, which put a second line under our one clear error.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
 __all__ = ["BATCH_SIZE", "DEFAULT_URI", "DEFAULT_USER", "Neo4jStore"]
 
 DEFAULT_URI = "bolt://localhost:7687"
 DEFAULT_USER = "neo4j"
+#: Seconds to reach the server before giving up with one line (``$DUTYGRAPH_NEO4J_TIMEOUT``). The
+#: driver's own connection timeout does not cover a server that accepts and then stays silent
+#: (measured: 60 s with a 2 s timeout), so the whole first contact is bounded too.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+
+
+def connect_timeout() -> float:
+    raw = os.environ.get("DUTYGRAPH_NEO4J_TIMEOUT", "").strip()
+    try:
+        return max(0.1, float(raw)) if raw else DEFAULT_CONNECT_TIMEOUT
+    except ValueError:
+        return DEFAULT_CONNECT_TIMEOUT
 #: Rows per ``UNWIND $rows`` statement inside the one import transaction.
 BATCH_SIZE = 1000
 _WIPE_BATCH = 10_000
@@ -109,10 +127,11 @@ class Neo4jStore(DutyStore):
         self.user = user or os.environ.get("NEO4J_USER") or DEFAULT_USER
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        timeout = connect_timeout()
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 self.uri,
-                auth=(self.user, password),                 connection_timeout=10.0,
+                auth=(self.user, password),                 connection_timeout=timeout,
                 connection_acquisition_timeout=30.0,
                 # "label/type/property does not exist yet" on an empty database is noise.
                 notifications_disabled_classifications=[neo4j.NotificationDisabledClassification.UNRECOGNIZED],
@@ -121,13 +140,32 @@ class Neo4jStore(DutyStore):
             raise StoreUnavailable(f"cannot use NEO4J_URI {self.uri!r}: {e}; use e.g. bolt://localhost:7687") from e
         try:
             try:
-                self._driver.verify_connectivity()
+                self._verify_within(timeout)
             except (AuthError, ServiceUnavailable, SessionExpired, ClientError, neo4j.exceptions.DriverError) as e:
                 raise self._unavailable(e) from e
             self._setup_schema()
         except BaseException:
             self._driver.close()
             raise
+
+    def _verify_within(self, timeout: float) -> None:
+        """``verify_connectivity`` bounded in time: a silent server fails in ``timeout`` s, not minutes."""
+        failure: list[BaseException] = []
+
+        def verify() -> None:
+            try:
+                self._driver.verify_connectivity()
+            except BaseException as e:  # noqa: BLE001 - handed to the caller below
+                failure.append(e)
+
+        worker = threading.Thread(target=verify, name="neo4j-connect", daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            raise StoreUnavailable(f"Neo4j at {self.uri} did not answer within {timeout:g} s: check that the server "
+                                   f"is running and NEO4J_URI (or raise DUTYGRAPH_NEO4J_TIMEOUT)")
+        if failure:
+            raise failure[0]
 
     def describe(self) -> str:
         return f"neo4j ({self.uri}, database {self.database or '(default)'}, user {self.user})"

@@ -290,4 +290,7 @@ class ReviewSettings(_Record):
     four_eyes: bool = False
     changed_by: str = ""
     changed_at: str = ""
+    # switching four eyes off takes two editors: the first one's request waits here
+    pending_off_by: str = ""
+    pending_off_at: str = ""
 

@@ -165,14 +165,30 @@ class ReviewContract(ABC):
         return ReviewSettings.from_dict(rows[0]) if rows else ReviewSettings(township)
 
     def set_four_eyes(self, township: str, on: bool, editor: str) -> ReviewSettings:
-        """Require (or stop requiring) a second editor to confirm each decision of ``township``."""
+        """Require (or stop requiring) a second editor to confirm each decision of ``township``.
+
+        Switching it on takes one editor (it only adds a check). Switching it off takes two:
+        the first editor's request waits (``pending_off_by``) until a different editor asks
+        for the same; otherwise one editor could switch the check off and act alone.
+        """
         editor = _editor(editor)
         self._known_township(township)
 
         def work(rtx: ReviewTx) -> ReviewSettings:
+            rows = rtx.records("ReviewSettings")
+            cur = ReviewSettings.from_dict(rows[0]) if rows else ReviewSettings(township)
+            if not on and cur.four_eyes and cur.pending_off_by in ("", editor):
+                s = ReviewSettings(township, True, cur.changed_by, cur.changed_at, editor, now_iso())
+                rtx.put("ReviewSettings", "settings", {**s.to_dict(), "id": "settings"})
+                rtx.audit(editor, "settings.propose", "four_eyes",
+                          "四眼原则 four eyes: 申请关闭，待另一位编辑确认 (off requested; a second editor must confirm)")
+                return s
             s = ReviewSettings(township, bool(on), editor, now_iso())
             rtx.put("ReviewSettings", "settings", {**s.to_dict(), "id": "settings"})
-            rtx.audit(editor, "settings", "four_eyes", f"四眼原则 four eyes: {'开启 on' if on else '关闭 off'}")
+            what = f"四眼原则 four eyes: {'开启 on' if on else '关闭 off'}"
+            if not on and cur.pending_off_by:
+                what += f"（{cur.pending_off_by} 申请，{editor} 确认 requested by {cur.pending_off_by}）"
+            rtx.audit(editor, "settings", "four_eyes", what)
             return s
 
         return self._review_transaction(township, work)
@@ -435,13 +451,18 @@ class ReviewContract(ABC):
             cr = self._get_request(rtx, cid)
             if cr.status != "reviewed":
                 raise Conflict(f"申请 {cid} 状态为 {cr.status}；需先经专班审查 (the task force reviews it first)")
+            if approved and editor == cr.submitted_by:
+                raise PermissionDenied(f"{editor} 提交了申请 {cid}，不能自己批准；须由另一位审核人批准 "
+                                       f"(the author of a change request cannot approve it; four eyes)")
             fields: dict[str, Any] = {"status": "approved" if approved else "rejected", "outcome_by": editor,
                                       "outcome_at": now_iso(), "outcome_note": note}
             if approved and cr.ops:
                 n = rtx.next_number("Decision")
+                # the author proposed the change, the approver (someone else) confirms it
+                author = cr.submitted_by or editor
                 d = Decision(f"D{n}", township, cr.ops, cr.meeting, (("request", cid),),
-                             f"变更申请 {cid}：{cr.title}", "proposed", editor, now_iso())
-                d = self._apply_decision(rtx, d, editor)
+                             f"变更申请 {cid}：{cr.title}", "proposed", author, now_iso())
+                d = self._apply_decision(rtx, d, editor, confirmed=author != editor)
                 fields["decision"] = d.id
             cr = ChangeRequest.from_dict({**cr.to_dict(), **fields})
             rtx.put("ChangeRequest", cid, {**cr.to_dict(), "number": int(cid[1:])})

@@ -90,6 +90,7 @@ def _read_sheets(paths: list[Path], table: SynonymTable, options: ReadOptions,
         except LoadError as e:
             problems.extend(e.problems)
             continue
+        problems.extend(p for raw in raw_sheets for p in raw.problems)  # reading's warnings (controls, hidden sheets)
         found = []
         for raw in raw_sheets:
             parsed = parse_sheet(raw, table, options)

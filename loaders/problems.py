@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphmodel.safe_text import has_unsafe, printable
+
 __all__ = [
     "CODES",
     "ERROR",
@@ -27,6 +29,18 @@ CODES: dict[str, tuple[str, str, str]] = {
     "no_header": (ERROR, "找不到表头（至少要有“事项名称”列）", "no recognisable header row"),
     "no_items": (ERROR, "清单中没有任何事项，导入会清空该乡镇", "the list holds no items; importing it would empty the township"),
     "township_mismatch": (ERROR, "多个文件的乡镇名称不一致", "files name different townships"),
+    "bad_township_name": (ERROR, "乡镇名称不可用（为空、过长或含控制字符）", "the township name is empty, too long or holds control characters"),
+    "too_large": (ERROR, "文件或工作表超过读取上限", "file or sheet over the reading limits"),
+    "encrypted": (ERROR, "工作簿已加密（有打开密码），请另存为不加密的文件", "the workbook is encrypted; save an unencrypted copy"),
+    "bad_encoding": (ERROR, "文本编码无法识别（支持 UTF-8、GBK/GB18030、带 BOM 的 UTF-16/UTF-32）",
+                     "unknown text encoding (UTF-8, GBK/GB18030, UTF-16/32 with BOM)"),
+    "cell_too_long": (ERROR, "单元格文字过长", "cell text over the length limit"),
+    "control_chars": (WARNING, "单元格含控制字符或方向控制符，已删除", "control or bidi characters removed from the cell"),
+    "merged_serial_header": (WARNING, "表头合并单元格盖住了序号列，已按序号列和下一列分开读取",
+                             "a merged header cell covered the 序号 column; read as 序号 and the next column"),
+    "unclosed_quote": (ERROR, "CSV 引号未闭合，后面的行会被并入一个单元格", "a quote in the CSV is never closed"),
+    "hidden_sheet": (WARNING, "隐藏的工作表，已跳过（--include-hidden-sheets 可导入）",
+                     "hidden sheet skipped (--include-hidden-sheets reads it)"),
     # rows
     "missing_name": (ERROR, "有内容但缺少事项名称", "row has content but no item name"),
     "duplicate_code": (ERROR, "同一事项编码用于两个不同事项", "same code for two different items"),
@@ -99,6 +113,10 @@ class Problem:
     severity: str = ""
 
     def __post_init__(self) -> None:
+        for name in ("file", "sheet", "column", "value", "message"):  # never print list text raw to a terminal
+            text = getattr(self, name)
+            if isinstance(text, str) and has_unsafe(text):
+                object.__setattr__(self, name, printable(text))
         if self.code not in CODES:
             raise ValueError(f"unknown problem code {self.code!r}")
         severity, zh, en = CODES[self.code]

@@ -19,6 +19,7 @@ from graphmodel.memory_store import MemoryStore
 from graphmodel.review import ChangeRequest, Decision, Meeting, describe_op
 from graphmodel.store import DutyStore
 
+from .formula_safe import text_cells
 from .writers import export_township, resolve_township
 
 __all__ = ["Minutes", "collect_minutes", "export_clarified", "minutes_markdown", "write_minutes",
@@ -217,6 +218,7 @@ def write_tables_xlsx(tables: dict[str, tuple[list[str], list[list[object]]]], p
         for row in ws.iter_rows(min_row=3):
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
+        text_cells(ws)  # list text that looks like a formula stays text
         ws.freeze_panes = "A3"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

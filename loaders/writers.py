@@ -23,6 +23,9 @@ from graphmodel.errors import InvalidArgument, NotFound
 from graphmodel.model import DutyItem, Village
 from graphmodel.store import DutyStore, ItemCard, ItemFilter
 from graphmodel.vocab import ListPart
+from graphmodel.safe_text import check_township_name
+
+from .formula_safe import csv_cell, text_cells
 
 __all__ = ["REGISTER_SHEET", "ExportData", "collect", "export_township", "resolve_township", "write_csv", "write_xlsx"]
 
@@ -119,6 +122,8 @@ def _table(rows: list[Row], part: str) -> tuple[list[str], list[list[str]]]:
 def resolve_township(store: DutyStore, township: str | None) -> str:
     """``township`` if the store holds it; with None, the store's only township."""
     names = [t.name for t in store.townships()]
+    if township is not None:
+        township = check_township_name(township)  # whitespace and controls read the same way in every verb
     if township is None:
         if len(names) == 1:
             return names[0]
@@ -198,6 +203,7 @@ def write_xlsx(data: ExportData, path: str | Path) -> list[Path]:
                 c.alignment = wrap
                 c.border = border
                 c.number_format = "@"  # text: codes keep their digits and leading zeros
+        text_cells(ws)  # a name like =HYPERLINK(…) stays text, never a formula
         ws.freeze_panes = "A3"
 
     for part, rows in data.parts.items():
@@ -247,7 +253,8 @@ def write_csv(data: ExportData, path: str | Path) -> list[Path]:
 def _write_csv_file(path: Path, lines: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh, lineterminator="\r\n").writerows(lines)
+        # formula-looking cells get a leading ' (the reader drops it again): see loaders/formula_safe.py
+        csv.writer(fh, lineterminator="\r\n").writerows([csv_cell(v) for v in line] for line in lines)
 
 
 def export_township(store: DutyStore, township: str | None, path: str | Path, fmt: str | None = None) -> list[Path]:

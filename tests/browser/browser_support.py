@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -45,6 +46,27 @@ def artifacts() -> Path:
     return path
 
 
+def stop_process_group(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM the whole group the fixture started (dutygraph and its Streamlit), SIGKILL what stays."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader, so that the group check below sees only live members
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Base URL of a dashboard serving the sample from a temporary data dir."""
@@ -56,7 +78,7 @@ def server(tmp_path_factory):
     log = open(data / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from cli.main import main; main()", "--data-dir", str(data), "--store", "memory", "dashboard", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -76,11 +98,7 @@ def server(tmp_path_factory):
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process_group(proc)
         log.close()
 
 

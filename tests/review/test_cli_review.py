@@ -42,8 +42,12 @@ def run(request, tmp_path, monkeypatch):
 
 
 def test_the_meeting_from_the_command_line(run, tmp_path):
-    run("load", str(SAMPLE))
+    # an import changes the list: with editors configured it needs one, and the trail names them
+    refused = run("load", str(SAMPLE), ok=False)
+    assert refused.exit_code == 1 and "--editor" in refused.output
+    run("load", str(SAMPLE), "--editor", "王五", password="pw-wang")
     assert "第1轮" in run("rounds").output
+    assert "王五" in run("trail").output
     # read-only without a sign-in, and a wrong password is refused
     assert run("decide", "record", "--item", "XXZ-JB-049", "--set-lead", "农业农村服务中心", ok=False).exit_code == 1
     bad = run("decide", "record", "--item", "XXZ-JB-049", "--set-lead", "农业农村服务中心", "--editor", "王五",
@@ -83,7 +87,7 @@ def test_the_meeting_from_the_command_line(run, tmp_path):
 
     assert openpyxl.load_workbook(tmp_path / "audit.xlsx").sheetnames == ["问题清单", "汇总", "完整度", "执法链条"]
     # re-importing the clarified list changes nothing but provenance: no new round
-    run("load", str(tmp_path / "clarified.xlsx"))
+    run("load", str(tmp_path / "clarified.xlsx"), "--editor", "王五", password="pw-wang")
     assert "第3轮" not in run("rounds").output
     # undo
     run("decide", "undo", "D1", "--reason", "复议", "--editor", "赵六", password="pw-zhao")
@@ -99,4 +103,4 @@ def test_editor_add_hashes_the_password(tmp_path, monkeypatch):
     assert "s3cret" not in text and "scrypt" not in text and '"salt"' in text
     eds = load_editors(tmp_path)
     assert eds.verify("王五", "s3cret") and not eds.verify("王五", "nope") and not eds.verify("李四", "s3cret")
-    assert runner.invoke(cli, ["--data-dir", str(tmp_path), "editor", "list"]).output.strip() == "王五"
+    assert runner.invoke(cli, ["--data-dir", str(tmp_path), "editor", "list"]).output.strip() == "王五\t编辑"
