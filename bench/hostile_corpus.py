@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hostile")]
 
-from corpus import build_corpus  # noqa: E402
+from hostile_inputs import build_corpus  # noqa: E402
 
 from graphmodel import DutyGraphError, LoadError  # noqa: E402
 from loaders import read_list  # noqa: E402

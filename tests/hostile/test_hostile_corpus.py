@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import Case, build_corpus  # noqa: E402
+from hostile_inputs import Case, build_corpus  # noqa: E402
 
 from cli.main import cli  # noqa: E402
 from graphmodel import LoadError, open_store  # noqa: E402
