@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .errors import InvalidArgument, NotFound
-from .listedit import Conflict, apply_ops, restore, slice_of
+from .listedit import Conflict, Preview, apply_ops, preview_ops, restore, slice_of
 from .model import TownshipList
 from .review import (
     AuditEntry,
@@ -206,6 +206,14 @@ class ReviewContract(ABC):
             return self._apply_decision(rtx, d, editor)
 
         return self._review_transaction(township, work)
+
+    def preview_decision(self, township: str, ops: Iterable[Op]) -> Preview:
+        """What recording ``ops`` would change, item by item, before → after; nothing is written."""
+        ops = tuple(ops)
+        if not ops or not all(isinstance(o, Op) for o in ops):
+            raise InvalidArgument("a decision needs one or more Op")
+        self._known_township(township)
+        return preview_ops(self._current(township), ops)
 
     def confirm_decision(self, township: str, did: str, *, editor: str) -> Decision:
         """The second editor confirms a proposed decision, which then applies."""
