@@ -18,6 +18,7 @@ from rich.table import Table
 from graphmodel import DutyStore, InvalidArgument, ItemFilter, NotFound
 from graphmodel.editors import load_editors
 from graphmodel.report import make_report, to_plain
+from graphmodel.listedit import fold_villages
 from graphmodel.review import Op, describe_decision
 from graphmodel.review_contract import PermissionDenied
 from loaders import load_aliases
@@ -100,10 +101,11 @@ def preview_lines(preview, resolved, introduced) -> list[str]:
         lines.append(f"「{item.name}」")
         b, a = dict(item.before), dict(item.after)
         for f in _FACET_WORDS:
+            was, now = (fold_villages(b[f]), fold_villages(a[f])) if f == "villages" else (b[f], a[f])
             if b[f] == a[f]:
-                lines.append(f"  {_FACET_WORDS[f]}: {'、'.join(a[f]) or '—'}")
+                lines.append(f"  {_FACET_WORDS[f]}: {'、'.join(now) or '—'}")
             else:
-                lines.append(f"  {_FACET_WORDS[f]}: {'、'.join(b[f]) or '—'} → {'、'.join(a[f]) or '—'}")
+                lines.append(f"  {_FACET_WORDS[f]}: {'、'.join(was) or '—'} → {'、'.join(now) or '—'}")
         for facet, who in item.dropped:
             lines.append(f"  ! {who} 不再出现在此事项上 (taken off the item)")
     if preview.departments_leaving:

@@ -43,7 +43,7 @@ from .normalize import (
 from .review import Op
 from .vocab import POWER_TYPES, SHARED_SPLIT_PREFIX, DeptLevel, ListPart, RelType
 
-__all__ = ["Conflict", "ItemPreview", "Preview", "apply_ops", "preview_ops", "restore", "slice_of"]
+__all__ = ["Conflict", "ItemPreview", "Preview", "apply_ops", "fold_villages", "preview_ops", "restore", "slice_of"]
 
 SPLIT_PREFIX = SHARED_SPLIT_PREFIX
 _PARTY_RELS = (RelType.LEADS.value, RelType.COOPERATES_ON.value)
@@ -417,6 +417,25 @@ class Preview:
     departments_leaving: tuple[str, ...]  # named on no item afterwards: they leave the list
     before: TownshipList
     after: TownshipList
+
+
+def fold_villages(entries: tuple[str, ...] | list[str], min_group: int = 2) -> list[str]:
+    """Village entries ("name：role") with the same role folded into one ("10 个村（社区）：role").
+
+    >>> fold_villages(["东村：协助", "西村：协助", "南村：公示"])
+    ['南村：公示', '2 个村（社区）：协助（东村、西村）']
+    """
+    by_text: dict[str, list[str]] = {}
+    for e in entries:
+        name, _, text = e.partition("：")
+        by_text.setdefault(text, []).append(name)
+    out = []
+    for text, names in sorted(by_text.items(), key=lambda kv: (len(kv[1]), kv[0])):
+        if len(names) >= min_group:
+            out.append(f"{len(names)} 个村（社区）{'：' + text if text else ''}（{'、'.join(names)}）")
+        else:
+            out += [f"{n}：{text}" if text else n for n in names]
+    return out
 
 
 def _facets(tlist: TownshipList, keys: set[str]) -> dict[str, dict[str, list[str]]]:
