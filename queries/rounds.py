@@ -132,7 +132,7 @@ def diff_rounds(store: DutyStore, township: str, a: int | None, b: int | None) -
     >>> d = s.record_decision("示例镇", [Op("set_lead", key, "农业农村办")], editor="甲")
     >>> diff = diff_rounds(s, "示例镇", 1, None)
     >>> [c.fields for c in diff.lead_changes], [f.kind for f in diff.resolved]
-    ([('leads', 'texts')], ['overlap.multi_lead'])
+    ([('leads', 'cooperators', 'texts')], ['overlap.multi_lead'])
     """
     la, lb = list_of(store, township, a), list_of(store, township, b)
     fa, fb = _facets(la), _facets(lb)
