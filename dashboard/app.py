@@ -53,6 +53,7 @@ def sidebar() -> None:
 
 
 sidebar()
+state.show_flash()
 navigation = st.navigation(
     {
         t("nav.analysis"): [

@@ -75,6 +75,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bd.depth": ("关系层数", "Depth"),
     "bd.big": ("大字号（投影）", "Large type (projector)"),
     "bd.no_text": ("（未写明）", "(not written)"),
+    "bd.choose": ("请选择", "Choose"),
+    "bd.villages_n": ("{n} 个村（社区）", "{n} villages"),
+    "bd.leads_now": ("牵头部门", "Lead"),
+    "bd.coops_now": ("配合部门", "Cooperating"),
     # graph
     "g.hidden": ("图中画了 {shown} 个节点；另有 {nodes} 个节点、{edges} 条关系超出上限未画出（减少关系层数可看全）。",
                  "The graph draws {shown} nodes; {nodes} more nodes and {edges} relations are over the limit and not drawn "

@@ -32,7 +32,8 @@ from queries.neighbourhood import Neighbourhood
 from queries.neighbourhood import neighbourhood as neighbourhood_query
 from queries.whatif import WhatIf, what_if
 
-from .i18n import t
+from .i18n import lang, t
+from .labels import kind_label
 
 def store_options() -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Store name and options from the environment, as a hashable pair."""
@@ -63,6 +64,24 @@ def store() -> DutyStore:
 def clear_results() -> None:
     """Forget every cached result (after an import, or when the user reloads the store)."""
     st.cache_data.clear()
+
+
+def after_write(message: str) -> None:
+    """After any change to the store: forget cached results and run the page again, with ``message`` on top.
+
+    The page that made the change has already drawn its tables and pictures from the old
+    state when the button's code runs; without a rerun they stay stale until the next click.
+    """
+    clear_results()
+    st.session_state["flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The message of the last change (once), above the page."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message)
 
 
 def reload_store() -> None:
@@ -112,9 +131,17 @@ def guard(render: Callable[[], Any]) -> Callable[[], Any]:
 
 
 
-# ---- query results: cached, keyed on the store (its description) and the arguments -----------
+# ---- query results: cached, keyed on the store and its version, and the arguments -------------
+def version() -> tuple[tuple[str, int], ...]:
+    """Per township, how many changes its audit trail holds: every import, decision, undo,
+    confirmation, meeting and round adds one, in this process or in any other."""
+    s = store()
+    return tuple((t.name, len(s.audit_trail(t.name))) for t in s.townships())
+
+
 def _sid() -> str:
-    return store().describe()
+    """The cache key of the store as it is now: its description and its version."""
+    return f"{store().describe()}#{version()}"
 
 
 PARTS = tuple(p.value for p in ListPart)
@@ -146,8 +173,16 @@ def audit(township: str | None = None) -> AuditResult:
 
 
 def kind_title(kind: str) -> str:
-    info = KINDS.get(kind)
-    return info.title if info else kind
+    """A finding kind's name in the current language (dashboard/labels.py)."""
+    return kind_label(kind)
+
+
+def meeting_label(township: str, mid: str) -> str:
+    """A meeting as people name it: date and title."""
+    for m in store().meetings(township):
+        if m.id == mid:
+            return f"{m.date} {m.title}"
+    return mid
 
 
 def findings_by_kind(township: str | None = None) -> pd.DataFrame:
@@ -172,12 +207,12 @@ def score_checks(township: str | None = None) -> pd.DataFrame:
 
 def board_kinds() -> dict[str, str]:
     """Finding kinds shown on the boundary board: identifier -> title."""
-    return {k: info.title for k, info in KINDS.items() if info.group in BOARD_GROUPS}
+    return {k: kind_label(k) for k, info in KINDS.items() if info.group in BOARD_GROUPS}
 
 
 @st.cache_data(show_spinner=False)
 def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department: str | None,
-              power_type: str | None, part: str | None, village: str | None) -> pd.DataFrame:
+              power_type: str | None, part: str | None, village: str | None, language: str) -> pd.DataFrame:
     allowed = None
     if village:
         allowed = {c.key for c in store().item_cards(ItemFilter(township=township, village=village))}
@@ -211,7 +246,7 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
 def worklist(township: str | None, kinds: tuple[str, ...] = (), department: str | None = None,
              power_type: str | None = None, part: str | None = None, village: str | None = None) -> pd.DataFrame:
     """Findings as one row per item involved, narrowed by the board's filters (most severe first)."""
-    return _worklist(_sid(), township, tuple(kinds), department, power_type, part, village)
+    return _worklist(_sid(), township, tuple(kinds), department, power_type, part, village, lang())
 
 
 @st.cache_data(show_spinner=False)
@@ -421,8 +456,10 @@ def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tupl
     return result, tuple(result.problems)
 
 
-def import_list(result: LoadResult):
-    """Replace the township's list in the store by the validated one; forget cached results."""
-    done = store().replace_township(result.tlist)
+def import_list(result: LoadResult, editor: str):
+    """Replace the township's list by the validated one, in the name of ``editor``; forget cached results."""
+    if not (editor or "").strip():
+        raise PermissionError("importing needs a signed-in editor")
+    done = store().replace_township(result.tlist, editor=editor)
     clear_results()
     return done

@@ -154,7 +154,9 @@ class Meeting(_Record):
     stage: str = "专班联审"  # 部门自评 / 专班联审 / 专家评审 / 专题研讨
     recorded_by: str = ""
     recorded_at: str = ""
-    round: int = 0  # the round made when the meeting was closed (0: still open)
+    round: int = 0  # the round made when the meeting was closed (0: none made)
+    closed_by: str = ""
+    closed_at: str = ""  # '' while the meeting is open
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,7 +176,7 @@ class ReviewContract(ABC):
             m = Meeting.from_dict(rtx.get("Meeting", mid))
             rnd = self._new_round(rtx, "meeting", f"{m.date} {m.title}", editor, meeting=mid)
             rtx.put("Meeting", mid, {**m.to_dict(), "round": rnd.number if rnd else m.round,
-                                     "number": int(mid[1:])})
+                                     "closed_by": editor, "closed_at": now_iso(), "number": int(mid[1:])})
             return rnd
 
         return self._review_transaction(township, work)

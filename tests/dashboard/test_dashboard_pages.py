@@ -183,7 +183,12 @@ def test_row_errors_carry_row_and_column(app, data_dir):
     assert _counts(data_dir) == before
 
 
-def test_good_upload_validates_first_then_imports(app, data_dir):
+def test_good_upload_validates_first_then_imports(app, data_dir, monkeypatch):
+    import json
+
+    from graphmodel.editors import hash_password
+
+    monkeypatch.setenv("DUTYGRAPH_EDITORS", json.dumps({"王五": hash_password("pw")}))
     open_page(app, "importer")
     rows = "事项名称,事项类型,责任主体,法律依据,办理时限\n秸秆禁烧巡查,行政检查,农业农村办,《大气污染防治法》第七十七条,即时\n".encode()
     app.get("file_uploader")[0].set_value(("YY乡履行职责事项清单.csv", rows, "text/csv"))
@@ -191,10 +196,19 @@ def test_good_upload_validates_first_then_imports(app, data_dir):
     assert app.success and "校验通过" in app.success[0].value
     with open_store("memory", data_dir=data_dir) as s:
         assert [t.name for t in s.townships()] == ["XX镇"], "nothing written before the button"
+    # anyone may validate; only a signed-in editor imports
+    assert not [b for b in app.button if b.key == "import_go"]
+    assert any("登录" in i.value for i in app.info)
+    app.sidebar.text_input(key="signin_name").set_value("王五")
+    app.sidebar.text_input(key="signin_password").set_value("pw")
+    app.sidebar.button(key="signin_button").click().run()
     app.button(key="import_go").click().run()
-    assert "已导入 YY乡" in app.success[-1].value
+    assert any("已导入 YY乡" in s.value for s in app.success)
+    # the sidebar's township list shows the new township at once
+    assert "YY乡" in app.sidebar.selectbox(key="township").options
     with open_store("memory", data_dir=data_dir) as s:
         assert sorted(t.name for t in s.townships()) == ["XX镇", "YY乡"]
+        assert [(e.who, e.action) for e in s.audit_trail("YY乡")][0] == ("王五", "import")
 
 
 def test_language_switch_changes_labels(app):
