@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import review, state
 from dashboard.i18n import LANGS, t
+from dashboard.safe import md
 
 HERE = Path(__file__).resolve().parent
 # Pages live in views/, not pages/: a pages/ folder beside the main script makes Streamlit
@@ -34,10 +35,10 @@ def sidebar() -> None:
             st.session_state["lang"] = "zh"
         review.signin_sidebar()
         try:
-            st.caption(t("side.store", store=state.store().describe()))
+            st.caption(t("side.store", store=md(state.store().describe())))
             names = state.townships()
         except Exception as e:  # noqa: BLE001 - the sidebar must never take the app down
-            st.error(t("error.store", error=e))
+            st.error(t("error.store", error=md(e)))
             return
         if not names:
             st.info(t("side.none"))
@@ -47,7 +48,7 @@ def sidebar() -> None:
             st.session_state["township"] = "" if len(names) > 1 else names[0]
         st.selectbox(t("side.townships"), options, key="township",
                      format_func=lambda n: n or t("side.all"))
-        st.caption(t("side.in_view", names=state.in_view() or "、".join(names)))
+        st.caption(t("side.in_view", names=md(state.in_view() or "、".join(names))))
         if st.button(t("side.reload"), key="reload"):
             state.reload_store()
 

@@ -67,7 +67,7 @@ def _operation(card, action: str) -> Op | None:
             others = [n for n in leads if n != target]
             mode = ""
             if others:
-                mode = st.radio(t("rv.others", names="、".join(others)), list(LEAD_OTHERS), key="dec_others",
+                mode = st.radio(t("rv.others", names=md("、".join(others))), list(LEAD_OTHERS), key="dec_others",
                                 format_func=lambda m: t(f"rv.others.{m}"), horizontal=True)
             return Op("set_lead", card.key, target, "", level, others=mode)
         return Op("add_cooperator", card.key, target, text.strip(), level)
@@ -115,16 +115,16 @@ def show_preview(township: str, ops: list[Op]) -> bool:
     try:
         preview = state.store().preview_decision(township, ops)
     except DutyGraphError as e:
-        st.warning(t("rv.pv.refused", error=e))
+        st.warning(t("rv.pv.refused", error=md(e)))
         return False
     st.markdown(f"**{t('rv.pv.title')}**")
     frame = preview_frame(preview)
     st.dataframe(frame, hide_index=True, width="stretch")
     for item in preview.items:
         for _facet, who in item.dropped:
-            st.warning(t("rv.pv.dropped", who=who, item=item.name))
+            st.warning(t("rv.pv.dropped", who=md(who), item=md(item.name)))
     if preview.departments_leaving:
-        st.warning(t("rv.pv.leaving", names="、".join(preview.departments_leaving)))
+        st.warning(t("rv.pv.leaving", names=md("、".join(preview.departments_leaving))))
     resolved, introduced = finding_changes(preview.before, preview.after)
     for f in resolved:
         st.markdown(f"✔ {t('rv.pv.resolves')}：{kind_label(f.kind)} · {md(f.subject)}")
@@ -170,7 +170,7 @@ def decision_panel(card, findings: list[dict], meeting: str) -> None:
         return
     fits = show_preview(township, ops)
     if meeting:
-        st.caption(t("rv.in_meeting", meeting=state.meeting_label(township, meeting)))
+        st.caption(t("rv.in_meeting", meeting=md(state.meeting_label(township, meeting))))
         outside = False
     else:
         outside = st.checkbox(t("rv.outside"), key="dec_outside")
@@ -180,6 +180,7 @@ def decision_panel(card, findings: list[dict], meeting: str) -> None:
         finding = {k: findings[picked][k] for k in ("kind", "subject")} if picked is not None else {}
         d = state.store().record_decision(township, ops, editor=who, meeting=meeting, finding=finding, note=note)
         pending.clear()
+        st.session_state["board_keep"] = card.key
         for k in (*_FIELDS, "dec_outside"):
             st.session_state.pop(k, None)
         state.after_write(t("rv.recorded", id=d.id, status=t(f"rv.status.{d.status}")))

@@ -77,6 +77,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bd.no_text": ("（未写明）", "(not written)"),
     "bd.choose": ("请选择", "Choose"),
     "bd.villages_n": ("{n} 个村（社区）", "{n} villages"),
+    "bd.left_list": ("此事项已不在研讨清单中：所选问题类型下没有它的问题了。", "This item has left the worklist: it has no finding of the chosen kinds any more."),
     "bd.leads_now": ("牵头部门", "Lead"),
     "bd.coops_now": ("配合部门", "Cooperating"),
     # graph

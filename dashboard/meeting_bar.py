@@ -74,7 +74,7 @@ def meeting_bar(township: str | None) -> str:
                        format_func=lambda k: meeting_name(meetings[k]) if k else t("mt.none"))
     if mid:
         m = meetings[mid]
-        st.caption(t("mt.line", stage=m.stage, people="、".join(m.participants) or "—",
+        st.caption(t("mt.line", stage=md(m.stage), people=md("、".join(m.participants)) or "—",
                      n=len(store.decisions(township, meeting=mid))))
     if not who:
         return mid

@@ -27,6 +27,7 @@ from queries.rounds import RoundDiff, coverage_trend, diff_rounds, item_history
 
 from . import state
 from .i18n import lang, t
+from .safe import md
 from .labels import action_label, kind_label, local_time, status_label
 
 __all__ = ["editor", "signin_sidebar"]
@@ -42,7 +43,7 @@ def signin_sidebar() -> None:
     """Sign in / out in the sidebar."""
     who = editor()
     if who:
-        st.caption(t("rv.signed_in", name=who))
+        st.caption(t("rv.signed_in", name=md(who)))
         if st.button(t("rv.signout"), key="signout"):
             st.session_state["editor"] = None
             st.rerun()

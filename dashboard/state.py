@@ -34,6 +34,7 @@ from queries.whatif import WhatIf, what_if
 
 from .i18n import lang, t
 from .labels import kind_label
+from .safe import md
 
 def store_options() -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Store name and options from the environment, as a hashable pair."""
@@ -120,10 +121,10 @@ def guard(render: Callable[[], Any]) -> Callable[[], Any]:
         try:
             return render()
         except DutyGraphError as e:
-            st.error(t("error.generic", error=e))
+            st.error(t("error.generic", error=md(e)))
         except Exception as e:  # noqa: BLE001 - the page boundary
             _log.exception("page %s failed", render.__module__)
-            st.error(t("error.unexpected", error=f"{type(e).__name__}: {e}"))
+            st.error(t("error.unexpected", error=md(f"{type(e).__name__}: {e}")))
         return None
 
     page.__name__ = render.__name__

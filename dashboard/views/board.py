@@ -105,6 +105,12 @@ def render() -> None:
     if work.empty:
         return
     items = dict(zip(work["键"], work["事项名称"], strict=False))
+    kept = st.session_state.get("board_keep")  # the item just decided stays open, even once off the worklist
+    left_list = bool(kept) and kept == st.session_state.get("board_item") and kept not in items
+    if left_list:
+        kept_card = state.card(kept)
+        if kept_card is not None:
+            items[kept] = kept_card.item.label
     if st.session_state.get("board_item") not in items:
         st.session_state["board_item"] = next(iter(items))
     key = st.selectbox(t("bd.select"), list(items), format_func=items.get, key="board_item")
@@ -113,10 +119,11 @@ def render() -> None:
         return
     item_township = card.item.township
     findings = _findings_of(item_township, key)
-    row = work[work["键"] == key].iloc[0]
     st.markdown(f"### {md(card.item.label)}")
-    st.markdown(f"**{t('bd.leads_now')}**：{md(row['牵头部门'] or '—')}　**{t('bd.coops_now')}**："
-                f"{md(row['配合部门'] or '—')}")
+    if key not in set(work["键"]):
+        st.info(t("bd.left_list"))
+    st.markdown(f"**{t('bd.leads_now')}**：{md('、'.join(p.name for p in card.leads)) or '—'}　"
+                f"**{t('bd.coops_now')}**：{md('、'.join(p.name for p in card.cooperators)) or '—'}")
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -128,13 +135,13 @@ def render() -> None:
     with right:
         decision_panel(card, findings, meeting if item_township == township else "")
 
-    st.subheader(f"{t('bd.neighbourhood')}：{card.item.label}")
+    st.subheader(f"{t('bd.neighbourhood')}：{md(card.item.label)}")
     depth = st.radio(t("bd.depth"), [1, 2], horizontal=True, key="board_depth")
     spec = graphview.neighbourhood_spec(state.neighbourhood(key, depth), key)
     clicked = graphview.show(spec, key="board_graph", height=620, font_size=18 if big else 14,
                              file_name=f"边界研讨-{card.item.name}")
     if clicked and clicked != key and clicked in items:
-        st.info(t("g.clicked", label=items[clicked]))
+        st.info(t("g.clicked", label=md(items[clicked])))
 
     st.subheader(t("bd.articles"))
     arts = pd.DataFrame([(b.law, b.article or "", b.label, c) for b, c in zip(card.bases, card.citations, strict=False)],

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import t, term
+from dashboard.safe import md
 from dashboard.tables import table
 
 
@@ -40,7 +41,7 @@ def render() -> None:
     st.subheader(t("cv.villages"))
     table(state.village_summary(township), "村（社区）覆盖", key="cv-villages")
     for name in ([township] if township else state.townships()):
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{md(name)}**")
         table(state.village_matrix(name), f"村（社区）职责矩阵-{name}", key=f"cv-vm-{name}")
 
     st.subheader(t("cv.power_by_township"))
