@@ -135,7 +135,9 @@ def test_list_text_is_never_markup(browser, hostile_server, path):
             _settle(page)
         page.wait_for_timeout(1500)
         main = page.locator("[data-testid='stMain']")
-        assert not main.locator("a[href*='example.invalid'], img[src*='example.invalid']").count()
+        bad = main.locator("a[href*='example.invalid'], img[src*='example.invalid']")
+        assert not bad.count(), [bad.nth(i).evaluate("e => e.parentElement.parentElement.outerHTML.slice(0, 600)")
+                                 for i in range(bad.count())]
         assert not page.locator("[data-testid='stException']").count()
         assert page.outside == [], f"requests left the machine: {page.outside}"
         if path in ("board", "lookup"):
