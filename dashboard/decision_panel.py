@@ -19,7 +19,7 @@ from loaders import load_aliases
 from queries.rounds import finding_changes
 
 from . import state
-from .i18n import t
+from .i18n import t, shown_as
 from .labels import kind_label
 from .review import editor
 from .safe import md
@@ -56,7 +56,7 @@ def _operation(card, action: str) -> Op | None:
             if action == "add_cooperator" else set()
         c1, c2 = st.columns(2)
         dept = c1.selectbox(t("rv.department"), ["", *[d for d in depts if d not in taken]], key="dec_dept",
-                            format_func=lambda d: d or t("rv.choose"))
+                            format_func=shown_as(lambda d: d or t("rv.choose")))
         new = c2.text_input(t("rv.new_department"), key="dec_new_dept").strip()
         text = st.text_input(t("rv.coop_text"), key="dec_text") if action == "add_cooperator" else ""
         name = new or dept
@@ -68,7 +68,7 @@ def _operation(card, action: str) -> Op | None:
             mode = ""
             if others:
                 mode = st.radio(t("rv.others", names=md("、".join(others))), list(LEAD_OTHERS), key="dec_others",
-                                format_func=lambda m: t(f"rv.others.{m}"), horizontal=True)
+                                format_func=shown_as(lambda m: t(f"rv.others.{m}")), horizontal=True)
             return Op("set_lead", card.key, target, "", level, others=mode)
         return Op("add_cooperator", card.key, target, text.strip(), level)
     if action in ("move_to_cooperating", "remove_cooperator"):
@@ -76,12 +76,12 @@ def _operation(card, action: str) -> Op | None:
         if not among:
             st.caption(t("rv.none_to_pick"))
             return None
-        dept = st.selectbox(t("rv.department"), ["", *among], key="dec_dept", format_func=lambda d: d or t("rv.choose"))
+        dept = st.selectbox(t("rv.department"), ["", *among], key="dec_dept", format_func=shown_as(lambda d: d or t("rv.choose")))
         return Op(action, card.key, dept) if dept else None
     if action == "add_village_role":
         villages = sorted(v.name for v in store.nodes("Village", township))
         village = st.selectbox(t("rv.village"), ["", *villages], key="dec_village",
-                               format_func=lambda v: v or t("rv.choose"))
+                               format_func=shown_as(lambda v: v or t("rv.choose")))
         text = st.text_input(t("rv.village_text"), key="dec_text")
         return Op(action, card.key, village, text.strip()) if village else None
     if action == "accept_shared":
@@ -148,7 +148,7 @@ def decision_panel(card, findings: list[dict], meeting: str) -> None:
     if findings:
         picked = st.selectbox(t("rv.finding"), list(range(len(findings))), key="dec_finding",
                               format_func=lambda i: f"{findings[i]['title']}：{md(findings[i]['subject'])}")
-    action = st.selectbox(t("rv.action"), BOARD_ACTIONS, format_func=lambda a: t(f"rv.act.{a}"), key="dec_action")
+    action = st.selectbox(t("rv.action"), BOARD_ACTIONS, format_func=shown_as(lambda a: t(f"rv.act.{a}")), key="dec_action")
     op = _operation(card, action)
     if pending:
         st.markdown(f"**{t('rv.pending')}**")

@@ -319,11 +319,11 @@ def tables(spec: GraphSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     zh = i18n.lang() == "zh"
     names = {n.key: n.label for n in spec.nodes}
     nodes = pd.DataFrame(
-        [(n.label, KIND_LABEL[n.kind][0 if zh else 1], n.note, n.key) for n in spec.nodes],
-        columns=["节点", "类型", "说明", "键"],
+        [(n.label, KIND_LABEL[n.kind][0 if zh else 1], n.note) for n in spec.nodes],
+        columns=["节点", "类型", "说明"],
     )
-    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight)
-            for e in spec.edges]
+    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text,
+             t(f"g.mark.{e.highlight}") if e.highlight else "") for e in spec.edges]
     edges = pd.DataFrame(rows, columns=["起点", "关系", "终点", "内容", "标记"])
     return i18n.columns(nodes), i18n.columns(edges)
 

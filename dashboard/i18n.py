@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.review_texts import REVIEW_TEXTS
 
-__all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "t", "term"]
+__all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "shown_as", "t", "term"]
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -21,6 +21,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # app and sidebar
     "app.title": ("dutygraph 履职清单图谱", "dutygraph duty-list graph"),
     "side.store": ("数据存储：{store}", "Store: {store}"),
+    "side.store_memory": ("内置存储", "embedded store"),
+    "side.store_neo4j": ("Neo4j 图数据库", "Neo4j graph database"),
     "side.townships": ("乡镇（街道）", "Township(s)"),
     "side.all": ("全部乡镇", "All townships"),
     "side.in_view": ("当前查看：{names}", "In view: {names}"),
@@ -89,6 +91,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "g.svg": ("下载关系图（SVG，可放入纪要）", "Download the graph (SVG, for the minutes)"),
     "g.png_hint": ("图右上角的按钮可另存为 PNG。", "The button at the graph's top right saves it as PNG."),
     "g.clicked": ("已选中节点：{label}", "Selected node: {label}"),
+    "g.mark.overlap": ("多头牵头", "competing leads"),
+    "g.mark.handoff": ("责任部门变更", "owner changes"),
+    "g.mark.broken": ("无责任部门", "no owner"),
+    "lv.township": ("镇街", "township"),
+    "lv.county": ("县级", "county"),
+    "rv.anonymous_import": ("（未记名导入）", "(unnamed import)"),
+    "rv.trail.import": ("导入：新增 {a}，删除 {r}，修改 {c}", "Import: {a} added, {r} removed, {c} changed"),
+    "rv.trail.round": ("第 {n} 轮 {label}", "Round {n} {label}"),
+    "rv.trail.four_eyes": ("四眼原则：{state}", "Four eyes: {state}"),
+    "rv.on": ("开启", "on"),
+    "rv.off": ("关闭", "off"),
     # coverage
     "cv.heat": ("部门 × 事项类型（牵头事项数）", "Department × power type (items led)"),
     "cv.missing": ("事项要素缺失", "Missing fields per item"),
@@ -149,9 +162,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wi.broken": ("链条断开", "Chains broken"),
     "wi.nothing": ("选择要撤销或合并的部门，查看职责交叉与空白的变化。", "Pick departments to remove or merge to see how overlaps and gaps change."),
     # severities and kinds of findings shown in charts
-    "sev.high": ("高", "high"),
-    "sev.medium": ("中", "medium"),
-    "sev.low": ("低", "low"),
+    "sev.high": ("高", "High"),
+    "sev.medium": ("中", "Medium"),
+    "sev.low": ("低", "Low"),
 }
 TEXTS.update(REVIEW_TEXTS)  # the review pages' texts live beside them (dashboard/review_texts.py)
 
@@ -181,6 +194,10 @@ _TERMS: dict[str, str] = {
 }
 
 
+_RELATIONS_EN = {"LEADS": "leads", "COOPERATES_ON": "cooperates", "BASED_ON": "legal basis",
+                 "ASSISTS": "village assists", "FOLLOWED_BY": "next step", "IN_TOWNSHIP": "belongs to"}
+
+
 def lang() -> str:
     value = st.session_state.get("lang", "zh")
     return value if value in LANGS else "zh"
@@ -196,10 +213,26 @@ def t(key: str, **fields: object) -> str:
 def term(value: str) -> str:
     """A relation type in Chinese; a list part with its English gloss when English is on."""
     if value in ("LEADS", "COOPERATES_ON", "BASED_ON", "ASSISTS", "FOLLOWED_BY", "IN_TOWNSHIP"):
-        return _TERMS[value] if lang() == "zh" else value
+        return _TERMS[value] if lang() == "zh" else _RELATIONS_EN[value]
     if lang() == "en" and value in _TERMS:
         return f"{value} ({_TERMS[value]})"
     return value
+
+
+def shown_as(fn):
+    """``fn`` evaluated now for every option: a format_func that does not read the language later.
+
+    Streamlit (and AppTest) may call a widget's format_func outside the script run, where the
+    session's language cannot be read; labels computed during the run stay right.
+    """
+    cache: dict = {}
+
+    def label(option):
+        if option not in cache:
+            cache[option] = fn(option)
+        return cache[option]
+
+    return label
 
 
 def columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -43,18 +43,18 @@ KIND_EN: dict[str, str] = {
 }
 
 _STATUS: dict[str, tuple[str, str]] = {
-    "proposed": ("待确认", "proposed"), "applied": ("已生效", "applied"), "rejected": ("已驳回", "rejected"),
-    "undone": ("已撤销", "undone"), "submitted": ("已提交", "submitted"), "reviewed": ("已审查", "reviewed"),
-    "approved": ("已批准", "approved"),
+    "proposed": ("待确认", "Proposed"), "applied": ("已生效", "Applied"), "rejected": ("已驳回", "Rejected"),
+    "undone": ("已撤销", "Undone"), "submitted": ("已提交", "Submitted"), "reviewed": ("已审查", "Reviewed"),
+    "approved": ("已批准", "Approved"),
 }
 _ACTIONS: dict[str, tuple[str, str]] = {
-    "import": ("导入清单", "import"), "decision.apply": ("决定生效", "decision applied"),
-    "decision.propose": ("提出决定", "decision proposed"), "decision.confirm": ("确认决定", "decision confirmed"),
-    "decision.reject": ("驳回决定", "decision rejected"), "decision.undo": ("撤销决定", "decision undone"),
-    "round": ("形成轮次", "round made"), "meeting": ("登记会议", "meeting"), "meeting.close": ("结束会议", "meeting closed"),
-    "settings": ("设置", "settings"), "request.submit": ("提交申请", "request submitted"),
-    "request.review": ("审查申请", "request reviewed"), "request.approve": ("批准申请", "request approved"),
-    "request.reject": ("驳回申请", "request rejected"),
+    "import": ("导入清单", "Import"), "decision.apply": ("决定生效", "Decision applied"),
+    "decision.propose": ("提出决定", "Decision proposed"), "decision.confirm": ("确认决定", "Decision confirmed"),
+    "decision.reject": ("驳回决定", "Decision rejected"), "decision.undo": ("撤销决定", "Decision undone"),
+    "round": ("形成轮次", "Round made"), "meeting": ("登记会议", "Meeting"), "meeting.close": ("结束会议", "Meeting closed"),
+    "settings": ("设置", "Settings"), "request.submit": ("提交申请", "Request submitted"),
+    "request.review": ("审查申请", "Request reviewed"), "request.approve": ("批准申请", "Request approved"),
+    "request.reject": ("驳回申请", "Request rejected"),
 }
 
 

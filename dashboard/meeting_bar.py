@@ -14,7 +14,7 @@ import streamlit as st
 from graphmodel.review import Meeting
 
 from . import review, state
-from .i18n import t
+from .i18n import t, shown_as
 from .labels import kind_label
 from .safe import md
 
@@ -71,7 +71,7 @@ def meeting_bar(township: str | None) -> str:
     st.session_state["current_meeting"] = cur
     st.session_state["board_meeting_pick"] = cur  # the widget follows the meeting started or closed elsewhere
     mid = c1.selectbox(t("mt.current"), options, key="board_meeting_pick", on_change=_picked,
-                       format_func=lambda k: meeting_name(meetings[k]) if k else t("mt.none"))
+                       format_func=shown_as(lambda k: meeting_name(meetings[k]) if k else t("mt.none")))
     if mid:
         m = meetings[mid]
         st.caption(t("mt.line", stage=md(m.stage), people=md("、".join(m.participants)) or "—",

@@ -7,6 +7,7 @@ meetings and change requests. Writes go through the store contract and clear the
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def _rounds(sid: str, township: str, language: str) -> pd.DataFrame:
     meetings = {m.id: f"{m.date} {m.title}" for m in state.store().meetings(township)}
     rows = [{"轮次": r.number, "类型": t(f"rv.kind.{r.kind}"), "说明": r.label, "会议": meetings.get(r.meeting, r.meeting),
              "时间": local_time(r.created_at),
-             "操作人": r.created_by, "决定": "、".join(r.decisions), "事项数": dict(r.counts).get("items", 0)}
+             "操作人": _who(r.created_by), "决定": "、".join(r.decisions), "事项数": dict(r.counts).get("items", 0)}
             for r in state.store().rounds(township)]
     return pd.DataFrame(rows)
 
@@ -100,7 +101,8 @@ def diff_frames(d: RoundDiff) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows += [{"变化": "删除", "事项名称": n, "字段": "", "之前": "", "之后": ""} for _, n in d.removed]
     for c in (*d.lead_changes, *d.other_changes):
         b, a = dict(c.before), dict(c.after)
-        rows += [{"变化": "修改", "事项名称": c.name, "字段": f, "之前": b[f], "之后": a[f]} for f in c.fields if f != "texts"]
+        rows += [{"变化": "修改", "事项名称": c.name, "字段": t(f"rv.field.{f}"), "之前": b[f], "之后": a[f]}
+                 for f in c.fields if f != "texts"]
     finds = [{"状态": t("rv.resolved"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message} for f in d.resolved]
     finds += [{"状态": t("rv.introduced"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message}
               for f in d.introduced]
@@ -132,10 +134,25 @@ def history_frame(township: str, key: str) -> pd.DataFrame:
 
 def trail_frame(township: str, key: str | None = None) -> pd.DataFrame:
     names = item_names(township)
-    return pd.DataFrame([{"时间": local_time(e.at), "操作人": e.who, "操作": action_label(e.action), "对象": e.target,
-                          "内容": _named(e.what, names), "理由": e.why}
+    return pd.DataFrame([{"时间": local_time(e.at), "操作人": _who(e.who), "操作": action_label(e.action),
+                          "对象": e.target, "内容": _what(e, names), "理由": e.why}
                          for e in state.store().audit_trail(township, item=key)],
                         columns=["时间", "操作人", "操作", "对象", "内容", "理由"])
+
+
+def _who(name: str) -> str:
+    return t("rv.anonymous_import") if name == "import" else name
+
+
+def _what(e, names: dict[str, str]) -> str:
+    """The audit entry's stored sentence, in the current language where the library wrote it in both."""
+    if e.action == "import" and (m := re.search(r"\+(\d+) -(\d+) ~(\d+)", e.what)):
+        return t("rv.trail.import", a=m[1], r=m[2], c=m[3])
+    if e.action == "round" and (m := re.match(r"第(\d+)轮 round \d+ \(\w+\) ?(.*)", e.what)):
+        return t("rv.trail.round", n=m[1], label=m[2])
+    if e.action == "settings" and "four eyes" in e.what:
+        return t("rv.trail.four_eyes", state=t("rv.on" if "on" in e.what.split(":")[-1] else "rv.off"))
+    return _named(e.what, names)
 
 
 def _named(text: str, names: dict[str, str]) -> str:

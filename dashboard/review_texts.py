@@ -34,9 +34,9 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
     "rv.no_rounds": ("还没有轮次：导入清单后形成第 1 轮。", "No rounds yet: importing a list makes round 1."),
     "rv.rounds": ("各轮版本", "Rounds"),
     "rv.round_axis": ("轮次", "Round"),
-    "rv.kind.import": ("导入", "import"),
-    "rv.kind.meeting": ("会议", "meeting"),
-    "rv.kind.manual": ("手动", "manual"),
+    "rv.kind.import": ("导入", "Import"),
+    "rv.kind.meeting": ("会议", "Meeting"),
+    "rv.kind.manual": ("手动", "Manual"),
     "rv.trend": ("完整度与问题数趋势", "Completeness and findings over the rounds"),
     "rv.compare": ("比较", "Compare"),
     "rv.from": ("从", "From"),
@@ -150,4 +150,10 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
     # import gate
     "im.signin": ("导入会替换存储中的清单：请先在侧栏以编辑身份登录。校验不需要登录。",
                   "Importing replaces a list in the store: sign in as an editor in the sidebar first. Validating needs no sign-in."),
+    "rv.field.name": ("名称", "name"),
+    "rv.field.part": ("清单类别", "list part"),
+    "rv.field.leads": ("牵头部门", "leads"),
+    "rv.field.cooperators": ("配合部门", "cooperating"),
+    "rv.field.villages": ("村（社区）", "villages"),
+    "rv.field.bases": ("法律依据", "legal bases"),
 }

@@ -386,14 +386,24 @@ def chains(township: str | None = None):
     return _chains(_sid(), township)
 
 
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame of queries/frames.py without identifiers: kinds named, keys and codes dropped."""
+    out = df.copy()
+    if "类型" in out.columns and "问题" in out.columns:
+        out["问题"] = out["类型"].map(kind_label)
+    if "层级" in out.columns:
+        out["层级"] = out["层级"].map(lambda v: t(f"lv.{v}") if v in ("township", "county") else v)
+    return out.drop(columns=[c for c in ("类型", "链条", "状态代码", "详情", "键") if c in out.columns])
+
+
 def chain_steps_frame(chain) -> pd.DataFrame:
-    return frames.chains_frame([chain])
+    return readable(frames.chains_frame([chain]))
 
 
 def candidate_links(township: str | None = None) -> pd.DataFrame:
     """Inspection and penalty items that look like one chain but are not linked."""
     found = [f for f in audit(township).findings if f.kind == "chain.candidate_link"]
-    return frames.findings_frame(found)
+    return readable(frames.findings_frame(found))
 
 
 def findings_frame(township: str | None = None, department: str | None = None) -> pd.DataFrame:
@@ -401,7 +411,7 @@ def findings_frame(township: str | None = None, department: str | None = None) -
     found = audit(township).findings
     if department:
         found = [f for f in found if any(d.key == department for i in f.items for d in i.departments)]
-    return frames.findings_frame(found)
+    return readable(frames.findings_frame(found))
 
 
 @st.cache_data(show_spinner=False)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import graphview, state
 from dashboard.decision_panel import decision_panel
-from dashboard.i18n import columns, t, term
+from dashboard.i18n import columns, t, term, shown_as
 from dashboard.labels import kind_label
 from dashboard.meeting_bar import meeting_bar
 from dashboard.safe import md
@@ -46,13 +46,13 @@ def worklist(township: str | None) -> pd.DataFrame:
     chosen = f1.multiselect(t("bd.kinds"), list(kinds), default=list(kinds), format_func=kinds.get, key="board_kinds",
                             placeholder=t("bd.choose"))
     depts = {d.key: d.name for d in state.departments(township)}
-    dept = f2.selectbox(t("bd.department"), [None, *depts], format_func=lambda k: depts.get(k, t("bd.any")),
+    dept = f2.selectbox(t("bd.department"), [None, *depts], format_func=shown_as(lambda k: depts.get(k, t("bd.any"))),
                         key="board_dept")
-    power = f3.selectbox(t("bd.power"), [None, *state.POWER], format_func=lambda p: p or t("bd.any"), key="board_power")
-    part = f4.selectbox(t("bd.part"), [None, *state.PARTS], format_func=lambda p: term(p) if p else t("bd.any"),
+    power = f3.selectbox(t("bd.power"), [None, *state.POWER], format_func=shown_as(lambda p: p or t("bd.any")), key="board_power")
+    part = f4.selectbox(t("bd.part"), [None, *state.PARTS], format_func=shown_as(lambda p: term(p) if p else t("bd.any")),
                         key="board_part")
     vills = {v.key: v.name for v in state.villages(township)}
-    village = f5.selectbox(t("bd.village"), [None, *vills], format_func=lambda k: vills.get(k, t("bd.any")),
+    village = f5.selectbox(t("bd.village"), [None, *vills], format_func=shown_as(lambda k: vills.get(k, t("bd.any"))),
                            key="board_village")
     work = state.worklist(township, tuple(chosen), dept, power, part, village)
     st.caption(t("bd.count", n=len(work)))

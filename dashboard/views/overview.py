@@ -42,7 +42,7 @@ def render() -> None:
             tooltip=["问题类型", "严重程度", "数量"],
         )
         st.altair_chart(chart, width="stretch")
-        st.dataframe(columns(kinds), hide_index=True, width="stretch")
+        st.dataframe(columns(kinds.drop(columns=["类别"])), hide_index=True, width="stretch")
 
     st.subheader(t("ov.score"))
     result = state.scores(township)

@@ -95,9 +95,10 @@ def test_board_selection_shows_the_items_neighbourhood(app, data_dir):
         assert f"事项关系图：{card.item.label}" in subheads
         # the exact tables of what the graph draws: the item, its leads marked as the overlap
         nodes, edges = app.dataframe[1].value, app.dataframe[2].value
-        assert key in nodes["键"].tolist()
+        assert "键" not in nodes.columns  # names, not keys
+        assert card.item.label in nodes["节点"].tolist()
         assert {p.name for p in card.leads} <= set(nodes["节点"])
-        overlap = edges[(edges["关系"] == "牵头") & (edges["标记"] == "overlap")]
+        overlap = edges[(edges["关系"] == "牵头") & (edges["标记"] == "多头牵头")]
         assert len(overlap) == len(card.leads) >= 2
         assert {"各方职责对照", "引用的法条", "来源行"} <= set(subheads)
     app.radio(key="board_depth").set_value(2).run()
