@@ -184,6 +184,12 @@ COLUMNS: dict[str, str] = {
     "缺少": "Missing", "要素齐全": "Complete", "村（社区）职责": "Village part", "缺少的村": "Villages missing",
     "牵头事项数": "Items led", "配合事项数": "Items cooperated", "相关度": "Score", "答复": "Answer", "标记": "Mark", "牵头": "Lead", "配合": "Cooperating", "现在": "Now", "调整后": "After",
     "变化": "Change", "键": "Key", "类型": "Type", "横坐标": "x", "纵坐标": "y",
+    "要素齐全事项": "Complete items", "齐全比例": "Share complete", "轮次": "Round", "会议": "Meeting", "时间": "Time",
+    "操作人": "By", "决定": "Decision", "状态": "State", "字段": "Field", "之前": "Before", "之后": "After",
+    "记录人": "Recorded by", "确认人": "Confirmed by", "撤销": "Undone", "操作": "Action", "理由": "Why",
+    "编号": "No.", "申请事项": "Request", "申请单位": "Proposed by", "专班意见": "Task force opinion",
+    "审批意见": "County opinion", "问题数": "Findings", "高": "High", "中": "Medium", "低": "Low", "原因": "Reason",
+    "责任方": "Responsible", "链条环节": "Step", "答复": "Answer",
 }
 
 # Domain terms that have an English gloss (the Chinese stays the data value).
@@ -236,7 +242,13 @@ def shown_as(fn):
 
 
 def columns(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with its Chinese column names in the current language."""
+    """``df`` with its Chinese column names in the current language (``牵头·<part>`` too)."""
     if lang() == "zh":
         return df
-    return df.rename(columns={c: COLUMNS.get(c, c) for c in df.columns})
+
+    def name(c):
+        if isinstance(c, str) and c.startswith("牵头·"):
+            return f"Lead · {term(c.removeprefix('牵头·'))}"
+        return COLUMNS.get(c, c)
+
+    return df.rename(columns={c: name(c) for c in df.columns})

@@ -40,7 +40,7 @@ def meetings_section(township: str, who: str | None) -> str | None:
 def decisions_section(township: str, meeting: str | None, who: str | None) -> None:
     st.subheader(t("rv.decisions"))
     frame = review.decisions_frame(township, meeting)
-    st.dataframe(columns(frame.drop(columns=["编号"], errors="ignore")), hide_index=True, width="stretch")
+    st.dataframe(columns(frame), hide_index=True, width="stretch")
     if not who or frame.empty:
         return
     store = state.store()

@@ -20,7 +20,7 @@ KEY_VALUES = {"applied", "undone", "proposed", "rejected", "submitted", "reviewe
 
 
 def _cells(df: pd.DataFrame) -> list[str]:
-    out = [str(c) for c in df.columns]
+    out = []
     if not isinstance(df.index, pd.RangeIndex):
         out += [str(i) for i in df.index]
     for col in df.columns:
@@ -45,6 +45,7 @@ def shown_texts(at) -> list[tuple[str, str]]:
             if ph:
                 out.append((f"{kind} placeholder", str(ph)))
     for d in at.dataframe:
+        out += [("table-col", str(c)) for c in d.value.columns]
         out += [("table", c) for c in _cells(d.value)]
     for e in at.get("segmented_control"):
         out.append(("segmented", str(getattr(e, "label", ""))))

@@ -62,3 +62,25 @@ def test_no_internal_identifier_on_any_page(reviewed, lang):
 def test_chinese_mode_shows_no_english_of_ours(reviewed):
     problems = {page: english_words(texts, ALLOWED) for page, texts in _walk("zh")}
     assert not {p: v for p, v in problems.items() if v}
+
+
+def test_english_mode_names_every_column_of_ours(reviewed):
+    """In English, a Chinese column name is data (a village, township, department, power type or list part)."""
+    from graphmodel import POWER_TYPES, ListPart
+
+    with open_store("memory", data_dir=reviewed) as s:
+        data = {n.name for kind in ("Village", "Department", "Township", "DutyItem") for n in s.nodes(kind)}
+        data |= {n.power_type_raw or n.power_type for n in s.nodes("DutyItem")} - {""}
+    data |= set(POWER_TYPES) | {p.value for p in ListPart}
+    ours = {}
+    for page, texts in _walk("en"):
+        untranslated = sorted({text for where, text in texts
+                               if where in ("title", "subheader", "table-col") and _han(text) and text not in data
+                               and not any(text.endswith(f"：{d}") or d in text for d in data)})
+        if untranslated:
+            ours[page] = untranslated
+    assert not ours
+
+
+def _han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
