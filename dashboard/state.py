@@ -30,6 +30,7 @@ from queries._common import KINDS, evidence
 from queries.audit import AuditResult, run_audit
 from queries.neighbourhood import Neighbourhood
 from queries.neighbourhood import neighbourhood as neighbourhood_query
+from queries.rounds import diff_rounds
 from queries.whatif import WhatIf, what_if
 
 from .i18n import lang, t
@@ -194,6 +195,25 @@ def findings_by_kind(township: str | None = None) -> pd.DataFrame:
     rank = df["严重程度"].map(SEVERITY_RANK)
     return df.assign(_r=rank).sort_values(["_r", "数量"], ascending=[True, False], kind="stable") \
         .drop(columns="_r").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def _changed(sid: str, township: str) -> tuple[int, int] | None:
+    rounds = store().rounds(township)
+    if not rounds:
+        return None
+    d = diff_rounds(store(), township, rounds[-1].number, None)
+    return len(d.resolved), len(d.introduced)
+
+
+def changed_since_last_round(township: str | None) -> tuple[int, int] | None:
+    """(findings resolved, findings new) from the latest round to now; None for several townships or no round."""
+    if township is None:
+        names = townships()
+        if len(names) != 1:
+            return None
+        township = names[0]
+    return _changed(_sid(), township)
 
 
 def scores(township: str | None = None):

@@ -48,11 +48,25 @@ def test_first_render_is_under_two_seconds(data_dir):
 def test_overview_shows_counts_findings_and_score(app):
     _no_errors(app)
     labels = [m.label for m in app.metric]
-    assert labels[:4] == ["事项", "部门", "村（社区）", "法律依据"]
-    assert int(app.metric[0].value) > 0
+    assert labels[:5] == ["职责交叉", "职责空白", "高严重度问题", "完整度", "自上一轮：解决 / 新增"]
+    assert labels[5:9] == ["事项", "部门", "村（社区）", "法律依据"]
+    assert int(app.metric[0].value) > 0 and int(app.metric[5].value) > 0
+    assert any("高严重度问题待研讨" in c.value for c in app.caption)  # a high score does not read as "all fine"
     text = _texts(app)
     assert "发现的问题（按类型）" in text and "完整度" in text
     assert "多个牵头部门" in app.dataframe[0].value["问题类型"].tolist()
+
+
+def test_the_headline_opens_the_board_filtered(app):
+    overlaps = int(app.metric[0].value)
+    app.button(key="ov_go_overlaps").click().run()
+    _no_errors(app)
+    assert app.title[0].value == "边界研讨"
+    kinds = app.multiselect(key="board_kinds").value
+    assert kinds and all(k.startswith("overlap.") for k in kinds)
+    work = app.dataframe[0].value
+    assert len(work) >= overlaps and set(work["问题类型"]) <= {"多个牵头部门", "相近事项由不同部门牵头",
+                                                               "同一法条由多个部门执行", "配合事项由镇街科室牵头"}
 
 
 def test_board_filters_change_the_worklist(app, data_dir):
