@@ -231,7 +231,7 @@ def test_language_switch_changes_labels(app):
     app.segmented_control(key="lang").set_value("en").run()
     _no_errors(app)
     assert app.title[0].value == "Overview"
-    assert [m.label for m in app.metric][:2] == ["Items", "Departments"]
+    assert [m.label for m in app.metric][5:7] == ["Items", "Departments"]
     open_page(app, "board")
     assert app.title[0].value == "Boundary board"
     assert "Finding" in app.dataframe[0].value.columns
@@ -267,3 +267,26 @@ def test_unreadable_upload_lists_the_problem_and_writes_nothing(app, data_dir):
     assert "清单.xlsx" in report["文件"].tolist()
     assert not [b for b in app.button if b.key == "import_go"]
     assert _counts(data_dir) == before
+
+
+def test_the_picture_folds_villages_and_caps_depth_two(app, data_dir):
+    """Ten villages of one role are one group node; depth 2 draws at most OUTER_PER_KIND per kind and says what it left out."""
+    from dashboard.graphview import OUTER_PER_KIND, neighbourhood_spec
+    from queries.neighbourhood import neighbourhood
+
+    key = "item:XX镇:code:XXZ-JB-049"
+    with open_store("memory", data_dir=data_dir) as s:
+        spec = neighbourhood_spec(neighbourhood(s, key, 1, limit=80), key)
+        villages = [n for n in spec.nodes if n.kind == "village"]
+        assert len(villages) == 1 and villages[0].label == "10 个村（社区）协助"
+        assert villages[0].note.count("、") == 9  # the names, beside the picture
+        assert sum(e.highlight == "overlap" for e in spec.edges) == 2 and "多头牵头" in spec.legend
+        deep = neighbourhood_spec(neighbourhood(s, key, 2, limit=400), key)
+    counts: dict[str, int] = {}
+    for n in deep.nodes:
+        if n.key != key:
+            counts[n.kind] = counts.get(n.kind, 0) + 1
+    assert max(counts.values()) <= OUTER_PER_KIND + 10  # the ring per kind, plus the first ring
+    assert len(deep.nodes) <= 60
+    if deep.extra.get("listed"):
+        assert "未画出" in deep.legend
