@@ -90,6 +90,9 @@ def server(tmp_path_factory):
     yield from start_dashboard(data)
 
 
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
@@ -98,10 +101,20 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError as e:
         unavailable(f"playwright is not installed: {e}", BROWSER)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    # Each test module that imports this fixture gets its own session-scoped copy; Playwright's
+    # sync API runs once per process, so they share one browser (the last one out closes it).
+    if not _SHARED:
+        p = sync_playwright().start()
+        _SHARED.update(playwright=p, browser=p.chromium.launch(executable_path=CHROMIUM, args=ARGS), users=0)
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED["playwright"].stop()
+            _SHARED.clear()
 
 
 def watched_page(browser, base: str):

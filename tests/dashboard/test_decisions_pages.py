@@ -158,3 +158,12 @@ def test_four_eyes_in_the_dashboard(editors, data_dir):
     assert not at.exception and not at.error
     with open_store("memory", data_dir=data_dir) as s:
         assert s.decision(TOWN, "D1").status == "applied"
+
+
+def test_parties_side_by_side_fold_identical_village_roles(app):
+    at = _select_item(app, HOMESTEAD)
+    assert not at.exception
+    heads = [m.value for m in at.markdown]
+    assert any(h.startswith("**10 个村（社区）**") for h in heads), heads  # one card, not ten
+    assert sum("村民委员会受理申请" in x.value for x in at.text) == 1
+    assert not any(x.value == "（未写明）" for x in at.text)
