@@ -116,15 +116,15 @@ def describe_op(op: Op, names: dict[str, str] | None = None) -> str:
     """A sentence for minutes and tables; ``names`` maps item keys to item names.
 
     >>> describe_op(Op("set_lead", "item:X镇:code:1", "农业农村办"), {"item:X镇:code:1": "宅基地审批"})
-    '「宅基地审批」确定牵头部门：农业农村办'
+    '「宅基地审批」确定牵头部门：农业农村办（其他牵头部门改为配合（保留职责说明））'
     >>> describe_op(Op("set_lead", "k", "农业农村办", others="remove"))
     '「k」确定牵头部门：农业农村办（其他牵头部门移出本事项）'
     """
     label = (names or {}).get(op.item, op.item) if op.item else dict(op.fields).get("name", "")
     what = ACTIONS[op.action]
     tail = "：" + "，".join(t for t in (op.target, op.text) if t) if (op.target or op.text) else ""
-    if op.action == "set_lead" and op.others and op.others != "cooperate":
-        tail += f"（{LEAD_OTHERS[op.others]}）"
+    if op.action == "set_lead":  # the minutes say where the other leads went
+        tail += f"（{LEAD_OTHERS[op.others or 'cooperate']}）"
     return f"「{label}」{what}{tail}"
 
 

@@ -115,6 +115,22 @@ def test_the_meeting_in_chromium(browser, meeting_server):
         page.get_by_text(re.compile("会议「.*宅基地审批职责边界研讨」已结束")).first.wait_for(timeout=30_000)
         body = page.inner_text("body")
         assert "清单形成第 2 轮" in body and "多个牵头部门 · 农村宅基地审批" in body
+        # the minutes and the clarified list, downloaded from 会议与纪要
+        page.goto(f"{meeting_server}/minutes", wait_until="domcontentloaded")
+        _settle(page)
+        with page.expect_download() as got:
+            page.get_by_role("button", name="会议纪要 Markdown").click()
+        minutes = Path(got.value.path()).read_text(encoding="utf-8")
+        assert "农村宅基地审批" in minutes and "已生效" in minutes and "其他牵头部门改为配合" in minutes
+        with page.expect_download() as got:
+            page.get_by_role("button", name="明确后的清单 Excel").click()
+        from loaders import read_list as read_back
+
+        clarified = Path(got.value.path()).with_suffix(".xlsx")
+        Path(got.value.path()).rename(clarified)
+        back = read_back([clarified], township="XX镇").tlist
+        leads = {r.src for r in back.relations if r.type == "LEADS" and r.dst.endswith("XXZ-JB-049")}
+        assert [k.rsplit(":", 1)[-1] for k in leads] == ["农业农村服务中心"]
         assert page.outside == []
     finally:
         context.close()
