@@ -17,6 +17,7 @@ from rich.table import Table
 from graphmodel import DutyStore, InvalidArgument, ItemFilter, NotFound
 from graphmodel.editors import ROLES, load_editors
 from graphmodel.report import make_report, to_plain
+from graphmodel.listedit import fold_villages
 from graphmodel.review import Op, describe_decision
 from loaders import load_aliases
 from loaders.review_exports import (
@@ -27,7 +28,7 @@ from loaders.review_exports import (
 )
 from loaders.writers import resolve_township
 from queries.report_tables import audit_tables
-from queries.rounds import coverage_trend, diff_rounds, item_history
+from queries.rounds import coverage_trend, diff_rounds, finding_changes, item_history
 
 from .context import Settings, handle_errors, pass_settings, store_options
 from .signin import signed_in
@@ -72,9 +73,34 @@ def _item(store: DutyStore, township: str, ref: str) -> str:
     raise NotFound(f"{township} 没有事项「{ref}」(no item with this key, code or name)")
 
 
-def _dept_op(action: str, item: str, name: str, township: str, text: str = "") -> Op:
+def _dept_op(action: str, item: str, name: str, township: str, text: str = "", others: str = "") -> Op:
     dn = load_aliases().resolve(name, township)  # the name and level an import would give it
-    return Op(action, item, dn.name, text, dn.level)
+    return Op(action, item, dn.name, text, dn.level, others=others)
+
+
+_FACET_WORDS = {"leads": "牵头 leads", "cooperators": "配合 cooperating", "villages": "村（社区） villages",
+                "bases": "依据 bases"}
+
+
+def preview_lines(preview, resolved, introduced) -> list[str]:
+    """The preview of a decision as the lines ``decide record --dry-run`` prints."""
+    lines = ["预览（未记录）preview (nothing recorded):"]
+    for item in preview.items:
+        lines.append(f"「{item.name}」")
+        b, a = dict(item.before), dict(item.after)
+        for f in _FACET_WORDS:
+            was, now = (fold_villages(b[f]), fold_villages(a[f])) if f == "villages" else (b[f], a[f])
+            if b[f] == a[f]:
+                lines.append(f"  {_FACET_WORDS[f]}: {'、'.join(now) or '—'}")
+            else:
+                lines.append(f"  {_FACET_WORDS[f]}: {'、'.join(was) or '—'} → {'、'.join(now) or '—'}")
+        for facet, who in item.dropped:
+            lines.append(f"  ! {who} 不再出现在此事项上 (taken off the item)")
+    if preview.departments_leaving:
+        lines.append(f"离开清单的部门 departments leaving the list: {'、'.join(preview.departments_leaving)}")
+    lines += [f"解决 resolves: {f.kind} {f.subject}" for f in resolved]
+    lines += [f"新出现 creates: {f.kind} {f.subject}" for f in introduced]
+    return lines
 
 
 township_option = click.option("--township", default=None, help="乡镇（存储中只有一个时可省略）。Township (optional if the store holds one).")
@@ -193,7 +219,10 @@ def decide() -> None:
 
 @decide.command("record")
 @click.option("--item", "item_ref", default=None, help="事项编码、名称或键。The item: code, name or key.")
-@click.option("--set-lead", default=None, help="确定牵头部门。Make this department the only lead.")
+@click.option("--set-lead", default=None, help="确定牵头部门。Make this department the lead.")
+@click.option("--others", type=click.Choice(["cooperate", "remove", "stay"]), default="cooperate", show_default=True,
+              help="其他牵头部门：改为配合 / 移出 / 仍为牵头。Where the item's other leads go (with --set-lead).")
+@click.option("--dry-run", is_flag=True, help="只预览，不记录。Print the preview (before → after, findings) and record nothing.")
 @click.option("--move-to-cooperating", "to_coop", multiple=True, help="牵头改为配合。Move a lead to cooperating.")
 @click.option("--add-cooperator", multiple=True, help="增加配合部门。Add a cooperating department.")
 @click.option("--remove-cooperator", multiple=True, help="移除配合部门。Remove a cooperating department.")
@@ -211,16 +240,18 @@ def decide() -> None:
 @store_options
 @pass_settings
 @handle_errors
-def decide_record(settings: Settings, item_ref: str | None, set_lead: str | None, to_coop: tuple[str, ...],
+def decide_record(settings: Settings, item_ref: str | None, set_lead: str | None, others: str, dry_run: bool,
+                  to_coop: tuple[str, ...],
                   add_cooperator: tuple[str, ...], remove_cooperator: tuple[str, ...], village: tuple[str, ...], role: str,
                   duty: str, accept_shared: str | None, basis: tuple[str, ...], meeting_id: str, finding_kind: str,
                   note: str, township: str | None, editor_name: str | None, as_json: bool) -> None:
     """记录一项决定并应用到清单（四眼原则开启时待第二人确认）。
 
     Record a decision on one item; it applies at once, or waits for a second
-    editor when four eyes is on (decide four-eyes on).
+    editor when four eyes is on (decide four-eyes on). Its operations apply together
+    or not at all; --dry-run prints what they would change and records nothing.
     """
-    who = _signed_in(settings, editor_name)
+    who = "" if dry_run else _signed_in(settings, editor_name)
     store = settings.store()
     town = _town(store, township)
     if not item_ref:
@@ -228,7 +259,7 @@ def decide_record(settings: Settings, item_ref: str | None, set_lead: str | None
     key = _item(store, town, item_ref)
     ops: list[Op] = []
     if set_lead:
-        ops.append(_dept_op("set_lead", key, set_lead, town))
+        ops.append(_dept_op("set_lead", key, set_lead, town, others=others))
     ops += [_dept_op("move_to_cooperating", key, d, town) for d in to_coop]
     ops += [_dept_op("add_cooperator", key, d, town, duty) for d in add_cooperator]
     ops += [_dept_op("remove_cooperator", key, d, town) for d in remove_cooperator]
@@ -238,6 +269,16 @@ def decide_record(settings: Settings, item_ref: str | None, set_lead: str | None
     ops += [Op("add_basis", key, b) for b in basis]
     if not ops:
         raise InvalidArgument("没有要做的修改：用 --set-lead、--add-cooperator、--basis 等 (no change given)")
+    if dry_run:
+        p = store.preview_decision(town, ops)
+        resolved, introduced = finding_changes(p.before, p.after)
+        results = {"items": [{"key": i.key, "name": i.name, "before": dict(i.before), "after": dict(i.after),
+                              "dropped": [list(x) for x in i.dropped]} for i in p.items],
+                   "departments_leaving": list(p.departments_leaving),
+                   "resolves": [{"kind": f.kind, "subject": f.subject} for f in resolved],
+                   "creates": [{"kind": f.kind, "subject": f.subject} for f in introduced]}
+        _emit(settings, as_json, results, lines=preview_lines(p, resolved, introduced))
+        return
     finding = {"kind": finding_kind, "subject": store.item_cards(ItemFilter(keys=(key,)))[0].item.label} if finding_kind else {}
     d = store.record_decision(town, ops, editor=who, meeting=meeting_id, finding=finding, note=note)
     _emit(settings, as_json, d, lines=[f"{d.id} {'已生效 applied' if d.status == 'applied' else '待确认 proposed (four eyes)'}: "

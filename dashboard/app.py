@@ -11,7 +11,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import review, state
-from dashboard.i18n import LANGS, t
+from dashboard.i18n import LANGS, t, shown_as
+from dashboard.safe import md
 
 HERE = Path(__file__).resolve().parent
 # Pages live in views/, not pages/: a pages/ folder beside the main script makes Streamlit
@@ -34,10 +35,13 @@ def sidebar() -> None:
             st.session_state["lang"] = "zh"
         review.signin_sidebar()
         try:
-            st.caption(t("side.store", store=state.store().describe()))
+            described = state.store().describe()
+            st.caption(t("side.store", store=t("side.store_neo4j") if described.startswith("neo4j") else t("side.store_memory")))
+            if review.editor():  # where the data lives is for editors, not for the room
+                st.code(described, language=None)
             names = state.townships()
         except Exception as e:  # noqa: BLE001 - the sidebar must never take the app down
-            st.error(t("error.store", error=e))
+            st.error(t("error.store", error=md(e)))
             return
         if not names:
             st.info(t("side.none"))
@@ -46,13 +50,14 @@ def sidebar() -> None:
         if st.session_state.get("township") not in options:
             st.session_state["township"] = "" if len(names) > 1 else names[0]
         st.selectbox(t("side.townships"), options, key="township",
-                     format_func=lambda n: n or t("side.all"))
-        st.caption(t("side.in_view", names=state.in_view() or "、".join(names)))
+                     format_func=shown_as(lambda n: n or t("side.all")))
+        st.caption(t("side.in_view", names=md(state.in_view() or "、".join(names))))
         if st.button(t("side.reload"), key="reload"):
             state.reload_store()
 
 
 sidebar()
+state.show_flash()
 navigation = st.navigation(
     {
         t("nav.analysis"): [

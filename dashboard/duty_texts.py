@@ -16,6 +16,7 @@ from queries import burden, frames
 from queries.texts import ActionHit, read_text
 
 from . import state
+from .i18n import t
 
 __all__ = ["highlight_html", "item_texts", "show_text", "village_actions", "village_load"]
 
@@ -34,14 +35,14 @@ def highlight_html(text: str, hits: tuple[ActionHit, ...] | list[ActionHit]) -> 
 
     >>> from queries.texts import read_text
     >>> highlight_html("<b>协助</b>县局**检查**", read_text("<b>协助</b>县局**检查**").hits)  # doctest: +ELLIPSIS
-    '&lt;b&#62;<mark style="background:#c8ecc8" title="supporting · lexicon:协助">协助</mark>&lt;/b&#62;县局&#42;&#42;<mark ...>检查</mark>&#42;&#42;'
+    '&lt;b&#62;<mark style="background:#c8ecc8" title="协助性工作 · 词表「协助」">协助</mark>&lt;/b&#62;县局&#42;&#42;<mark ...>检查</mark>&#42;&#42;'
     """
     out, at = [], 0
     for h in sorted(hits, key=lambda h: (h.start, h.end)):
         if h.start < at:
             continue
         out.append(_escape(text[at:h.start]))
-        title = _escape(f"{h.tag} · {h.rule}")
+        title = _escape(f"{tag_label(h.tag)} · {rule_label(h.rule)}")
         out.append(f'<mark style="background:{COLOURS.get(h.tag, "#eee")}" title="{title}">'
                    f"{_escape(text[h.start:h.end])}</mark>")
         at = h.end
@@ -56,17 +57,31 @@ def show_text(text: str, owner: str = "township", empty: str = "—") -> None:
         return
     reading = read_text(text, owner)
     st.markdown(f'<div class="dg-duty-text">{highlight_html(text, reading.hits)}</div>', unsafe_allow_html=True)
-    rules = sorted({f"{h.span}：{h.tag} · {h.rule}" for h in reading.hits})
+    rules = sorted({f"{h.span}：{tag_label(h.tag)} · {rule_label(h.rule)}" for h in reading.hits})
     if rules:
         st.caption("；".join(rules))
 
 
 def item_texts(item) -> list[tuple[str, str, str]]:
     """(label, text, owner) of the item's duty texts that are written."""
-    fields = (("工作方式 Work mode", item.work_mode, "township"), ("镇街配合职责 Township part", item.township_duty, "township"),
-              ("上级部门职责 County part", item.upper_duty, "county"), ("村（社区）职责 Villages", item.village_text, "village"),
-              ("具体内容 Content", item.content, "township"))
-    return [(label, text, owner) for label, text, owner in fields if (text or "").strip()]
+    fields = (("dt.work_mode", item.work_mode, "township"), ("dt.township_duty", item.township_duty, "township"),
+              ("dt.upper_duty", item.upper_duty, "county"), ("dt.village_text", item.village_text, "village"),
+              ("dt.content", item.content, "township"))
+    return [(t(label), text, owner) for label, text, owner in fields if (text or "").strip()]
+
+
+def tag_label(tag: str) -> str:
+    """substantive / supporting / negated in the page's language."""
+    return t(f"dt.tag.{tag}")
+
+
+def rule_label(rule: str) -> str:
+    """``lexicon:负责 actor:县`` as words: each ``kind:term`` with the kind named in the page's language."""
+    words = []
+    for part in rule.split():
+        kind, _, term = part.partition(":")
+        words.append(f"{t('dt.rule.' + kind)}「{term}」" if term else t("dt.rule." + kind))
+    return " ".join(words)
 
 
 @st.cache_data(show_spinner=False)

@@ -118,6 +118,22 @@ def _column(keys: list[str], x: float, y0: float, gap: float) -> dict[str, tuple
     return {k: (x, y0 - height / 2 + i * gap) for i, k in enumerate(keys)}
 
 
+#: Villages of one role drawn as one group node from this many on.
+VILLAGE_GROUP = 3
+#: At depth 2, nodes drawn on the outer ring per node kind; the rest are listed, not drawn.
+OUTER_PER_KIND = 8
+
+
+def _fold_villages(villages: list[str], rels, by_key, focus: str):
+    """Villages of the focus item grouped by their role: (group key, names, role) per group of VILLAGE_GROUP or more."""
+    role = {r.src: r.text for r in rels if r.dst == focus and r.type == "ASSISTS"}
+    groups: dict[str, list[str]] = {}
+    for v in villages:
+        groups.setdefault(role.get(v, ""), []).append(v)
+    return [(f"group:villages:{i}", members, text) for i, (text, members) in enumerate(sorted(groups.items()))
+            if len(members) >= VILLAGE_GROUP]
+
+
 def neighbourhood_spec(hood, focus: str) -> GraphSpec:
     """The item ``focus`` in the middle: leads left, cooperators right, bases above, villages below.
 
@@ -134,27 +150,53 @@ def neighbourhood_spec(hood, focus: str) -> GraphSpec:
     bases = sorted(r.dst for r in rels if r.src == focus and r.type == "BASED_ON")
     nxt = sorted(r.dst for r in rels if r.src == focus and r.type == "FOLLOWED_BY")
     prev = sorted(r.src for r in rels if r.dst == focus and r.type == "FOLLOWED_BY")
+    groups = _fold_villages(villages, rels, by_key, focus)
+    in_group = {v: g for g, members, _ in groups for v in members}
+    shown_villages = [v for v in villages if v not in in_group] + [g for g, _, _ in groups]
     pos: dict[str, tuple[float, float]] = {focus: (0.0, 0.0)}
     pos.update(_column(leads, -420, 0, 130))
     pos.update(_column(coops, 420, 0, 110))
     pos.update(_row(bases, 0, -300, 260))
-    pos.update(_row(villages, 0, 300, 170))
+    pos.update(_row(shown_villages, 0, 300, 220))
     pos.update(_column([k for k in prev if k not in pos], -820, 0, 130))
     pos.update(_column([k for k in nxt if k not in pos], 820, 0, 130))
-    outer = sorted(k for k in by_key if k not in pos)
+    outer_all = sorted(k for k in by_key if k not in pos and k not in in_group)
+    per_kind: dict[str, list[str]] = {}
+    for k in outer_all:
+        per_kind.setdefault(_kind(by_key[k]), []).append(k)
+    outer = sorted(k for ks in per_kind.values() for k in ks[:OUTER_PER_KIND])
+    folded = {kind: ks[OUTER_PER_KIND:] for kind, ks in per_kind.items() if len(ks) > OUTER_PER_KIND}
     for i, k in enumerate(outer):
         angle = 2 * math.pi * i / len(outer) - math.pi / 2
         pos[k] = (1100 * math.cos(angle), 700 * math.sin(angle))
-    pos = {k: v for k, v in pos.items() if k in by_key}
+    group_names = {g for g, _, _ in groups}
+    pos = {k: v for k, v in pos.items() if k in by_key or k in group_names}
     overlap = len(leads) > 1
-    nodes = tuple(
-        GNode(k, _label(by_key[k]), "focus" if k == focus else _kind(by_key[k]), *pos[k],
-              note=getattr(by_key[k], "level", "") or getattr(by_key[k], "part", ""))
-        for k in sorted(pos)
-    )
-    edges = tuple(GEdge(r.src, r.dst, r.type, r.text, "overlap" if overlap and r.type == "LEADS" and r.dst == focus else "")
-                  for r in sorted(rels))
-    return GraphSpec(nodes, edges, getattr(hood, "cut_nodes", 0), getattr(hood, "cut_relations", 0))
+    nodes = [GNode(k, _label(by_key[k]), "focus" if k == focus else _kind(by_key[k]), *pos[k],
+                   note=getattr(by_key[k], "level", "") or getattr(by_key[k], "part", ""))
+             for k in sorted(pos) if k in by_key]
+    nodes += [GNode(g, t("g.villages_n", n=len(members)), "village", *pos[g],
+                    note="、".join(by_key[v].name for v in members) + (f"：{text}" if text else ""))
+              for g, members, text in groups]
+    drawn = {n.key for n in nodes}
+    edges, seen = [], set()
+    for r in sorted(rels):
+        src, dst = in_group.get(r.src, r.src), in_group.get(r.dst, r.dst)
+        if src not in drawn or dst not in drawn or (src, r.type, dst) in seen:
+            continue
+        seen.add((src, r.type, dst))
+        edges.append(GEdge(src, dst, r.type, r.text, "overlap" if overlap and r.type == "LEADS" and r.dst == focus else ""))
+    hidden = [by_key[k] for ks in folded.values() for k in ks]
+    notes = []
+    if folded:
+        notes.append(t("g.folded", what="、".join(f"{len(ks)} {KIND_LABEL[kind][0 if i18n.lang() == 'zh' else 1]}"
+                                                  for kind, ks in sorted(folded.items()))))
+    if overlap:
+        notes.append(t("g.legend_overlap"))
+    return GraphSpec(tuple(nodes), tuple(edges), getattr(hood, "cut_nodes", 0) + len(hidden),
+                     getattr(hood, "cut_relations", 0), legend=" ".join(notes),
+                     extra={"listed": tuple((_label(n), KIND_LABEL[_kind(n)][0 if i18n.lang() == "zh" else 1])
+                                            for n in hidden)})
 
 
 def chain_spec(chain) -> GraphSpec:
@@ -233,6 +275,8 @@ def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "duty
     return {
         "animation": False,
         "tooltip": {"show": True},
+        "title": {"text": spec.legend, "bottom": 0, "left": "center",
+                  "textStyle": {"fontSize": max(12, font_size - 4), "fontWeight": "normal", "color": "#444"}},
         "legend": [{"data": [c["name"] for c in categories], "top": 0, "textStyle": {"fontSize": font_size - 2}}],
         "toolbox": {"show": True, "right": 10, "top": 0,
                     "feature": {"saveAsImage": {"show": True, "type": "png", "name": file_name, "pixelRatio": 2,
@@ -319,11 +363,12 @@ def tables(spec: GraphSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     zh = i18n.lang() == "zh"
     names = {n.key: n.label for n in spec.nodes}
     nodes = pd.DataFrame(
-        [(n.label, KIND_LABEL[n.kind][0 if zh else 1], n.note, n.key) for n in spec.nodes],
-        columns=["节点", "类型", "说明", "键"],
+        [(n.label, KIND_LABEL[n.kind][0 if zh else 1], n.note) for n in spec.nodes]
+        + [(label, kind, t("g.not_drawn")) for label, kind in spec.extra.get("listed", ())],
+        columns=["节点", "类型", "说明"],
     )
-    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text, e.highlight)
-            for e in spec.edges]
+    rows = [(names.get(e.src, e.src), i18n.term(e.type), names.get(e.dst, e.dst), e.text,
+             t(f"g.mark.{e.highlight}") if e.highlight else "") for e in spec.edges]
     edges = pd.DataFrame(rows, columns=["起点", "关系", "终点", "内容", "标记"])
     return i18n.columns(nodes), i18n.columns(edges)
 

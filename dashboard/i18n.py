@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.review_texts import REVIEW_TEXTS
 
-__all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "t", "term"]
+__all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "shown_as", "t", "term"]
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -21,6 +21,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # app and sidebar
     "app.title": ("dutygraph 履职清单图谱", "dutygraph duty-list graph"),
     "side.store": ("数据存储：{store}", "Store: {store}"),
+    "side.store_memory": ("内置存储", "embedded store"),
+    "side.store_neo4j": ("Neo4j 图数据库", "Neo4j graph database"),
     "side.townships": ("乡镇（街道）", "Township(s)"),
     "side.all": ("全部乡镇", "All townships"),
     "side.in_view": ("当前查看：{names}", "In view: {names}"),
@@ -58,6 +60,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.score_help": ("0–100 分：唯一责任主体 30、法律依据 25、办理时限 15、实施程序 15、事项编码 15，按通过比例给分",
                       "0–100: single lead 30, legal basis 25, time limit 15, procedure 15, code 15, by share of items passing"),
     "ov.drags": ("拉低完整度的检查项", "What drags completeness down"),
+    "ov.h.overlaps": ("职责交叉", "Overlaps"),
+    "ov.h.gaps": ("职责空白", "Gaps"),
+    "ov.h.high": ("高严重度问题", "High findings"),
+    "ov.h.changed": ("自上一轮：解决 / 新增", "Since the last round: resolved / new"),
+    "ov.h.changed_help": ("与最近一轮版本相比，已解决和新出现的问题数", "Findings resolved and new compared with the latest round"),
+    "ov.h.not_fine": ("完整度 {score} 分只看要素是否齐全；仍有 {n} 个高严重度问题待研讨。",
+                      "A completeness of {score} counts filled fields only; {n} high findings are still open."),
+    "ov.h.go_overlaps": ("到边界研讨：职责交叉", "Open the board: overlaps"),
+    "ov.h.go_gaps": ("到边界研讨：职责空白", "Open the board: gaps"),
+    "ov.h.go_high": ("到边界研讨：高严重度", "Open the board: high findings"),
     # board
     "bd.worklist": ("研讨清单：职责交叉与空白", "Worklist: overlaps and gaps"),
     "bd.kinds": ("问题类型", "Finding kinds"),
@@ -75,6 +87,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "bd.depth": ("关系层数", "Depth"),
     "bd.big": ("大字号（投影）", "Large type (projector)"),
     "bd.no_text": ("（未写明）", "(not written)"),
+    "bd.duty_texts": ("职责文本", "Duty texts"),
+    "dt.work_mode": ("工作方式", "Work mode"),
+    "dt.township_duty": ("镇街配合职责", "Township's part"),
+    "dt.upper_duty": ("上级部门职责", "County department's part"),
+    "dt.village_text": ("村（社区）职责", "Villages' part"),
+    "dt.content": ("具体内容", "Content"),
+    "dt.tag.substantive": ("实质性工作", "substantive work"),
+    "dt.tag.supporting": ("协助性工作", "support"),
+    "dt.tag.negated": ("否定", "negated"),
+    "dt.rule.lexicon": ("词表", "lexicon"),
+    "dt.rule.scope": ("范围", "scope"),
+    "dt.rule.negation": ("否定词", "negation"),
+    "dt.rule.light": ("轻动词", "light verb"),
+    "dt.rule.actor": ("主体", "actor"),
+    "bd.choose": ("请选择", "Choose"),
+    "bd.villages_n": ("{n} 个村（社区）", "{n} villages"),
+    "bd.left_list": ("此事项已不在研讨清单中：所选问题类型下没有它的问题了。", "This item has left the worklist: it has no finding of the chosen kinds any more."),
+    "bd.leads_now": ("牵头部门", "Lead"),
+    "bd.coops_now": ("配合部门", "Cooperating"),
     # graph
     "g.hidden": ("图中画了 {shown} 个节点；另有 {nodes} 个节点、{edges} 条关系超出上限未画出（减少关系层数可看全）。",
                  "The graph draws {shown} nodes; {nodes} more nodes and {edges} relations are over the limit and not drawn "
@@ -84,6 +115,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "g.svg": ("下载关系图（SVG，可放入纪要）", "Download the graph (SVG, for the minutes)"),
     "g.png_hint": ("图右上角的按钮可另存为 PNG。", "The button at the graph's top right saves it as PNG."),
     "g.clicked": ("已选中节点：{label}", "Selected node: {label}"),
+    "g.mark.overlap": ("多头牵头", "competing leads"),
+    "g.villages_n": ("{n} 个村（社区）协助", "{n} villages assist"),
+    "g.folded": ("图中未画出：{what}（见下表）。", "Not drawn: {what} (listed in the table below)."),
+    "g.legend_overlap": ("红色粗线 = 相互竞争的牵头关系（多头牵头）。", "Thick red lines = competing leads (overlap)."),
+    "g.not_drawn": ("未画出（超出图中上限）", "not drawn (over the picture's limit)"),
+    "g.mark.handoff": ("责任部门变更", "owner changes"),
+    "g.mark.broken": ("无责任部门", "no owner"),
+    "lv.township": ("镇街", "township"),
+    "lv.county": ("县级", "county"),
+    "rv.anonymous_import": ("（未记名导入）", "(unnamed import)"),
+    "rv.trail.import": ("导入：新增 {a}，删除 {r}，修改 {c}", "Import: {a} added, {r} removed, {c} changed"),
+    "rv.trail.round": ("第 {n} 轮 {label}", "Round {n} {label}"),
+    "rv.trail.four_eyes": ("四眼原则：{state}", "Four eyes: {state}"),
+    "rv.on": ("开启", "on"),
+    "rv.off": ("关闭", "off"),
     # coverage
     "cv.heat": ("部门 × 事项类型（牵头事项数）", "Department × power type (items led)"),
     "cv.missing": ("事项要素缺失", "Missing fields per item"),
@@ -146,10 +192,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wi.broken": ("链条断开", "Chains broken"),
     "wi.nothing": ("选择要撤销或合并的部门，查看职责交叉与空白的变化。", "Pick departments to remove or merge to see how overlaps and gaps change."),
     # severities and kinds of findings shown in charts
-    "sev.high": ("高", "high"),
-    "sev.medium": ("中", "medium"),
-    "sev.low": ("低", "low"),
-    "sev.info": ("提示", "info"),
+    "sev.high": ("高", "High"),
+    "sev.medium": ("中", "Medium"),
+    "sev.low": ("低", "Low"),
+    "sev.info": ("提示", "Info"),
 }
 TEXTS.update(REVIEW_TEXTS)  # the review pages' texts live beside them (dashboard/review_texts.py)
 
@@ -169,6 +215,12 @@ COLUMNS: dict[str, str] = {
     "缺少": "Missing", "要素齐全": "Complete", "村（社区）职责": "Village part", "缺少的村": "Villages missing",
     "牵头事项数": "Items led", "配合事项数": "Items cooperated", "相关度": "Score", "答复": "Answer", "标记": "Mark", "牵头": "Lead", "配合": "Cooperating", "现在": "Now", "调整后": "After",
     "变化": "Change", "键": "Key", "类型": "Type", "横坐标": "x", "纵坐标": "y",
+    "要素齐全事项": "Complete items", "齐全比例": "Share complete", "轮次": "Round", "会议": "Meeting", "时间": "Time",
+    "操作人": "By", "决定": "Decision", "状态": "State", "字段": "Field", "之前": "Before", "之后": "After",
+    "记录人": "Recorded by", "确认人": "Confirmed by", "撤销": "Undone", "操作": "Action", "理由": "Why",
+    "编号": "No.", "申请事项": "Request", "申请单位": "Proposed by", "专班意见": "Task force opinion",
+    "审批意见": "County opinion", "问题数": "Findings", "高": "High", "中": "Medium", "低": "Low", "原因": "Reason",
+    "责任方": "Responsible", "链条环节": "Step", "答复": "Answer",
 }
 
 # Domain terms that have an English gloss (the Chinese stays the data value).
@@ -177,6 +229,10 @@ _TERMS: dict[str, str] = {
     "LEADS": "牵头", "COOPERATES_ON": "配合", "BASED_ON": "依据", "ASSISTS": "村（社区）协助",
     "FOLLOWED_BY": "下一环节", "IN_TOWNSHIP": "属于",
 }
+
+
+_RELATIONS_EN = {"LEADS": "leads", "COOPERATES_ON": "cooperates", "BASED_ON": "legal basis",
+                 "ASSISTS": "village assists", "FOLLOWED_BY": "next step", "IN_TOWNSHIP": "belongs to"}
 
 
 def lang() -> str:
@@ -194,14 +250,36 @@ def t(key: str, **fields: object) -> str:
 def term(value: str) -> str:
     """A relation type in Chinese; a list part with its English gloss when English is on."""
     if value in ("LEADS", "COOPERATES_ON", "BASED_ON", "ASSISTS", "FOLLOWED_BY", "IN_TOWNSHIP"):
-        return _TERMS[value] if lang() == "zh" else value
+        return _TERMS[value] if lang() == "zh" else _RELATIONS_EN[value]
     if lang() == "en" and value in _TERMS:
         return f"{value} ({_TERMS[value]})"
     return value
 
 
+def shown_as(fn):
+    """``fn`` evaluated now for every option: a format_func that does not read the language later.
+
+    Streamlit (and AppTest) may call a widget's format_func outside the script run, where the
+    session's language cannot be read; labels computed during the run stay right.
+    """
+    cache: dict = {}
+
+    def label(option):
+        if option not in cache:
+            cache[option] = fn(option)
+        return cache[option]
+
+    return label
+
+
 def columns(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with its Chinese column names in the current language."""
+    """``df`` with its Chinese column names in the current language (``牵头·<part>`` too)."""
     if lang() == "zh":
         return df
-    return df.rename(columns={c: COLUMNS.get(c, c) for c in df.columns})
+
+    def name(c):
+        if isinstance(c, str) and c.startswith("牵头·"):
+            return f"Lead · {term(c.removeprefix('牵头·'))}"
+        return COLUMNS.get(c, c)
+
+    return df.rename(columns={c: name(c) for c in df.columns})

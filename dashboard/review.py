@@ -7,6 +7,7 @@ meetings and change requests. Writes go through the store contract and clear the
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,8 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from graphmodel.editors import SignInRefused, load_editors, load_throttle, sign_in
-from graphmodel.review import ACTIONS, Op, describe_decision
-from loaders import load_aliases
+from graphmodel.review import describe_decision
 from loaders.review_exports import (
     collect_minutes,
     export_clarified,
@@ -27,9 +27,11 @@ from queries.report_tables import audit_tables
 from queries.rounds import RoundDiff, coverage_trend, diff_rounds, item_history
 
 from . import state
-from .i18n import t
+from .i18n import lang, t
+from .safe import md
+from .labels import action_label, kind_label, local_time, status_label
 
-__all__ = ["decision_form", "editor", "signin_sidebar"]
+__all__ = ["editor", "signin_sidebar"]
 
 
 # ---- sign-in ------------------------------------------------------------------------------------
@@ -42,15 +44,16 @@ def signin_sidebar() -> None:
     """Sign in / out in the sidebar."""
     who = editor()
     if who:
-        st.caption(t("rv.signed_in", name=who))
+        st.caption(t("rv.signed_in", name=md(who)))
         if st.button(t("rv.signout"), key="signout"):
             st.session_state["editor"] = None
             st.rerun()
         return
-    with st.expander(t("rv.signin")):
+    # a form: Enter in the password field signs in
+    with st.expander(t("rv.signin")), st.form("signin_form", enter_to_submit=True, border=False):
         name = st.text_input(t("rv.name"), key="signin_name")
         password = st.text_input(t("rv.password"), type="password", key="signin_password")
-        if st.button(t("rv.signin_button"), key="signin_button"):
+        if st.form_submit_button(t("rv.signin_button"), key="signin_button"):
             try:  # growing delay and lockout per name and per client (graphmodel.editors.sign_in)
                 st.session_state["editor"] = sign_in(load_editors(), name, password,
                                                      client=f"web:{st.context.ip_address or '?'}",
@@ -60,21 +63,19 @@ def signin_sidebar() -> None:
                 st.error(t("rv.bad_login") if "wrong editor" in str(e) else str(e))
 
 
-def _written() -> None:
-    state.clear_results()
-
-
 # ---- cached reads -------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False)
-def _rounds(sid: str, township: str) -> pd.DataFrame:
-    rows = [{"轮次": r.number, "类型": t(f"rv.kind.{r.kind}"), "说明": r.label, "会议": r.meeting, "时间": r.created_at,
-             "操作人": r.created_by, "决定": "、".join(r.decisions), "事项数": dict(r.counts).get("items", 0)}
+def _rounds(sid: str, township: str, language: str) -> pd.DataFrame:
+    meetings = {m.id: f"{m.date} {m.title}" for m in state.store().meetings(township)}
+    rows = [{"轮次": r.number, "类型": t(f"rv.kind.{r.kind}"), "说明": r.label, "会议": meetings.get(r.meeting, r.meeting),
+             "时间": local_time(r.created_at),
+             "操作人": _who(r.created_by), "决定": "、".join(r.decisions), "事项数": dict(r.counts).get("items", 0)}
             for r in state.store().rounds(township)]
     return pd.DataFrame(rows)
 
 
 def rounds_frame(township: str) -> pd.DataFrame:
-    return _rounds(state._sid(), township)
+    return _rounds(state._sid(), township, lang())
 
 
 @st.cache_data(show_spinner=False)
@@ -102,16 +103,18 @@ def diff_frames(d: RoundDiff) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows += [{"变化": "删除", "事项名称": n, "字段": "", "之前": "", "之后": ""} for _, n in d.removed]
     for c in (*d.lead_changes, *d.other_changes):
         b, a = dict(c.before), dict(c.after)
-        rows += [{"变化": "修改", "事项名称": c.name, "字段": f, "之前": b[f], "之后": a[f]} for f in c.fields if f != "texts"]
-    finds = [{"状态": "已解决", "类型": f.kind, "对象": f.subject, "说明": f.message} for f in d.resolved]
-    finds += [{"状态": "新出现", "类型": f.kind, "对象": f.subject, "说明": f.message} for f in d.introduced]
+        rows += [{"变化": "修改", "事项名称": c.name, "字段": t(f"rv.field.{f}"), "之前": b[f], "之后": a[f]}
+                 for f in c.fields if f != "texts"]
+    finds = [{"状态": t("rv.resolved"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message} for f in d.resolved]
+    finds += [{"状态": t("rv.introduced"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message}
+              for f in d.introduced]
     return pd.DataFrame(rows), pd.DataFrame(finds)
 
 
 @st.cache_data(show_spinner=False)
-def _history(sid: str, township: str, key: str) -> pd.DataFrame:
+def _history(sid: str, township: str, key: str, language: str) -> pd.DataFrame:
     return pd.DataFrame([{"轮次": h.number, "事项名称": h.name if h.present else "（无此事项）", "牵头部门": h.leads,
-                          "配合部门": h.cooperators, "依据": h.bases, "问题": "、".join(h.findings)}
+                          "配合部门": h.cooperators, "依据": h.bases, "问题": "、".join(map(kind_label, h.findings))}
                          for h in item_history(state.store(), township, key)])
 
 
@@ -128,22 +131,53 @@ def item_names(township: str) -> dict[str, str]:
 
 
 def history_frame(township: str, key: str) -> pd.DataFrame:
-    return _history(state._sid(), township, key)
+    return _history(state._sid(), township, key, lang())
 
 
 def trail_frame(township: str, key: str | None = None) -> pd.DataFrame:
-    return pd.DataFrame([{"时间": e.at, "操作人": e.who, "操作": e.action, "对象": e.target, "内容": e.what, "理由": e.why}
-                         for e in state.store().audit_trail(township, item=key)])
+    names = item_names(township)
+    return pd.DataFrame([{"时间": local_time(e.at), "操作人": _who(e.who), "操作": action_label(e.action),
+                          "对象": e.target, "内容": _what(e, names), "理由": e.why}
+                         for e in state.store().audit_trail(township, item=key)],
+                        columns=["时间", "操作人", "操作", "对象", "内容", "理由"])
+
+
+def _who(name: str) -> str:
+    return t("rv.anonymous_import") if name == "import" else name
+
+
+def _what(e, names: dict[str, str]) -> str:
+    """The audit entry's stored sentence, in the current language where the library wrote it in both."""
+    if e.action == "import" and (m := re.search(r"\+(\d+) -(\d+) ~(\d+)", e.what)):
+        return t("rv.trail.import", a=m[1], r=m[2], c=m[3])
+    if e.action == "round" and (m := re.match(r"第(\d+)轮 round \d+ \(\w+\) ?(.*)", e.what)):
+        return t("rv.trail.round", n=m[1], label=m[2])
+    if e.action == "settings" and "four eyes" in e.what:
+        return t("rv.trail.four_eyes", state=t("rv.on" if "on" in e.what.split(":")[-1] else "rv.off"))
+    return _named(e.what, names)
+
+
+def _named(text: str, names: dict[str, str]) -> str:
+    """Item keys in a stored sentence replaced by the items' names."""
+    for key in sorted((k for k in names if k in text), key=len, reverse=True):
+        text = text.replace(key, names[key])
+    return text
 
 
 def decisions_frame(township: str, meeting: str | None = None) -> pd.DataFrame:
-    return pd.DataFrame([{"编号": d.id, "状态": d.status, "会议": d.meeting, "决定": describe_decision(d), "说明": d.note,
-                          "记录人": d.recorded_by, "确认人": d.confirmed_by}
-                         for d in state.store().decisions(township, meeting=meeting)])
+    """Decisions with their state; undone ones say so (and by whom), they do not count as applied."""
+    names = item_names(township)
+    meetings = {m.id: f"{m.date} {m.title}" for m in state.store().meetings(township)}
+    rows = [{"编号": d.id, "状态": status_label(d.status), "会议": meetings.get(d.meeting, d.meeting),
+             "决定": describe_decision(d, names), "说明": d.note, "记录人": d.recorded_by,
+             "时间": local_time(d.recorded_at), "确认人": d.confirmed_by,
+             "撤销": f"{d.undone_by} {local_time(d.undone_at)} {d.reason}".strip() if d.status in ("undone", "rejected") else ""}
+            for d in state.store().decisions(township, meeting=meeting)]
+    return pd.DataFrame(rows, columns=["编号", "状态", "会议", "决定", "说明", "记录人", "时间", "确认人", "撤销"])
 
 
 def requests_frame(township: str) -> pd.DataFrame:
-    return pd.DataFrame([{"编号": c.id, "状态": c.status, "申请事项": c.title, "申请单位": c.proposed_by,
+    return pd.DataFrame([{"编号": c.id, "状态": status_label(c.status), "申请事项": c.title, "申请单位": c.proposed_by,
                           "专班意见": c.review, "审批意见": c.outcome_note, "决定": c.decision}
                          for c in state.store().requests(township)])
 
@@ -171,58 +205,3 @@ def clarified_xlsx(township: str) -> bytes:
 def audit_xlsx(township: str) -> bytes:
     return _bytes_of(lambda d: write_tables_xlsx(audit_tables(state.store(), township), d / "audit.xlsx",
                                                  title=f"{township}审计报告·"))
-
-
-# ---- the decision form under a finding on the boundary board --------------------------------------
-def _findings_of(township: str, key: str) -> list[dict]:
-    """The findings on an item, most severe and board kinds (overlaps, gaps, ownership) first."""
-    found = [f for f in state.audit(township).findings if key in f.item_keys]
-    found.sort(key=lambda f: (state.SEVERITY_RANK[f.severity], f.kind.split(".")[0] not in state.BOARD_GROUPS, f.kind))
-    return [{"kind": f.kind, "subject": f.subject, "title": state.kind_title(f.kind)} for f in found]
-
-
-def decision_form(card) -> None:
-    """Record a decision on the selected item (only for a signed-in editor)."""
-    who = editor()
-    st.subheader(t("rv.decide"))
-    if not who:
-        st.caption(t("rv.readonly"))
-        return
-    store = state.store()
-    township = card.item.township
-    depts = sorted(d.name for d in store.nodes("Department", township))
-    villages = sorted(v.name for v in store.nodes("Village", township))
-    meetings = {m.id: f"{m.id} {m.date} {m.title}" for m in store.meetings(township)}
-    findings = _findings_of(township, card.key)
-    with st.form("decision_form", clear_on_submit=True):
-        picked = st.selectbox(t("rv.finding"), list(range(len(findings))) or [None], key="dec_finding",
-                              format_func=lambda i: "—" if i is None else f"{findings[i]['title']}：{findings[i]['subject']}")
-        action = st.selectbox(t("rv.action"), list(ACTIONS)[:-1], format_func=ACTIONS.get, key="dec_action")
-        c1, c2 = st.columns(2)
-        dept = c1.selectbox(t("rv.department"), ["", *depts], key="dec_dept")
-        new_dept = c2.text_input(t("rv.new_department"), key="dec_new_dept")
-        village = c1.selectbox(t("rv.village"), ["", *villages], key="dec_village")
-        basis = c2.text_input(t("rv.basis"), key="dec_basis", placeholder="《土地管理法》第六十二条")
-        text = st.text_input(t("rv.text"), key="dec_text")
-        meeting = st.selectbox(t("rv.meeting"), ["", *meetings], format_func=lambda m: meetings.get(m, "—"), key="dec_meeting")
-        note = st.text_area(t("rv.note"), key="dec_note")
-        submitted = st.form_submit_button(t("rv.record"))
-    if not submitted:
-        return
-    if action in ("add_village_role",):
-        target = village
-    elif action == "add_basis":
-        target = basis
-    elif action == "accept_shared":
-        target = ""
-    else:
-        target = new_dept.strip() or dept
-    level = ""
-    if action in ("set_lead", "add_cooperator") and new_dept.strip():
-        dn = load_aliases().resolve(new_dept, township)  # the name and level an import would give it
-        target, level = dn.name, dn.level
-    op = Op(action, card.key, target, text, level)
-    d = store.record_decision(township, [op], editor=who, meeting=meeting, finding=findings[picked] if picked is not None else {},
-                              note=note)
-    _written()
-    st.success(t("rv.recorded", id=d.id, status=t(f"rv.status.{d.status}")))

@@ -31,9 +31,12 @@ from queries._common import KINDS, evidence
 from queries.audit import AuditResult, run_audit
 from queries.neighbourhood import Neighbourhood
 from queries.neighbourhood import neighbourhood as neighbourhood_query
+from queries.rounds import diff_rounds
 from queries.whatif import WhatIf, what_if
 
-from .i18n import t
+from .i18n import lang, t
+from .labels import kind_label
+from .safe import md
 
 def store_options() -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """Store name and options from the environment, as a hashable pair."""
@@ -79,6 +82,24 @@ def clear_results() -> None:
     st.cache_data.clear()
 
 
+def after_write(message: str) -> None:
+    """After any change to the store: forget cached results and run the page again, with ``message`` on top.
+
+    The page that made the change has already drawn its tables and pictures from the old
+    state when the button's code runs; without a rerun they stay stale until the next click.
+    """
+    clear_results()
+    st.session_state["flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The message of the last change (once), above the page."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message)
+
+
 def reload_store() -> None:
     clear_results()
     _open.clear()
@@ -115,10 +136,10 @@ def guard(render: Callable[[], Any]) -> Callable[[], Any]:
         try:
             return render()
         except DutyGraphError as e:
-            st.error(t("error.generic", error=e))
+            st.error(t("error.generic", error=md(e)))
         except Exception as e:  # noqa: BLE001 - the page boundary
             _log.exception("page %s failed", render.__module__)
-            st.error(t("error.unexpected", error=f"{type(e).__name__}: {e}"))
+            st.error(t("error.unexpected", error=md(f"{type(e).__name__}: {e}")))
         return None
 
     page.__name__ = render.__name__
@@ -126,9 +147,17 @@ def guard(render: Callable[[], Any]) -> Callable[[], Any]:
 
 
 
-# ---- query results: cached, keyed on the store (its description) and the arguments -----------
+# ---- query results: cached, keyed on the store and its version, and the arguments -------------
+def version() -> tuple[tuple[str, int], ...]:
+    """Per township, how many changes its audit trail holds: every import, decision, undo,
+    confirmation, meeting and round adds one, in this process or in any other."""
+    s = store()
+    return tuple((t.name, len(s.audit_trail(t.name))) for t in s.townships())
+
+
 def _sid() -> str:
-    return store().describe()
+    """The cache key of the store as it is now: its description and its version."""
+    return f"{store().describe()}#{version()}"
 
 
 PARTS = tuple(p.value for p in ListPart)
@@ -160,8 +189,16 @@ def audit(township: str | None = None) -> AuditResult:
 
 
 def kind_title(kind: str) -> str:
-    info = KINDS.get(kind)
-    return info.title if info else kind
+    """A finding kind's name in the current language (dashboard/labels.py)."""
+    return kind_label(kind)
+
+
+def meeting_label(township: str, mid: str) -> str:
+    """A meeting as people name it: date and title."""
+    for m in store().meetings(township):
+        if m.id == mid:
+            return f"{m.date} {m.title}"
+    return mid
 
 
 def findings_by_kind(township: str | None = None) -> pd.DataFrame:
@@ -172,6 +209,25 @@ def findings_by_kind(township: str | None = None) -> pd.DataFrame:
     rank = df["严重程度"].map(SEVERITY_RANK)
     return df.assign(_r=rank).sort_values(["_r", "数量"], ascending=[True, False], kind="stable") \
         .drop(columns="_r").reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def _changed(sid: str, township: str) -> tuple[int, int] | None:
+    rounds = store().rounds(township)
+    if not rounds:
+        return None
+    d = diff_rounds(store(), township, rounds[-1].number, None)
+    return len(d.resolved), len(d.introduced)
+
+
+def changed_since_last_round(township: str | None) -> tuple[int, int] | None:
+    """(findings resolved, findings new) from the latest round to now; None for several townships or no round."""
+    if township is None:
+        names = townships()
+        if len(names) != 1:
+            return None
+        township = names[0]
+    return _changed(_sid(), township)
 
 
 def scores(township: str | None = None):
@@ -191,12 +247,12 @@ def score_checks(township: str | None = None) -> pd.DataFrame:
 
 def board_kinds() -> dict[str, str]:
     """Finding kinds shown on the boundary board: identifier -> title."""
-    return {k: info.title for k, info in KINDS.items() if info.group in BOARD_GROUPS}
+    return {k: kind_label(k) for k, info in KINDS.items() if info.group in BOARD_GROUPS}
 
 
 @st.cache_data(show_spinner=False)
 def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department: str | None,
-              power_type: str | None, part: str | None, village: str | None) -> pd.DataFrame:
+              power_type: str | None, part: str | None, village: str | None, language: str) -> pd.DataFrame:
     allowed = None
     if village:
         allowed = {c.key for c in store().item_cards(ItemFilter(township=township, village=village))}
@@ -230,7 +286,7 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
 def worklist(township: str | None, kinds: tuple[str, ...] = (), department: str | None = None,
              power_type: str | None = None, part: str | None = None, village: str | None = None) -> pd.DataFrame:
     """Findings as one row per item involved, narrowed by the board's filters (most severe first)."""
-    return _worklist(_sid(), township, tuple(kinds), department, power_type, part, village)
+    return _worklist(_sid(), township, tuple(kinds), department, power_type, part, village, lang())
 
 
 @st.cache_data(show_spinner=False)
@@ -369,14 +425,24 @@ def chains(township: str | None = None):
     return _chains(_sid(), township)
 
 
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame of queries/frames.py without identifiers: kinds named, keys and codes dropped."""
+    out = df.copy()
+    if "类型" in out.columns and "问题" in out.columns:
+        out["问题"] = out["类型"].map(kind_label)
+    if "层级" in out.columns:
+        out["层级"] = out["层级"].map(lambda v: t(f"lv.{v}") if v in ("township", "county") else v)
+    return out.drop(columns=[c for c in ("类型", "链条", "状态代码", "详情", "键") if c in out.columns])
+
+
 def chain_steps_frame(chain) -> pd.DataFrame:
-    return frames.chains_frame([chain])
+    return readable(frames.chains_frame([chain]))
 
 
 def candidate_links(township: str | None = None) -> pd.DataFrame:
     """Inspection and penalty items that look like one chain but are not linked."""
     found = [f for f in audit(township).findings if f.kind == "chain.candidate_link"]
-    return frames.findings_frame(found)
+    return readable(frames.findings_frame(found))
 
 
 def findings_frame(township: str | None = None, department: str | None = None) -> pd.DataFrame:
@@ -384,7 +450,7 @@ def findings_frame(township: str | None = None, department: str | None = None) -
     found = audit(township).findings
     if department:
         found = [f for f in found if any(d.key == department for i in f.items for d in i.departments)]
-    return frames.findings_frame(found)
+    return readable(frames.findings_frame(found))
 
 
 @st.cache_data(show_spinner=False)
@@ -441,8 +507,10 @@ def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tupl
     return result, tuple(result.problems)
 
 
-def import_list(result: LoadResult):
-    """Replace the township's list in the store by the validated one; forget cached results."""
-    done = store().replace_township(result.tlist)
+def import_list(result: LoadResult, editor: str):
+    """Replace the township's list by the validated one, in the name of ``editor``; forget cached results."""
+    if not (editor or "").strip():
+        raise PermissionError("importing needs a signed-in editor")
+    done = store().replace_township(result.tlist, editor=editor)
     clear_results()
     return done

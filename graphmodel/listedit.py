@@ -15,7 +15,7 @@ and the departments involved, before and after (:func:`slice_of`, :func:`restore
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import InvalidArgument, NotFound
@@ -43,7 +43,7 @@ from .normalize import (
 from .review import Op
 from .vocab import POWER_TYPES, SHARED_SPLIT_PREFIX, DeptLevel, ListPart, RelType
 
-__all__ = ["Conflict", "apply_ops", "restore", "slice_of"]
+__all__ = ["Conflict", "ItemPreview", "Preview", "apply_ops", "fold_villages", "preview_ops", "restore", "slice_of"]
 
 SPLIT_PREFIX = SHARED_SPLIT_PREFIX
 _PARTY_RELS = (RelType.LEADS.value, RelType.COOPERATES_ON.value)
@@ -65,6 +65,8 @@ class _Work:
     rels: set[Relation]
     touched_depts: set[str]
     touched_items: set[str]
+    #: (item, department) an earlier operation of this decision made a cooperator
+    made_cooperator: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
     def of(cls, tlist: TownshipList) -> _Work:
@@ -179,25 +181,47 @@ def _citation_text(title: str, article: int) -> str:
 
 # ---- the operations -------------------------------------------------------------------------
 def _set_lead(w: _Work, op: Op) -> None:
+    """``op.target`` leads; the other leads go where ``op.others`` says (cooperate by default)."""
     item = w.item(op.item)
     d = w.dept(op.target, op.level, create=True)
+    mode = op.others or "cooperate"
     leads = w.parties(item.key, RelType.LEADS.value)
-    if [r.src for r in leads] == [d.key]:
-        raise Conflict(f"「{item.label}」的牵头部门已是{d.name} (already the only lead)")
+    others = [r for r in leads if r.src != d.key]
+    already = len(others) < len(leads)
+    if already and (not others or mode == "stay"):
+        raise Conflict(f"「{item.label}」的牵头部门已是{d.name} (already {'the only ' if not others else 'a '}lead)")
     if any(r.src == d.key for r in w.parties(item.key, RelType.COOPERATES_ON.value)):
         _remove_cooperator(w, Op("remove_cooperator", item.key, d.key))
         item = w.items[item.key]
-    for r in leads:
-        w.rels.discard(r)
-        w.touched_depts.add(r.src)
     sp = w.spelling(d)
-    if item.part == ListPart.WITHDRAWN.value or item.receiving_dept:
-        item = replace(item, lead_text=sp, receiving_dept=sp)
+    withdrawn = item.part == ListPart.WITHDRAWN.value or bool(item.receiving_dept)
+    if mode == "stay":
+        lead_text = "、".join(t for t in (item.lead_text, sp) if t)
+        item = replace(item, lead_text=lead_text, receiving_dept="、".join(t for t in (item.receiving_dept, sp) if t)) \
+            if withdrawn else replace(item, lead_text=lead_text)
+        others = []
     else:
-        item = replace(item, lead_text=sp)
+        for r in others:
+            w.rels.discard(r)
+            w.touched_depts.add(r.src)
+        item = replace(item, lead_text=sp, receiving_dept=sp) if withdrawn else replace(item, lead_text=sp)
     w.set_item(item)
-    w.rels.add(Relation(d.key, RelType.LEADS.value, item.key, _lead_text_of(item)))
+    if not already:
+        w.rels.add(Relation(d.key, RelType.LEADS.value, item.key, _lead_text_of(item)))
     w.touched_depts.add(d.key)
+    if mode == "cooperate":
+        for r in others:
+            _to_cooperator(w, item.key, r)
+
+
+def _to_cooperator(w: _Work, item_key: str, lead: Relation) -> None:
+    """A former lead cooperates; its duty text becomes the item's 镇街配合职责 when that is empty."""
+    item = w.items[item_key]
+    if any(r.src == lead.src for r in w.parties(item_key, RelType.COOPERATES_ON.value)):
+        return  # it cooperated already: losing the lead is all that changes
+    keep = lead.text if lead.text and not item.township_duty else ""
+    _add_cooperator(w, Op("add_cooperator", item_key, lead.src, keep))
+    w.made_cooperator.add((item_key, lead.src))
 
 
 def _move_to_cooperating(w: _Work, op: Op) -> None:
@@ -208,7 +232,7 @@ def _move_to_cooperating(w: _Work, op: Op) -> None:
         raise Conflict(f"{d.name}不是「{item.label}」的牵头部门 (not a lead of the item)")
     w.rels.difference_update(lead)
     w.set_item(replace(item, lead_text=w.without(item.lead_text, d), receiving_dept=w.without(item.receiving_dept, d)))
-    _add_cooperator(w, Op("add_cooperator", item.key, d.key))
+    _to_cooperator(w, item.key, lead[0])
 
 
 def _add_cooperator(w: _Work, op: Op) -> None:
@@ -217,7 +241,14 @@ def _add_cooperator(w: _Work, op: Op) -> None:
     if any(r.src == d.key for r in w.parties(item.key, RelType.LEADS.value)):
         raise Conflict(f"{d.name}是「{item.label}」的牵头部门；请用「改为配合部门」 (a lead; use move_to_cooperating)")
     if any(r.src == d.key for r in w.parties(item.key, RelType.COOPERATES_ON.value)):
-        raise Conflict(f"{d.name}已是「{item.label}」的配合部门 (already cooperating)")
+        if (item.key, d.key) not in w.made_cooperator:
+            raise Conflict(f"{d.name}已是「{item.label}」的配合部门 (already cooperating)")
+        if op.text:  # an earlier operation of this decision moved it here: only its part changes
+            w.set_item(replace(item, township_duty=op.text))
+            for r in w.parties(item.key, RelType.COOPERATES_ON.value):
+                w.rels.discard(r)
+                w.rels.add(replace(r, text=op.text))
+        return
     sp = w.spelling(d)
     text = "、".join(t for t in (item.cooperate_text, sp) if t)
     item = replace(item, cooperate_text=text, township_duty=op.text or item.township_duty)
@@ -346,6 +377,94 @@ def apply_ops(tlist: TownshipList, ops: tuple[Op, ...] | list[Op]) -> tuple[Town
             w.touched_items.add(op.item)
     new = w.done()
     return new, tuple(sorted(w.touched_items)), tuple(sorted(w.touched_depts))
+
+
+# ---- the preview a meeting sees before it records --------------------------------------------
+#: What the preview compares per item, in this order.
+FACETS = ("leads", "cooperators", "villages", "bases")
+_FACET_OF = {RelType.LEADS.value: "leads", RelType.COOPERATES_ON.value: "cooperators", RelType.ASSISTS.value: "villages"}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPreview:
+    """One item before → after: each facet is a tuple of "name" or "name：text" entries."""
+
+    key: str
+    name: str
+    before: tuple[tuple[str, tuple[str, ...]], ...]
+    after: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        b, a = dict(self.before), dict(self.after)
+        return tuple(f for f in FACETS if b.get(f) != a.get(f))
+
+    @property
+    def dropped(self) -> tuple[tuple[str, str], ...]:
+        """(facet, party) that were on the item before and are on it in no role after."""
+        b, a = dict(self.before), dict(self.after)
+        after_names = {e.partition("：")[0] for f in FACETS for e in a.get(f, ())}
+        return tuple((f, e.partition("：")[0]) for f in FACETS for e in b.get(f, ())
+                     if f != "bases" and e.partition("：")[0] not in after_names)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What a decision would do, computed on a copy: nothing is written."""
+
+    ops: tuple[Op, ...]
+    items: tuple[ItemPreview, ...]
+    departments_leaving: tuple[str, ...]  # named on no item afterwards: they leave the list
+    before: TownshipList
+    after: TownshipList
+
+
+def fold_villages(entries: tuple[str, ...] | list[str], min_group: int = 2) -> list[str]:
+    """Village entries ("name：role") with the same role folded into one ("10 个村（社区）：role").
+
+    >>> fold_villages(["东村：协助", "西村：协助", "南村：公示"])
+    ['南村：公示', '2 个村（社区）：协助（东村、西村）']
+    """
+    by_text: dict[str, list[str]] = {}
+    for e in entries:
+        name, _, text = e.partition("：")
+        by_text.setdefault(text, []).append(name)
+    out = []
+    for text, names in sorted(by_text.items(), key=lambda kv: (len(kv[1]), kv[0])):
+        if len(names) >= min_group:
+            out.append(f"{len(names)} 个村（社区）{'：' + text if text else ''}（{'、'.join(names)}）")
+        else:
+            out += [f"{n}：{text}" if text else n for n in names]
+    return out
+
+
+def _facets(tlist: TownshipList, keys: set[str]) -> dict[str, dict[str, list[str]]]:
+    names = {n.key: n.name for n in (*tlist.departments, *tlist.villages)}
+    out: dict[str, dict[str, list[str]]] = {k: {f: [] for f in FACETS} for k in keys}
+    for r in sorted(tlist.relations):
+        if r.type in _FACET_OF and r.dst in out:
+            who = names.get(r.src, r.src)
+            out[r.dst][_FACET_OF[r.type]].append(f"{who}：{r.text}" if r.text else who)
+        elif r.type == RelType.BASED_ON.value and r.src in out:
+            out[r.src]["bases"].append(r.text or r.dst)
+    return out
+
+
+def preview_ops(tlist: TownshipList, ops: tuple[Op, ...] | list[Op]) -> Preview:
+    """Apply ``ops`` to a copy of ``tlist`` and say, per item, what changes (same errors as apply_ops).
+
+    The preview of ``set_lead`` on an item led by two offices shows the other office among
+    the cooperators after (tests/review/test_preview.py).
+    """
+    ops = tuple(ops)
+    new, items, _ = apply_ops(tlist, ops)
+    keys = set(items)
+    fb, fa = _facets(tlist, keys), _facets(new, keys)
+    names = {i.key: i.label for i in (*tlist.items, *new.items)}
+    out = tuple(ItemPreview(k, names.get(k, k), tuple((f, tuple(fb[k][f])) for f in FACETS),
+                            tuple((f, tuple(fa[k][f])) for f in FACETS)) for k in sorted(keys))
+    leaving = tuple(sorted({d.name for d in tlist.departments} - {d.name for d in new.departments}))
+    return Preview(ops, out, leaving, tlist, new)
 
 
 # ---- slices, for undo -----------------------------------------------------------------------

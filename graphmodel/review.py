@@ -24,6 +24,7 @@ from .model import Relation, Township, TownshipList, node_from_dict, node_to_dic
 __all__ = [
     "ACTIONS",
     "DECISION_STATES",
+    "LEAD_OTHERS",
     "REQUEST_STATES",
     "ROUND_KINDS",
     "AuditEntry",
@@ -52,6 +53,13 @@ ACTIONS: dict[str, str] = {
     "add_basis": "补充法律依据",
     "add_item": "新增事项",
 }
+#: Where the other leads of an item go when ``set_lead`` names one department (``Op.others``).
+#: A meeting that settles an overlap most often keeps the other office as a cooperator.
+LEAD_OTHERS: dict[str, str] = {
+    "cooperate": "其他牵头部门改为配合（保留职责说明）",
+    "remove": "其他牵头部门移出本事项",
+    "stay": "其他牵头部门仍为牵头",
+}
 DECISION_STATES = ("proposed", "applied", "rejected", "undone")
 REQUEST_STATES = ("submitted", "reviewed", "approved", "rejected")
 ROUND_KINDS = ("import", "meeting", "manual")
@@ -78,6 +86,8 @@ class Op:
     """One change to one item. ``target`` is a department, village or citation; ``text`` a role or split.
 
     ``add_item`` carries the new item's fields in ``fields`` (name, code, part, power_type, content).
+    ``set_lead`` says in ``others`` where the item's other leads go (:data:`LEAD_OTHERS`;
+    empty means ``cooperate``).
     """
 
     action: str
@@ -86,10 +96,13 @@ class Op:
     text: str = ""
     level: str = ""  # level of a department the township does not have yet
     fields: tuple[tuple[str, str], ...] = ()
+    others: str = ""  # set_lead: where the other leads go (LEAD_OTHERS)
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
             raise InvalidArgument(f"unknown decision action {self.action!r}; use one of {', '.join(ACTIONS)}")
+        if self.others and self.others not in LEAD_OTHERS:
+            raise InvalidArgument(f"unknown choice for the other leads {self.others!r}; use one of {', '.join(LEAD_OTHERS)}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,11 +116,15 @@ def describe_op(op: Op, names: dict[str, str] | None = None) -> str:
     """A sentence for minutes and tables; ``names`` maps item keys to item names.
 
     >>> describe_op(Op("set_lead", "item:X镇:code:1", "农业农村办"), {"item:X镇:code:1": "宅基地审批"})
-    '「宅基地审批」确定牵头部门：农业农村办'
+    '「宅基地审批」确定牵头部门：农业农村办（其他牵头部门改为配合（保留职责说明））'
+    >>> describe_op(Op("set_lead", "k", "农业农村办", others="remove"))
+    '「k」确定牵头部门：农业农村办（其他牵头部门移出本事项）'
     """
     label = (names or {}).get(op.item, op.item) if op.item else dict(op.fields).get("name", "")
     what = ACTIONS[op.action]
     tail = "：" + "，".join(t for t in (op.target, op.text) if t) if (op.target or op.text) else ""
+    if op.action == "set_lead":  # the minutes say where the other leads went
+        tail += f"（{LEAD_OTHERS[op.others or 'cooperate']}）"
     return f"「{label}」{what}{tail}"
 
 
@@ -137,7 +154,9 @@ class Meeting(_Record):
     stage: str = "专班联审"  # 部门自评 / 专班联审 / 专家评审 / 专题研讨
     recorded_by: str = ""
     recorded_at: str = ""
-    round: int = 0  # the round made when the meeting was closed (0: still open)
+    round: int = 0  # the round made when the meeting was closed (0: none made)
+    closed_by: str = ""
+    closed_at: str = ""  # '' while the meeting is open
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from .delegation import Delegation, DelegationList
 from .errors import InvalidArgument, NotFound
-from .listedit import Conflict, apply_ops, restore, slice_of
+from .listedit import Conflict, Preview, apply_ops, preview_ops, restore, slice_of
 from .model import TownshipList
 from .review import (
     AuditEntry,
@@ -230,7 +230,7 @@ class ReviewContract(ABC):
             m = Meeting.from_dict(rtx.get("Meeting", mid))
             rnd = self._new_round(rtx, "meeting", f"{m.date} {m.title}", editor, meeting=mid)
             rtx.put("Meeting", mid, {**m.to_dict(), "round": rnd.number if rnd else m.round,
-                                     "number": int(mid[1:])})
+                                     "closed_by": editor, "closed_at": now_iso(), "number": int(mid[1:])})
             return rnd
 
         return self._review_transaction(township, work)
@@ -260,6 +260,14 @@ class ReviewContract(ABC):
             return self._apply_decision(rtx, d, editor)
 
         return self._review_transaction(township, work)
+
+    def preview_decision(self, township: str, ops: Iterable[Op]) -> Preview:
+        """What recording ``ops`` would change, item by item, before → after; nothing is written."""
+        ops = tuple(ops)
+        if not ops or not all(isinstance(o, Op) for o in ops):
+            raise InvalidArgument("a decision needs one or more Op")
+        self._known_township(township)
+        return preview_ops(self._current(township), ops)
 
     def confirm_decision(self, township: str, did: str, *, editor: str) -> Decision:
         """The second editor confirms a proposed decision, which then applies."""

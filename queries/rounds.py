@@ -19,7 +19,7 @@ from ._common import Finding
 from .audit import AuditResult, run_audit
 
 __all__ = ["ItemChange", "ItemHistoryRow", "RoundDiff", "TrendPoint", "coverage_trend", "diff_rounds",
-           "item_history", "list_of", "round_audit"]
+           "finding_changes", "item_history", "list_of", "round_audit"]
 
 
 def list_of(store: DutyStore, township: str, number: int | None) -> TownshipList:
@@ -44,6 +44,13 @@ def round_audit(tlist: TownshipList) -> AuditResult:
     import json
 
     return _audit_json(json.dumps(list_to_dict(tlist), ensure_ascii=False, sort_keys=True))
+
+
+def finding_changes(before: TownshipList, after: TownshipList) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(findings resolved, findings introduced) from one version of a list to another (a decision's preview)."""
+    fa, fb = round_audit(before).findings, round_audit(after).findings
+    ids_a, ids_b = {_fid(f) for f in fa}, {_fid(f) for f in fb}
+    return tuple(f for f in fa if _fid(f) not in ids_b), tuple(f for f in fb if _fid(f) not in ids_a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +132,7 @@ def diff_rounds(store: DutyStore, township: str, a: int | None, b: int | None) -
     >>> d = s.record_decision("示例镇", [Op("set_lead", key, "农业农村办")], editor="甲")
     >>> diff = diff_rounds(s, "示例镇", 1, None)
     >>> [c.fields for c in diff.lead_changes], [f.kind for f in diff.resolved]
-    ([('leads', 'texts')], ['overlap.multi_lead'])
+    ([('leads', 'cooperators', 'texts')], ['overlap.multi_lead'])
     """
     la, lb = list_of(store, township, a), list_of(store, township, b)
     fa, fb = _facets(la), _facets(lb)

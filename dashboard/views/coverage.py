@@ -4,7 +4,8 @@ import altair as alt
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import t, term
+from dashboard.i18n import t, term, shown_as
+from dashboard.safe import md
 from dashboard.tables import table
 
 
@@ -31,8 +32,8 @@ def render() -> None:
     st.subheader(t("cv.missing"))
     a, b, c = st.columns(3)
     only = a.toggle(t("cv.only_missing"), value=True, key="cv_only")
-    part = b.selectbox(t("bd.part"), [None, *state.PARTS], format_func=lambda p: term(p) if p else t("bd.any"), key="cv_part")
-    power = c.selectbox(t("bd.power"), [None, *state.POWER], format_func=lambda p: p or t("bd.any"), key="cv_power")
+    part = b.selectbox(t("bd.part"), [None, *state.PARTS], format_func=shown_as(lambda p: term(p) if p else t("bd.any")), key="cv_part")
+    power = c.selectbox(t("bd.power"), [None, *state.POWER], format_func=shown_as(lambda p: p or t("bd.any")), key="cv_power")
     missing = state.item_coverage(township, only, part, power)
     st.caption(t("bd.count", n=len(missing)))
     table(missing, "事项要素缺失", key="cv-missing")
@@ -40,7 +41,7 @@ def render() -> None:
     st.subheader(t("cv.villages"))
     table(state.village_summary(township), "村（社区）覆盖", key="cv-villages")
     for name in ([township] if township else state.townships()):
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{md(name)}**")
         table(state.village_matrix(name), f"村（社区）职责矩阵-{name}", key=f"cv-vm-{name}")
 
     st.subheader(t("cv.power_by_township"))

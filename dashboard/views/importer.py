@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.i18n import t
+from dashboard.review import editor
+from dashboard.safe import md
 from dashboard.tables import table
 
 
@@ -36,10 +38,14 @@ def render() -> None:
     if result is None or errors:
         return
     name = result.tlist.township.name
+    who = editor()
+    if not who:  # validating is for anyone; changing the store needs an editor
+        st.info(t("im.signin"))
+        return
     if st.button(t("im.button", township=name), type="primary", key="import_go"):
-        done = state.import_list(result)
-        st.success(t("im.unchanged", township=name) if done.unchanged else
-                   t("im.done", township=name, added=done.added, removed=done.removed, changed=done.changed))
+        done = state.import_list(result, who)
+        state.after_write(t("im.unchanged", township=md(name)) if done.unchanged else
+                          t("im.done", township=md(name), added=done.added, removed=done.removed, changed=done.changed))
 
 
 state.guard(render)()

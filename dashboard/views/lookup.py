@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import t
+from dashboard.i18n import t, term
+from dashboard.safe import md
 from dashboard.tables import table
 
 
@@ -23,15 +24,15 @@ def render() -> None:
         table(state.lookup_frame(hits), "查询结果", key="lk-unsure")
         return
     with st.container(border=True):
-        st.markdown(f"### {best.item.name}")
-        st.markdown(f"**{best.answer}**")
-        st.caption(f"{best.item.township} · {best.item.part} · {best.item.power_type} · {best.item.source}")
+        st.markdown(f"### {md(best.item.name)}")
+        st.markdown(f"**{md(best.answer)}**")
+        st.caption(md(f"{best.item.township} · {term(best.item.part)} · {best.item.power_type} · {best.item.source}"))
         a, b = st.columns(2)
-        a.markdown(f"**{t('lk.lead')}**：{'、'.join(best.leads) or t('lk.nobody')}")
-        a.markdown(f"**{t('lk.coop')}**：{'、'.join(best.cooperators) or '—'}")
-        a.markdown(f"**{t('lk.villages')}**：{'、'.join(f'{v}（{r}）' if r else v for v, r in best.villages) or '—'}")
-        b.markdown(f"**{t('lk.limit')}**：{best.time_limit or '—'}")
-        b.markdown(f"**{t('lk.basis')}**：{'；'.join(best.bases) or '—'}")
+        a.markdown(f"**{t('lk.lead')}**：{md('、'.join(best.leads)) or t('lk.nobody')}")
+        a.markdown(f"**{t('lk.coop')}**：{md('、'.join(best.cooperators)) or '—'}")
+        a.markdown(f"**{t('lk.villages')}**：{md('、'.join(f'{v}（{r}）' if r else v for v, r in best.villages)) or '—'}")
+        b.markdown(f"**{t('lk.limit')}**：{md(best.time_limit) or '—'}")
+        b.markdown(f"**{t('lk.basis')}**：{md('；'.join(best.bases)) or '—'}")
     if len(hits) > 1:
         st.subheader(t("lk.more"))
         table(state.lookup_frame(hits[1:]), "查询结果", key="lk-more")

@@ -1,9 +1,14 @@
 """会议与纪要 Meetings & minutes: meetings, their decisions (confirm, undo), minutes and list exports, change requests."""
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard import review, state
 from dashboard.i18n import columns, t
+from dashboard.meeting_bar import STAGES, close_summary, is_open, meeting_name
+from dashboard.safe import md
+from graphmodel.review import describe_decision
 
 
 def _township() -> str | None:
@@ -13,19 +18,19 @@ def _township() -> str | None:
 
 def meetings_section(township: str, who: str | None) -> str | None:
     store = state.store()
-    meetings = {m.id: f"{m.id} {m.date} {m.title}" for m in store.meetings(township)}
+    meetings = {m.id: f"{meeting_name(m)}（{t('mt.state.open' if is_open(m) else 'mt.state.closed')}）"
+                for m in store.meetings(township)}
     if who:
         with st.expander(t("rv.new_meeting")), st.form("meeting_form", clear_on_submit=True):
             title = st.text_input(t("rv.title"), key="mt_title")
-            date = st.text_input(t("rv.date"), key="mt_date", placeholder="2025-03-12")
+            date = st.date_input(t("rv.date"), value=dt.date.today(), key="mt_date", format="YYYY-MM-DD")
             people = st.text_input(t("rv.participants"), key="mt_people")
-            stage = st.selectbox(t("rv.stage"), ["专题研讨", "专班联审", "专家评审", "部门自评"], key="mt_stage")
+            stage = st.selectbox(t("rv.stage"), list(STAGES), key="mt_stage")
             if st.form_submit_button(t("rv.save")):
-                m = store.record_meeting(township, title, date, [p for p in people.split("、") if p.strip()],
-                                         editor=who, stage=stage)
-                review._written()
-                st.success(m.id)
-                meetings[m.id] = f"{m.id} {m.date} {m.title}"
+                m = store.record_meeting(township, title, date.isoformat() if date else "",
+                                         [p for p in people.split("、") if p.strip()], editor=who, stage=stage)
+                st.session_state["current_meeting"] = m.id
+                state.after_write(t("mt.started", name=md(meeting_name(m))))
     if not meetings:
         return None
     return st.selectbox(t("rv.meetings"), list(meetings), index=len(meetings) - 1, format_func=meetings.get,
@@ -39,24 +44,32 @@ def decisions_section(township: str, meeting: str | None, who: str | None) -> No
     if not who or frame.empty:
         return
     store = state.store()
-    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-    did = c1.selectbox(t("rv.decision"), list(frame["编号"]), key="mt_decision")
-    if c2.button(t("rv.confirm"), key="mt_confirm"):
+    decided = {d.id: d for d in store.decisions(township, meeting=meeting)}
+    names = review.item_names(township)
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    did = c1.selectbox(t("rv.decision"), list(decided), key="mt_decision",
+                       format_func=lambda k: f"{k} {describe_decision(decided[k], names)}"[:80])
+    d = decided[did]
+    what = describe_decision(d, names)
+    if d.status == "proposed" and c2.button(t("rv.confirm"), key="mt_confirm"):
         store.confirm_decision(township, did, editor=who)
-        review._written()
-        st.rerun()
-    if c3.button(t("rv.reject"), key="mt_reject"):
+        state.after_write(t("rv.confirmed", id=did))
+    if d.status == "proposed" and c3.button(t("rv.reject"), key="mt_reject"):
         store.reject_decision(township, did, editor=who)
-        review._written()
-        st.rerun()
-    if c4.button(t("rv.undo"), key="mt_undo"):
-        store.undo_decision(township, did, editor=who)
-        review._written()
-        st.rerun()
-    if meeting and st.button(t("rv.close"), key="mt_close"):
+        state.after_write(t("rv.rejected", id=did))
+    if d.status == "applied":
+        with c4.popover(t("rv.undo"), use_container_width=True):
+            st.markdown(t("rv.undo_confirm", id=did, what=md(what)))
+            reason = st.text_input(t("rv.note"), key="mt_undo_reason")
+            if st.button(t("rv.undo_go"), key="mt_undo", type="primary"):
+                store.undo_decision(township, did, editor=who, reason=reason)
+                state.after_write(t("rv.undone", id=did, what=md(what)))
+    m = store.meeting(township, meeting) if meeting else None
+    if m is not None and is_open(m) and st.button(t("rv.close"), key="mt_close"):
         rnd = store.close_meeting(township, meeting, editor=who)
-        review._written()
-        st.success(t("rv.closed", n=rnd.number) if rnd else t("rv.unchanged"))
+        if st.session_state.get("current_meeting") == meeting:
+            st.session_state["current_meeting"] = ""
+        state.after_write(close_summary(township, store.meeting(township, meeting), rnd))
 
 
 def downloads_section(township: str, meeting: str | None) -> None:
@@ -85,8 +98,7 @@ def requests_section(township: str, meeting: str | None, who: str | None) -> Non
         desc = st.text_area(t("rv.req_desc"), key="rq_desc")
         if st.form_submit_button(t("rv.submit")):
             store.submit_request(township, title, by, editor=who, description=desc)
-            review._written()
-            st.rerun()
+            state.after_write(t("rv.saved"))
     open_ = [c.id for c in reqs if c.status in ("submitted", "reviewed")]
     if not open_:
         return
@@ -96,16 +108,13 @@ def requests_section(township: str, meeting: str | None, who: str | None) -> Non
     b1, b2, b3 = st.columns(3)
     if b1.button(t("rv.review"), key="rq_review"):
         store.review_request(township, cid, editor=who, opinion=opinion, meeting=meeting or "")
-        review._written()
-        st.rerun()
+        state.after_write(t("rv.saved"))
     if b2.button(t("rv.approve"), key="rq_approve"):
         store.decide_request(township, cid, True, editor=who, note=opinion)
-        review._written()
-        st.rerun()
+        state.after_write(t("rv.saved"))
     if b3.button(t("rv.req_reject"), key="rq_reject"):
         store.decide_request(township, cid, False, editor=who, note=opinion)
-        review._written()
-        st.rerun()
+        state.after_write(t("rv.saved"))
 
 
 def render() -> None:
@@ -119,6 +128,7 @@ def render() -> None:
         four = st.toggle(t("rv.four_eyes"), value=state.store().review_settings(township).four_eyes, key="mt_four_eyes")
         if four != state.store().review_settings(township).four_eyes:
             state.store().set_four_eyes(township, four, editor=who)
+            state.after_write(t("rv.four_eyes_set"))
     else:
         st.caption(t("rv.readonly"))
     meeting = meetings_section(township, who)

@@ -11,6 +11,7 @@ from dashboard.i18n import columns, t
 def render() -> None:
     township = state.in_view()
     st.title(t("page.overview"))
+    headline(township)
     counts = state.counts(township)
     a, b, c, d = st.columns(4)
     a.metric(t("ov.items"), counts.nodes.get("DutyItem", 0))
@@ -42,7 +43,7 @@ def render() -> None:
             tooltip=["问题类型", "严重程度", "数量"],
         )
         st.altair_chart(chart, width="stretch")
-        st.dataframe(columns(kinds), hide_index=True, width="stretch")
+        st.dataframe(columns(kinds.drop(columns=["类别"])), hide_index=True, width="stretch")
 
     st.subheader(t("ov.score"))
     result = state.scores(township)
@@ -58,6 +59,44 @@ def render() -> None:
         lost = checks.groupby("检查项", sort=False, as_index=False)["扣分"].sum()
         st.altair_chart(_bars(lost, "检查项", value="扣分", colour="#c00000"), width="stretch")
         st.dataframe(columns(checks), hide_index=True, width="stretch")
+
+
+def _to_board(kinds: list[str]) -> None:
+    st.session_state["board_focus_kinds"] = kinds
+    st.switch_page("views/board.py")
+
+
+def headline(township: str | None) -> None:
+    """How many overlaps, gaps and high findings are open, and what changed since the last round; each opens the board."""
+    result = state.audit(township)
+    board = state.board_kinds()
+    by_group: dict[str, list[str]] = {}
+    for f in result.findings:
+        by_group.setdefault(f.kind.split(".")[0], []).append(f.kind)
+    overlaps = [f for f in result.findings if f.kind.startswith("overlap.") and f.kind in board]
+    gaps = [f for f in result.findings if f.kind.startswith("gap.") and f.kind in board]
+    high = [f for f in result.findings if f.severity == "high"]
+    scores = result.scores
+    with st.container(border=True):
+        c = st.columns(5)
+        c[0].metric(t("ov.h.overlaps"), len(overlaps))
+        c[1].metric(t("ov.h.gaps"), len(gaps))
+        c[2].metric(t("ov.h.high"), len(high))
+        if scores:
+            c[3].metric(t("ov.score"), f"{min(s.score for s in scores):.1f}", help=t("ov.score_help"))
+        changed = state.changed_since_last_round(township)
+        if changed is not None:
+            c[4].metric(t("ov.h.changed"), f"-{changed[0]} / +{changed[1]}", help=t("ov.h.changed_help"))
+        if high and scores:
+            st.caption(t("ov.h.not_fine", n=len(high), score=f"{min(s.score for s in scores):.1f}"))
+        b = st.columns(3)
+        if b[0].button(t("ov.h.go_overlaps"), key="ov_go_overlaps", disabled=not overlaps):
+            _to_board(sorted({f.kind for f in overlaps}))
+        if b[1].button(t("ov.h.go_gaps"), key="ov_go_gaps", disabled=not gaps):
+            _to_board(sorted({f.kind for f in gaps}))
+        high_board = sorted({f.kind for f in high if f.kind in board})
+        if b[2].button(t("ov.h.go_high"), key="ov_go_high", disabled=not high_board):
+            _to_board(high_board)
 
 
 def _bars(df: pd.DataFrame, label: str, value: str = "数量", colour: str = "#1f4e79") -> alt.Chart:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import review, state
-from dashboard.i18n import columns, t
+from dashboard.i18n import columns, shown_as, t
 
 
 def _township() -> str | None:
@@ -59,7 +59,7 @@ def render() -> None:
     st.subheader(t("rv.compare"))
     numbers = [int(n) for n in rounds["轮次"]]
     options = [*numbers, None]
-    label = lambda n: t("rv.current") if n is None else t("rv.round_n", n=n)
+    label = shown_as(lambda n: t("rv.current") if n is None else t("rv.round_n", n=n))
     c1, c2 = st.columns(2)
     a = c1.selectbox(t("rv.from"), options, index=max(len(numbers) - 2, 0), format_func=label, key="rounds_a")
     b = c2.selectbox(t("rv.to"), options, index=len(options) - 1 if len(numbers) < 2 else len(numbers) - 1,

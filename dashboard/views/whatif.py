@@ -12,10 +12,11 @@ def render() -> None:
     st.title(t("page.whatif"))
     depts = {d.key: d for d in state.departments(township)}
     label = lambda k: f"{depts[k].name}（{depts[k].township}）"  # noqa: E731
-    remove = st.multiselect(t("wi.remove"), list(depts), format_func=label, key="wi_remove")
+    remove = st.multiselect(t("wi.remove"), list(depts), format_func=label, key="wi_remove",
+                            placeholder=t("bd.choose"))
     a, b = st.columns(2)
     merge_from = a.multiselect(t("wi.merge_from"), [k for k in depts if k not in remove], format_func=label,
-                               key="wi_from")
+                               key="wi_from", placeholder=t("bd.choose"))
     into = b.selectbox(t("wi.merge_into"), [None, *(k for k in depts if k not in remove and k not in merge_from)],
                        format_func=lambda k: label(k) if k else "—", key="wi_into")
     merge = tuple((k, into) for k in merge_from) if into else ()

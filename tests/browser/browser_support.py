@@ -67,14 +67,11 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 10) -> None:
     proc.wait()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Base URL of a dashboard serving the sample from a temporary data dir."""
-    data = tmp_path_factory.mktemp("browser-data")
-    with open_store("memory", data_dir=data) as s:
-        load_sample(s)
+def start_dashboard(data: Path, extra_env: dict[str, str] | None = None):
+    """Serve the store in ``data`` with ``dutygraph dashboard``; yield its base URL, then stop it."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DUTYGRAPH_STORE"))}
+    env.update(extra_env or {})
     log = open(data / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from cli.main import main; main()", "--data-dir", str(data), "--store", "memory", "dashboard", "--port", str(port)],
@@ -103,6 +100,18 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a dashboard serving the sample from a temporary data dir."""
+    data = tmp_path_factory.mktemp("browser-data")
+    with open_store("memory", data_dir=data) as s:
+        load_sample(s)
+    yield from start_dashboard(data)
+
+
+_SHARED: dict = {}
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         unavailable(f"no Chromium at {CHROMIUM}", BROWSER)
@@ -110,24 +119,40 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError as e:
         unavailable(f"playwright is not installed: {e}", BROWSER)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    # Each test module that imports this fixture gets its own session-scoped copy; Playwright's
+    # sync API runs once per process, so they share one browser (the last one out closes it).
+    if not _SHARED:
+        p = sync_playwright().start()
+        _SHARED.update(playwright=p, browser=p.chromium.launch(executable_path=CHROMIUM, args=ARGS), users=0)
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED["playwright"].stop()
+            _SHARED.clear()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records every request leaving 127.0.0.1 (there must be none)."""
+def watched_page(browser, base: str):
+    """A fresh page that records every request leaving ``base`` (there must be none); close its context after."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     pg = context.new_page()
     pg.outside = []
 
     def watch(request):
         url = request.url
-        if not url.startswith((server, "data:", "blob:", "about:")):
+        if not url.startswith((base, "data:", "blob:", "about:")):
             pg.outside.append(url)
 
     pg.on("request", watch)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records every request leaving 127.0.0.1 (there must be none)."""
+    context, pg = watched_page(browser, server)
     yield pg
     context.close()

@@ -19,6 +19,10 @@ def _use(monkeypatch, env: dict[str, str]) -> None:
         monkeypatch.setenv(var, value)
 
 
+#: What the sidebar calls each store (its file path or URI only for a signed-in editor).
+SHOWN = {"neo4j": "Neo4j", "memory": "内置存储"}
+
+
 def test_every_page_renders_on_neo4j_as_on_the_embedded_store(neo4j_server, tmp_path, monkeypatch):
     uri, user, password, database = neo4j_server
     on_neo4j = {"DUTYGRAPH_STORE": "neo4j", "NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password}
@@ -33,14 +37,14 @@ def test_every_page_renders_on_neo4j_as_on_the_embedded_store(neo4j_server, tmp_
             _use(monkeypatch, env)
             apps[name] = AppTest.from_file(str(APP), default_timeout=60)
             apps[name].run()
-            assert name in " ".join(c.value for c in apps[name].sidebar.caption)
+            assert SHOWN[name] in " ".join(c.value for c in apps[name].sidebar.caption)
         for page in PAGES:
             seen = {}
             for name, env in (("neo4j", on_neo4j), ("memory", on_memory)):
                 _use(monkeypatch, env)
                 at = open_page(apps[name], page)
                 assert not at.exception and not at.error, (name, page, at.exception, [e.value for e in at.error])
-                assert name in " ".join(c.value for c in at.sidebar.caption), (name, page)
+                assert SHOWN[name] in " ".join(c.value for c in at.sidebar.caption), (name, page)
                 seen[name] = ([m.value for m in at.metric], [d.value.shape for d in at.dataframe])
             assert seen["neo4j"] == seen["memory"], page  # the same numbers and tables, whichever store
         neo4j.wipe()

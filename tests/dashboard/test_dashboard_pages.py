@@ -48,11 +48,25 @@ def test_first_render_is_under_two_seconds(data_dir):
 def test_overview_shows_counts_findings_and_score(app):
     _no_errors(app)
     labels = [m.label for m in app.metric]
-    assert labels[:4] == ["事项", "部门", "村（社区）", "法律依据"]
-    assert int(app.metric[0].value) > 0
+    assert labels[:5] == ["职责交叉", "职责空白", "高严重度问题", "完整度", "自上一轮：解决 / 新增"]
+    assert labels[5:9] == ["事项", "部门", "村（社区）", "法律依据"]
+    assert int(app.metric[0].value) > 0 and int(app.metric[5].value) > 0
+    assert any("高严重度问题待研讨" in c.value for c in app.caption)  # a high score does not read as "all fine"
     text = _texts(app)
     assert "发现的问题（按类型）" in text and "完整度" in text
     assert "多个牵头部门" in app.dataframe[0].value["问题类型"].tolist()
+
+
+def test_the_headline_opens_the_board_filtered(app):
+    overlaps = int(app.metric[0].value)
+    app.button(key="ov_go_overlaps").click().run()
+    _no_errors(app)
+    assert app.title[0].value == "边界研讨"
+    kinds = app.multiselect(key="board_kinds").value
+    assert kinds and all(k.startswith("overlap.") for k in kinds)
+    work = app.dataframe[0].value
+    assert len(work) >= overlaps and set(work["问题类型"]) <= {"多个牵头部门", "相近事项由不同部门牵头",
+                                                               "同一法条由多个部门执行", "配合事项由镇街科室牵头"}
 
 
 def test_board_filters_change_the_worklist(app, data_dir):
@@ -95,9 +109,10 @@ def test_board_selection_shows_the_items_neighbourhood(app, data_dir):
         assert f"事项关系图：{card.item.label}" in subheads
         # the exact tables of what the graph draws: the item, its leads marked as the overlap
         nodes, edges = app.dataframe[1].value, app.dataframe[2].value
-        assert key in nodes["键"].tolist()
+        assert "键" not in nodes.columns  # names, not keys
+        assert card.item.label in nodes["节点"].tolist()
         assert {p.name for p in card.leads} <= set(nodes["节点"])
-        overlap = edges[(edges["关系"] == "牵头") & (edges["标记"] == "overlap")]
+        overlap = edges[(edges["关系"] == "牵头") & (edges["标记"] == "多头牵头")]
         assert len(overlap) == len(card.leads) >= 2
         assert {"各方职责对照", "引用的法条", "来源行"} <= set(subheads)
     app.radio(key="board_depth").set_value(2).run()
@@ -190,7 +205,12 @@ def test_row_errors_carry_row_and_column(app, data_dir):
     assert _counts(data_dir) == before
 
 
-def test_good_upload_validates_first_then_imports(app, data_dir):
+def test_good_upload_validates_first_then_imports(app, data_dir, monkeypatch):
+    import json
+
+    from graphmodel.editors import hash_password
+
+    monkeypatch.setenv("DUTYGRAPH_EDITORS", json.dumps({"王五": hash_password("pw")}))
     open_page(app, "importer")
     rows = "事项名称,事项类型,责任主体,法律依据,办理时限\n秸秆禁烧巡查,行政检查,农业农村办,《大气污染防治法》第七十七条,即时\n".encode()
     app.get("file_uploader")[0].set_value(("YY乡履行职责事项清单.csv", rows, "text/csv"))
@@ -198,10 +218,19 @@ def test_good_upload_validates_first_then_imports(app, data_dir):
     assert app.success and "校验通过" in app.success[0].value
     with open_store("memory", data_dir=data_dir) as s:
         assert [t.name for t in s.townships()] == ["XX镇"], "nothing written before the button"
+    # anyone may validate; only a signed-in editor imports
+    assert not [b for b in app.button if b.key == "import_go"]
+    assert any("登录" in i.value for i in app.info)
+    app.sidebar.text_input(key="signin_name").set_value("王五")
+    app.sidebar.text_input(key="signin_password").set_value("pw")
+    app.sidebar.button(key="signin_button").click().run()
     app.button(key="import_go").click().run()
-    assert "已导入 YY乡" in app.success[-1].value
+    assert any("已导入 YY乡" in s.value for s in app.success)
+    # the sidebar's township list shows the new township at once
+    assert "YY乡" in app.sidebar.selectbox(key="township").options
     with open_store("memory", data_dir=data_dir) as s:
         assert sorted(t.name for t in s.townships()) == ["XX镇", "YY乡"]
+        assert [(e.who, e.action) for e in s.audit_trail("YY乡")][0] == ("王五", "import")
 
 
 def test_language_switch_changes_labels(app):
@@ -209,7 +238,7 @@ def test_language_switch_changes_labels(app):
     app.segmented_control(key="lang").set_value("en").run()
     _no_errors(app)
     assert app.title[0].value == "Overview"
-    assert [m.label for m in app.metric][:2] == ["Items", "Departments"]
+    assert [m.label for m in app.metric][5:7] == ["Items", "Departments"]
     open_page(app, "board")
     assert app.title[0].value == "Boundary board"
     assert "Finding" in app.dataframe[0].value.columns
@@ -245,3 +274,26 @@ def test_unreadable_upload_lists_the_problem_and_writes_nothing(app, data_dir):
     assert "清单.xlsx" in report["文件"].tolist()
     assert not [b for b in app.button if b.key == "import_go"]
     assert _counts(data_dir) == before
+
+
+def test_the_picture_folds_villages_and_caps_depth_two(app, data_dir):
+    """Ten villages of one role are one group node; depth 2 draws at most OUTER_PER_KIND per kind and says what it left out."""
+    from dashboard.graphview import OUTER_PER_KIND, neighbourhood_spec
+    from queries.neighbourhood import neighbourhood
+
+    key = "item:XX镇:code:XXZ-JB-049"
+    with open_store("memory", data_dir=data_dir) as s:
+        spec = neighbourhood_spec(neighbourhood(s, key, 1, limit=80), key)
+        villages = [n for n in spec.nodes if n.kind == "village"]
+        assert len(villages) == 1 and villages[0].label == "10 个村（社区）协助"
+        assert villages[0].note.count("、") == 9  # the names, beside the picture
+        assert sum(e.highlight == "overlap" for e in spec.edges) == 2 and "多头牵头" in spec.legend
+        deep = neighbourhood_spec(neighbourhood(s, key, 2, limit=400), key)
+    counts: dict[str, int] = {}
+    for n in deep.nodes:
+        if n.key != key:
+            counts[n.kind] = counts.get(n.kind, 0) + 1
+    assert max(counts.values()) <= OUTER_PER_KIND + 10  # the ring per kind, plus the first ring
+    assert len(deep.nodes) <= 60
+    if deep.extra.get("listed"):
+        assert "未画出" in deep.legend

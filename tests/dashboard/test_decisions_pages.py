@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -48,38 +49,68 @@ def test_wrong_password_is_refused(app, editors):
     assert "editor" not in at.session_state or not at.session_state["editor"]
 
 
-def test_a_decision_from_the_board_then_rounds_and_minutes(app, editors, data_dir):
+def _worklist_names(at):
+    return list(at.dataframe[0].value.iloc[:, 2])
+
+
+def test_the_meeting_on_the_board_in_one_pass(app, editors, data_dir):
+    """Start a meeting, settle 农村宅基地审批 with a preview, see the new state at once, close the meeting."""
     at = _sign_in(app)
     assert any("王五" in c.value for c in at.sidebar.caption)
-    # a meeting first
-    at = open_page(at, "minutes")
-    at.text_input(key="mt_title").set_value("边界研讨")
-    at.text_input(key="mt_date").set_value("2025-03-12")
-    at.text_input(key="mt_people").set_value("张三、李四")
-    at.button(key="FormSubmitter:meeting_form-保存").click()
+    at = open_page(at, "board")
+    count_before = len(at.dataframe[0].value)
+    assert "农村宅基地审批" in _worklist_names(at)
+    # the meeting at the top of the board, with a real date picker
+    at.text_input(key="mt_new_title").set_value("宅基地审批职责边界研讨")
+    at.date_input(key="mt_new_date").set_value(dt.date(2025, 3, 12))
+    at.text_input(key="mt_new_people").set_value("张三、李四")
+    at.button(key="mt_new_go").click()
     at = at.run()
     assert not at.exception
-    # the decision, under the selected finding
-    at = _select_item(at, HOMESTEAD)
-    at.selectbox(key="dec_action").set_value("set_lead")
+    assert at.selectbox(key="board_meeting_pick").value == "M1"
+    at.selectbox(key="board_item").set_value(HOMESTEAD)
+    at = at.run()
+    # the form shows only what the operation needs; set_lead asks where the other lead goes
+    at.selectbox(key="dec_action").set_value("set_lead").run()
+    assert not [w for w in at.text_input if w.key in ("dec_basis", "dec_text")]
     at.selectbox(key="dec_dept").set_value("农业农村服务中心")
-    at.selectbox(key="dec_meeting").set_value("M1")
-    at.text_area(key="dec_note").set_value("土地管理法第六十二条")
-    at.button(key="FormSubmitter:decision_form-记录决定").click()
     at = at.run()
-    assert not at.exception
+    others = at.radio(key="dec_others")
+    assert others.value == "cooperate" and "自然资源所" in others.label
+    preview = at.dataframe[-4].value if False else next(d.value for d in at.dataframe if "之前" in d.value.columns)
+    leads = preview[preview["项目"] == "牵头部门"].iloc[0]
+    assert leads["之前"] == "农业农村服务中心、自然资源所" and leads["之后"] == "农业农村服务中心"
+    coops = preview[preview["项目"] == "配合部门"].iloc[0]
+    assert coops["之前"] == "—" and coops["之后"] == "自然资源所"
+    assert any("解决" in m.value and "多个牵头部门" in m.value for m in at.markdown)
+    # a second operation in the same decision: the cooperating part
+    at.button(key="dec_add").click()
+    at = at.run()
+    at.selectbox(key="dec_action").set_value("add_cooperator").run()
+    at.text_input(key="dec_new_dept").set_value("自然资源所")
+    at.text_input(key="dec_text").set_value("负责用地审查")
+    at = at.run()
+    at.text_area(key="dec_note").set_value("土地管理法第六十二条")
+    at.button(key="dec_record").click()
+    at = at.run()
+    assert not at.exception and not at.error
     assert any("D1" in s.value for s in at.success)
+    # the same page shows the new state at once: the item left the worklist, the count fell
+    assert "农村宅基地审批" not in _worklist_names(at)
+    assert len(at.dataframe[0].value) == count_before - 1
     with open_store("memory", data_dir=data_dir) as s:
         card = s.item_cards(ItemFilter(keys=(HOMESTEAD,)))[0]
         assert [p.name for p in card.leads] == ["农业农村服务中心"]
-        assert s.decision(TOWN, "D1").finding_kind == "overlap.multi_lead"
-    # close the meeting: round 2; the minutes page offers the downloads
-    at = open_page(at, "minutes")
-    at.button(key="mt_close").click()
+        assert [(p.name, p.text) for p in card.cooperators] == [("自然资源所", "负责用地审查")]
+        d = s.decision(TOWN, "D1")
+        assert d.meeting == "M1" and d.finding_kind == "overlap.multi_lead" and len(d.ops) == 2
+    # close the meeting from the board: closed, the new round, what it resolved
+    at.button(key="mt_close_go").click()
     at = at.run()
-    assert any("第 2 轮" in s.value for s in at.success)
-    assert not at.exception
-    # rounds page: round 1 → now shows the overlap resolved, and the item's history
+    text = " ".join(s.value for s in at.success)
+    assert "已结束" in text and "第 2 轮" in text and "多个牵头部门" in text and "农村宅基地审批" in text
+    assert at.selectbox(key="board_meeting_pick").value == ""
+    # rounds page: round 1 → 2 shows the overlap resolved
     at = open_page(at, "rounds")
     assert not at.exception
     at.selectbox(key="rounds_a").set_value(1)
@@ -90,6 +121,21 @@ def test_a_decision_from_the_board_then_rounds_and_minutes(app, editors, data_di
     at.selectbox(key="rounds_item").set_value(HOMESTEAD)
     at = at.run()
     assert not at.exception
+
+
+def test_undo_asks_and_says_what_it_restored(editors, data_dir):
+    with open_store("memory", data_dir=data_dir) as s:
+        s.record_decision(TOWN, [Op("set_lead", HOMESTEAD, "农业农村服务中心")], editor="王五")
+    at = _sign_in(AppTest.from_file(str(APP), default_timeout=30).run())
+    at = open_page(at, "minutes")
+    at.selectbox(key="mt_decision").set_value("D1").run()
+    at.button(key="mt_undo").click()
+    at = at.run()
+    assert any("已撤销决定 D1" in s.value and "农村宅基地审批" in s.value for s in at.success)
+    frame = at.dataframe[0].value
+    assert list(frame["状态"]) == ["已撤销"] and "王五" in frame["撤销"].iloc[0]
+    with open_store("memory", data_dir=data_dir) as s:
+        assert len(s.item_cards(ItemFilter(keys=(HOMESTEAD,)))[0].leads) == 2
 
 
 def test_four_eyes_in_the_dashboard(editors, data_dir):
@@ -112,3 +158,12 @@ def test_four_eyes_in_the_dashboard(editors, data_dir):
     assert not at.exception and not at.error
     with open_store("memory", data_dir=data_dir) as s:
         assert s.decision(TOWN, "D1").status == "applied"
+
+
+def test_parties_side_by_side_fold_identical_village_roles(app):
+    at = _select_item(app, HOMESTEAD)
+    assert not at.exception
+    heads = [m.value for m in at.markdown]
+    assert any(h.startswith("**10 个村（社区）**") for h in heads), heads  # one card, not ten
+    assert sum("村民委员会受理申请" in x.value for x in at.text) == 1
+    assert not any(x.value == "（未写明）" for x in at.text)

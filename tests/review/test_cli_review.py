@@ -104,3 +104,22 @@ def test_editor_add_hashes_the_password(tmp_path, monkeypatch):
     eds = load_editors(tmp_path)
     assert eds.verify("王五", "s3cret") and not eds.verify("王五", "nope") and not eds.verify("李四", "s3cret")
     assert runner.invoke(cli, ["--data-dir", str(tmp_path), "editor", "list"]).output.strip() == "王五\t编辑"
+
+
+def test_decide_dry_run_prints_the_preview_and_records_nothing(run):
+    run("load", str(SAMPLE), "--editor", "王五", password="pw-wang")
+    out = run("decide", "record", "--item", "XXZ-JB-049", "--set-lead", "农业农村服务中心", "--add-cooperator", "自然资源所",
+              "--duty", "负责用地审查", "--basis", "《村民委员会组织法》第五条", "--dry-run").output
+    assert "农业农村服务中心、自然资源所 → 农业农村服务中心" in out
+    assert "→ 自然资源所：负责用地审查" in out
+    assert "resolves: overlap.multi_lead 农村宅基地审批" in out
+    assert "taken off" not in out
+    removed = run("decide", "record", "--item", "XXZ-JB-049", "--set-lead", "农业农村服务中心", "--others", "remove",
+                  "--dry-run", "--json").output
+    report = json.loads(removed)
+    assert report["results"]["items"][0]["dropped"] == [["leads", "自然资源所"]]
+    assert "D1" not in run("decide", "list").output  # nothing was recorded
+    # the same decision recorded: several operations in one, applied together
+    out = run("decide", "record", "--item", "XXZ-JB-049", "--set-lead", "农业农村服务中心", "--add-cooperator", "自然资源所",
+              "--duty", "负责用地审查", "--editor", "王五", password="pw-wang").output
+    assert "D1" in out and "applied" in out

@@ -60,7 +60,7 @@ def test_undo_puts_the_list_back(sample):
 
 
 def test_undo_refuses_when_a_later_decision_changed_the_item(sample):
-    d1 = sample.record_decision(TOWN, [Op("set_lead", SANITATION, "环卫所")], editor="甲")
+    d1 = sample.record_decision(TOWN, [Op("set_lead", SANITATION, "环卫所", others="remove")], editor="甲")
     d2 = sample.record_decision(TOWN, [Op("add_cooperator", SANITATION, "综合行政执法队", text="负责执法")], editor="甲")
     with pytest.raises(Conflict, match="undo the later"):
         sample.undo_decision(TOWN, d1.id, editor="甲")
