@@ -14,7 +14,7 @@ from rich.table import Table
 
 from graphmodel.errors import LoadError
 from graphmodel.report import make_report
-from graphmodel.safe_text import check_township_name
+from graphmodel.safe_text import check_township_name, printable
 from loaders import LoadResult, Problem, read_list
 from loaders.headers import FIELDS
 from loaders.reading import ReadingReport
@@ -100,7 +100,7 @@ def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _print_reading(reading: ReadingReport) -> None:
     click.echo("读表报告 How the file was read")
-    click.echo(reading.to_text())
+    click.echo(printable(reading.to_text()))  # sheet names and cell samples may hold control characters
     click.echo("")
 
 
