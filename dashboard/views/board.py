@@ -66,8 +66,8 @@ def worklist(township: str | None) -> pd.DataFrame:
     return work
 
 
-def parties(card) -> None:
-    """各方职责对照: each party's own text; villages with the same role in one card."""
+def parties(card) -> set[str]:
+    """各方职责对照: each party's own text; villages with the same role in one card. Returns the texts shown."""
     st.subheader(t("bd.parties"))
     # the owner tells the text reader whose work a text describes (county, township or village)
     cards = [(t("lk.lead"), p.name, p.level, p.text or _own_text(card, "lead"), _owner(p.level)) for p in card.leads]
@@ -81,21 +81,22 @@ def parties(card) -> None:
         cards.append((t("lk.villages"), who, "、".join(names) if len(names) > 1 else "", text, "village"))
     if not cards:
         st.warning(t("lk.nobody"))
-        return
+        return set()
     cols = st.columns(min(3, len(cards)))
     for i, (role, who, sub, text, owner) in enumerate(cards):
         with cols[i % len(cols)].container(border=True):
             st.markdown(f"**{md(who)}**  \n{md(role)}{' · ' + md(sub) if sub else ''}")
             duty_texts.show_text(text, owner, t("bd.no_text"))
+    return {c[3] for c in cards if c[3]}
 
 
 def _owner(level: str) -> str:
     return "county" if level in ("县级部门", "县派驻机构") else "township"
 
 
-def item_texts(card) -> None:
-    """The item's own duty texts with the words the audit relied on highlighted."""
-    texts = duty_texts.item_texts(card.item)
+def item_texts(card, shown: set[str]) -> None:
+    """The item's own duty texts not already on a party's card, the words the audit relied on highlighted."""
+    texts = [(label, text, owner) for label, text, owner in duty_texts.item_texts(card.item) if text not in shown]
     if texts:
         st.subheader(t("bd.duty_texts"))
         for label, text, owner in texts:
@@ -147,8 +148,7 @@ def render() -> None:
             with st.container(border=True):
                 st.markdown(f"**{md(f['title'])}** · {t('sev.' + f['severity'])}")
                 st.text(f["message"])
-        parties(card)
-        item_texts(card)
+        item_texts(card, parties(card))
     with right:
         decision_panel(card, findings, meeting if item_township == township else "")
 

@@ -24,11 +24,10 @@ def render() -> None:
     load = duty_texts.village_load(v.township, v.name)
     if load is not None:
         c1, c2 = st.columns(2)
-        c1.metric("非协助性职责 Burden items", load.burden_items)
-        c2.metric("含行政权力 With a power", load.power_items)
-    st.subheader("村×职责动作 Village × action")
-    st.caption("各村（社区）有多少事项交给它这一动作（★ 行政权力）；实质性动作在前，协助类在后。"
-               "Items giving each village each action (★ an administrative power); substantive first, then support.")
+        c1.metric(t("vl.burden_items"), load.burden_items)
+        c2.metric(t("vl.power_items"), load.power_items)
+    st.subheader(t("vl.actions"))
+    st.caption(t("vl.actions_note"))
     st.dataframe(duty_texts.village_actions(v.township), width="stretch")
 
 

@@ -28,11 +28,16 @@ def _cells(df: pd.DataFrame) -> list[str]:
     return out
 
 
+_TAG = re.compile(r"<[^<>]+>")
+
+
 def shown_texts(at) -> list[tuple[str, str]]:
     """(where, text) for every piece of text the run shows."""
     out: list[tuple[str, str]] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error", "text"):
-        out += [(kind, str(e.value)) for e in getattr(at, kind) if not str(e.value).startswith("<style>")]
+        # what a person sees of a markdown element: our own HTML tags (highlighted duty texts) are not shown
+        out += [(kind, _TAG.sub("", str(e.value)) if kind == "markdown" else str(e.value))
+                for e in getattr(at, kind) if not str(e.value).startswith("<style>")]
     for m in at.metric:
         out += [("metric", str(m.label)), ("metric", str(m.value))]
     for kind in ("selectbox", "multiselect", "radio", "text_input", "text_area", "toggle", "checkbox", "button",

@@ -28,10 +28,9 @@ def test_board_shows_the_texts_with_highlights(app, data_dir):
         key = next(c.key for c in s.item_cards(ItemFilter(township="XX镇")) if c.item.name == "农村宅基地审批")
     app.selectbox(key="board_item").set_value(key).run()
     assert not app.exception
-    assert "职责文本 Duty texts" in [h.value for h in app.subheader]
     marked = [m.value for m in app.markdown if "<mark" in m.value]
     assert any("组织</mark>" in m and "公示</mark>" in m for m in marked)
-    assert any("lexicon:组织" in c.value for c in app.caption)
+    assert any("词表「组织」" in c.value for c in app.caption)  # the rule behind each highlighted word
 
 
 def test_village_page_shows_the_action_matrix(app):
@@ -45,6 +44,6 @@ def test_village_page_shows_the_action_matrix(app):
     planted = json.loads((Path(loaders.__file__).parent / "sample_data" / "planted.json").read_text(encoding="utf-8"))
     burden = planted["village_burden"]
     metrics = {m.label: int(m.value) for m in app.metric if m.label != "参与事项"}
-    assert metrics["非协助性职责 Burden items"] == sum(name in p["villages"] for p in burden.values())
-    assert metrics["含行政权力 With a power"] == sum(name in p["villages"] for p in burden.values()
+    assert metrics["非协助性职责"] == sum(name in p["villages"] for p in burden.values())
+    assert metrics["含行政权力"] == sum(name in p["villages"] for p in burden.values()
                                                     if p["severity"] == "high")

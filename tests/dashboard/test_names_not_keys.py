@@ -72,6 +72,10 @@ def test_english_mode_names_every_column_of_ours(reviewed):
         data = {n.name for kind in ("Village", "Department", "Township", "DutyItem") for n in s.nodes(kind)}
         data |= {n.power_type_raw or n.power_type for n in s.nodes("DutyItem")} - {""}
     data |= set(POWER_TYPES) | {p.value for p in ListPart}
+    # the duty-text lexicon's action names are list vocabulary users extend (queries/data/duty_actions.csv)
+    from queries.texts import load_lexicon
+
+    data |= {a + mark for t in load_lexicon().terms.values() if t.action for a in (t.action,) for mark in ("", "★")}
     ours = {}
     for page, texts in _walk("en"):
         untranslated = sorted({text for where, text in texts
