@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -13,11 +14,11 @@ from rich.table import Table
 
 from graphmodel.errors import LoadError
 from graphmodel.report import make_report
-from loaders import LoadResult, Problem, read_list
-from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
-from .review_commands import export_review
+
+if TYPE_CHECKING:  # loaders is imported by the verbs that read lists, not by `info`
+    from loaders import LoadResult, Problem
 
 __all__ = ["export", "info", "load"]
 
@@ -97,6 +98,8 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     print the report and replace that township in the store. Exit 0 when it loads
     (warnings allowed), 1 on errors (then nothing is written).
     """
+    from loaders import read_list
+
     settings.as_json = as_json
     out, status = _console(), _console(err=True)
     try:
@@ -163,6 +166,8 @@ def info(settings: Settings, township: str | None, as_json: bool) -> None:
     settings.as_json = as_json
     store = settings.store()
     if township is not None:
+        from loaders.writers import resolve_township
+
         resolve_township(store, township)  # NotFound with the names the store holds
     counts = store.counts(township)
     names = [t.name for t in store.townships()]
@@ -201,6 +206,8 @@ def export(settings: Settings, township: str | None, fmt: str | None, output: Pa
     CSV (UTF-8 with BOM); importing the export again gives the same graph. With
     --minutes MEETING: the meeting's minutes (.docx/.md); with --audit: the audit report.
     """
+    from .review_commands import export_review  # pandas, openpyxl, queries: imported only for export
+
     store = settings.store()
     if fmt is None and output.suffix.lower() not in (".xlsx", ".csv") and not minutes:
         fmt = "xlsx"
