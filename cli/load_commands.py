@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from graphmodel.errors import LoadError
+from graphmodel.errors import InvalidArgument, LoadError
 from graphmodel.report import make_report
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
@@ -79,8 +79,9 @@ def _count_table(result: LoadResult) -> Table:
 
 
 @click.command("load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--township", default=None, help="乡镇名称（默认取标题行或文件名）Township name (default: from the title row, else the file name).")
+@click.option("--each", is_flag=True, help="每个文件是一个乡镇（一次导入全县）。Each FILE is a township of its own (a county in one command).")
 @click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
@@ -90,14 +91,24 @@ def _count_table(result: LoadResult) -> Table:
 @store_options
 @pass_settings
 @handle_errors
-def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
-         synonyms: Path | None, as_json: bool) -> None:
-    """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
+def load(settings: Settings, files: tuple[Path, ...], township: str | None, each: bool, check: bool,
+         aliases: Path | None, synonyms: Path | None, as_json: bool) -> None:
+    """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）；给出文件夹则导入全县。
 
     Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
     print the report and replace that township in the store. Exit 0 when it loads
-    (warnings allowed), 1 on errors (then nothing is written).
+    (warnings allowed), 1 on errors (then nothing is written). Given folders (or
+    --each), load a county: each sub-folder, or each file, is one township; all are
+    checked first and written with one save.
     """
+    if each or any(f.is_dir() for f in files):
+        settings.as_json = as_json
+        if township is not None:
+            raise InvalidArgument("--township names one township; a folder or --each loads several")
+        from .county_load import load_county
+
+        return load_county(settings, files, each=each, check=check, aliases=aliases, synonyms=synonyms,
+                           as_json=as_json)
     from loaders import read_list
 
     settings.as_json = as_json

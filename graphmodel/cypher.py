@@ -18,6 +18,12 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "BLANK",
+    "BLANK_ITEMS",
+    "ITEMS_WITHOUT_BASIS_ALL",
+    "ITEMS_WITHOUT_BASIS_IN_TOWNSHIP",
+    "WRITTEN_COLUMNS_ALL",
+    "WRITTEN_COLUMNS_IN_TOWNSHIP",
     "BASIS_CITERS",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
@@ -372,6 +378,34 @@ ITEM_PARTS_IN_TOWNSHIP = (
     "MATCH (i:DutyItem {township: $township}) RETURN i.part AS part, i.power_type AS power_type, count(*) AS n"
 )
 
+
+# ---- column questions (DutyStore.items_without_basis, written_columns, blank_items) ---------
+# Answered in the database; only keys or (township, part, field) groups come back.
+
+ITEMS_WITHOUT_BASIS_ALL = "MATCH (i:DutyItem) WHERE NOT EXISTS { (i)-[:BASED_ON]->() } RETURN i.key AS key"
+ITEMS_WITHOUT_BASIS_IN_TOWNSHIP = (
+    "MATCH (i:DutyItem {township: $township}) WHERE NOT EXISTS { (i)-[:BASED_ON]->() } RETURN i.key AS key"
+)
+
+#: A text that Python's ``str.strip()`` would make empty (passed as ``$blank``): Java's ``\s``
+#: covers ASCII whitespace only, so the other characters ``str.isspace`` accepts are listed.
+BLANK = r"[\s\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*"
+
+# $fields: DutyItem text fields (checked against graphmodel.store.TEXT_FIELDS).
+_WRITTEN = """
+UNWIND $fields AS f
+WITH i, f WHERE NOT coalesce(i[f], '') =~ $blank
+RETURN DISTINCT i.township AS township, i.part AS part, f AS field
+"""
+WRITTEN_COLUMNS_ALL = "MATCH (i:DutyItem)" + _WRITTEN
+WRITTEN_COLUMNS_IN_TOWNSHIP = "MATCH (i:DutyItem {township: $township})" + _WRITTEN
+
+# $columns: [township, part, field] triples; one township index seek per column.
+BLANK_ITEMS = """
+UNWIND $columns AS col
+MATCH (i:DutyItem {township: col[0]}) WHERE i.part = col[1] AND coalesce(i[col[2]], '') =~ $blank
+RETURN i.key AS key, col[2] AS field
+"""
 
 # ---- review records (graphmodel.review_contract) ----------------------------------------------
 # One node per record, label = its kind (vocab.REVIEW_LABELS): key = "<township>/<id>",

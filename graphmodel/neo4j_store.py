@@ -280,7 +280,7 @@ class Neo4jStore(DutyStore):
             "village": flt.village or None,
             "min_leads": flt.min_leads,
             "max_leads": flt.max_leads,
-            "keys": list(flt.keys),
+            "keys": sorted(flt.keys),
         }
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
 
@@ -311,6 +311,34 @@ class Neo4jStore(DutyStore):
             parts[r["part"]] += r["n"]
             power[r["power_type"] or "(空)"] += r["n"]
         return nodes, rels, dict(parts), dict(power)
+
+    # ---- column questions: aggregates in the database -------------------------------------
+    def _items_without_basis(self, township: str | None) -> Iterable[str]:
+        if township is None:
+            return [r["key"] for r in self._read(cypher.ITEMS_WITHOUT_BASIS_ALL)]
+        return [r["key"] for r in self._read(cypher.ITEMS_WITHOUT_BASIS_IN_TOWNSHIP, township=township)]
+
+    def _written_columns(self, names: tuple[str, ...], township: str | None):
+        if township is None:
+            rows = self._read(cypher.WRITTEN_COLUMNS_ALL, fields=list(names), blank=cypher.BLANK)
+        else:
+            rows = self._read(cypher.WRITTEN_COLUMNS_IN_TOWNSHIP, fields=list(names), blank=cypher.BLANK,
+                              township=township)
+        return {(r["township"], r["part"], r["field"]) for r in rows}
+
+    def _blank_items(self, columns):
+        rows = self._read(cypher.BLANK_ITEMS, columns=[list(c) for c in columns], blank=cypher.BLANK)
+        return [(r["key"], r["field"]) for r in rows]
+
+    def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
+        if township is None:
+            rows = self._read(cypher.ITEM_PARTS_ALL)
+        else:
+            rows = self._read(cypher.ITEM_PARTS_IN_TOWNSHIP, township=township)
+        out: Counter[tuple[str, str]] = Counter()
+        for r in rows:
+            out[(r["power_type"] or "(空)", r["part"])] += r["n"]
+        return dict(out)
 
 
 # ---- the replace transaction --------------------------------------------------------------

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyStore, ItemCard, ListPart
+from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
 
 from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
 from .ownership import ownership_of
@@ -71,6 +71,7 @@ ITEM_CHECKS: tuple[Check, ...] = (
     Check("code", "事项编码", 15, "code", _written("code")),
 )
 _LABELS = {c.name: c.label for c in ITEM_CHECKS} | {"lead": "责任主体"}
+_FIELDS = tuple(c.field for c in ITEM_CHECKS if c.field)  # the column checks' fields
 
 Columns = frozenset[tuple[str, str, str]]  # (township, part, field) with at least one value
 
@@ -139,8 +140,13 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
     >>> [(f.subject, dict(f.details)["missing"]) for f in missing_fields(example_store())]
     [('农村集体资产监督', '办理时限、实施程序'), ('农村生活垃圾清运保洁', '事项编码')]
     """
-    cards = cards_of(store, township, cards)
-    cols = _columns(cards)
+    if cards is None:  # the store finds the written columns and the items blank in them
+        cols = store.written_columns(_FIELDS, township)
+        keys = {k for k, _ in store.blank_items(cols)}
+        cards = store.item_cards(ItemFilter(keys=keys)) if keys else ()
+    else:
+        cards = cards_of(store, township, cards)
+        cols = _columns(cards)
     out = []
     for c in cards:
         miss = [m for m in _missing(c, cols) if m in ("code", "time_limit", "procedure")]
@@ -249,8 +255,12 @@ def power_type_counts(store: DutyStore, township: str | None = None, *,
     [('行政许可', 1), ('行政处罚', 2), ('行政强制', 1), ('行政检查', 2), ('行政确认', 1), ('其他行政权力', 1), ('公共服务', 2)]
     """
     by: dict[str, Counter[str]] = defaultdict(Counter)
-    for c in cards_of(store, township, cards):
-        by[c.item.power_type or "(空)"][c.item.part] += 1
+    if cards is None:  # counted by the store (Neo4j: one aggregate statement)
+        for (power_type, part), n in store.part_power_counts(township).items():
+            by[power_type][part] += n
+    else:
+        for c in cards_of(store, township, cards):
+            by[c.item.power_type or "(空)"][c.item.part] += 1
     types = list(POWER_TYPES) + sorted(t for t in by if t not in POWER_TYPES)
     parts = [p.value for p in ListPart]
     return tuple(

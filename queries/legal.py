@@ -48,6 +48,9 @@ def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     >>> [f.subject for f in no_basis(example_store())]
     ['农村集体资产监督']
     """
+    if cards is None:  # the store answers which items lack a basis; only their cards are read
+        keys = store.items_without_basis(township)
+        cards = store.item_cards(ItemFilter(keys=keys)) if keys else ()
     out = []
     for c in cards_of(store, township, cards):
         if not c.bases:
