@@ -414,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     if previous.exists():  # sizes measured by an earlier run (same data) are kept unless measured again
         old = json.loads(previous.read_text(encoding="utf-8"))
         if (old.get("items_per_township"), old.get("seed")) == (args.items, args.seed):
-            results["sizes"] = {k: v for k, v in old.get("sizes", {}).items() if int(k) not in sizes}
+            results["sizes"] = dict(old.get("sizes", {}))
+            results["cli"] = old.get("cli")
             results["started"] = old.get("started", results["started"])
     log("CLI start-up")
     results["cli"] = cli_startup()
@@ -425,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"size {size}: {kind}")
                 entry[kind] = _child(kind, size, args, env)
                 log(f"size {size}: {kind} done in {entry[kind].get('wall_s', 0):.0f} s")
-            results["sizes"][str(size)] = entry
+            # a size measured earlier keeps the stores this run did not measure (--stores)
+            results["sizes"][str(size)] = {**results["sizes"].get(str(size), {}), **entry}
             results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))
             (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:

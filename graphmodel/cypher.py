@@ -20,6 +20,10 @@ __all__ = [
     "AWAIT_INDEXES",
     "BLANK",
     "BLANK_ITEMS",
+    "COOPERATION_COUNTS_ALL",
+    "COOPERATION_COUNTS_IN_TOWNSHIP",
+    "DEPARTMENT_LEAD_COUNTS_ALL",
+    "DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP",
     "ITEMS_WITHOUT_BASIS_ALL",
     "ITEMS_WITHOUT_BASIS_IN_TOWNSHIP",
     "WRITTEN_COLUMNS_ALL",
@@ -406,6 +410,21 @@ UNWIND $columns AS col
 MATCH (i:DutyItem {township: col[0]}) WHERE i.part = col[1] AND coalesce(i[col[2]], '') =~ $blank
 RETURN i.key AS key, col[2] AS field
 """
+
+# Per (department, part, power type): items led, and of those the complete ones (one lead,
+# a basis, not among the caller's $incomplete keys). DutyStore.department_lead_counts.
+_LEAD_COUNTS = """
+WITH d, i, COUNT { ()-[:LEADS]->(i) } = 1 AND EXISTS { (i)-[:BASED_ON]->() } AND NOT i.key IN $incomplete AS done
+RETURN d.key AS department, i.part AS part, i.power_type AS power_type, count(*) AS n,
+       sum(CASE WHEN done THEN 1 ELSE 0 END) AS complete
+"""
+DEPARTMENT_LEAD_COUNTS_ALL = "MATCH (d:Department)-[:LEADS]->(i:DutyItem)" + _LEAD_COUNTS
+DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP = "MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: $township})" + _LEAD_COUNTS
+
+COOPERATION_COUNTS_ALL = "MATCH (d:Department)-[:COOPERATES_ON]->(:DutyItem) RETURN d.key AS department, count(*) AS n"
+COOPERATION_COUNTS_IN_TOWNSHIP = (
+    "MATCH (d:Department)-[:COOPERATES_ON]->(:DutyItem {township: $township}) RETURN d.key AS department, count(*) AS n"
+)
 
 # ---- review records (graphmodel.review_contract) ----------------------------------------------
 # One node per record, label = its kind (vocab.REVIEW_LABELS): key = "<township>/<id>",

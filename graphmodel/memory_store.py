@@ -478,6 +478,12 @@ class MemoryStore(DutyStore):
     def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
         return self._read_index().part_power(township)
 
+    def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]):
+        return self._read_index().lead_counts(township, incomplete)
+
+    def _cooperation_counts(self, township: str | None) -> dict[str, int]:
+        return self._read_index().cooperation(township)
+
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
         out = []
         for key in self._keys(NodeType.ITEM, township):
@@ -549,6 +555,23 @@ class _ReadIndex:
             return out
 
         return self._get(("blank", field_name), build)
+
+    def lead_counts(self, township: str | None, incomplete: frozenset[str]) -> dict[tuple[str, str, str], tuple[int, int]]:
+        # (department, part, power) -> [(item key, one lead with a basis)]; ``incomplete`` varies per call
+        def build() -> dict[tuple[str, str, str], list[tuple[str, bool]]]:
+            out: dict[tuple[str, str, str], list[tuple[str, bool]]] = defaultdict(list)
+            for c in self.cards(township):
+                for p in c.leads:
+                    out[(p.key, c.item.part, c.item.power_type or "(空)")].append(
+                        (c.key, len(c.leads) == 1 and bool(c.bases)))
+            return out
+
+        led = self._get(("lead_counts", township), build)
+        return {k: (len(v), sum(1 for key, ok in v if ok and key not in incomplete)) for k, v in led.items()}
+
+    def cooperation(self, township: str | None) -> dict[str, int]:
+        return self._get(("cooperation", township), lambda: dict(
+            Counter(p.key for c in self.cards(township) for p in c.cooperators)))
 
     def part_power(self, township: str | None) -> dict[tuple[str, str], int]:
         return self._get(("part_power", township), lambda: dict(

@@ -330,6 +330,26 @@ class Neo4jStore(DutyStore):
         rows = self._read(cypher.BLANK_ITEMS, columns=[list(c) for c in columns], blank=cypher.BLANK)
         return [(r["key"], r["field"]) for r in rows]
 
+    def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]):
+        keys = sorted(incomplete)
+        if township is None:
+            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_ALL, incomplete=keys)
+        else:
+            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP, incomplete=keys, township=township)
+        out: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for r in rows:
+            k = (r["department"], r["part"], r["power_type"] or "(空)")
+            n, d = out.get(k, (0, 0))
+            out[k] = (n + r["n"], d + r["complete"])
+        return out
+
+    def _cooperation_counts(self, township: str | None) -> dict[str, int]:
+        if township is None:
+            rows = self._read(cypher.COOPERATION_COUNTS_ALL)
+        else:
+            rows = self._read(cypher.COOPERATION_COUNTS_IN_TOWNSHIP, township=township)
+        return {r["department"]: r["n"] for r in rows}
+
     def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
         if township is None:
             rows = self._read(cypher.ITEM_PARTS_ALL)

@@ -314,6 +314,33 @@ class DutyStore(ReviewContract, ABC):
         """Items per (power type or "(空)", list part), sorted by key."""
         return dict(sorted(self._part_power_counts(township).items()))
 
+    def department_lead_counts(self, township: str | None = None, *, incomplete: Iterable[str] = ()
+                               ) -> dict[tuple[str, str, str], tuple[int, int]]:
+        """(department key, part, power type or "(空)") -> (items it leads, of which complete).
+
+        Complete: exactly one lead, at least one basis, and the key not in ``incomplete``
+        (the caller's further reasons, e.g. a missing field). Items of ``township`` only.
+        """
+        return dict(sorted(self._department_lead_counts(township, frozenset(incomplete)).items()))
+
+    def cooperation_counts(self, township: str | None = None) -> dict[str, int]:
+        """Department key -> items (of ``township``) it cooperates on."""
+        return dict(sorted(self._cooperation_counts(township).items()))
+
+    def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]
+                                ) -> dict[tuple[str, str, str], tuple[int, int]]:
+        out: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for c in self.item_cards(ItemFilter(township=township)):
+            done = len(c.leads) == 1 and bool(c.bases) and c.key not in incomplete
+            for p in c.leads:
+                k = (p.key, c.item.part, c.item.power_type or "(空)")
+                n, d = out.get(k, (0, 0))
+                out[k] = (n + 1, d + done)
+        return out
+
+    def _cooperation_counts(self, township: str | None) -> dict[str, int]:
+        return dict(Counter(p.key for c in self.item_cards(ItemFilter(township=township)) for p in c.cooperators))
+
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
         return [c.key for c in self.item_cards(ItemFilter(township=township)) if not c.bases]
 

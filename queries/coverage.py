@@ -182,26 +182,46 @@ def department_load(store: DutyStore, township: str | None = None, *,
     >>> d.leads, d.cooperates, d.by_power_type, d.complete, d.share_complete
     (3, 1, (('公共服务', 1), ('行政强制', 1), ('行政检查', 1)), 2, 0.6667)
     """
-    led: dict[str, list[ItemCard]] = defaultdict(list)
-    coop: Counter[str] = Counter()
-    cards = cards_of(store, township, cards)
-    cols = _columns(cards)
-    for c in cards:
-        for p in c.leads:
-            led[p.key].append(c)
-        for p in c.cooperators:
-            coop[p.key] += 1
+    if cards is None:  # counted by the store: (department, part, power type) -> (led, complete)
+        cols = store.written_columns(_FIELDS, township)
+        counts = store.department_lead_counts(township, incomplete={k for k, _ in store.blank_items(cols)})
+        coop = Counter(store.cooperation_counts(township))
+    else:
+        counts, coop = _lead_counts(cards_of(store, township, cards))
+    by_dept: dict[str, dict[tuple[str, str], tuple[int, int]]] = defaultdict(dict)
+    for (dept, part, power_type), n_done in counts.items():
+        by_dept[dept][(part, power_type)] = n_done
     out = []
     for d in store.nodes("Department", township):
-        items = led.get(d.key, [])
-        done = sum(1 for c in items if _complete(c, cols))
+        rows = by_dept.get(d.key, {})
+        led, done = sum(n for n, _ in rows.values()), sum(k for _, k in rows.values())
+        parts: Counter[str] = Counter()
+        powers: Counter[str] = Counter()
+        for (part, power_type), (n, _) in rows.items():
+            parts[part] += n
+            powers[power_type] += n
         out.append(DepartmentLoad(
-            d.key, d.township, d.name, d.level, len(items), coop.get(d.key, 0),
-            tuple(sorted(Counter(c.item.part for c in items).items())),
-            tuple(sorted(Counter(c.item.power_type or "(空)" for c in items).items())),
-            done, round(done / len(items), 4) if items else 0.0,
+            d.key, d.township, d.name, d.level, led, coop.get(d.key, 0),
+            tuple(sorted(parts.items())), tuple(sorted(powers.items())),
+            done, round(done / led, 4) if led else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
+
+
+def _lead_counts(cards: Sequence[ItemCard]) -> tuple[dict[tuple[str, str, str], tuple[int, int]], Counter[str]]:
+    """department_load's counts from the cards themselves (the audit passes its cards)."""
+    cols = _columns(cards)
+    counts: dict[tuple[str, str, str], tuple[int, int]] = {}
+    coop: Counter[str] = Counter()
+    for c in cards:
+        done = _complete(c, cols)
+        for p in c.leads:
+            k = (p.key, c.item.part, c.item.power_type or "(空)")
+            n, d = counts.get(k, (0, 0))
+            counts[k] = (n + 1, d + done)
+        for p in c.cooperators:
+            coop[p.key] += 1
+    return counts, coop
 
 
 @dataclass(frozen=True, slots=True)

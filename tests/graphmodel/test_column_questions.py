@@ -14,7 +14,7 @@ import pytest
 from graphgen import generate
 
 from graphmodel import DutyStore, InvalidArgument, ItemFilter
-from queries.coverage import missing_fields, power_type_counts
+from queries.coverage import department_load, missing_fields, power_type_counts
 from queries.legal import no_basis
 
 FIELDS = ("code", "procedure", "time_limit")
@@ -59,10 +59,21 @@ def test_part_power_counts_match_the_cards(loaded):
     assert sum(loaded.part_power_counts().values()) == len(loaded.item_cards())
 
 
+def test_department_counts_match_the_cards(loaded):
+    some = {c.key for c in loaded.item_cards()[::7]}
+    for township in (None, "随机2001镇"):
+        for incomplete in (frozenset(), frozenset(some)):
+            expected = dict(sorted(DutyStore._department_lead_counts(loaded, township, incomplete).items()))
+            assert loaded.department_lead_counts(township, incomplete=incomplete) == expected
+        assert loaded.cooperation_counts(township) == dict(sorted(DutyStore._cooperation_counts(loaded, township).items()))
+    counts = loaded.department_lead_counts()
+    assert any(done < n for n, done in counts.values()) and any(done for _, done in counts.values())
+
+
 def test_queries_answer_the_same_from_the_store_and_from_every_card(loaded):
     for township in (None, "随机2000镇"):
         cards = loaded.item_cards(ItemFilter(township=township))
-        for query in (no_basis, missing_fields, power_type_counts):
+        for query in (no_basis, missing_fields, power_type_counts, department_load):
             assert query(loaded, township) == query(loaded, township, cards=cards), query.__name__
     assert missing_fields(loaded) and no_basis(loaded)
 
