@@ -29,6 +29,7 @@ __all__ = [
     "WRITTEN_COLUMNS_ALL",
     "WRITTEN_COLUMNS_IN_TOWNSHIP",
     "BASIS_CITERS",
+    "LOCK_BASES",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
     "COUNT_RELATIONS_ALL",
@@ -76,6 +77,7 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT village_key IF NOT EXISTS FOR (n:Village) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT legal_basis_key IF NOT EXISTS FOR (n:LegalBasis) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT township_key IF NOT EXISTS FOR (n:Township) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT basis_lock_key IF NOT EXISTS FOR (n:BasisLock) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX duty_item_township IF NOT EXISTS FOR (n:DutyItem) ON (n.township)",
     "CREATE INDEX department_township IF NOT EXISTS FOR (n:Department) ON (n.township)",
     "CREATE INDEX village_township IF NOT EXISTS FOR (n:Village) ON (n.township)",
@@ -131,6 +133,12 @@ NODES_BY_KEYS: dict[str, str] = {
     "LegalBasis": "MATCH (n:LegalBasis) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
     "Township": "MATCH (n:Township) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
 }
+
+# Legal bases are shared between townships. An import write-locks one lock node per basis it
+# starts or stops citing, in key order, before it reads the shared bases or who cites them:
+# so township A cannot delete a basis as orphaned while township B, not yet committed, starts
+# citing it (A waits, then sees B's citation; or B waits, then MERGEs the basis anew).
+LOCK_BASES = "UNWIND $keys AS k MERGE (l:BasisLock {key: k}) SET l.version = coalesce(l.version, 0) + 1"
 
 # Who cites each candidate orphan basis (by element id), across all townships.
 BASIS_CITERS = """
@@ -491,7 +499,7 @@ REVIEW_LINK: dict[tuple[str, str], str] = {
 }
 
 WIPE_REVIEW_BATCH = """
-MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|ReviewLock)
+MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|ReviewLock|BasisLock)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -384,6 +384,13 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
     new_rels = set() if delete else set(tlist.relations)
 
+    # Bases this import starts or stops citing are shared with other townships' imports:
+    # lock them (cypher.LOCK_BASES) before reading them or their citers.
+    old_cited = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
+    new_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
+    if old_cited ^ new_cited:
+        tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
+
     # Nodes of the new list that exist outside this township (shared legal bases).
     by_label: dict[str, list[str]] = defaultdict(list)
     for key, node in new_nodes.items():
