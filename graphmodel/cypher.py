@@ -415,8 +415,9 @@ WRITTEN_COLUMNS_IN_TOWNSHIP = "MATCH (i:DutyItem {township: $township})" + _WRIT
 # $columns: [township, part, field] triples; one township index seek per column.
 BLANK_ITEMS = """
 UNWIND $columns AS col
-MATCH (i:DutyItem {township: col[0]}) WHERE i.part = col[1] AND coalesce(i[col[2]], '') =~ $blank
-RETURN i.key AS key, col[2] AS field
+WITH col[0] AS township, col[1] AS part, col[2] AS field
+MATCH (i:DutyItem {township: township}) WHERE i.part = part AND coalesce(i[field], '') =~ $blank
+RETURN i.key AS key, field
 """
 
 # Per (department, part, power type): items led, and of those the complete ones (one lead,
