@@ -331,16 +331,20 @@ class Neo4jStore(DutyStore):
         return [(r["key"], r["field"]) for r in rows]
 
     def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]):
-        keys = sorted(incomplete)
         if township is None:
-            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_ALL, incomplete=keys)
+            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_ALL)
         else:
-            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP, incomplete=keys, township=township)
+            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP, township=township)
         out: dict[tuple[str, str, str], tuple[int, int]] = {}
         for r in rows:
             k = (r["department"], r["part"], r["power_type"] or "(空)")
             n, d = out.get(k, (0, 0))
             out[k] = (n + r["n"], d + r["complete"])
+        if incomplete:  # one lead and a basis, but incomplete for the caller's reason
+            for r in self._read(cypher.DEPARTMENT_LEAD_INCOMPLETE, incomplete=sorted(incomplete), township=township):
+                k = (r["department"], r["part"], r["power_type"] or "(空)")
+                n, d = out[k]
+                out[k] = (n, d - r["n"])
         return out
 
     def _cooperation_counts(self, township: str | None) -> dict[str, int]:
