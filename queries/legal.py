@@ -51,6 +51,9 @@ def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     >>> [f.subject for f in no_basis(example_store())]
     ['农村集体资产监督']
     """
+    if cards is None:  # the store answers which items lack a basis; only their cards are read
+        keys = store.items_without_basis(township)
+        cards = store.item_cards(ItemFilter(keys=keys)) if keys else ()
     out = []
     cards = cards_of(store, township, cards)
     lay = layouts(store, cards)
