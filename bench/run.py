@@ -105,6 +105,34 @@ def _run_queries(store, repeat: int, budget: float, township_scope: bool = False
     return out
 
 
+def _versus(store, files, repeat: int) -> dict:
+    """Each baseline question answered by our query and by the clerk's pandas script, interleaved.
+
+    Both run in this process, alternating (ours, pandas, ours, pandas …) so that a busy machine
+    slows both alike; the ratio is ours / pandas on the finished flat sheet.
+    """
+    import baseline
+
+    from queries import run_query
+
+    start = time.perf_counter()
+    df = baseline.flat_sheet(files)
+    out: dict = {"flat_sheet_s": time.perf_counter() - start, "questions": {}}
+    for name, fn in baseline.QUESTIONS.items():
+        ours, theirs = [], []
+        for _ in range(repeat):
+            gc.collect()
+            t = time.perf_counter()
+            run_query(store, name)
+            ours.append(time.perf_counter() - t)
+            gc.collect()
+            t = time.perf_counter()
+            fn(df)
+            theirs.append(time.perf_counter() - t)
+        out["questions"][name] = {"ours": statistics.median(ours), "pandas": statistics.median(theirs)}
+    return out
+
+
 # ---- children: one per (size, part) ------------------------------------------------------------
 def child_parse(size: int, items: int, seed: int, repeat: int) -> dict:
     from datasets import ensure
@@ -168,6 +196,19 @@ def child_memory(size: int, items: int, seed: int, repeat: int, pages: bool) -> 
     out.update(load_s=seconds, peak_rss_mb=peak, store_rss_mb=rss - rss0,
                items=counts.nodes.get("DutyItem", 0), relations=sum(counts.relations.values()))
     out["queries"] = _run_queries(store, repeat, budget=10.0)
+    out["versus"] = _versus(store, files, repeat)
+    # `dutygraph load DIR`: every township read, then written in one store.bulk() with one save
+    with tempfile.TemporaryDirectory() as d:
+        def county_command():
+            s = open_store("memory", data_dir=Path(d) / "bulk")
+            s.wipe()
+            lists = [read_list(fs, aliases=aliases, synonyms=synonyms).tlist for fs in files]
+            with s.bulk():
+                for tlist in lists:
+                    s.replace_township(tlist)
+            return (Path(d) / "bulk" / "dutygraph.json").stat().st_size
+
+        out["load_bulk_saved_s"], out["store_file_bytes"] = _median_time(county_command, repeat if size < _BIG else 1)
     if size <= 30:
         # the same load into a data dir: every import saves the whole JSON file (durability)
         with tempfile.TemporaryDirectory() as d:
@@ -250,6 +291,8 @@ def child_neo4j(size: int, items: int, seed: int, repeat: int) -> dict:
     # query): at that size every query is asked about one township, plus one whole-store audit.
     out["queries"] = _run_queries(store, repeat, budget=10.0, township_scope=size >= 1000)
     out["query_scope"] = "one township (+ whole-store audit)" if size >= 1000 else "whole store"
+    if size < 1000:
+        out["versus"] = _versus(store, files, repeat)
     store.close()
     return out
 
@@ -283,6 +326,34 @@ def _child(kind: str, size: int, args: argparse.Namespace, env: dict[str, str]) 
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - start
     return result
+
+
+def cli_startup(repeat: int = 10) -> dict:
+    """`dutygraph --help` and `dutygraph info` (empty store), each run ``repeat`` times as a user
+    would (the console script in a fresh process); median and minimum wall time, against
+    `python -c pass` on the same machine at the same moment."""
+    import shutil
+
+    # the console script beside this interpreter (a pyenv shim in PATH would add its own start-up)
+    exe = str(Path(sys.executable).parent / "dutygraph")
+    if not Path(exe).exists():
+        exe = shutil.which("dutygraph")
+    out = {}
+    with tempfile.TemporaryDirectory() as d:
+        env = {**os.environ, "DUTYGRAPH_DATA_DIR": d, "PYTHONPATH": str(ROOT)}
+        env.pop("DUTYGRAPH_STORE", None)
+        cmds = {"python -c pass": [sys.executable, "-c", "pass"],
+                "dutygraph --help": [exe, "--help"] if exe else [sys.executable, "-m", "cli", "--help"],
+                "dutygraph info": [exe, "info"] if exe else [sys.executable, "-m", "cli", "info"]}
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for _ in range(repeat):  # interleaved, so a busy moment hits all three
+            for name, cmd in cmds.items():
+                start = time.perf_counter()
+                subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                times[name].append(time.perf_counter() - start)
+        for name, ts in times.items():
+            out[name] = {"median_s": statistics.median(ts), "min_s": min(ts)}
+    return out
 
 
 def _machine() -> dict:
@@ -343,8 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     if previous.exists():  # sizes measured by an earlier run (same data) are kept unless measured again
         old = json.loads(previous.read_text(encoding="utf-8"))
         if (old.get("items_per_township"), old.get("seed")) == (args.items, args.seed):
-            results["sizes"] = {k: v for k, v in old.get("sizes", {}).items() if int(k) not in sizes}
+            results["sizes"] = dict(old.get("sizes", {}))
+            results["cli"] = old.get("cli")
             results["started"] = old.get("started", results["started"])
+    log("CLI start-up")
+    results["cli"] = cli_startup()
     try:
         for size in sizes:
             entry: dict = {}
@@ -352,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"size {size}: {kind}")
                 entry[kind] = _child(kind, size, args, env)
                 log(f"size {size}: {kind} done in {entry[kind].get('wall_s', 0):.0f} s")
-            results["sizes"][str(size)] = entry
+            # a size measured earlier keeps the stores this run did not measure (--stores)
+            results["sizes"][str(size)] = {**results["sizes"].get(str(size), {}), **entry}
             results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))
             (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
@@ -362,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     from report import write_report
 
-    write_report(results, args.out)
+    text = write_report(results, args.out)
+    print(text[text.index("## Targets"):])  # each target met or missed
     log(f"results in {args.out}")
     return 0
 

@@ -7,23 +7,23 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from graphmodel.errors import LoadError
+from graphmodel.errors import InvalidArgument, LoadError
 from graphmodel.report import make_report
 from graphmodel.safe_text import check_township_name, printable
-from loaders import LoadResult, Problem, read_list
-from loaders.headers import FIELDS
-from loaders.reading import ReadingReport
-from loaders.writers import resolve_township
 
 from .context import EXIT_ERROR, Settings, handle_errors, pass_settings, store_options
-from .review_commands import export_review
 from .safe_output import check_suffix, write_safely
 from .signin import operator
+
+if TYPE_CHECKING:  # loaders is imported by the verbs that read lists, not by `info`
+    from loaders import LoadResult, Problem
+    from loaders.reading import ReadingReport
 
 __all__ = ["export", "info", "load"]
 
@@ -85,6 +85,8 @@ def _count_table(result: LoadResult) -> Table:
 
 def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
     """``('F=lead', '承办机构=lead')`` -> ``{'F': 'lead', '承办机构': 'lead'}``; a bad pair says how to write it."""
+    from loaders.headers import FIELDS
+
     out: dict[str, str] = {}
     for pair in pairs:
         col, sep, field = pair.partition("=")
@@ -105,8 +107,9 @@ def _print_reading(reading: ReadingReport) -> None:
 
 
 @click.command("load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--township", default=None, help="乡镇名称（默认取标题行或文件名）Township name (default: from the title row, else the file name).")
+@click.option("--each", is_flag=True, help="每个文件是一个乡镇（一次导入全县）。Each FILE is a township of its own (a county in one command).")
 @click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
@@ -127,16 +130,30 @@ def _print_reading(reading: ReadingReport) -> None:
 @store_options
 @pass_settings
 @handle_errors
-def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
-         synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str, as_json: bool,
-         include_hidden_sheets: bool, editor_name: str | None) -> None:
-    """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
+def load(settings: Settings, files: tuple[Path, ...], township: str | None, each: bool, check: bool,
+         aliases: Path | None, synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str,
+         as_json: bool, include_hidden_sheets: bool, editor_name: str | None) -> None:
+    """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）；给出文件夹则导入全县。
 
     Read one township's duty list (one or more .xlsx/.xls/.csv files), check it,
     print the report and replace that township in the store. Exit 0 when it loads
-    (warnings allowed), 1 on errors (then nothing is written).
+    (warnings allowed), 1 on errors (then nothing is written). Given folders (or
+    --each), load a county: each sub-folder, or each file, is one township; all are
+    checked first and written with one save.
     """
     as_json = as_json or fmt == "json"
+    if each or any(f.is_dir() for f in files):
+        settings.as_json = as_json
+        if township is not None or map_column or part:
+            raise InvalidArgument("--township, --map-column and --part read one township's list; "
+                                  "a folder or --each loads several")
+        who = None if check else operator(settings, editor_name)
+        from .county_load import load_county
+
+        return load_county(settings, files, each=each, check=check, aliases=aliases, synonyms=synonyms,
+                           as_json=as_json, editor=who or "")
+    from loaders import read_list
+
     settings.as_json = as_json
     out, status = _console(), _console(err=True)
     column_map = _column_map(map_column)
@@ -234,6 +251,8 @@ def info(settings: Settings, township: str | None, as_json: bool) -> None:
     settings.as_json = as_json
     store = settings.store()
     if township is not None:
+        from loaders.writers import resolve_township
+
         resolve_township(store, township)  # NotFound with the names the store holds
     counts = store.counts(township)
     names = [t.name for t in store.townships()]
@@ -282,6 +301,8 @@ def export(settings: Settings, township: str | None, fmt: str | None, output: Pa
     else:
         kind = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "xlsx")
     check_suffix(output, kind)  # before the store is opened: a wrong name costs nothing
+    from .review_commands import export_review  # pandas, openpyxl, queries: imported only for export
+
     store = settings.store()
     written = write_safely(
         output, lambda tmp: export_review(store, township, tmp, minutes=minutes, audit=audit_report,

@@ -18,7 +18,19 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "BLANK",
+    "BLANK_ITEMS",
+    "COOPERATION_COUNTS_ALL",
+    "COOPERATION_COUNTS_IN_TOWNSHIP",
+    "DEPARTMENT_LEAD_COUNTS_ALL",
+    "DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP",
+    "DEPARTMENT_LEAD_INCOMPLETE",
+    "ITEMS_WITHOUT_BASIS_ALL",
+    "ITEMS_WITHOUT_BASIS_IN_TOWNSHIP",
+    "WRITTEN_COLUMNS_ALL",
+    "WRITTEN_COLUMNS_IN_TOWNSHIP",
     "BASIS_CITERS",
+    "LOCK_BASES",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
     "COUNT_RELATIONS_ALL",
@@ -66,6 +78,7 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT village_key IF NOT EXISTS FOR (n:Village) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT legal_basis_key IF NOT EXISTS FOR (n:LegalBasis) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT township_key IF NOT EXISTS FOR (n:Township) REQUIRE n.key IS UNIQUE",
+    "CREATE CONSTRAINT basis_lock_key IF NOT EXISTS FOR (n:BasisLock) REQUIRE n.key IS UNIQUE",
     "CREATE INDEX duty_item_township IF NOT EXISTS FOR (n:DutyItem) ON (n.township)",
     "CREATE INDEX department_township IF NOT EXISTS FOR (n:Department) ON (n.township)",
     "CREATE INDEX village_township IF NOT EXISTS FOR (n:Village) ON (n.township)",
@@ -121,6 +134,12 @@ NODES_BY_KEYS: dict[str, str] = {
     "LegalBasis": "MATCH (n:LegalBasis) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
     "Township": "MATCH (n:Township) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
 }
+
+# Legal bases are shared between townships. An import write-locks one lock node per basis it
+# starts or stops citing, in key order, before it reads the shared bases or who cites them:
+# so township A cannot delete a basis as orphaned while township B, not yet committed, starts
+# citing it (A waits, then sees B's citation; or B waits, then MERGEs the basis anew).
+LOCK_BASES = "UNWIND $keys AS k MERGE (l:BasisLock {key: k}) SET l.version = coalesce(l.version, 0) + 1"
 
 # Who cites each candidate orphan basis (by element id), across all townships.
 BASIS_CITERS = """
@@ -373,6 +392,59 @@ ITEM_PARTS_IN_TOWNSHIP = (
 )
 
 
+# ---- column questions (DutyStore.items_without_basis, written_columns, blank_items) ---------
+# Answered in the database; only keys or (township, part, field) groups come back.
+
+ITEMS_WITHOUT_BASIS_ALL = "MATCH (i:DutyItem) WHERE NOT EXISTS { (i)-[:BASED_ON]->() } RETURN i.key AS key"
+ITEMS_WITHOUT_BASIS_IN_TOWNSHIP = (
+    "MATCH (i:DutyItem {township: $township}) WHERE NOT EXISTS { (i)-[:BASED_ON]->() } RETURN i.key AS key"
+)
+
+#: A text that Python's ``str.strip()`` would make empty (passed as ``$blank``): Java's ``\s``
+#: covers ASCII whitespace only, so the other characters ``str.isspace`` accepts are listed.
+BLANK = r"[\s\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*"
+
+# $fields: DutyItem text fields (checked against graphmodel.store.TEXT_FIELDS).
+_WRITTEN = """
+UNWIND $fields AS f
+WITH i, f WHERE NOT coalesce(i[f], '') =~ $blank
+RETURN DISTINCT i.township AS township, i.part AS part, f AS field
+"""
+WRITTEN_COLUMNS_ALL = "MATCH (i:DutyItem)" + _WRITTEN
+WRITTEN_COLUMNS_IN_TOWNSHIP = "MATCH (i:DutyItem {township: $township})" + _WRITTEN
+
+# $columns: [township, part, field] triples; one township index seek per column.
+BLANK_ITEMS = """
+UNWIND $columns AS col
+WITH col[0] AS township, col[1] AS part, col[2] AS field
+MATCH (i:DutyItem {township: township}) WHERE i.part = part AND coalesce(i[field], '') =~ $blank
+RETURN i.key AS key, field
+"""
+
+# Per (department, part, power type): items led, and of those the ones with one lead and a
+# basis. DutyStore.department_lead_counts subtracts DEPARTMENT_LEAD_INCOMPLETE's rows (the
+# caller's $incomplete keys, sought one by one: `NOT i.key IN $incomplete` on every row made
+# 90,000 rows × 9,000 keys, 18–25 s at 300 townships).
+_LEAD_COUNTS = """
+WITH d, i, COUNT { ()-[:LEADS]->(i) } = 1 AND EXISTS { (i)-[:BASED_ON]->() } AS done
+RETURN d.key AS department, i.part AS part, i.power_type AS power_type, count(*) AS n,
+       sum(CASE WHEN done THEN 1 ELSE 0 END) AS complete
+"""
+DEPARTMENT_LEAD_COUNTS_ALL = "MATCH (d:Department)-[:LEADS]->(i:DutyItem)" + _LEAD_COUNTS
+DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP = "MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: $township})" + _LEAD_COUNTS
+DEPARTMENT_LEAD_INCOMPLETE = """
+UNWIND $incomplete AS k
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {key: k})
+WHERE ($township IS NULL OR i.township = $township)
+  AND COUNT { ()-[:LEADS]->(i) } = 1 AND EXISTS { (i)-[:BASED_ON]->() }
+RETURN d.key AS department, i.part AS part, i.power_type AS power_type, count(*) AS n
+"""
+
+COOPERATION_COUNTS_ALL = "MATCH (d:Department)-[:COOPERATES_ON]->(:DutyItem) RETURN d.key AS department, count(*) AS n"
+COOPERATION_COUNTS_IN_TOWNSHIP = (
+    "MATCH (d:Department)-[:COOPERATES_ON]->(:DutyItem {township: $township}) RETURN d.key AS department, count(*) AS n"
+)
+
 # ---- review records (graphmodel.review_contract) ----------------------------------------------
 # One node per record, label = its kind (vocab.REVIEW_LABELS): key = "<township>/<id>",
 # township, id, data (the record as JSON text) and, for rounds, blob (the list's snapshot as
@@ -442,7 +514,7 @@ REVIEW_LINK: dict[tuple[str, str], str] = {
 }
 
 WIPE_REVIEW_BATCH = """
-MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|Delegation|ReviewLock)
+MATCH (n:Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|Delegation|ReviewLock|BasisLock)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted

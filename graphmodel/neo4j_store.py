@@ -318,7 +318,7 @@ class Neo4jStore(DutyStore):
             "village": flt.village or None,
             "min_leads": flt.min_leads,
             "max_leads": flt.max_leads,
-            "keys": list(flt.keys),
+            "keys": sorted(flt.keys),
         }
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
 
@@ -350,6 +350,58 @@ class Neo4jStore(DutyStore):
             power[r["power_type"] or "(空)"] += r["n"]
         return nodes, rels, dict(parts), dict(power)
 
+    # ---- column questions: aggregates in the database -------------------------------------
+    def _items_without_basis(self, township: str | None) -> Iterable[str]:
+        if township is None:
+            return [r["key"] for r in self._read(cypher.ITEMS_WITHOUT_BASIS_ALL)]
+        return [r["key"] for r in self._read(cypher.ITEMS_WITHOUT_BASIS_IN_TOWNSHIP, township=township)]
+
+    def _written_columns(self, names: tuple[str, ...], township: str | None):
+        if township is None:
+            rows = self._read(cypher.WRITTEN_COLUMNS_ALL, fields=list(names), blank=cypher.BLANK)
+        else:
+            rows = self._read(cypher.WRITTEN_COLUMNS_IN_TOWNSHIP, fields=list(names), blank=cypher.BLANK,
+                              township=township)
+        return {(r["township"], r["part"], r["field"]) for r in rows}
+
+    def _blank_items(self, columns):
+        rows = self._read(cypher.BLANK_ITEMS, columns=[list(c) for c in columns], blank=cypher.BLANK)
+        return [(r["key"], r["field"]) for r in rows]
+
+    def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]):
+        if township is None:
+            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_ALL)
+        else:
+            rows = self._read(cypher.DEPARTMENT_LEAD_COUNTS_IN_TOWNSHIP, township=township)
+        out: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for r in rows:
+            k = (r["department"], r["part"], r["power_type"] or "(空)")
+            n, d = out.get(k, (0, 0))
+            out[k] = (n + r["n"], d + r["complete"])
+        if incomplete:  # one lead and a basis, but incomplete for the caller's reason
+            for r in self._read(cypher.DEPARTMENT_LEAD_INCOMPLETE, incomplete=sorted(incomplete), township=township):
+                k = (r["department"], r["part"], r["power_type"] or "(空)")
+                n, d = out[k]
+                out[k] = (n, d - r["n"])
+        return out
+
+    def _cooperation_counts(self, township: str | None) -> dict[str, int]:
+        if township is None:
+            rows = self._read(cypher.COOPERATION_COUNTS_ALL)
+        else:
+            rows = self._read(cypher.COOPERATION_COUNTS_IN_TOWNSHIP, township=township)
+        return {r["department"]: r["n"] for r in rows}
+
+    def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
+        if township is None:
+            rows = self._read(cypher.ITEM_PARTS_ALL)
+        else:
+            rows = self._read(cypher.ITEM_PARTS_IN_TOWNSHIP, township=township)
+        out: Counter[tuple[str, str]] = Counter()
+        for r in rows:
+            out[(r["power_type"] or "(空)", r["part"])] += r["n"]
+        return dict(out)
+
 
 # ---- the replace transaction --------------------------------------------------------------
 def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> ImportResult:
@@ -373,6 +425,13 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
 
     new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
     new_rels = set() if delete else set(tlist.relations)
+
+    # Bases this import starts or stops citing are shared with other townships' imports:
+    # lock them (cypher.LOCK_BASES) before reading them or their citers.
+    old_cited = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
+    new_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
+    if old_cited ^ new_cited:
+        tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
 
     # Nodes of the new list that exist outside this township (shared legal bases).
     by_label: dict[str, list[str]] = defaultdict(list)

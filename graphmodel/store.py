@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import InvalidArgument, NotFound
@@ -21,6 +23,7 @@ from .review_contract import ReviewContract
 from .vocab import NODE_TYPES, REL_TYPES, ListPart
 
 __all__ = [
+    "TEXT_FIELDS",
     "STORES",
     "DutyStore",
     "ImportResult",
@@ -67,6 +70,8 @@ class ItemFilter:
 
     ``department`` matches an item it leads or cooperates on; ``min_leads`` and
     ``max_leads`` bound the number of LEADS relations (0..0 = items with no lead).
+    ``keys`` may be given as any iterable of keys; it is held as a frozenset (a tuple made
+    ``admits`` a linear scan: 818 ms vs 44 ms for ``item_cards(keys=…)`` at 300 townships).
     """
 
     township: str | None = None
@@ -76,9 +81,13 @@ class ItemFilter:
     village: str | None = None  # village key
     min_leads: int | None = None
     max_leads: int | None = None
-    keys: tuple[str, ...] = ()
+    keys: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if isinstance(self.keys, str):
+            raise InvalidArgument("ItemFilter.keys takes a collection of item keys, not one string")
+        if not isinstance(self.keys, frozenset):
+            object.__setattr__(self, "keys", frozenset(self.keys))
         for part in self.parts:
             if part not in {p.value for p in ListPart}:
                 raise InvalidArgument(f"unknown list part {part!r}; use one of {[p.value for p in ListPart]}")
@@ -138,6 +147,27 @@ def _sorted_dict(d: dict[str, int]) -> dict[str, int]:
     return {k: d[k] for k in sorted(d)}
 
 
+#: The DutyItem fields a column question may test for being written (plain text fields).
+TEXT_FIELDS: frozenset[str] = frozenset(
+    f.name for f in fields(DutyItem) if f.type in ("str", str) and f.name not in ("key", "township", "part")
+)
+
+Column = tuple[str, str, str]  # (township, list part, DutyItem field)
+
+
+def is_written(value: object) -> bool:
+    """A cell counts as written when it holds more than whitespace (Python's ``str.strip``)."""
+    return bool(str(value).strip())
+
+
+def _check_fields(names: Iterable[str]) -> tuple[str, ...]:
+    names = tuple(sorted(set(names)))
+    for name in names:
+        if name not in TEXT_FIELDS:
+            raise InvalidArgument(f"unknown item text field {name!r}; use one of {sorted(TEXT_FIELDS)}")
+    return names
+
+
 class DutyStore(ReviewContract, ABC):
     """The one interface to a duty graph, whatever holds it.
 
@@ -161,6 +191,16 @@ class DutyStore(ReviewContract, ABC):
             raise InvalidArgument("replace_township expects a TownshipList")
         tlist.check()
         return self._review_transaction(tlist.township.name, self._import_round(tlist, editor))
+
+    @contextmanager
+    def bulk(self) -> Iterator["DutyStore"]:
+        """Several imports written as one batch where the backend can (a county in one command).
+
+        The embedded store saves its file once at the end, and not at all when the block
+        raises (the file keeps what it held before). Neo4j commits each township's
+        transaction as it goes: there the block only groups the calls.
+        """
+        yield self
 
     def delete_township(self, township: str) -> ImportResult:
         if township not in {t.name for t in self.townships()}:
@@ -250,6 +290,77 @@ class DutyStore(ReviewContract, ABC):
     def counts(self, township: str | None = None) -> StoreCounts:
         raw = self._counts(township)
         return StoreCounts(*(_sorted_dict(d) for d in raw))
+
+    # ---- column questions, answered where the data lives --------------------------------
+    # Each returns keys or aggregates only, so a query reads the cards of its findings
+    # instead of every card (Neo4j: one aggregate statement; memory: indexes over the cards).
+    # The reference semantics are the ``_*`` defaults below, computed from the cards.
+    def items_without_basis(self, township: str | None = None) -> tuple[str, ...]:
+        """Keys of the items with no BASED_ON relation, sorted."""
+        return tuple(sorted(self._items_without_basis(township)))
+
+    def written_columns(self, field_names: Iterable[str], township: str | None = None) -> frozenset[Column]:
+        """(township, part, field) for which at least one item has ``field`` written (see :func:`is_written`)."""
+        names = _check_fields(field_names)
+        return frozenset(self._written_columns(names, township)) if names else frozenset()
+
+    def blank_items(self, columns: Iterable[Column]) -> tuple[tuple[str, str], ...]:
+        """(item key, field) for every item of a column's township and part whose field is not written."""
+        cols = sorted(set(columns))
+        _check_fields(f for _, _, f in cols)
+        return tuple(sorted(set(self._blank_items(cols)))) if cols else ()
+
+    def part_power_counts(self, township: str | None = None) -> dict[tuple[str, str], int]:
+        """Items per (power type or "(空)", list part), sorted by key."""
+        return dict(sorted(self._part_power_counts(township).items()))
+
+    def department_lead_counts(self, township: str | None = None, *, incomplete: Iterable[str] = ()
+                               ) -> dict[tuple[str, str, str], tuple[int, int]]:
+        """(department key, part, power type or "(空)") -> (items it leads, of which complete).
+
+        Complete: exactly one lead, at least one basis, and the key not in ``incomplete``
+        (the caller's further reasons, e.g. a missing field). Items of ``township`` only.
+        """
+        return dict(sorted(self._department_lead_counts(township, frozenset(incomplete)).items()))
+
+    def cooperation_counts(self, township: str | None = None) -> dict[str, int]:
+        """Department key -> items (of ``township``) it cooperates on."""
+        return dict(sorted(self._cooperation_counts(township).items()))
+
+    def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]
+                                ) -> dict[tuple[str, str, str], tuple[int, int]]:
+        out: dict[tuple[str, str, str], tuple[int, int]] = {}
+        for c in self.item_cards(ItemFilter(township=township)):
+            done = len(c.leads) == 1 and bool(c.bases) and c.key not in incomplete
+            for p in c.leads:
+                k = (p.key, c.item.part, c.item.power_type or "(空)")
+                n, d = out.get(k, (0, 0))
+                out[k] = (n + 1, d + done)
+        return out
+
+    def _cooperation_counts(self, township: str | None) -> dict[str, int]:
+        return dict(Counter(p.key for c in self.item_cards(ItemFilter(township=township)) for p in c.cooperators))
+
+    def _items_without_basis(self, township: str | None) -> Iterable[str]:
+        return [c.key for c in self.item_cards(ItemFilter(township=township)) if not c.bases]
+
+    def _written_columns(self, names: tuple[str, ...], township: str | None) -> Iterable[Column]:
+        return {(c.item.township, c.item.part, f) for c in self.item_cards(ItemFilter(township=township))
+                for f in names if is_written(getattr(c.item, f))}
+
+    def _blank_items(self, columns: list[Column]) -> Iterable[tuple[str, str]]:
+        wanted: dict[tuple[str, str], list[str]] = {}
+        for t, part, f in columns:
+            wanted.setdefault((t, part), []).append(f)
+        out = []
+        for t in sorted({t for t, _, _ in columns}):
+            for c in self.item_cards(ItemFilter(township=t)):
+                out.extend((c.key, f) for f in wanted.get((t, c.item.part), ()) if not is_written(getattr(c.item, f)))
+        return out
+
+    def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
+        return dict(Counter((c.item.power_type or "(空)", c.item.part)
+                            for c in self.item_cards(ItemFilter(township=township))))
 
     def describe(self) -> str:
         """One line saying which store this is and where its data lives."""

@@ -262,8 +262,12 @@ def power_type_counts(store: DutyStore, township: str | None = None, *,
     [('行政许可', 1), ('行政处罚', 2), ('行政强制', 1), ('行政检查', 2), ('行政确认', 1), ('其他行政权力', 1), ('公共服务', 2)]
     """
     by: dict[str, Counter[str]] = defaultdict(Counter)
-    for c in cards_of(store, township, cards):
-        by[c.item.power_type or "(空)"][c.item.part] += 1
+    if cards is None:  # counted by the store (Neo4j: one aggregate statement)
+        for (power_type, part), n in store.part_power_counts(township).items():
+            by[power_type][part] += n
+    else:
+        for c in cards_of(store, township, cards):
+            by[c.item.power_type or "(空)"][c.item.part] += 1
     types = list(POWER_TYPES) + sorted(t for t in by if t not in POWER_TYPES)
     parts = [p.value for p in ListPart]
     return tuple(
