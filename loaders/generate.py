@@ -53,6 +53,7 @@ __all__ = [
     "GROUND_TRUTH_FILE",
     "NON_PROBLEM_RATES",
     "PLANT_RATES",
+    "TEXT_PLANT_RATES",
     "GeneratedTownship",
     "generate_lists",
     "generate_township",
@@ -60,6 +61,7 @@ __all__ = [
     "precision_recall",
     "item_pool",
     "township_names",
+    "write_delegations",
     "write_township",
 ]
 
@@ -158,8 +160,8 @@ _CONTENT_TAILS = ("建立工作台账", "定期报告进展", "及时处置发�
 _COUNTY_DUTIES = ("依法立案查处并作出决定", "制定标准并组织实施", "审核审批并监督管理", "组织执法检查并处理")
 _TOWN_DUTIES = ("发现并报告问题线索", "协助调查取证和送达", "组织摸底排查并建立台账", "做好宣传动员和现场秩序维护")
 _WORK_MODES = ("不再承担", "发现问题及时报告", "提供辖区底数", "协助现场核查", "引导群众到县政务服务中心办理")
-_VILLAGE_ALL_TEXTS = ("各村（社区）协助摸底排查并报告", "各村（社区）落实网格巡查", "各村（社区）做好宣传动员")
-_VILLAGE_SOME_TEXTS = ("所在村协助核实情况", "相关村配合现场工作", "涉及村组织群众参与")
+_VILLAGE_ALL_TEXTS = ("各村（社区）协助摸底排查并报告", "各村（社区）协助网格巡查，发现问题及时报告", "各村（社区）做好宣传动员")
+_VILLAGE_SOME_TEXTS = ("所在村协助核实情况", "相关村配合现场工作", "涉及村协助组织群众参与")
 _PROCEDURES = {
     "行政许可": "申请—受理—审查—决定—送达", "行政处罚": "立案—调查取证—告知—决定—送达—执行",
     "行政强制": "调查核实—报告批准—告知—实施—制作笔录", "行政检查": "制定计划—实施检查—记录—反馈整改—复查",
@@ -360,9 +362,10 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
     name = name or township_names(index + 1)[index]
     county, division = _county_of(index)
     n_dups = max(1, round(items * PLANT_RATES["near_duplicate"]))
-    n_base = items - n_dups
+    n_cross = max(1, round(items * TEXT_PLANT_RATES["cross_part_duplicate"]))
+    n_base = items - n_dups - n_cross
     if n_base > len(pool):
-        raise InvalidArgument(f"at most {len(pool) + n_dups} items per township (the vocabulary has "
+        raise InvalidArgument(f"at most {len(pool) + n_dups + n_cross} items per township (the vocabulary has "
                               f"{len(pool)} distinct items); asked for {items}")
     chosen = rnd.sample(range(len(pool)), n_base)
     offices = [o for o in OFFICES if rnd.random() < 0.8] or list(OFFICES)[:4]
@@ -506,6 +509,8 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
             truth["near_duplicates"].append([r.name, variant])
             break
 
+    _plant_texts(rows, truth, used, rnd, items, n_cross, ABSENT_COLUMNS[index % len(ABSENT_COLUMNS)], non)
+
     # sheet order: by part, then category (merged cells group them), codes numbered in that order
     order = {BASIC: 0, COOP: 1, WITHDRAWN: 2}
     rnd.shuffle(rows)
@@ -539,6 +544,117 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
                              if a in owned and b in owned)
     truth["non_problems"] = {k: sorted(v) for k, v in non.items()}
     return t
+
+
+# ---- texts and legal authority (the kinds that read duty texts and the law table) ----------------
+#: Share of a township's items carrying each planted text problem (ground truth keys in brackets).
+TEXT_PLANT_RATES = {
+    "cross_part_duplicate": 0.01,  # a 基本 item listed again, under a variant name, as 收回 or 配合 [cross_part_duplicates]
+    "withdrawn_in_name": 0.01,  # a 收回 item whose 工作方式 still gives the township work [withdrawn_in_name]
+    "cooperate_does_lead": 0.01,  # a 配合 item whose 镇街配合职责 is the lead's work [cooperate_does_lead]
+    "village_burden": 0.01,  # a village role that is not assistance [village_burden]
+    "not_empowered": 0.01,  # a township-led power without an empowering article or 赋权 [not_empowered]
+}
+#: Powers a township may exercise only where a law names it or a 赋权 delegates it.
+AUTHORITY_POWERS = ("行政许可", "行政处罚", "行政强制", "行政征收", "行政检查")
+#: Facts kept here rather than read from queries/data/law_authority.csv: loaders/ must not import
+#: queries/, and a ground truth taken from the checker's own table could not catch an error in it.
+#: Articles that name the township (土地管理法 第六十二条 宅基地审批, 城乡规划法 第二十二条 / 第六十五条,
+#: 安全生产法 第九条, 消防法 第三十二条): an item citing one needs no 赋权.
+EMPOWERING_ARTICLES = frozenset({("土地管理法", 62), ("城乡规划法", 22), ("城乡规划法", 65), ("安全生产法", 9),
+                                 ("消防法", 32)})
+#: Per power type, an article that gives the power to a county department only (土地管理法 第七十八条: the
+#: county agriculture department fines a home built without approval; 城乡规划法 第六十四条: the county
+#: planning department; 消防法 第五十三条: the fire brigade inspects; 社会保险法 第五十九条: the collecting agency).
+COUNTY_ONLY_ARTICLES = {
+    "行政处罚": "《中华人民共和国土地管理法》第七十八条",
+    "行政强制": "《中华人民共和国城乡规划法》第六十四条",
+    "行政许可": "《中华人民共和国城乡规划法》第四十一条",
+    "行政检查": "《中华人民共和国消防法》第五十三条",
+    "行政征收": "《中华人民共和国社会保险法》第五十九条",
+}
+DELEGATION_DOCUMENT = "{county}人民政府关于赋予乡镇（街道）部分县级行政执法权的决定（{county}政发〔2024〕12号）"
+DELEGATION_DATE = "2024-06-28"
+_BURDEN_TEXTS = ("各村（社区）负责代收代缴相关费用", "所在村负责日常检查并督促整改", "各村（社区）负责完成年度考核指标")
+_WITHDRAWN_IN_NAME_TEXTS = ("组织编制实施方案并报批", "核实申报材料并公示", "负责组织申报和初审")
+_COOPERATE_LEAD_TEXTS = ("负责相关设施日常运行", "督促责任单位整改到位并负责处置", "负责收取相关费用")
+
+
+def _township_led(r: GenRow) -> bool:
+    return r.part == BASIC and bool(r.lead) and r.lead not in PLACEHOLDERS
+
+
+def _empowered_by_law(basis: str) -> bool:
+    return any((law, art) in EMPOWERING_ARTICLES for _, law, art in parse_citations(basis))
+
+
+def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Random, items: int, n_cross: int,
+                 absent: dict[str, tuple[str, ...]], non: dict[str, list]) -> None:
+    """Plant the text kinds' problems into ``truth`` and make everything else realistic.
+
+    Village roles, 工作方式 and 镇街配合职责 elsewhere are assistance texts already; here some are
+    replaced by texts giving work. Township-led powers not empowered by the law they cite are
+    listed in the county's 赋权 decision (``non["delegated"]``), except the planted ones, which
+    cite an article empowering a county department only.
+    """
+    def pick(candidates: list[GenRow], n: int) -> list[GenRow]:
+        free = [r for r in candidates if r.name not in used]
+        got = rnd.sample(free, min(n, len(free)))
+        used.update(r.name for r in got)
+        return got
+
+    def count(kind: str) -> int:
+        return max(1, round(items * TEXT_PLANT_RATES[kind]))
+
+    for key in ("cross_part_duplicates", "withdrawn_in_name", "cooperate_does_lead", "village_burden",
+                "not_empowered"):
+        truth[key] = []
+    # the same duty again in 收回 or 配合, under a variant name, led by a county department
+    names = {compact(r.name) for r in rows}
+    grams = [(r, _grams(r.name)) for r in rows]
+    for r in pick([r for r in rows if r.part == BASIC and r.lead], n_cross * 3):
+        if len(truth["cross_part_duplicates"]) >= n_cross:
+            break
+        for suffix in rnd.sample(_VARIANT_SUFFIXES, len(_VARIANT_SUFFIXES)):
+            variant = r.name + suffix
+            vg = _grams(variant)
+            vp = PoolItem(variant, r.power_type, "", r.basis, "", "")
+            if compact(variant) in names or any(
+                    o is not r and _too_close(vp, vg, frozenset(), PoolItem(o.name, o.power_type, "", "", "", ""), og,
+                                              frozenset()) for o, og in grams):
+                continue
+            part = rnd.choice((WITHDRAWN, COOP))
+            dup = GenRow(part, variant, r.power_type, "", r.basis, r.category,
+                         lead=_spell(rnd, COUNTY_DEPTS[rnd.choice(list(COUNTY_DEPTS))]))
+            if part == WITHDRAWN:
+                dup.work_mode = rnd.choice(_WORK_MODES)
+            else:
+                dup.upper_duty, dup.township_duty = rnd.choice(_COUNTY_DUTIES), rnd.choice(_TOWN_DUTIES)
+                dup.coop, dup.time_limit = r.lead.split("、")[0], rnd.choice(_TIME_LIMITS)
+                if not dup.basis:
+                    dup.basis = next(o.basis for o in rows if o.basis)
+            rows.append(dup)
+            names.add(compact(variant))
+            grams.append((dup, vg))
+            used.add(variant)
+            truth["cross_part_duplicates"].append([r.name, variant])
+            break
+    for r in pick([r for r in rows if r.part == WITHDRAWN], count("withdrawn_in_name")):
+        r.work_mode = rnd.choice(_WITHDRAWN_IN_NAME_TEXTS)
+        truth["withdrawn_in_name"].append(r.name)
+    if "镇街配合职责" not in absent.get(COOP, ()):
+        for r in pick([r for r in rows if r.part == COOP and r.coop], count("cooperate_does_lead")):
+            r.township_duty = rnd.choice(_COOPERATE_LEAD_TEXTS)
+            truth["cooperate_does_lead"].append(r.name)
+    for r in pick([r for r in rows if r.part == BASIC], count("village_burden")):
+        r.villages, r.village_text = "全部", rnd.choice(_BURDEN_TEXTS)
+        truth["village_burden"].append(r.name)
+    powers = [r for r in rows if _township_led(r) and r.power_type in AUTHORITY_POWERS and r.basis]
+    for r in pick(powers, count("not_empowered")):
+        r.basis = COUNTY_ONLY_ARTICLES[r.power_type]
+        truth["not_empowered"].append(r.name)
+    planted = set(truth["not_empowered"])
+    non["delegated"] = [r.name for r in powers if r.name not in planted and not _empowered_by_law(r.basis)]
 
 
 def _canonical_office(written: str) -> str:
@@ -648,14 +764,17 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
     """Write ``townships`` lists under ``out_dir`` (one folder per township) and ``ground_truth.json``.
 
     Returns the ground truth: ``{"seed", "townships": [{"name", "county", "folder",
-    "layout", "files", "items", "villages", "planted": {..., "non_problems": {...}}}],
-    "totals": {...}}``.
+    "layout", "files", "items", "villages", "delegation_file", "planted": {..., "non_problems": {...}}}],
+    "totals": {...}}``. ``delegation_file`` (beside the township folders, one per county) is the
+    county's 赋权 list naming the township's delegated powers; import it for the township
+    (``loaders.delegations.import_delegations``) before auditing, as a county would.
     """
     if townships < 1:
         raise InvalidArgument("--townships must be at least 1")
     out = Path(out_dir)
     names = township_names(townships)
     entries = []
+    delegations: dict[str, list[tuple[str, str, str]]] = {}
     totals: dict[str, int] = {"items": 0}
     for index, name in enumerate(names):
         t = generate_township(index, items_per_township, seed, name)
@@ -666,16 +785,36 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
             "files": [f.name for f in files], "items": len(t.rows), "villages": len(t.villages),
             "planted": t.truth,
         })
+        if t.truth["non_problems"].get("delegated"):
+            entries[-1]["delegation_file"] = _delegation_file(t.county)
+            delegations.setdefault(t.county, []).extend(
+                (t.name, r.name, r.code) for r in t.rows if r.name in set(t.truth["non_problems"]["delegated"]))
         totals["items"] += len(t.rows)
         for k, v in t.truth.items():
             if k != "non_problems":
                 totals[k] = totals.get(k, 0) + len(v)
         for k, v in t.truth["non_problems"].items():
             totals[f"non_problems.{k}"] = totals.get(f"non_problems.{k}", 0) + len(v)
+    for county, rows in delegations.items():
+        write_delegations(county, rows, out / _delegation_file(county))
     truth = {"generator": "dutygraph generate", "seed": seed, "items_per_township": items_per_township,
              "rates": PLANT_RATES, "totals": totals, "townships": entries}
     (out / GROUND_TRUTH_FILE).write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
+
+
+def _delegation_file(county: str) -> str:
+    return f"{county}赋权清单.csv"
+
+
+def write_delegations(county: str, rows: Sequence[tuple[str, str, str]], path: Path) -> None:
+    """The county's 赋权 decision as a list (乡镇, 赋权事项, 事项编码, 文号, 印发日期), read by ``loaders.delegations``."""
+    document = DELEGATION_DOCUMENT.format(county=county)
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(("乡镇", "赋权事项", "事项编码", "文号", "印发日期"))
+    w.writerows((town, item, code, document, DELEGATION_DATE) for town, item, code in sorted(rows))
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
 
 
 # ---- precision and recall against the ground truth ----------------------------------------------
@@ -688,6 +827,11 @@ EXPECTED_KINDS = {
     "unconfirmed": "ownership.unconfirmed",
     "no_basis": "legal.no_basis",
     "no_code": "coverage.missing_fields",
+    "cross_part_duplicates": "overlap.cross_part_duplicate",
+    "withdrawn_in_name": "text.withdrawn_in_name",
+    "cooperate_does_lead": "text.cooperate_does_lead",
+    "village_burden": "village.burden",
+    "not_empowered": "legal.not_empowered",
 }
 
 
