@@ -45,6 +45,7 @@ from graphmodel.errors import InvalidArgument
 from graphmodel.normalize import compact, parse_citations
 from graphmodel.vocab import ListPart
 
+from .departments import department_level
 from .xlsx_bytes import reproducible_xlsx
 
 __all__ = [
@@ -581,7 +582,9 @@ _COOPERATE_LEAD_TEXTS = ("负责相关设施日常运行", "督促责任单位�
 
 
 def _township_led(r: GenRow) -> bool:
-    return r.part == BASIC and bool(r.lead) and r.lead not in PLACEHOLDERS
+    """A 基本 item with a 镇街内设机构 among its leads (自然资源所, 司法所 … are county stations)."""
+    return r.part == BASIC and r.lead not in PLACEHOLDERS and any(
+        department_level(o) == "镇街内设机构" for o in r.lead.split("、") if o)
 
 
 def _empowered_by_law(basis: str) -> bool:
