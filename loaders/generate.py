@@ -556,6 +556,8 @@ TEXT_PLANT_RATES = {
     "village_burden": 0.01,  # a village role that is not assistance [village_burden]
     "not_empowered": 0.01,  # a township-led power without an empowering article or 赋权 [not_empowered]
 }
+#: Topic clusters planted per township (when it has a subject with three 基本 items): ``topic.spread`` (low).
+TOPIC_CLUSTERS = 1
 #: Powers a township may exercise only where a law names it or a 赋权 delegates it.
 AUTHORITY_POWERS = ("行政许可", "行政处罚", "行政强制", "行政征收", "行政检查")
 #: Facts kept here rather than read from queries/data/law_authority.csv: loaders/ must not import
@@ -610,8 +612,26 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
         return max(1, round(items * TEXT_PLANT_RATES[kind]))
 
     for key in ("cross_part_duplicates", "withdrawn_in_name", "cooperate_does_lead", "village_burden",
-                "not_empowered"):
+                "not_empowered", "topic_clusters"):
         truth[key] = []
+    # a topic cluster: the 基本/配合 items of one subject (燃气安全日常巡查, 燃气安全经营许可 …) given to
+    # three township offices (the lead of a 基本 item, the cooperating office of a 配合 one)
+    by_subject: dict[str, list[GenRow]] = {}
+    for r in rows:
+        if r.part in (BASIC, COOP) and r.lead and r.name not in used and r.name.startswith(r.category) \
+                and r.category != r.name:
+            by_subject.setdefault(r.category, []).append(r)
+    town_offices = [o for o in OFFICES if department_level(o) == "镇街内设机构"]
+    for subject in sorted((s for s, rs in by_subject.items() if len(rs) >= 3), key=lambda s: (-len(by_subject[s]), s))[
+            :TOPIC_CLUSTERS]:
+        group = by_subject[subject]
+        for r, office in zip(group, rnd.sample(town_offices, len(group)) if len(group) <= len(town_offices) else ()):
+            if r.part == BASIC:
+                r.lead, r.coop = _spell(rnd, OFFICES[office]), ""
+            else:
+                r.coop = _spell(rnd, OFFICES[office])
+        used.update(r.name for r in group)
+        truth["topic_clusters"].append([subject, *sorted(r.name for r in group)])
     # the same duty again in 收回 or 配合, under a variant name, led by a county department
     names = {compact(r.name) for r in rows}
     grams = [(r, _grams(r.name)) for r in rows]
