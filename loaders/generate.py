@@ -635,7 +635,8 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
     # the same duty again in 收回 or 配合, under a variant name, led by a county department
     names = {compact(r.name) for r in rows}
     grams = [(r, _grams(r.name)) for r in rows]
-    for r in pick([r for r in rows if r.part == BASIC and r.lead], n_cross * 3):
+    free = [r for r in rows if r.part == BASIC and r.lead and r.name not in used]
+    for r in rnd.sample(free, len(free)):
         if len(truth["cross_part_duplicates"]) >= n_cross:
             break
         for suffix in rnd.sample(_VARIANT_SUFFIXES, len(_VARIANT_SUFFIXES)):
@@ -659,9 +660,21 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
             rows.append(dup)
             names.add(compact(variant))
             grams.append((dup, vg))
-            used.add(variant)
+            used.update((r.name, variant))
             truth["cross_part_duplicates"].append([r.name, variant])
             break
+    missing = n_cross - len(truth["cross_part_duplicates"])
+    for p in (p for p in item_pool() if missing > 0 and compact(p.name) not in names):  # keep the item count
+        pg = _grams(p.name)
+        if any(_too_close(p, pg, frozenset(), PoolItem(o.name, o.power_type, "", "", "", ""), og, frozenset())
+               for o, og in grams):
+            continue
+        rows.append(GenRow(WITHDRAWN, p.name, p.power_type, p.content, p.basis, p.category or p.power_type,
+                           lead=_spell(rnd, COUNTY_DEPTS[rnd.choice(list(COUNTY_DEPTS))]),
+                           work_mode=rnd.choice(_WORK_MODES)))
+        names.add(compact(p.name))
+        grams.append((rows[-1], pg))
+        missing -= 1
     for r in pick([r for r in rows if r.part == WITHDRAWN], count("withdrawn_in_name")):
         r.work_mode = rnd.choice(_WITHDRAWN_IN_NAME_TEXTS)
         truth["withdrawn_in_name"].append(r.name)
