@@ -26,6 +26,16 @@ kinds is present: every other item has exactly one known lead and a parsable bas
 items have a county lead, 收回 items are led by the receiving county department, and a
 village text is written only where villages are named.
 
+For the kinds that read texts and the law (``TEXT_PLANT_RATES``): the same duty again as a
+收回 or 配合 item (``cross_part_duplicates``), a 工作方式 giving the township work
+(``withdrawn_in_name``), a 镇街配合职责 doing the lead's work (``cooperate_does_lead``), a village
+role that is not assistance (``village_burden``), a township-led 许可/处罚/强制/征收/检查 citing
+an article that empowers a county department only (``not_empowered``), and one subject's items
+given to three offices (``topic_clusters``, a low finding). Every other such text is an
+assistance text, and every other township-led power not empowered by the article it cites is
+in the county's 赋权 list (``第N县赋权清单.csv`` beside the township folders; its items are
+``non_problems["delegated"]``).
+
 The same seed gives the same bytes (fixed workbook timestamps, no clock).
 """
 
