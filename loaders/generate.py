@@ -55,7 +55,7 @@ from graphmodel.errors import InvalidArgument
 from graphmodel.normalize import compact, parse_citations
 from graphmodel.vocab import ListPart
 
-from .departments import department_level
+from .departments import load_aliases
 from .xlsx_bytes import reproducible_xlsx
 
 __all__ = [
@@ -593,10 +593,16 @@ _WITHDRAWN_IN_NAME_TEXTS = ("组织编制实施方案并报批", "核实申报�
 _COOPERATE_LEAD_TEXTS = ("负责相关设施日常运行", "督促责任单位整改到位并负责处置", "负责收取相关费用")
 
 
+@lru_cache(maxsize=256)
+def _office_level(written: str) -> str:
+    """The level the loaders will give ``written`` (alias table first, as when a list is read)."""
+    return load_aliases().resolve(written).level
+
+
 def _township_led(r: GenRow) -> bool:
     """A 基本 item with a 镇街内设机构 among its leads (自然资源所, 司法所 … are county stations)."""
     return r.part == BASIC and r.lead not in PLACEHOLDERS and any(
-        department_level(o) == "镇街内设机构" for o in r.lead.split("、") if o)
+        _office_level(o) == "镇街内设机构" for o in r.lead.split("、") if o)
 
 
 def _empowered_by_law(basis: str) -> bool:
@@ -631,7 +637,7 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
         if r.part in (BASIC, COOP) and r.lead and r.name not in used and r.name.startswith(r.category) \
                 and r.category != r.name:
             by_subject.setdefault(r.category, []).append(r)
-    town_offices = [o for o in OFFICES if department_level(o) == "镇街内设机构"]
+    town_offices = [o for o in OFFICES if _office_level(o) == "镇街内设机构"]
     for subject in sorted((s for s, rs in by_subject.items() if len(rs) >= 3), key=lambda s: (-len(by_subject[s]), s))[
             :TOPIC_CLUSTERS]:
         group = by_subject[subject]
