@@ -30,7 +30,7 @@ For the kinds that read texts and the law (``TEXT_PLANT_RATES``): the same duty 
 收回 or 配合 item (``cross_part_duplicates``), a 工作方式 giving the township work
 (``withdrawn_in_name``), a 镇街配合职责 doing the lead's work (``cooperate_does_lead``), a village
 role that is not assistance (``village_burden``), a township-led 许可/处罚/强制/征收/检查 citing
-an article that empowers a county department only (``not_empowered``), and one subject's items
+a law or article that empowers a county department only (``not_empowered``), and one subject's items
 given to three offices (``topic_clusters``, a low finding). Every other such text is an
 assistance text, and every other township-led power not empowered by the article it cites is
 in the county's 赋权 list (``第N县赋权清单.csv`` beside the township folders; its items are
@@ -566,7 +566,7 @@ TEXT_PLANT_RATES = {
     "village_burden": 0.01,  # a village role that is not assistance [village_burden]
     "not_empowered": 0.01,  # a township-led power without an empowering article or 赋权 [not_empowered]
 }
-#: Topic clusters planted per township (when it has a subject with three 基本 items): ``topic.spread`` (low).
+#: Topic clusters planted per township (when a subject has three free 基本/配合 items): ``topic.spread`` (low).
 TOPIC_CLUSTERS = 1
 #: Powers a township may exercise only where a law names it or a 赋权 delegates it.
 AUTHORITY_POWERS = ("行政许可", "行政处罚", "行政强制", "行政征收", "行政检查")
@@ -718,7 +718,8 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
     Village roles, 工作方式 and 镇街配合职责 elsewhere are assistance texts already; here some are
     replaced by texts giving work. Township-led powers not empowered by the law they cite are
     listed in the county's 赋权 decision (``non["delegated"]``), except the planted ones, which
-    cite an article empowering a county department only.
+    cite a law (``COUNTY_ONLY_LAWS``) or an article (``COUNTY_ONLY_ARTICLES``) empowering a
+    county department only. A township-led power on a generated subject cites the subject's law.
     """
     def pick(candidates: list[GenRow], n: int) -> list[GenRow]:
         free = [r for r in candidates if r.name not in used]
