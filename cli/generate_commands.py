@@ -34,8 +34,10 @@ def generate(settings: Settings, townships: int, items_per_township: int, seed: 
 
     Write realistic duty lists for TOWNSHIPS townships (xlsx with title rows and merged
     cells, UTF-8/GB18030 CSV), with overlaps, gaps, unconfirmed leads, missing legal
-    bases and broken enforcement chains planted at known rates, and ground_truth.json
-    listing each of them. Load a township with `dutygraph load OUT/0000-*/*`.
+    bases, broken enforcement chains and text problems (withdrawn in name, village burden,
+    powers not empowered …) planted at known rates, ground_truth.json listing each of them,
+    and each county's 赋权 list (OUT/第1县赋权清单.csv). Load a township with
+    `dutygraph load OUT/0000-*/*`, then `dutygraph delegations import OUT/第1县赋权清单.csv`.
     """
     settings.as_json = as_json
     started = time.perf_counter()

@@ -26,6 +26,16 @@ kinds is present: every other item has exactly one known lead and a parsable bas
 items have a county lead, 收回 items are led by the receiving county department, and a
 village text is written only where villages are named.
 
+For the kinds that read texts and the law (``TEXT_PLANT_RATES``): the same duty again as a
+收回 or 配合 item (``cross_part_duplicates``), a 工作方式 giving the township work
+(``withdrawn_in_name``), a 镇街配合职责 doing the lead's work (``cooperate_does_lead``), a village
+role that is not assistance (``village_burden``), a township-led 许可/处罚/强制/征收/检查 citing
+a law or article that empowers a county department only (``not_empowered``), and one subject's items
+given to three offices (``topic_clusters``, a low finding). Every other such text is an
+assistance text, and every other township-led power not empowered by the article it cites is
+in the county's 赋权 list (``第N县赋权清单.csv`` beside the township folders; its items are
+``non_problems["delegated"]``).
+
 The same seed gives the same bytes (fixed workbook timestamps, no clock).
 """
 
@@ -45,6 +55,7 @@ from graphmodel.errors import InvalidArgument
 from graphmodel.normalize import compact, parse_citations
 from graphmodel.vocab import ListPart
 
+from .departments import load_aliases
 from .xlsx_bytes import reproducible_xlsx
 
 __all__ = [
@@ -53,6 +64,7 @@ __all__ = [
     "GROUND_TRUTH_FILE",
     "NON_PROBLEM_RATES",
     "PLANT_RATES",
+    "TEXT_PLANT_RATES",
     "GeneratedTownship",
     "generate_lists",
     "generate_township",
@@ -60,6 +72,7 @@ __all__ = [
     "precision_recall",
     "item_pool",
     "township_names",
+    "write_delegations",
     "write_township",
 ]
 
@@ -158,8 +171,8 @@ _CONTENT_TAILS = ("建立工作台账", "定期报告进展", "及时处置发�
 _COUNTY_DUTIES = ("依法立案查处并作出决定", "制定标准并组织实施", "审核审批并监督管理", "组织执法检查并处理")
 _TOWN_DUTIES = ("发现并报告问题线索", "协助调查取证和送达", "组织摸底排查并建立台账", "做好宣传动员和现场秩序维护")
 _WORK_MODES = ("不再承担", "发现问题及时报告", "提供辖区底数", "协助现场核查", "引导群众到县政务服务中心办理")
-_VILLAGE_ALL_TEXTS = ("各村（社区）协助摸底排查并报告", "各村（社区）落实网格巡查", "各村（社区）做好宣传动员")
-_VILLAGE_SOME_TEXTS = ("所在村协助核实情况", "相关村配合现场工作", "涉及村组织群众参与")
+_VILLAGE_ALL_TEXTS = ("各村（社区）协助摸底排查并报告", "各村（社区）协助网格巡查，发现问题及时报告", "各村（社区）做好宣传动员")
+_VILLAGE_SOME_TEXTS = ("所在村协助核实情况", "相关村配合现场工作", "涉及村协助组织群众参与")
 _PROCEDURES = {
     "行政许可": "申请—受理—审查—决定—送达", "行政处罚": "立案—调查取证—告知—决定—送达—执行",
     "行政强制": "调查核实—报告批准—告知—实施—制作笔录", "行政检查": "制定计划—实施检查—记录—反馈整改—复查",
@@ -360,9 +373,10 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
     name = name or township_names(index + 1)[index]
     county, division = _county_of(index)
     n_dups = max(1, round(items * PLANT_RATES["near_duplicate"]))
-    n_base = items - n_dups
+    n_cross = max(1, round(items * TEXT_PLANT_RATES["cross_part_duplicate"]))
+    n_base = items - n_dups - n_cross
     if n_base > len(pool):
-        raise InvalidArgument(f"at most {len(pool) + n_dups} items per township (the vocabulary has "
+        raise InvalidArgument(f"at most {len(pool) + n_dups + n_cross} items per township (the vocabulary has "
                               f"{len(pool)} distinct items); asked for {items}")
     chosen = rnd.sample(range(len(pool)), n_base)
     offices = [o for o in OFFICES if rnd.random() < 0.8] or list(OFFICES)[:4]
@@ -506,6 +520,8 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
             truth["near_duplicates"].append([r.name, variant])
             break
 
+    _plant_texts(rows, truth, used, rnd, items, n_cross, ABSENT_COLUMNS[index % len(ABSENT_COLUMNS)], non)
+
     # sheet order: by part, then category (merged cells group them), codes numbered in that order
     order = {BASIC: 0, COOP: 1, WITHDRAWN: 2}
     rnd.shuffle(rows)
@@ -539,6 +555,270 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
                              if a in owned and b in owned)
     truth["non_problems"] = {k: sorted(v) for k, v in non.items()}
     return t
+
+
+# ---- texts and legal authority (the kinds that read duty texts and the law table) ----------------
+#: Share of a township's items carrying each planted text problem (ground truth keys in brackets).
+TEXT_PLANT_RATES = {
+    "cross_part_duplicate": 0.01,  # a 基本 item listed again, under a variant name, as 收回 or 配合 [cross_part_duplicates]
+    "withdrawn_in_name": 0.01,  # a 收回 item whose 工作方式 still gives the township work [withdrawn_in_name]
+    "cooperate_does_lead": 0.01,  # a 配合 item whose 镇街配合职责 is the lead's work [cooperate_does_lead]
+    "village_burden": 0.01,  # a village role that is not assistance [village_burden]
+    "not_empowered": 0.01,  # a township-led power without an empowering article or 赋权 [not_empowered]
+}
+#: Topic clusters planted per township (when a subject has three free 基本/配合 items): ``topic.spread`` (low).
+TOPIC_CLUSTERS = 1
+#: Powers a township may exercise only where a law names it or a 赋权 delegates it.
+AUTHORITY_POWERS = ("行政许可", "行政处罚", "行政强制", "行政征收", "行政检查")
+#: Facts kept here rather than read from queries/data/law_authority.csv: loaders/ must not import
+#: queries/, and a ground truth taken from the checker's own table could not catch an error in it.
+#: Articles that name the township (土地管理法 第六十二条 宅基地审批, 城乡规划法 第二十二条 / 第六十五条,
+#: 安全生产法 第九条, 消防法 第三十二条): an item citing one needs no 赋权.
+EMPOWERING_ARTICLES = frozenset({("土地管理法", 62), ("城乡规划法", 22), ("城乡规划法", 65), ("安全生产法", 9),
+                                 ("消防法", 32)})
+#: Per power type, an article that gives the power to a county department only (土地管理法 第七十八条: the
+#: county agriculture department fines a home built without approval; 城乡规划法 第六十四条: the county
+#: planning department; 消防法 第五十三条: the fire brigade inspects; 社会保险法 第五十九条: the collecting agency).
+COUNTY_ONLY_ARTICLES = {
+    "行政处罚": "《中华人民共和国土地管理法》第七十八条",
+    "行政强制": "《中华人民共和国城乡规划法》第六十四条",
+    "行政许可": "《中华人民共和国城乡规划法》第四十一条",
+    "行政检查": "《中华人民共和国消防法》第五十三条",
+    "行政征收": "《中华人民共和国社会保险法》第五十九条",
+}
+#: The law that governs a generated subject (facts): a township-led power on it cites this law, not
+#: the random basis the vocabulary gave it (慈善募捐违规行为查处 cites 慈善法, not 土地管理法).
+SUBJECT_LAWS = {
+    "燃气安全": "城镇燃气管理条例",
+    "液化石油气": "城镇燃气管理条例",
+    "电动自行车充电": "中华人民共和国消防法",
+    "消防水源": "中华人民共和国消防法",
+    "微型消防站": "中华人民共和国消防法",
+    "烟花爆竹经营": "烟花爆竹安全管理条例",
+    "野生动物保护": "中华人民共和国野生动物保护法",
+    "古树名木": "中华人民共和国森林法",
+    "森林资源": "中华人民共和国森林法",
+    "畜禽养殖": "中华人民共和国畜牧法",
+    "种畜禽生产": "中华人民共和国畜牧法",
+    "蜂蜜产业": "中华人民共和国畜牧法",
+    "病死畜禽": "中华人民共和国动物防疫法",
+    "生猪屠宰": "生猪屠宰管理条例",
+    "兽药经营": "兽药管理条例",
+    "饲料经营": "饲料和饲料添加剂管理条例",
+    "渔业资源": "中华人民共和国渔业法",
+    "水产养殖": "中华人民共和国渔业法",
+    "农村供水": "中华人民共和国水法",
+    "小水电站": "中华人民共和国水法",
+    "山塘水库": "中华人民共和国水法",
+    "饮用水水源地": "中华人民共和国水污染防治法",
+    "河道采砂": "中华人民共和国河道管理条例",
+    "危险废物": "中华人民共和国固体废物污染环境防治法",
+    "农膜回收": "中华人民共和国固体废物污染环境防治法",
+    "工地扬尘": "中华人民共和国大气污染防治法",
+    "餐饮油烟": "中华人民共和国大气污染防治法",
+    "秸秆综合利用": "中华人民共和国大气污染防治法",
+    "噪声污染": "中华人民共和国噪声污染防治法",
+    "土壤污染": "中华人民共和国土壤污染防治法",
+    "化肥减量": "中华人民共和国土壤污染防治法",
+    "特种设备": "中华人民共和国特种设备安全法",
+    "户外广告": "城市市容和环境卫生管理条例",
+    "流动摊贩": "城市市容和环境卫生管理条例",
+    "城镇排水": "城镇排水与污水处理条例",
+    "公共绿地": "城市绿化条例",
+    "文物古迹": "中华人民共和国文物保护法",
+    "非遗传承": "中华人民共和国非物质文化遗产法",
+    "网吧经营": "互联网上网服务营业场所管理条例",
+    "文化市场": "娱乐场所管理条例",
+    "道路运输": "中华人民共和国道路运输条例",
+    "水上交通": "中华人民共和国内河交通安全管理条例",
+    "船舶安全": "中华人民共和国内河交通安全管理条例",
+    "矿山开采": "中华人民共和国矿产资源法",
+    "粮食收购": "粮食流通管理条例",
+    "农机作业": "农业机械安全监督管理条例",
+    "茶叶种植": "中华人民共和国农产品质量安全法",
+    "水果种植": "中华人民共和国农产品质量安全法",
+    "中药材种植": "中华人民共和国农产品质量安全法",
+    "农村集体聚餐": "中华人民共和国食品安全法",
+    "农贸市场": "中华人民共和国食品安全法",
+    "农家乐": "中华人民共和国食品安全法",
+    "宗教活动场所": "宗教事务条例",
+    "殡葬用品": "殡葬管理条例",
+    "慈善募捐": "中华人民共和国慈善法",
+    "社会组织": "社会团体登记管理条例",
+    "人民防空": "中华人民共和国人民防空法",
+    "地名标志": "地名管理条例",
+    "防雷安全": "中华人民共和国气象法",
+    "气象灾害": "中华人民共和国气象法",
+    "地震监测": "中华人民共和国防震减灾法",
+    "湿地保护": "中华人民共和国湿地保护法",
+    "物业服务": "物业管理条例",
+    "校车安全": "校车安全管理条例",
+    "未成年人保护": "中华人民共和国未成年人保护法",
+    "家庭暴力": "中华人民共和国反家庭暴力法",
+    "广播电视": "广播电视管理条例",
+    "加油站点": "危险化学品安全管理条例",
+    "电力设施": "电力设施保护条例",
+    "通信基站": "中华人民共和国电信条例",
+    "救灾物资": "自然灾害救助条例",
+    "防汛物资": "中华人民共和国防汛条例",
+    "应急避难场所": "中华人民共和国突发事件应对法",
+    "体育设施": "中华人民共和国体育法",
+    "仓储物流": "中华人民共和国安全生产法",
+    "电子商务": "中华人民共和国电子商务法",
+    "个体工商户": "促进个体工商户发展条例",
+    "小微企业": "中华人民共和国中小企业促进法",
+    "外来务工人员": "劳动保障监察条例",
+    "养犬管理": "中华人民共和国动物防疫法",
+    "集镇停车": "中华人民共和国道路交通安全法",
+    "老旧小区": "物业管理条例",
+    "学前教育": "中华人民共和国学前教育法",
+    "留守儿童": "中华人民共和国未成年人保护法",
+    "困境儿童": "中华人民共和国未成年人保护法",
+    "孤寡老人": "中华人民共和国老年人权益保障法",
+    "老年大学": "中华人民共和国老年人权益保障法",
+    "图书馆": "中华人民共和国公共图书馆法",
+    "自然保护地": "中华人民共和国自然保护区条例",
+    "志愿者队伍": "志愿服务条例",
+    "旅游景区": "中华人民共和国旅游法",
+    "民宿经营": "中华人民共和国旅游法",
+    "出租房屋": "中华人民共和国治安管理处罚法",
+}
+#: Laws whose enforcement articles name a county department only (燃气管理部门, 食品安全监督管理部门 …): a
+#: township exercising a power under one of them needs a 赋权.
+COUNTY_ONLY_LAWS = frozenset({"城镇燃气管理条例", "食品安全法", "特种设备安全法", "动物防疫法", "文物保护法",
+                              "大气污染防治法", "固体废物污染环境防治法", "水法", "河道管理条例",
+                              "城市市容和环境卫生管理条例"})
+DELEGATION_DOCUMENT = "{county}人民政府关于赋予乡镇（街道）部分县级行政执法权的决定（{county}政发〔2024〕12号）"
+DELEGATION_DATE = "2024-06-28"
+_BURDEN_TEXTS = ("各村（社区）负责代收代缴相关费用", "所在村负责日常检查并督促整改", "各村（社区）负责完成年度考核指标")
+_WITHDRAWN_IN_NAME_TEXTS = ("组织编制实施方案并报批", "核实申报材料并公示", "负责组织申报和初审")
+_COOPERATE_LEAD_TEXTS = ("负责相关设施日常运行", "督促责任单位整改到位并负责处置", "负责收取相关费用")
+
+
+@lru_cache(maxsize=256)
+def _office_level(written: str) -> str:
+    """The level the loaders will give ``written`` (alias table first, as when a list is read)."""
+    return load_aliases().resolve(written).level
+
+
+def _township_led(r: GenRow) -> bool:
+    """A 基本 item with a 镇街内设机构 among its leads (自然资源所, 司法所 … are county stations)."""
+    return r.part == BASIC and r.lead not in PLACEHOLDERS and any(
+        _office_level(o) == "镇街内设机构" for o in r.lead.split("、") if o)
+
+
+def _empowered_by_law(basis: str) -> bool:
+    return any((law, art) in EMPOWERING_ARTICLES for _, law, art in parse_citations(basis))
+
+
+def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Random, items: int, n_cross: int,
+                 absent: dict[str, tuple[str, ...]], non: dict[str, list]) -> None:
+    """Plant the text kinds' problems into ``truth`` and make everything else realistic.
+
+    Village roles, 工作方式 and 镇街配合职责 elsewhere are assistance texts already; here some are
+    replaced by texts giving work. Township-led powers not empowered by the law they cite are
+    listed in the county's 赋权 decision (``non["delegated"]``), except the planted ones, which
+    cite a law (``COUNTY_ONLY_LAWS``) or an article (``COUNTY_ONLY_ARTICLES``) empowering a
+    county department only. A township-led power on a generated subject cites the subject's law.
+    """
+    def pick(candidates: list[GenRow], n: int) -> list[GenRow]:
+        free = [r for r in candidates if r.name not in used]
+        got = rnd.sample(free, min(n, len(free)))
+        used.update(r.name for r in got)
+        return got
+
+    def count(kind: str) -> int:
+        return max(1, round(items * TEXT_PLANT_RATES[kind]))
+
+    for key in ("cross_part_duplicates", "withdrawn_in_name", "cooperate_does_lead", "village_burden",
+                "not_empowered", "topic_clusters"):
+        truth[key] = []
+    # a topic cluster: the 基本/配合 items of one subject (燃气安全日常巡查, 燃气安全经营许可 …) given to
+    # three township offices (the lead of a 基本 item, the cooperating office of a 配合 one)
+    by_subject: dict[str, list[GenRow]] = {}
+    for r in rows:
+        if r.part in (BASIC, COOP) and r.lead and r.name not in used and r.name.startswith(r.category) \
+                and r.category != r.name:
+            by_subject.setdefault(r.category, []).append(r)
+    town_offices = [o for o in OFFICES if _office_level(o) == "镇街内设机构"]
+    for subject in sorted((s for s, rs in by_subject.items() if len(rs) >= 3), key=lambda s: (-len(by_subject[s]), s))[
+            :TOPIC_CLUSTERS]:
+        group = by_subject[subject]
+        for r, office in zip(group, rnd.sample(town_offices, len(group)) if len(group) <= len(town_offices) else ()):
+            if r.part == BASIC:
+                r.lead, r.coop = _spell(rnd, OFFICES[office]), ""
+            else:
+                r.coop = _spell(rnd, OFFICES[office])
+        used.update(r.name for r in group)
+        truth["topic_clusters"].append([subject, *sorted(r.name for r in group)])
+    # the same duty again in 收回 or 配合, under a variant name, led by a county department
+    names = {compact(r.name) for r in rows}
+    grams = [(r, _grams(r.name)) for r in rows]
+    free = [r for r in rows if r.part == BASIC and r.lead and r.name not in used]
+    for r in rnd.sample(free, len(free)):
+        if len(truth["cross_part_duplicates"]) >= n_cross:
+            break
+        for suffix in rnd.sample(_VARIANT_SUFFIXES, len(_VARIANT_SUFFIXES)):
+            variant = r.name + suffix
+            vg = _grams(variant)
+            vp = PoolItem(variant, r.power_type, "", r.basis, "", "")
+            if compact(variant) in names or any(
+                    o is not r and _too_close(vp, vg, frozenset(), PoolItem(o.name, o.power_type, "", "", "", ""), og,
+                                              frozenset()) for o, og in grams):
+                continue
+            part = rnd.choice((WITHDRAWN, COOP))
+            dup = GenRow(part, variant, r.power_type, "", r.basis, r.category,
+                         lead=_spell(rnd, COUNTY_DEPTS[rnd.choice(list(COUNTY_DEPTS))]))
+            if part == WITHDRAWN:
+                dup.work_mode = rnd.choice(_WORK_MODES)
+            else:
+                dup.upper_duty, dup.township_duty = rnd.choice(_COUNTY_DUTIES), rnd.choice(_TOWN_DUTIES)
+                dup.coop, dup.time_limit = r.lead.split("、")[0], rnd.choice(_TIME_LIMITS)
+                if not dup.basis:
+                    dup.basis = next(o.basis for o in rows if o.basis)
+            rows.append(dup)
+            names.add(compact(variant))
+            grams.append((dup, vg))
+            used.update((r.name, variant))
+            truth["cross_part_duplicates"].append([r.name, variant])
+            break
+    missing = n_cross - len(truth["cross_part_duplicates"])
+    for p in (p for p in item_pool() if missing > 0 and compact(p.name) not in names):  # keep the item count
+        pg = _grams(p.name)
+        if any(_too_close(p, pg, frozenset(), PoolItem(o.name, o.power_type, "", "", "", ""), og, frozenset())
+               for o, og in grams):
+            continue
+        rows.append(GenRow(WITHDRAWN, p.name, p.power_type, p.content, p.basis, p.category or p.power_type,
+                           lead=_spell(rnd, COUNTY_DEPTS[rnd.choice(list(COUNTY_DEPTS))]),
+                           work_mode=rnd.choice(_WORK_MODES)))
+        names.add(compact(p.name))
+        grams.append((rows[-1], pg))
+        missing -= 1
+    for r in pick([r for r in rows if r.part == WITHDRAWN], count("withdrawn_in_name")):
+        r.work_mode = rnd.choice(_WITHDRAWN_IN_NAME_TEXTS)
+        truth["withdrawn_in_name"].append(r.name)
+    if "镇街配合职责" not in absent.get(COOP, ()):
+        for r in pick([r for r in rows if r.part == COOP and r.coop], count("cooperate_does_lead")):
+            r.township_duty = rnd.choice(_COOPERATE_LEAD_TEXTS)
+            truth["cooperate_does_lead"].append(r.name)
+    for r in pick([r for r in rows if r.part == BASIC], count("village_burden")):
+        r.villages, r.village_text = "全部", rnd.choice(_BURDEN_TEXTS)
+        truth["village_burden"].append(r.name)
+    powers = [r for r in rows if _township_led(r) and r.power_type in AUTHORITY_POWERS and r.basis]
+    for r in powers:
+        if r.category in SUBJECT_LAWS and r.name.startswith(r.category):
+            r.basis = f"《{SUBJECT_LAWS[r.category]}》"
+    # planted: preferably a power whose own law names a county department only, else the article of its type
+    fitting = [r for r in powers if SUBJECT_LAWS.get(r.category, "").removeprefix("中华人民共和国") in COUNTY_ONLY_LAWS
+               and r.name.startswith(r.category)]
+    planted_rows = pick(fitting, count("not_empowered"))
+    planted_rows += pick(powers, count("not_empowered") - len(planted_rows))
+    for r in planted_rows:
+        if r not in fitting:
+            r.basis = COUNTY_ONLY_ARTICLES[r.power_type]
+        truth["not_empowered"].append(r.name)
+    planted = set(truth["not_empowered"])
+    non["delegated"] = [r.name for r in powers if r.name not in planted and not _empowered_by_law(r.basis)]
 
 
 def _canonical_office(written: str) -> str:
@@ -648,14 +928,17 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
     """Write ``townships`` lists under ``out_dir`` (one folder per township) and ``ground_truth.json``.
 
     Returns the ground truth: ``{"seed", "townships": [{"name", "county", "folder",
-    "layout", "files", "items", "villages", "planted": {..., "non_problems": {...}}}],
-    "totals": {...}}``.
+    "layout", "files", "items", "villages", "delegation_file", "planted": {..., "non_problems": {...}}}],
+    "totals": {...}}``. ``delegation_file`` (beside the township folders, one per county) is the
+    county's 赋权 list naming the township's delegated powers; import it for the township
+    (``loaders.delegations.import_delegations``) before auditing, as a county would.
     """
     if townships < 1:
         raise InvalidArgument("--townships must be at least 1")
     out = Path(out_dir)
     names = township_names(townships)
     entries = []
+    delegations: dict[str, list[tuple[str, str, str]]] = {}
     totals: dict[str, int] = {"items": 0}
     for index, name in enumerate(names):
         t = generate_township(index, items_per_township, seed, name)
@@ -666,16 +949,36 @@ def generate_lists(out_dir: str | Path, townships: int, items_per_township: int 
             "files": [f.name for f in files], "items": len(t.rows), "villages": len(t.villages),
             "planted": t.truth,
         })
+        if t.truth["non_problems"].get("delegated"):
+            entries[-1]["delegation_file"] = _delegation_file(t.county)
+            delegations.setdefault(t.county, []).extend(
+                (t.name, r.name, r.code) for r in t.rows if r.name in set(t.truth["non_problems"]["delegated"]))
         totals["items"] += len(t.rows)
         for k, v in t.truth.items():
             if k != "non_problems":
                 totals[k] = totals.get(k, 0) + len(v)
         for k, v in t.truth["non_problems"].items():
             totals[f"non_problems.{k}"] = totals.get(f"non_problems.{k}", 0) + len(v)
+    for county, rows in delegations.items():
+        write_delegations(county, rows, out / _delegation_file(county))
     truth = {"generator": "dutygraph generate", "seed": seed, "items_per_township": items_per_township,
              "rates": PLANT_RATES, "totals": totals, "townships": entries}
     (out / GROUND_TRUTH_FILE).write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
+
+
+def _delegation_file(county: str) -> str:
+    return f"{county}赋权清单.csv"
+
+
+def write_delegations(county: str, rows: Sequence[tuple[str, str, str]], path: Path) -> None:
+    """The county's 赋权 decision as a list (乡镇, 赋权事项, 事项编码, 文号, 印发日期), read by ``loaders.delegations``."""
+    document = DELEGATION_DOCUMENT.format(county=county)
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(("乡镇", "赋权事项", "事项编码", "文号", "印发日期"))
+    w.writerows((town, item, code, document, DELEGATION_DATE) for town, item, code in sorted(rows))
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
 
 
 # ---- precision and recall against the ground truth ----------------------------------------------
@@ -688,6 +991,11 @@ EXPECTED_KINDS = {
     "unconfirmed": "ownership.unconfirmed",
     "no_basis": "legal.no_basis",
     "no_code": "coverage.missing_fields",
+    "cross_part_duplicates": "overlap.cross_part_duplicate",
+    "withdrawn_in_name": "text.withdrawn_in_name",
+    "cooperate_does_lead": "text.cooperate_does_lead",
+    "village_burden": "village.burden",
+    "not_empowered": "legal.not_empowered",
 }
 
 

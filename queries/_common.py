@@ -185,7 +185,7 @@ _KIND_ROWS = (
     ("village.burden", "medium", "村（社区）承担非协助性职责"),
     ("village.overloaded", "medium", "村（社区）承担事项过多"),
     ("overlap.cross_part_duplicate", "high", "同一职责跨清单重复（基本与收回/配合）"),
-    ("topic.spread", "medium", "同一主题分散在多个科室"),
+    ("topic.spread", "low", "同一主题分散在多个科室"),
     ("legal.not_empowered", "high", "依据未授权乡镇且无赋权"),
     ("legal.authority_unverified", "low", "依据授权主体未核实"),
 )

@@ -6,26 +6,34 @@ over its 基本 and 配合 items (the work its offices do):
 1. every character bigram of the compacted item names is a candidate keyword, unless it
    holds a function character (的, 对, 和 …), is a generic word of duty lists
    (``GENERIC``: 管理, 监督, 检查, 处罚 …; extend with ``ignore``), straddles two of them
-   (督检 in 监督检查), or occurs in more than
+   (督检 in 监督检查), touches a generic action phrase of ``data/topic_generic_words.csv``
+   (宣传教育, 备案登记, 先进表彰, 日常巡查 …: work done on every subject, not a subject a
+   meeting discusses; ``ignore`` words of two or more characters count too), or occurs in more than
    ``max_share`` of the names (too common to be a topic) or in fewer than ``min_items``;
 2. a keyword's group is the items whose name contains it; groups whose item sets overlap
    by ``MERGE_OVERLAP`` (of the smaller) are one topic (生活垃圾 gives 生活, 活垃, 垃圾);
 3. a topic whose items involve ``min_offices`` or more township offices (leading or
-   cooperating) gives ``topic.spread`` (medium), named by the substring (2–6 characters)
+   cooperating) gives ``topic.spread`` (low), named by the substring (2–6 characters)
    shared by most of its names, the longer on a tie.
+
+``topic.spread`` is ``low``: no item has two leads or none (those are the overlap and gap
+kinds); a subject worked on by several offices is a question of how the list is organised,
+worth a look in the boundary meeting, not a defect of any one item.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import BASIC, COOPERATE, Finding, cards_of, evidence, finding, level_side, sorted_findings
 
-__all__ = ["GENERIC", "MERGE_OVERLAP", "topic_spread", "topics"]
+__all__ = ["GENERIC", "MERGE_OVERLAP", "generic_phrases", "topic_spread", "topics"]
 
 GENERIC = frozenset((
     "管理", "监督", "检查", "处罚", "服务", "审批", "许可", "发放", "登记", "认定", "工作", "事项", "违法", "行为",
@@ -41,6 +49,29 @@ _ENDS = {w[-1] for w in GENERIC}
 _STARTS = {w[0] for w in GENERIC}
 _FUNCTION_CHARS = set("的对和及与等或在为以之其被将把未不")
 MERGE_OVERLAP = 0.6
+
+
+@lru_cache(maxsize=1)
+def generic_phrases() -> tuple[str, ...]:
+    """Generic action phrases of duty lists (``data/topic_generic_words.csv``), longest first.
+
+    >>> "宣传教育" in generic_phrases() and "卫生" not in generic_phrases()
+    True
+    """
+    text = resources.files("queries").joinpath("data/topic_generic_words.csv").read_text(encoding="utf-8")
+    words = {line.split(",", 1)[0].strip() for line in text.splitlines()[1:]}
+    return tuple(sorted((w for w in words if len(w) >= 2), key=lambda w: (-len(w), w)))
+
+
+def _masked(name: str, phrases: Sequence[str]) -> set[int]:
+    """Positions of ``name`` covered by a generic phrase."""
+    out: set[int] = set()
+    for p in phrases:
+        start = name.find(p)
+        while start >= 0:
+            out.update(range(start, start + len(p)))
+            start = name.find(p, start + 1)
+    return out
 
 
 def _offices(card: ItemCard) -> set[str]:
@@ -66,12 +97,14 @@ def topics(cards: Sequence[ItemCard], *, min_items: int = 3, max_share: float = 
     if min_items < 2 or not 0 < max_share <= 1:
         raise InvalidArgument("min_items must be >= 2 and max_share in (0, 1]")
     skip = GENERIC | set(ignore)
+    phrases = tuple(sorted(set(generic_phrases()) | {w for w in ignore if len(w) >= 2}, key=lambda w: (-len(w), w)))
     names = {c.key: compact(c.item.label) for c in cards}
     groups: dict[str, set[str]] = defaultdict(set)
     for key, n in names.items():
+        masked = _masked(n, phrases)
         for i in range(len(n) - 1):
             bg = n[i:i + 2]
-            if bg in skip or _FUNCTION_CHARS & set(bg) or not all("\u4e00" <= ch <= "\u9fff" for ch in bg) \
+            if bg in skip or i in masked or i + 1 in masked or _FUNCTION_CHARS & set(bg) or not all("\u4e00" <= ch <= "\u9fff" for ch in bg) \
                     or (bg[0] in _ENDS and bg[1] in _STARTS):
                 continue
             groups[bg].add(key)

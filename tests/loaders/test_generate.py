@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from collections import defaultdict
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from graphmodel import open_store
 from loaders import read_list
+from loaders.delegations import import_delegations
 from loaders.generate import (
     GROUND_TRUTH_FILE,
     expected_findings,
@@ -49,6 +51,8 @@ def loaded(generated):
     for entry in truth["townships"]:
         result = read_list(sorted((out / entry["folder"]).iterdir()))
         store.replace_township(result.tlist)
+        if entry.get("delegation_file"):  # the county's 赋权 decision, imported as a county would
+            import_delegations(store, out / entry["delegation_file"], entry["name"], editor="test")
         results[entry["name"]] = result
     return store, results
 
@@ -77,6 +81,16 @@ def test_layouts_and_truth_file(generated):
         assert planted["multi_lead"] and planted["near_duplicates"] and planted["no_lead"]
         assert set(planted["broken_steps"]) <= set(planted["no_lead"])
         assert all(len(c) >= 2 for c in planted["chains"])
+        for key in ("cross_part_duplicates", "withdrawn_in_name", "village_burden", "not_empowered"):
+            assert planted[key], key
+        assert planted["non_problems"]["delegated"] and t["delegation_file"]
+    assert any(t["planted"]["cooperate_does_lead"] for t in truth["townships"])  # not where 镇街配合职责 is absent
+    assert any(t["planted"]["topic_clusters"] for t in truth["townships"])
+    first = truth["townships"][0]
+    rows = list(csv.DictReader((out / first["delegation_file"]).read_text(encoding="utf-8-sig").splitlines()))
+    listed = {r["赋权事项"] for r in rows if r["乡镇"] == first["name"]}
+    assert listed == set(first["planted"]["non_problems"]["delegated"])
+    assert not listed & set(first["planted"]["not_empowered"])
 
 
 def test_generated_files_load_without_errors(loaded, generated):
@@ -123,6 +137,18 @@ def test_audit_finds_exactly_what_was_planted(loaded, generated):
         assert unfolded[entry["name"]]["chain.broken_step"] == set(planted["broken_steps"])
         assert not got["chain.broken_step"]
         assert all("chain.broken_step" in related[(entry["name"], s)] for s in planted["broken_steps"])
+        # the text kinds find exactly what was planted; a delegated power is not "not empowered"
+        assert got["overlap.cross_part_duplicate"] == {" / ".join(p) for p in planted["cross_part_duplicates"]}
+        assert got["text.withdrawn_in_name"] == set(planted["withdrawn_in_name"])
+        assert got["text.cooperate_does_lead"] == set(planted["cooperate_does_lead"])
+        assert got["village.burden"] == set(planted["village_burden"])
+        assert got["legal.not_empowered"] == set(planted["not_empowered"])
+        assert not set(non["delegated"]) & (got["legal.not_empowered"] | got["legal.authority_unverified"])
+        topics = [f for f in audit.findings if f.township == entry["name"] and f.kind == "topic.spread"]
+        assert all(f.severity == "low" for f in topics)
+        for subject, *items in planted["topic_clusters"]:
+            assert any(set(items) <= set(dict(f.details)["item_names"].split("、")) and f.subject in subject
+                       for f in topics), (subject, [(f.subject, dict(f.details)["item_names"]) for f in topics])
         for kind in ("overlap.cooperate_township_lead", "gap.unknown_department", "gap.withdrawn_township_lead",
                      "gap.cooperate_no_county_lead", "gap.village_text_unlinked", "chain.cycle"):
             assert not got[kind], (entry["name"], kind, got[kind])
