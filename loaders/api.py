@@ -149,6 +149,7 @@ def read_list(
     synonyms: PathLike | SynonymTable | None = None,
     column_map: dict[str, str] | None = None,
     part: str | None = None,
+    county: str = "",
 ) -> LoadResult:
     """Read one township's duty list from one or more .xlsx/.xls/.csv files.
 
@@ -157,7 +158,8 @@ def read_list(
     ("XX镇履行职责事项清单…"), else the file name. ``aliases`` and ``synonyms`` are extra
     CSV tables (or loaded tables) added to the bundled ones. ``column_map`` maps a column
     (its header text or Excel letter) to a field (``-`` leaves it unmapped); ``part`` sets
-    the list part of every item. The result's ``reading`` tells how the list was read.
+    the list part of every item; ``county`` names the township's county, whose departments
+    the township then shares with the county's other townships. The result's ``reading`` tells how the list was read.
 
     Raises :class:`graphmodel.errors.LoadError` whose ``problems`` hold every error
     (and the warnings) found; a file that cannot be read or has no header stops the
@@ -191,7 +193,8 @@ def read_list(
     for s in sheets:
         problems.extend(s.problems)
     stats: dict = {}
-    tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files], stats=stats)
+    tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files],
+                                   county=county, stats=stats)
     reading.village_groups = stats.get("village_groups", 0)
     reading.same_duty = stats.get("same_duty", 0)
     reading.merges_applied = [DeptMerge(*m) for m in stats.get("merges_applied", ())]
