@@ -103,6 +103,12 @@ def _print_reading(reading: ReadingReport) -> None:
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--township", default=None, help="乡镇名称（默认取标题行或文件名）Township name (default: from the title row, else the file name).")
+@click.option("--county", default="", envvar="DUTYGRAPH_COUNTY",
+              help="所属县（区）：县级部门与同县其他乡镇共用一个节点。The township's county (default $DUTYGRAPH_COUNTY): "
+                   "its county departments become the county's shared nodes.")
+@click.option("--catalogue-of", "catalogue_of", default="",
+              help="把清单作为该县或省的通用目录导入（比对用 dutygraph compare）。Load the list as the reference "
+                   "catalogue of this county or province (compare townships with it: dutygraph compare).")
 @click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
@@ -118,7 +124,8 @@ def _print_reading(reading: ReadingReport) -> None:
 @store_options
 @pass_settings
 @handle_errors
-def load(settings: Settings, files: tuple[Path, ...], township: str | None, check: bool, aliases: Path | None,
+def load(settings: Settings, files: tuple[Path, ...], township: str | None, county: str, catalogue_of: str,
+         check: bool, aliases: Path | None,
          synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str, as_json: bool) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）。
 
@@ -133,7 +140,7 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, chec
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
             result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms,
-                               column_map=column_map, part=part)
+                               column_map=column_map, part=part, county=county, catalogue_of=catalogue_of)
     except LoadError as e:
         reading = getattr(e, "reading", None)
         if as_json:

@@ -27,6 +27,10 @@ cli.add_command(audit)
 cli.add_command(lookup)
 cli.add_command(query)
 
+from .county_commands import compare  # noqa: E402
+
+cli.add_command(compare)
+
 from .dashboard_commands import dashboard, demo  # noqa: E402
 
 cli.add_command(dashboard)

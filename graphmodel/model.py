@@ -39,6 +39,7 @@ class Township:
     name: str
     county: str = ""
     sources: tuple[str, ...] = ()  # the files the current list was imported from
+    catalogue_of: str = ""  # set when the list is the reference catalogue (通用目录) of this county or province
     node_type: ClassVar[str] = NodeType.TOWNSHIP.value
 
     @property

@@ -16,7 +16,9 @@ from graphmodel import DutyStore, InvalidArgument
 
 from . import (
     audit,
+    catalogue,
     chains,
+    county,
     coverage,
     gaps,
     handshake,
@@ -87,6 +89,10 @@ _ROWS = (
     ("chain_findings", chains.chain_findings, "链条问题", "chain findings"),
     ("candidate_links", chains.candidate_links, "疑似应衔接的检查与处罚", "inspection/penalty pairs that should be chained"),
     ("what_if", whatif.what_if, "撤并部门推演", "remove or merge departments"),
+    ("catalogue_compare", catalogue.compare, "与通用目录比对", "each township against the reference catalogue"),
+    ("lead_spread", county.lead_spread, "同一事项各乡镇牵头不一", "the same duty led differently across townships"),
+    ("county_department_load", county.county_department_load, "县级部门跨乡镇负荷", "a county department across townships"),
+    ("township_ranking", county.township_ranking, "乡镇并列排名", "townships of a county side by side"),
     ("lookup", _lookup, "谁来办", "who handles X?"),
     ("neighbourhood", _neighbourhood, "节点邻域", "neighbourhood of a node"),
 )
