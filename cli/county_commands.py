@@ -12,23 +12,23 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from graphmodel import InvalidArgument
+from graphmodel import InvalidArgument, NotFound
 from graphmodel.report import make_report, to_plain
 from loaders.xlsx_bytes import reproducible_xlsx
-from queries.catalogue import KIND_LABELS, CatalogueDiff, compare as compare_lists
+from queries.catalogue import KIND_LABELS, CatalogueDiff, catalogues, compare as compare_lists
 
 from .context import Settings, handle_errors, pass_settings, store_options
 
 __all__ = ["compare", "write_comparison_xlsx"]
 
-HEADERS = ("类型 Kind", "事项 Item", "目录类别 Catalogue part", "乡镇类别 Township part", "目录牵头 Catalogue lead",
+HEADERS = ("目录 Catalogue", "类型 Kind", "事项 Item", "目录类别 Catalogue part", "乡镇类别 Township part", "目录牵头 Catalogue lead",
            "乡镇牵头 Township lead", "匹配 Match", "相似度 Score")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _row(d: CatalogueDiff) -> list[object]:
-    return [KIND_LABELS[d.kind], d.name, d.catalogue_part, d.township_part, d.catalogue_leads, d.township_leads,
+    return [d.catalogue, KIND_LABELS[d.kind], d.name, d.catalogue_part, d.township_part, d.catalogue_leads, d.township_leads,
             d.match, d.score if d.match else ""]
 
 
@@ -84,7 +84,11 @@ def compare(settings: Settings, catalogue: str, township: str | None, min_score:
     settings.as_json = fmt == "json"
     if fmt == "xlsx" and output is None:
         raise InvalidArgument("--format xlsx needs --output FILE.xlsx")
-    diffs = compare_lists(settings.store(), catalogue, township, min_score)
+    store = settings.store()
+    if not catalogues(store):
+        raise NotFound("存储中没有目录 no catalogue in the store: load one with "
+                       "`dutygraph load FILE --township 县名通用目录 --catalogue-of 县名`")
+    diffs = compare_lists(store, catalogue, township, min_score)
     counts = {k: sum(1 for d in diffs if d.kind == k) for k in KIND_LABELS}
     if fmt == "json":
         text = json.dumps(make_report([to_plain(d) for d in diffs], counts=counts), ensure_ascii=False, indent=2)

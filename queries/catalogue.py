@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter, ListPart, NotFound
+from graphmodel import DutyStore, ItemCard, ItemFilter, ListPart, NotFound
 from graphmodel.normalize import compact
 
 __all__ = ["KINDS", "CatalogueDiff", "catalogues", "compare", "match_items"]
@@ -49,6 +49,7 @@ class CatalogueDiff:
     township_leads: str = ""
     match: str = ""
     score: float = 0.0
+    catalogue: str = ""  # the catalogue compared with
 
     @property
     def label(self) -> str:
@@ -115,7 +116,7 @@ def compare(store: DutyStore, catalogue: str = "", township: str | None = None,
 
     The scope of a county's catalogue is the townships of that county; of any other
     catalogue (a province's), every township that is not itself a catalogue. Without
-    ``catalogue`` the store's only catalogue is used.
+    ``catalogue`` every catalogue is compared with its scope.
 
     >>> from graphmodel import open_store
     >>> s = open_store("memory", data_dir=None)
@@ -129,18 +130,21 @@ def compare(store: DutyStore, catalogue: str = "", township: str | None = None,
     甲镇 part_differs 违法占地查处 上级部门收回事项 基本履职事项 similar 0.8333
     """
     found = catalogues(store)
+    if not found and not catalogue:
+        return ()  # nothing to compare with (the command line says how to load a catalogue)
     if not found:
         raise NotFound("存储中没有目录 no catalogue in the store: load one with `dutygraph load --catalogue-of 县名 …`")
     if not catalogue:
-        if len(found) > 1:
-            raise InvalidArgument(f"several catalogues; name one of {[n for n, _ in found]}")
-        catalogue = found[0][0]
+        if township is not None:  # the catalogues whose scope holds it
+            found = tuple(f for f in found if township in _scope(store, f[1]))
+        if not found:
+            raise NotFound(f"township {township!r} is in the scope of no catalogue")
+        return tuple(sorted((d for name, _ in found for d in compare(store, name, township, min_score)),
+                            key=_order))
     scope = dict(found).get(catalogue)
     if scope is None:
         raise NotFound(f"no catalogue {catalogue!r}; the store holds {[n for n, _ in found]}")
-    towns = [t for t in store.townships() if not t.catalogue_of]
-    by_county = [t for t in towns if t.county == scope]
-    towns = by_county if any(t.county for t in towns) and by_county else towns
+    towns = [t for t in store.townships() if t.name in _scope(store, scope)]
     if township is not None:
         towns = [t for t in towns if t.name == township]
         if not towns:
@@ -155,20 +159,32 @@ def compare(store: DutyStore, catalogue: str = "", township: str | None = None,
         for c in reference:
             if c.key not in paired_ref:
                 out.append(CatalogueDiff(t.name, "missing", c.item.label, catalogue_key=c.key,
-                                         catalogue_part=c.item.part, catalogue_leads=_leads(c)))
+                                         catalogue_part=c.item.part, catalogue_leads=_leads(c), catalogue=catalogue))
         for c in listed:
             if c.key not in paired_own:
                 out.append(CatalogueDiff(t.name, "added", c.item.label, township_key=c.key,
-                                         township_part=c.item.part, township_leads=_leads(c)))
+                                         township_part=c.item.part, township_leads=_leads(c), catalogue=catalogue))
         for ref, own, how, score in pairs:
             row = dict(township=t.name, name=ref.item.label, catalogue_key=ref.key, township_key=own.key,
                        catalogue_part=ref.item.part, township_part=own.item.part,
-                       catalogue_leads=_leads(ref), township_leads=_leads(own), match=how, score=round(score, 4))
+                       catalogue_leads=_leads(ref), township_leads=_leads(own), match=how, score=round(score, 4),
+                       catalogue=catalogue)
             if ref.item.part != own.item.part:
                 out.append(CatalogueDiff(kind="part_differs", **row))
             if _leads(ref) and _leads(ref) != _leads(own):
                 out.append(CatalogueDiff(kind="lead_differs", **row))
-    return tuple(sorted(out, key=lambda d: (d.township, d.name, KINDS.index(d.kind), d.catalogue_key, d.township_key)))
+    return tuple(sorted(out, key=_order))
+
+
+def _order(d: CatalogueDiff) -> tuple:
+    return d.township, d.name, KINDS.index(d.kind), d.catalogue, d.catalogue_key, d.township_key
+
+
+def _scope(store: DutyStore, scope: str) -> set[str]:
+    """The townships a catalogue of ``scope`` covers: the county's, else (a province) every one."""
+    towns = [t for t in store.townships() if not t.catalogue_of]
+    in_county = {t.name for t in towns if t.county == scope}
+    return in_county or {t.name for t in towns}
 
 
 def catalogue_example():

@@ -103,3 +103,8 @@ def test_compare_xlsx_one_sheet_per_township_formulas_as_text(env):
     assert len(cells) == 1 and cells[0].data_type == "s"  # kept verbatim, stored as text, not a formula
     assert ws.max_row == 5  # header + 4 differences
     assert env["run"]("compare", "--format", "xlsx").exit_code == 1  # needs --output
+
+
+def test_compare_without_catalogue_says_how_to_load_one(tmp_path):
+    result = CliRunner().invoke(cli, ["compare", "--data-dir", str(tmp_path / "empty")])
+    assert result.exit_code == 1 and "--catalogue-of" in result.output

@@ -91,8 +91,9 @@ def test_catalogue_compare_kinds_on_both_stores(store):
 
 def test_compare_without_catalogue_says_how_to_load_one(store):
     store.replace_township(catalogue_example()[1])
+    assert compare(store) == ()
     with pytest.raises(NotFound, match="--catalogue-of"):
-        compare(store)
+        compare(store, "东河县通用目录")
 
 
 def test_catalogue_of_another_county_ignores_its_townships(store):
@@ -104,3 +105,23 @@ def test_catalogue_of_another_county_ignores_its_townships(store):
     store.replace_township(other.build())
     assert {d.township for d in compare(store)} == {"甲镇"}
     assert replace(ref.township, catalogue_of="") != ref.township  # the mark is part of the node
+
+
+def test_without_a_name_every_catalogue_is_compared_with_its_county(store):
+    ref, town = catalogue_example()
+    store.replace_township(ref)
+    store.replace_township(town)
+    west = ListBuilder("西山县通用目录", county="西山县")
+    west.item("养犬登记", leads=["派出所"])
+    wtl = west.build()
+    wtl.township = replace(wtl.township, catalogue_of="西山县")
+    store.replace_township(wtl)
+    other = ListBuilder("乙镇", county="西山县")
+    other.item("养犬登记", leads=["派出所"])
+    other.item("秸秆禁烧巡查", leads=["农业农村办"])
+    store.replace_township(other.build())
+    got = {(d.catalogue, d.township, d.kind, d.name) for d in compare(store)}
+    assert ("西山县通用目录", "乙镇", "added", "秸秆禁烧巡查") in got
+    assert {c for c, *_ in got} == {"东河县通用目录", "西山县通用目录"}
+    assert {t for _, t, *_ in got} == {"甲镇", "乙镇"}
+    assert compare(store, township="乙镇") == compare(store, "西山县通用目录")
