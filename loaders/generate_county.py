@@ -49,7 +49,9 @@ TOWNSHIPS_PER_COUNTY = 20
 
 
 def catalogue_name(county: str) -> str:
-    """>>> catalogue_name("第1县")
+    """The name a county's catalogue is loaded under.
+
+    >>> catalogue_name("第1县")
     '第1县通用目录'
     """
     return f"{county}通用目录"
