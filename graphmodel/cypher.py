@@ -20,6 +20,7 @@ __all__ = [
     "AWAIT_INDEXES",
     "BASIS_CITERS",
     "SHARED_NODE_USERS",
+    "TOWNSHIP_COUNTY",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
     "COUNT_RELATIONS_ALL",
@@ -129,6 +130,9 @@ UNWIND $ids AS id
 MATCH (b) WHERE elementId(b) = id
 RETURN b.key AS key, COLLECT { MATCH (i)-[:BASED_ON]->(b) RETURN i.key } AS citing
 """
+
+# The county of a stored township (a delete brings an empty list): whose shared departments it touches.
+TOWNSHIP_COUNTY = "MATCH (t:Township {key: $key}) RETURN t.county AS county"
 
 # Who uses each candidate orphan shared node (a basis, a county department), by element id:
 # the keys of every node a list relation joins it to, across all townships.

@@ -321,6 +321,14 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     on a transient error the driver runs the whole function again.
     """
     name = tlist.township.name
+    # Townships of one county share department nodes: their imports take turns (a county lock,
+    # after the township's review lock), so that one never drops a node another is linking to.
+    county = tlist.township.county
+    if not county:
+        row = tx.run(cypher.TOWNSHIP_COUNTY, key=tlist.township.key).single()
+        county = (row["county"] if row else "") or ""
+    if county:
+        tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
     ids: dict[str, str] = {}  # node key -> element id, valid inside this transaction
     current: dict[str, Node] = {}
     for r in tx.run(cypher.TOWNSHIP_NODES, township=name):

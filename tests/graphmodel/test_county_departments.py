@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+
+import pytest
 
 from graphmodel import ItemFilter, open_store
 from graphmodel.memory_store import FILE_NAME, MemoryStore
@@ -137,3 +140,43 @@ def test_schema_2_file_upgrades_without_loss(tmp_path):
     assert again.relations() == store.relations() and again.nodes("Department") == store.nodes("Department")
     # a re-import of an upgraded township (now with the county sharing) changes nothing
     assert again.replace_township(share_county_departments(_old_list("甲镇", "东河县", "县资规局"))).unchanged
+
+
+@pytest.mark.neo4j
+def test_concurrent_imports_of_one_county_keep_every_link(neo4j_server):
+    """Two townships re-imported at once, each dropping and re-adding the shared department:
+    the county lock makes them take turns, so the last state of each holds its links."""
+    uri, user, password, database = neo4j_server
+    stores = [open_store("neo4j", uri=uri, user=user, password=password, database=database) for _ in range(2)]
+    stores[0].wipe()
+    errors: list[BaseException] = []
+
+    def work(store, town):
+        try:
+            for n in range(5):
+                if n % 2:
+                    b = ListBuilder(town, county="东河县")
+                    b.item("宅基地审批", leads=["农业农村办"])
+                    store.replace_township(share_county_departments(b.build()))
+                else:
+                    store.replace_township(county_list(town))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(s, t)) for s, t in zip(stores, ("甲镇", "乙镇"), strict=True)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    try:
+        assert not errors, errors
+        for town in ("甲镇", "乙镇"):  # the last import of each (n = 4) links the shared node
+            assert store_links(stores[0], town) == {"LEADS", "COOPERATES_ON", "IN_TOWNSHIP"}
+    finally:
+        stores[0].wipe()
+        for s in stores:
+            s.close()
+
+
+def store_links(store, town):
+    return {r.type for r in store.relations(None, town) if SHARED in (r.src, r.dst)}
