@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from graphmodel import DutyGraphError
-from queries.audit import run_audit
 from queries.catalogue import KIND_LABELS, catalogues, compare
 from queries.county import county_department_load, lead_spread, township_ranking
 
@@ -17,7 +16,7 @@ __all__ = ["catalogue_frame", "catalogue_names", "department_frame", "finding_he
 
 @st.cache_data(show_spinner=False)
 def _heat(sid: str) -> pd.DataFrame:
-    result = run_audit(state.store())
+    result = state.audit()  # the overview's cached whole-store audit: computed once for both pages
     towns = [t.name for t in state.store().townships() if not t.catalogue_of]
     rows = [(f.township, f.kind) for f in result.findings if f.township in towns]
     if not rows:
