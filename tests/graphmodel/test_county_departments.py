@@ -180,3 +180,20 @@ def test_concurrent_imports_of_one_county_keep_every_link(neo4j_server):
 
 def store_links(store, town):
     return {r.type for r in store.relations(None, town) if SHARED in (r.src, r.dst)}
+
+
+def test_a_decision_naming_a_new_county_department_uses_the_shared_node(store):
+    from graphmodel.listedit import apply_ops
+    from graphmodel.review import Op
+
+    store.replace_township(county_list("甲镇"))
+    store.replace_township(county_list("乙镇"))
+    b = ListBuilder("丙镇", county="东河县")
+    key = b.item("地质灾害巡查", leads=["农业农村办"])
+    store.replace_township(share_county_departments(b.build()))
+    # 丙镇 does not name 县自然资源局 yet: the decision adds it as the county's shared node
+    after = apply_ops(store.township_list("丙镇"), [Op("add_cooperator", key, "县自然资源局", level="县级部门")])[0]
+    assert SHARED in {d.key for d in after.departments}
+    store.replace_township(after)
+    assert [d.key for d in store.nodes("Department") if d.name == "县自然资源局"] == [SHARED]
+    assert {c.item.township for c in store.item_cards(ItemFilter(department=SHARED))} == {"甲镇", "乙镇", "丙镇"}
