@@ -53,7 +53,7 @@ def township_units(paths: tuple[Path, ...], each: bool) -> list[list[Path]]:
 
 
 def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, check: bool, aliases, synonyms,
-                as_json: bool, editor: str = "") -> None:
+                as_json: bool, editor: str = "", county: str = "") -> None:
     from loaders import load_aliases, load_synonyms, read_list
 
     from .load_commands import _console, _print_problems
@@ -66,7 +66,7 @@ def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, chec
     with status.status(f"读取 Reading {len(units)} 个乡镇 townships…"):
         for files in units:
             try:
-                results.append(read_list(files, aliases=alias_table, synonyms=synonym_table))
+                results.append(read_list(files, aliases=alias_table, synonyms=synonym_table, county=county))
                 check_township_name(results[-1].tlist.township.name)
                 problems.extend(results[-1].problems)
             except LoadError as e:

@@ -25,11 +25,14 @@ __all__ = ["generate"]
               help="随机种子，相同种子生成相同文件 Seed: the same seed writes the same files.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="输出目录 Output folder (one sub-folder per township, plus ground_truth.json).")
+@click.option("--counties", is_flag=True,
+              help="按县生成：每县一个通用目录，乡镇由目录派生并埋入偏差。Generate counties: a reference catalogue per "
+                   "county (20 townships each) and townships derived from it with planted deviations.")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report instead of a summary.")
 @pass_settings
 @handle_errors
 def generate(settings: Settings, townships: int, items_per_township: int, seed: int, out_dir: Path,
-             as_json: bool) -> None:
+             counties: bool, as_json: bool) -> None:
     """生成带已知问题的乡镇履行职责事项清单（xlsx/CSV）及标准答案。
 
     Write realistic duty lists for TOWNSHIPS townships (xlsx with title rows and merged
@@ -41,6 +44,18 @@ def generate(settings: Settings, townships: int, items_per_township: int, seed: 
     """
     settings.as_json = as_json
     started = time.perf_counter()
+    if counties:
+        from loaders.generate_county import generate_counties  # noqa: PLC0415 - only for --counties
+
+        truth = generate_counties(out_dir, townships, items_per_township, seed)
+        n = sum(len(v) for t in truth["townships"] for v in t["catalogue"].values())
+        click.echo(f"已生成 Wrote {len(truth['counties'])} 个县 counties (目录 catalogues: "
+                   f"{'、'.join(c['folder'] for c in truth['counties'])}), {len(truth['townships'])} 个乡镇 townships, "
+                   f"{n} 处目录偏差 catalogue deviations → {out_dir}")
+        click.echo(f"导入目录 Load a catalogue: dutygraph load OUT/catalogue-<县>/* --township <县>通用目录 "
+                   f"--catalogue-of <县>; 乡镇 townships: dutygraph load OUT/0000-*/* --county <县>")
+        click.echo(f"标准答案 Ground truth: {out_dir / GROUND_TRUTH_FILE}")
+        return
     truth = generate_lists(out_dir, townships, items_per_township, seed)
     seconds = time.perf_counter() - started
     counts = {"townships": len(truth["townships"]), **truth["totals"], "seconds": round(seconds, 2)}

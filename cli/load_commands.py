@@ -110,6 +110,12 @@ def _print_reading(reading: ReadingReport) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--township", default=None, help="乡镇名称（默认取标题行或文件名）Township name (default: from the title row, else the file name).")
 @click.option("--each", is_flag=True, help="每个文件是一个乡镇（一次导入全县）。Each FILE is a township of its own (a county in one command).")
+@click.option("--county", default="", envvar="DUTYGRAPH_COUNTY",
+              help="所属县（区）：县级部门与同县其他乡镇共用一个节点。The township's county (default $DUTYGRAPH_COUNTY): "
+                   "its county departments become the county's shared nodes.")
+@click.option("--catalogue-of", "catalogue_of", default="",
+              help="把清单作为该县或省的通用目录导入（比对用 dutygraph compare）。Load the list as the reference "
+                   "catalogue of this county or province (compare townships with it: dutygraph compare).")
 @click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
@@ -130,7 +136,8 @@ def _print_reading(reading: ReadingReport) -> None:
 @store_options
 @pass_settings
 @handle_errors
-def load(settings: Settings, files: tuple[Path, ...], township: str | None, each: bool, check: bool,
+def load(settings: Settings, files: tuple[Path, ...], township: str | None, county: str, catalogue_of: str,
+         each: bool, check: bool,
          aliases: Path | None, synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str,
          as_json: bool, include_hidden_sheets: bool, editor_name: str | None) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）；给出文件夹则导入全县。
@@ -144,14 +151,14 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, each
     as_json = as_json or fmt == "json"
     if each or any(f.is_dir() for f in files):
         settings.as_json = as_json
-        if township is not None or map_column or part:
-            raise InvalidArgument("--township, --map-column and --part read one township's list; "
+        if township is not None or map_column or part or catalogue_of:
+            raise InvalidArgument("--township, --map-column, --part and --catalogue-of read one list; "
                                   "a folder or --each loads several")
         who = None if check else operator(settings, editor_name)
         from .county_load import load_county
 
         return load_county(settings, files, each=each, check=check, aliases=aliases, synonyms=synonyms,
-                           as_json=as_json, editor=who or "")
+                           as_json=as_json, editor=who or "", county=county)
     from loaders import read_list
 
     settings.as_json = as_json
@@ -164,7 +171,7 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, each
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
             result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms,
-                               column_map=column_map, part=part)
+                               column_map=column_map, part=part, county=county, catalogue_of=catalogue_of)
         check_township_name(result.tlist.township.name)
         result.tlist.check()
         if check and _store_name(settings) == "memory":  # --check also asks: would the store take it?

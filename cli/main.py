@@ -24,6 +24,7 @@ __all__ = ["LAZY_COMMANDS", "cli", "main"]
 # carrying ``@click.command("verb")`` / ``@click.group("verb")`` is the verb.
 LAZY_COMMANDS: dict[str, str] = {
     "audit": "audit_commands",
+    "compare": "county_commands",
     "lookup": "audit_commands",
     "query": "audit_commands",
     "dashboard": "dashboard_commands",

@@ -31,6 +31,8 @@ __all__ = [
     "WRITTEN_COLUMNS_IN_TOWNSHIP",
     "BASIS_CITERS",
     "LOCK_BASES",
+    "SHARED_NODE_USERS",
+    "TOWNSHIP_COUNTY",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
     "COUNT_RELATIONS_ALL",
@@ -148,6 +150,19 @@ MATCH (b) WHERE elementId(b) = id
 RETURN b.key AS key, COLLECT { MATCH (i)-[:BASED_ON]->(b) RETURN i.key } AS citing
 """
 
+# The county of a stored township (a delete brings an empty list): whose shared departments it touches.
+TOWNSHIP_COUNTY = "MATCH (t:Township {key: $key}) RETURN t.county AS county"
+
+# Who uses each candidate orphan shared node (a basis, a county department), by element id:
+# the keys of every node a list relation joins it to, across all townships.
+SHARED_NODE_USERS = """
+UNWIND $ids AS id
+MATCH (b) WHERE elementId(b) = id
+RETURN b.key AS key, COLLECT {
+  MATCH (b)-[:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]-(x) RETURN x.key
+} AS users
+"""
+
 DELETE_RELATIONS_BY_ID = """
 UNWIND $ids AS id
 MATCH ()-[r]->() WHERE elementId(r) = id
@@ -225,7 +240,10 @@ NODES_ALL: dict[str, str] = {
 
 NODES_IN_TOWNSHIP: dict[str, str] = {
     "DutyItem": "MATCH (n:DutyItem {township: $township}) RETURN properties(n) AS props",
-    "Department": "MATCH (n:Department {township: $township}) RETURN properties(n) AS props",
+    # Its own offices, and the shared county departments (township '') pointing at its nodes.
+    "Department": "CALL () { MATCH (n:Department {township: $township}) RETURN n "
+    "UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) "
+    "WHERE m.township = $township RETURN n } RETURN properties(n) AS props",
     "Village": "MATCH (n:Village {township: $township}) RETURN properties(n) AS props",
     # Bases are shared: a township's are those its items cite.
     "LegalBasis": "MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n) "
@@ -360,7 +378,9 @@ UNION ALL MATCH (n:Township) RETURN 'Township' AS type, count(n) AS n
 
 COUNT_NODES_IN_TOWNSHIP = """
 MATCH (n:DutyItem {township: $township}) RETURN 'DutyItem' AS type, count(n) AS n
-UNION ALL MATCH (n:Department {township: $township}) RETURN 'Department' AS type, count(n) AS n
+UNION ALL CALL () { MATCH (n:Department {township: $township}) RETURN n
+  UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) WHERE m.township = $township
+  RETURN n } RETURN 'Department' AS type, count(n) AS n
 UNION ALL MATCH (n:Village {township: $township}) RETURN 'Village' AS type, count(n) AS n
 UNION ALL MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n)
   RETURN 'LegalBasis' AS type, count(DISTINCT n) AS n

@@ -26,6 +26,7 @@ from .model import (
     Relation,
     TownshipList,
     Village,
+    county_dept_key,
     node_from_dict,
     node_to_dict,
 )
@@ -115,8 +116,12 @@ class _Work:
         name = canonical_department(ref, self.township)
         if level and level not in {lv.value for lv in DeptLevel}:
             raise InvalidArgument(f"unknown department level {level!r}; use one of {[lv.value for lv in DeptLevel]}")
-        d = Department(dept_key(self.township, name), self.township, name, level or DeptLevel.UNKNOWN.value,
-                       (compact(ref),))
+        county = self.tlist.township.county
+        if county and level == DeptLevel.COUNTY.value:  # the county's shared node, as the loaders make it
+            d = Department(county_dept_key(county, name), "", name, level, (compact(ref),), county)
+        else:
+            d = Department(dept_key(self.township, name), self.township, name, level or DeptLevel.UNKNOWN.value,
+                           (compact(ref),))
         self.depts[d.key] = d
         self.rels.add(Relation(d.key, RelType.IN_TOWNSHIP.value, township_key(self.township)))
         return d

@@ -32,20 +32,33 @@ import networkx as nx
 from .atomic_file import atomic_write
 from .errors import SchemaVersionError, StoreUnavailable
 from .file_lock import FileLock, StoreBusy
-from .model import LegalBasis, Node, Relation, TownshipList, node_from_dict, node_to_dict
+from .model import (
+    Department,
+    LegalBasis,
+    Node,
+    Relation,
+    TownshipList,
+    county_dept_key,
+    is_shared,
+    merge_shared,
+    node_from_dict,
+    node_to_dict,
+)
 from .normalize import township_key
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir, is_written
-from .vocab import NodeType, RelType
+from .vocab import DeptLevel, NodeType, RelType
 
-__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy", "StoreTooLarge"]
+__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy", "StoreTooLarge", "upgrade_nodes"]
 
 T = TypeVar("T")
 
 #: 2 added "review" (meetings, decisions, rounds, requests, audit trail); files of 1 are read
 #: as having no review yet and are written back as 2.
-SCHEMA_VERSION = 2
-_READS = (1, 2)
+#: 3 shares county departments: one node per county (see ``model.share_county_departments``);
+#: files of 1 and 2 are upgraded on reading (:func:`upgrade_nodes`) and written back as 3.
+SCHEMA_VERSION = 3
+_READS = (1, 2, 3)
 FILE_NAME = "dutygraph.json"
 _FORMAT = "dutygraph-memory-store"
 #: Items the embedded store accepts (bench/README.md: at 90,000 items the whole-store audit
@@ -68,8 +81,33 @@ class _Diff:
 
 
 def _owner(node: Node) -> str:
-    """The township a node belongs to ('' for legal bases, which are shared)."""
+    """The township a node belongs to ('' for legal bases and county departments, which are shared)."""
     return node.township
+
+
+def upgrade_nodes(nodes: list[Node], relations: set[Relation]) -> tuple[list[Node], set[Relation]]:
+    """Schema 2 -> 3: the county departments of townships with a county become one shared node
+    per county, with every alias any township read them under; relations follow the new keys.
+
+    Nothing is lost: every item, village, basis and relation stays (relations re-pointed), and
+    a township without a county keeps its own departments.
+    """
+    county = {n.name: n.county for n in nodes if n.node_type == "Township" and n.county}
+    renamed: dict[str, str] = {}
+    shared: dict[str, Department] = {}
+    kept: list[Node] = []
+    for n in nodes:
+        if isinstance(n, Department) and n.level == DeptLevel.COUNTY and county.get(n.township):
+            key = county_dept_key(county[n.township], n.name)
+            renamed[n.key] = key
+            new = Department(key, "", n.name, n.level, n.aliases, county[n.township])
+            shared[key] = merge_shared(new, shared.get(key))
+        else:
+            kept.append(n)
+    if not renamed:
+        return nodes, relations
+    rels = {Relation(renamed.get(r.src, r.src), r.type, renamed.get(r.dst, r.dst), r.text) for r in relations}
+    return kept + list(shared.values()), rels
 
 
 class MemoryStore(DutyStore):
@@ -176,10 +214,11 @@ class MemoryStore(DutyStore):
                 f"{', '.join(map(str, _READS))}; export it with the version that wrote it, or move it away"
             )
         self.review = data.get("review") or {}
-        diff = _Diff(
-            upsert={n.key: n for n in map(node_from_dict, data["nodes"])},
-            add_rels={Relation(**r) for r in data["relations"]},
-        )
+        nodes = [node_from_dict(n) for n in data["nodes"]]
+        rels = {Relation(**r) for r in data["relations"]}
+        if data["schema_version"] < 3:
+            nodes, rels = upgrade_nodes(nodes, rels)
+        diff = _Diff(upsert={n.key: n for n in nodes}, add_rels=rels)
         self._apply(diff)
         self._seen = seen
 
@@ -294,14 +333,19 @@ class MemoryStore(DutyStore):
         old_rels = self._township_rels(old_keys)
         new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
         new_rels = set() if delete else set(tlist.relations)
+        for k, n in new_nodes.items():  # a shared county department keeps the other townships' spellings
+            if is_shared(n) and k in g:
+                new_nodes[k] = merge_shared(n, g.nodes[k]["obj"])
 
-        # Bases are shared: one no longer cited by anybody once this list is in goes too.
-        old_bases = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
-        still_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
+        # Bases and county departments are shared: one nobody else uses once this list is in goes too.
+        old_shared = {k for r in old_rels for k in (r.src, r.dst) if k not in old_keys}
+        still_used = {k for r in new_rels for k in (r.src, r.dst)}
         orphans = set()
-        for b in old_bases - still_cited:
-            citing = {s for s, _, k in g.in_edges(b, keys=True) if k == RelType.BASED_ON}
-            if citing <= old_keys:
+        for b in old_shared - still_used:
+            if b not in g or not is_shared(g.nodes[b]["obj"]):
+                continue
+            users = set(g.predecessors(b)) | set(g.successors(b))
+            if users <= old_keys:
                 orphans.add(b)
 
         diff = _Diff(
@@ -359,6 +403,7 @@ class MemoryStore(DutyStore):
         nodes = [self._obj(k) for k in owned]
         rels = self._township_rels(owned)
         bases = {r.dst for r in rels if r.type == RelType.BASED_ON}
+        nodes += [self._obj(k) for k in self._shared_departments(owned)]
         tkey = township_key(township)
         tlist = TownshipList.empty(township)
         if tkey in self.graph:
@@ -427,7 +472,14 @@ class MemoryStore(DutyStore):
                 for _, b, k in self.graph.out_edges(i, keys=True)
                 if k == RelType.BASED_ON
             }
-        return keys & self._by_township.get(township, set())
+        owned = keys & self._by_township.get(township, set())
+        if node_type == NodeType.DEPARTMENT:  # and the shared county departments it points at
+            owned |= self._shared_departments(self._by_township.get(township, set()))
+        return owned
+
+    def _shared_departments(self, owned: Iterable[str]) -> set[str]:
+        depts = self._by_type.get(NodeType.DEPARTMENT, set())
+        return {s for k in owned for s in self.graph.predecessors(k) if s in depts and not _owner(self._obj(s))}
 
     def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
         return [self._obj(k) for k in self._keys(node_type, township)]

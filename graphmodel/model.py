@@ -7,7 +7,7 @@ out equal objects (parity tests compare them) and so that they serialise to JSON
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, ClassVar
 
 from .errors import InvalidArgument
@@ -27,6 +27,10 @@ __all__ = [
     "Village",
     "node_from_dict",
     "node_to_dict",
+    "county_dept_key",
+    "is_shared",
+    "merge_shared",
+    "share_county_departments",
 ]
 
 
@@ -39,6 +43,7 @@ class Township:
     # Which columns each part's sheet had: sorted "part:field" entries (field as the loaders
     # name it: basis, time_limit, procedure, code, upper_duty …). () = not recorded (older stores).
     layout: tuple[str, ...] = ()
+    catalogue_of: str = ""  # set when the list is the reference catalogue (通用目录) of this county or province
     node_type: ClassVar[str] = NodeType.TOWNSHIP.value
 
     @property
@@ -107,11 +112,15 @@ class DutyItem:
 
 @dataclass(frozen=True, slots=True)
 class Department:
+    """An office. A county department of a township with a known county is shared: one node
+    per county (``township`` empty, ``county`` set, see :func:`share_county_departments`)."""
+
     key: str
     township: str
     name: str  # canonical name
     level: str = DeptLevel.UNKNOWN.value
-    aliases: tuple[str, ...] = ()  # spellings met in the list, sorted
+    aliases: tuple[str, ...] = ()  # spellings met in the list(s), sorted
+    county: str = ""  # set on a shared county department
     node_type: ClassVar[str] = NodeType.DEPARTMENT.value
 
 
@@ -219,6 +228,64 @@ class TownshipList:
             NodeType.BASIS.value: len(self.bases),
             "relations": len(self.relations),
         }
+
+
+def county_dept_key(county: str, canonical_name: str) -> str:
+    """The key of a county department shared by every township of ``county``.
+
+    >>> county_dept_key("东河县", "县自然资源局")
+    'dept:county:东河县:县自然资源局'
+    """
+    return f"dept:county:{county}:{canonical_name}"
+
+
+def is_shared(node: Node) -> bool:
+    """A node no single township owns: a legal basis, or a shared county department."""
+    return node.township == ""
+
+
+def merge_shared(new: Node, old: Node | None) -> Node:
+    """What a shared node becomes when one more township brings it: a county department keeps
+    every spelling any township read it under, so that townships do not overwrite each other."""
+    if old is None or not isinstance(new, Department) or not isinstance(old, Department):
+        return new
+    aliases = tuple(sorted(set(new.aliases) | set(old.aliases)))
+    return new if aliases == new.aliases else replace(new, aliases=aliases)
+
+
+def share_county_departments(tlist: TownshipList) -> TownshipList:
+    """Turn the county departments of a township whose county is known into shared nodes.
+
+    Each ``Department`` of level 县级部门 is re-keyed by county + canonical name and loses its
+    township, so that every township of the county points at one node; relations follow the
+    new keys. A township without a county is returned unchanged, and townships of different
+    counties never share a department.
+
+    >>> tl = TownshipList.empty("甲镇", "东河县")
+    >>> tl.departments = [Department("dept:甲镇:县自然资源局", "甲镇", "县自然资源局", DeptLevel.COUNTY.value)]
+    >>> tl.relations = [Relation("dept:甲镇:县自然资源局", "IN_TOWNSHIP", "township:甲镇")]
+    >>> out = share_county_departments(tl)
+    >>> [(d.key, d.township, d.county) for d in out.departments], out.relations[0].src
+    ([('dept:county:东河县:县自然资源局', '', '东河县')], 'dept:county:东河县:县自然资源局')
+    """
+    county = tlist.township.county
+    if not county:
+        return tlist
+    renamed: dict[str, str] = {}
+    departments = []
+    for d in tlist.departments:
+        if d.level == DeptLevel.COUNTY.value and d.township:
+            new = replace(d, key=county_dept_key(county, d.name), township="", county=county)
+            renamed[d.key] = new.key
+            departments.append(new)
+        else:
+            departments.append(d)
+    if not renamed:
+        return tlist
+    relations = sorted({replace(r, src=renamed.get(r.src, r.src), dst=renamed.get(r.dst, r.dst))
+                        for r in tlist.relations})
+    return TownshipList(tlist.township, list(tlist.items), sorted(departments, key=lambda d: d.key),
+                        list(tlist.villages), list(tlist.bases), relations)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -23,7 +23,7 @@ from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavaila
 
 from . import cypher
 from .errors import StoreUnavailable
-from .model import Node, Relation, Township, TownshipList, node_from_dict, node_to_dict
+from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
@@ -411,6 +411,14 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     on a transient error the driver runs the whole function again.
     """
     name = tlist.township.name
+    # Townships of one county share department nodes: their imports take turns (a county lock,
+    # after the township's review lock), so that one never drops a node another is linking to.
+    county = tlist.township.county
+    if not county:
+        row = tx.run(cypher.TOWNSHIP_COUNTY, key=tlist.township.key).single()
+        county = (row["county"] if row else "") or ""
+    if county:
+        tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
     ids: dict[str, str] = {}  # node key -> element id, valid inside this transaction
     current: dict[str, Node] = {}
     for r in tx.run(cypher.TOWNSHIP_NODES, township=name):
@@ -443,15 +451,16 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
             node = _from_props(r["props"])
             current[node.key] = node
             ids[node.key] = r["id"]
+            if is_shared(node) and node.key in new_nodes:  # keep the other townships' spellings
+                new_nodes[node.key] = merge_shared(new_nodes[node.key], node)
 
-    # Bases are shared: one no longer cited by anybody once this list is in goes too.
-    old_bases = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
-    still_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
-    candidates = sorted(old_bases - still_cited)
+    # Bases and county departments are shared: one nobody else uses once this list is in goes too.
+    still_used = {k for r in new_rels for k in (r.src, r.dst)}
+    candidates = sorted({k for r in old_rels for k in (r.src, r.dst) if k not in old_keys} - still_used)
     orphans = set()
     if candidates:
-        for r in tx.run(cypher.BASIS_CITERS, ids=[ids[b] for b in candidates]):
-            if set(r["citing"]) <= old_keys:
+        for r in tx.run(cypher.SHARED_NODE_USERS, ids=[ids[b] for b in candidates]):
+            if set(r["users"]) <= old_keys:
                 orphans.add(r["key"])
 
     upsert = {k: n for k, n in new_nodes.items() if k not in current or current[k] != n}
@@ -507,6 +516,10 @@ class _Neo4jReviewTx(ReviewTx):
         tlist.villages = sorted((n for n in nodes if n.node_type == NodeType.VILLAGE), key=lambda n: n.key)
         found = [_from_props(r["props"]) for r in self.tx.run(cypher.NODES_BY_KEYS["LegalBasis"], keys=bases)]
         tlist.bases = sorted(found, key=lambda n: n.key)
+        owned = {n.key for n in nodes}
+        outside = sorted({r.src for r in rels if r.src not in owned})  # shared county departments
+        shared = [_from_props(r["props"]) for r in self.tx.run(cypher.NODES_BY_KEYS["Department"], keys=outside)]
+        tlist.departments = sorted([*tlist.departments, *shared], key=lambda n: n.key)
         tlist.relations = rels
         return tlist
 

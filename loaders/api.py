@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graphmodel.errors import LoadError
@@ -150,6 +150,8 @@ def read_list(
     synonyms: PathLike | SynonymTable | None = None,
     column_map: dict[str, str] | None = None,
     part: str | None = None,
+    county: str = "",
+    catalogue_of: str = "",
 ) -> LoadResult:
     """Read one township's duty list from one or more .xlsx/.xls/.csv files.
 
@@ -158,7 +160,9 @@ def read_list(
     ("XX镇履行职责事项清单…"), else the file name. ``aliases`` and ``synonyms`` are extra
     CSV tables (or loaded tables) added to the bundled ones. ``column_map`` maps a column
     (its header text or Excel letter) to a field (``-`` leaves it unmapped); ``part`` sets
-    the list part of every item. The result's ``reading`` tells how the list was read.
+    the list part of every item; ``county`` names the township's county, whose departments
+    the township then shares with the county's other townships; ``catalogue_of`` marks the list
+    as the reference catalogue of that county or province. The result's ``reading`` tells how the list was read.
 
     Raises :class:`graphmodel.errors.LoadError` whose ``problems`` hold every error
     (and the warnings) found; a file that cannot be read or has no header stops the
@@ -192,7 +196,12 @@ def read_list(
     for s in sheets:
         problems.extend(s.problems)
     stats: dict = {}
-    tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files], stats=stats)
+    if catalogue_of:
+        county = county or catalogue_of
+    tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files],
+                                   county=county, stats=stats)
+    if catalogue_of:
+        tlist.township = replace(tlist.township, catalogue_of=catalogue_of)
     reading.village_groups = stats.get("village_groups", 0)
     reading.same_duty = stats.get("same_duty", 0)
     reading.merges_applied = [DeptMerge(*m) for m in stats.get("merges_applied", ())]

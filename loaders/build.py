@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from graphmodel.model import Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village
+from graphmodel.model import (
+    Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village, share_county_departments,
+)
 from graphmodel.normalize import (
     basis_key,
     compact,
@@ -367,6 +369,7 @@ def build_township(
         bases=sorted(b.bases.values(), key=lambda x: x.key),
         relations=b.relations(),
     )
+    tlist = share_county_departments(tlist)  # one node per county department, shared by its townships
     if stats is not None:
         stats.update(village_groups=b.village_groups, same_duty=b.same_duty_groups,
                      merges_applied=b.plan.applied if b.plan else (), merges_suggested=b.plan.suggested if b.plan else ())

@@ -7,6 +7,7 @@ and the results must be equal record for record. Any difference is a bug in one 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from graphgen import generate
 
 import loaders
 from graphmodel import DutyGraphError, open_store
+from graphmodel.model import share_county_departments
 from loaders import read_list
 from loaders.delegations import import_delegations
 from queries.registry import QUERIES
@@ -25,10 +27,20 @@ GENERATED = 24  # "a few dozen townships' worth" of random lists, 20–60 items 
 pytestmark = pytest.mark.neo4j
 
 
+COUNTIES = ("东河县", "西山县")
+
+
+def _in_county(tlist, county, catalogue_of=""):
+    """The list as a township of ``county``: its county departments become the county's shared nodes."""
+    tlist.township = replace(tlist.township, county=county, catalogue_of=catalogue_of)
+    return share_county_departments(tlist)
+
+
 def _lists():
     yield read_list(SAMPLE).tlist
     for seed in range(GENERATED):
-        yield generate(1000 + seed, 20 + (seed * 7) % 41)
+        yield _in_county(generate(1000 + seed, 20 + (seed * 7) % 41), COUNTIES[seed % 2])
+    yield _in_county(generate(999, 60, township="东河县通用目录"), COUNTIES[0], catalogue_of=COUNTIES[0])
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +67,7 @@ def _params(name: str, memory) -> list[dict]:
         "law_impact": [{"law": "土地管理法"}, {"law": "土地管理法", "article": 62}, {"law": "消防法", "township": "XX镇"}],
         "what_if": [{}, {"remove": (dept.key,)}, {"merge": {dept.key: sample_item.leads[1].key}, "township": "XX镇"}],
         "lookup": [{"text": "宅基地审批"}, {"text": "生活垃圾", "township": "XX镇"}, {"text": "巡查"}],
+        "catalogue_compare": [{}, {"catalogue": "东河县通用目录", "township": "随机1002镇"}, {"min_score": 0.5}],
         "neighbourhood": [{"key": sample_item.key}, {"key": sample_item.key, "depth": 2}, {"key": dept.key, "depth": 1}],
     }.get(name, [{}, {"township": "XX镇"}, {"township": "随机1003镇"}])
 
@@ -79,6 +92,9 @@ def _outcome(func, store, params):
 
 def test_the_compared_data_is_not_trivial(stores):
     memory, neo4j = stores
-    assert len(memory.townships()) == GENERATED + 1
+    assert len(memory.townships()) == GENERATED + 2  # the sample, the generated townships, a catalogue
+    shared = [d for d in memory.nodes("Department") if d.county]
+    assert {d.county for d in shared} == set(COUNTIES) and all(d.township == "" for d in shared)
+    assert memory.nodes("Department") == neo4j.nodes("Department")
     assert memory.counts() == neo4j.counts()
     assert memory.counts().nodes["DutyItem"] > 1000

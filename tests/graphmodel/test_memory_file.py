@@ -61,7 +61,7 @@ def test_file_carries_schema_version_and_is_utf8(tmp_path):
     open_store("memory", data_dir=tmp_path).replace_township(small_list())
     raw = (tmp_path / FILE_NAME).read_bytes()
     doc = json.loads(raw.decode("utf-8"))
-    assert doc["schema_version"] == 2  # 2: with the review records (meetings, decisions, rounds)
+    assert doc["schema_version"] == 3  # 3: county departments shared (2: review records)
     assert "农村宅基地审批".encode() in raw  # Chinese stored as text, not \u escapes
 
 

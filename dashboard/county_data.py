@@ -1,0 +1,93 @@
+"""The 全县 page's data: frames built from queries/ and cached like dashboard.state's, keyed on the store."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from graphmodel import DutyGraphError
+from queries.catalogue import KIND_LABELS, catalogues, compare
+from queries.county import county_department_load, lead_spread, township_ranking
+
+from . import state
+
+__all__ = ["catalogue_frame", "catalogue_names", "department_frame", "finding_heat", "ranking_frame", "spread_frame"]
+
+
+@st.cache_data(show_spinner=False)
+def _heat(sid: str) -> pd.DataFrame:
+    result = state.audit()  # the overview's cached whole-store audit: computed once for both pages
+    towns = [t.name for t in state.store().townships() if not t.catalogue_of]
+    rows = [(f.township, f.kind) for f in result.findings if f.township in towns]
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows, columns=["乡镇", "问题类型"]).value_counts().unstack(fill_value=0)
+    return frame.reindex(index=sorted(frame.index), columns=sorted(frame.columns))
+
+
+def finding_heat() -> pd.DataFrame:
+    """Townships × finding kinds: how many findings of each kind (catalogues left out)."""
+    return _heat(state._sid())
+
+
+@st.cache_data(show_spinner=False)
+def _catalogues(sid: str) -> tuple[str, ...]:
+    return tuple(n for n, _ in catalogues(state.store()))
+
+
+def catalogue_names() -> tuple[str, ...]:
+    return _catalogues(state._sid())
+
+
+@st.cache_data(show_spinner=False)
+def _compare(sid: str, catalogue: str, township: str | None) -> pd.DataFrame:
+    try:
+        diffs = compare(state.store(), catalogue, township)
+    except DutyGraphError:  # a township outside the catalogue's county: nothing to compare
+        diffs = ()
+    return pd.DataFrame(
+        [(d.township, KIND_LABELS[d.kind], d.name, d.catalogue_part, d.township_part, d.catalogue_leads,
+          d.township_leads, d.match, d.score if d.match else None) for d in diffs],
+        columns=["乡镇", "差异", "事项", "目录类别", "乡镇类别", "目录牵头", "乡镇牵头", "匹配", "相似度"])
+
+
+def catalogue_frame(catalogue: str, township: str | None) -> pd.DataFrame:
+    return _compare(state._sid(), catalogue, township)
+
+
+@st.cache_data(show_spinner=False)
+def _spread(sid: str, township: str | None) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(s.county or "—", s.duty, s.townships,
+          "；".join(f"{lead} {n}（{'、'.join(ts)}）" for lead, n, ts in s.distribution))
+         for s in lead_spread(state.store(), township)],
+        columns=["县", "事项", "乡镇数", "牵头分布"])
+
+
+def spread_frame(township: str | None) -> pd.DataFrame:
+    return _spread(state._sid(), township)
+
+
+@st.cache_data(show_spinner=False)
+def _departments(sid: str, township: str | None) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(d.county or "—", d.department, d.leads, d.cooperates, len(d.townships), "、".join(d.townships),
+          "；".join(f"{duty}：{'、'.join(has)} 有，{'、'.join(lacks)} 无" for duty, has, lacks in d.uneven))
+         for d in county_department_load(state.store(), township)],
+        columns=["县", "县级部门", "牵头事项", "配合事项", "乡镇数", "乡镇", "各乡镇不一致"])
+
+
+def department_frame(township: str | None) -> pd.DataFrame:
+    return _departments(state._sid(), township)
+
+
+@st.cache_data(show_spinner=False)
+def _ranking(sid: str, township: str | None) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(r.county or "—", r.rank, r.township, r.score, r.items, r.no_lead, r.multi_lead, r.offices, r.items_per_office)
+         for r in township_ranking(state.store(), township)],
+        columns=["县", "名次", "乡镇", "完整度", "事项", "无牵头", "多头牵头", "科室", "人均事项"])
+
+
+def ranking_frame(township: str | None) -> pd.DataFrame:
+    return _ranking(state._sid(), township)

@@ -1,0 +1,172 @@
+"""County: the townships of one county side by side — lead consistency, county departments, ranking.
+
+Townships are grouped by their county (``Township.county``; townships without one form one
+group ""); reference catalogues (``Township.catalogue_of``) are left out. ``township``
+narrows every query to the county of that township.
+
+``lead_spread``
+    the same duty (same name and sub-item) led by different offices in different townships:
+    one finding per duty with the distribution (which leads, in how many townships, which);
+``county_department_load``
+    a shared county department across its county's townships: the items it leads and
+    cooperates on, the townships that lean on it, and the duties where some townships name
+    it and others (listing the same duty) do not;
+``township_ranking``
+    the townships of a county side by side: completeness score, items, items with no lead,
+    items with several leads, and items per own office.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter
+from graphmodel.normalize import compact
+
+from .coverage import completeness
+
+__all__ = ["DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_load", "lead_spread",
+           "township_ranking"]
+
+NO_LEAD = "（无牵头）"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class LeadSpread:
+    """One duty led differently across a county's townships.
+
+    ``distribution`` holds (leads, number of townships, the townships), most townships first.
+    """
+
+    county: str
+    duty: str
+    townships: int
+    distribution: tuple[tuple[str, int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DepartmentSpread:
+    """A county department's load across the townships of its county."""
+
+    county: str
+    department: str
+    key: str
+    leads: int  # items it leads, all townships together
+    cooperates: int
+    townships: tuple[str, ...]  # the townships that name it on any item
+    uneven: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (duty, townships naming it, listing without)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TownshipRank:
+    county: str
+    rank: int
+    township: str
+    score: float
+    items: int
+    no_lead: int
+    multi_lead: int
+    offices: int
+    items_per_office: float
+
+
+def _counties(store: DutyStore, township: str | None) -> dict[str, list[str]]:
+    """county -> its townships (catalogues left out), narrowed to the county of ``township``."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    county_of = {}
+    for t in store.townships():
+        if not t.catalogue_of:
+            groups[t.county].append(t.name)
+            county_of[t.name] = t.county
+    if township is not None:
+        c = county_of.get(township)
+        return {c: sorted(groups[c])} if c is not None else {}
+    return {c: sorted(ts) for c, ts in groups.items()}
+
+
+def _duty(card: ItemCard) -> str:
+    return compact(card.item.label)
+
+
+def _cards_by_township(store: DutyStore, towns: list[str]) -> dict[str, tuple[ItemCard, ...]]:
+    return {t: store.item_cards(ItemFilter(township=t)) for t in towns}
+
+
+def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpread, ...]:
+    """Duties listed in two or more townships of a county whose leads differ between them.
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> s = open_store("memory", data_dir=None)
+    >>> for t, lead in (("甲镇", "农业农村办"), ("乙镇", "农业农村办"), ("丙镇", "自然资源所")):
+    ...     b = ListBuilder(t, county="东河县"); _ = b.item("宅基地审批", leads=[lead])
+    ...     _ = s.replace_township(b.build())
+    >>> lead_spread(s)[0].distribution
+    (('农业农村办', 2, ('乙镇', '甲镇')), ('自然资源所', 1, ('丙镇',)))
+    """
+    out = []
+    for county, towns in sorted(_counties(store, township).items()):
+        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # duty -> leads -> towns
+        names: dict[str, str] = {}
+        for town, cards in _cards_by_township(store, towns).items():
+            for c in cards:
+                leads = "、".join(sorted({p.name for p in c.leads})) or NO_LEAD
+                seen[_duty(c)][leads].add(town)
+                names.setdefault(_duty(c), c.item.label)
+        for duty, by_lead in seen.items():
+            if len(by_lead) < 2:
+                continue
+            dist = tuple(sorted(((lead, len(ts), tuple(sorted(ts))) for lead, ts in by_lead.items()),
+                                key=lambda d: (-d[1], d[0])))
+            out.append(LeadSpread(county, names[duty], len(set().union(*by_lead.values())), dist))
+    return tuple(sorted(out))
+
+
+def county_department_load(store: DutyStore, township: str | None = None) -> tuple[DepartmentSpread, ...]:
+    """Every county-level department of a county, across its townships (shared nodes and, for
+    townships without a county, departments matched by name)."""
+    out = []
+    for county, towns in sorted(_counties(store, township).items()):
+        cards = _cards_by_township(store, towns)
+        per: dict[str, dict] = {}
+        listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
+        for town, group in cards.items():
+            for c in group:
+                listing[_duty(c)].add(town)
+                for role, parties in (("leads", c.leads), ("cooperates", c.cooperators)):
+                    for p in parties:
+                        if p.level != DeptLevel.COUNTY.value:
+                            continue
+                        d = per.setdefault(p.name, {"keys": set(), "leads": 0, "cooperates": 0,
+                                                    "towns": set(), "duties": defaultdict(set)})
+                        d["keys"].add(p.key)
+                        d[role] += 1
+                        d["towns"].add(town)
+                        d["duties"][_duty(c)].add(town)
+        for name, d in per.items():
+            uneven = tuple(sorted(
+                (duty, tuple(sorted(ts)), tuple(sorted(listing[duty] - ts)))
+                for duty, ts in d["duties"].items() if listing[duty] - ts
+            ))
+            out.append(DepartmentSpread(county, name, "、".join(sorted(d["keys"])), d["leads"], d["cooperates"],
+                                        tuple(sorted(d["towns"])), uneven))
+    return tuple(sorted(out))
+
+
+def township_ranking(store: DutyStore, township: str | None = None) -> tuple[TownshipRank, ...]:
+    """The townships of each county ranked by completeness score (ties by name)."""
+    out = []
+    for county, towns in sorted(_counties(store, township).items()):
+        cards = _cards_by_township(store, towns)
+        rows = []
+        for town in towns:
+            group = cards[town]
+            score = completeness(store, town, cards=group)[0].score
+            offices = sum(1 for d in store.nodes("Department", town) if d.level == DeptLevel.TOWNSHIP.value)
+            rows.append((-score, town, score, len(group), sum(1 for c in group if not c.leads),
+                         sum(1 for c in group if len(c.leads) > 1), offices,
+                         round(len(group) / offices, 2) if offices else 0.0))
+        for rank, (_, town, *rest) in enumerate(sorted(rows), start=1):
+            out.append(TownshipRank(county, rank, town, *rest))
+    return tuple(out)

@@ -1,0 +1,73 @@
+"""The 全县 page on a generated county with its catalogue: exactly the planted deviations and spreads."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_support import open_page
+from streamlit.testing.v1 import AppTest
+
+from dashboard_support import APP
+from graphmodel import open_store
+from loaders import read_list
+from loaders.generate_county import generate_counties
+from queries.catalogue import catalogue_example
+
+
+@pytest.fixture
+def county_app(tmp_path, monkeypatch):
+    out, d = tmp_path / "gen", tmp_path / "data"
+    truth = generate_counties(out, townships=3, items_per_township=30, seed=3)
+    with open_store("memory", data_dir=d) as s:
+        c = truth["counties"][0]
+        s.replace_township(read_list([out / c["folder"] / f for f in c["files"]], township=c["catalogue"],
+                                     county=c["county"], catalogue_of=c["county"]).tlist)
+        for t in truth["townships"]:
+            s.replace_township(read_list([out / t["folder"] / f for f in t["files"]], township=t["name"],
+                                         county=t["county"]).tlist)
+    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
+    monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    return open_page(at, "county"), truth
+
+
+def _frames(at):
+    return [df.value for df in at.dataframe]
+
+
+def test_county_page_shows_the_planted_deviations_and_spread(county_app):
+    at, truth = county_app
+    assert not at.exception and not at.error
+    assert at.title[0].value == "全县 County"
+    frames = _frames(at)
+    heat, rank, diffs, spread, depts = frames
+    towns = sorted(t["name"] for t in truth["townships"])
+    assert sorted(heat.index) == towns and sorted(rank["乡镇"]) == towns  # the catalogue is no township here
+    want = sorted((t["name"], kind, n) for t in truth["townships"] for kind, names in t["catalogue"].items()
+                  for n in names)
+    labels = {"目录事项缺失": "missing", "乡镇新增事项": "added", "清单类别不同": "part_differs", "牵头部门不同": "lead_differs"}
+    got = sorted((r["乡镇"], labels[r["差异"]], r["事项"]) for _, r in diffs.iterrows())
+    assert got == want
+    assert sorted(spread["事项"]) == truth["counties"][0]["lead_spread"]
+    assert (depts["乡镇数"] <= 3).all() and len(depts) > 0
+
+
+def test_county_page_keeps_list_text_as_data(tmp_path, monkeypatch):
+    d = tmp_path / "data"
+    ref, town = catalogue_example()
+    hostile = "**粗体**<script>alert(1)</script>"
+    with open_store("memory", data_dir=d) as s:
+        s.replace_township(ref)
+        town.items = [type(i)(**{**{f: getattr(i, f) for f in i.__slots__}, "name": hostile})
+                      if i.name == "养犬登记" else i for i in town.items]
+        s.replace_township(town)
+    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
+    monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    open_page(at, "county")
+    assert not at.exception and not at.error
+    assert hostile in list(_frames(at)[2]["事项"])  # in a table cell, verbatim
+    assert all(hostile not in m.value and "<script>" not in m.value for m in at.markdown)
