@@ -252,7 +252,8 @@ def lookup(store: DutyStore, text: str, township: str | None = None, *, limit: i
             tuple(p.name for p in c.cooperators), tuple((v.name, v.text) for v in c.villages), c.item.time_limit,
             tuple(b.label for b in c.bases), state, f"{c.item.label}：{reason}", confidence,
         ))
-    hits.sort(key=lambda h: (-h.score, h.item.key))
+    # on a tie the shorter name wins: more of it is what was asked (婚姻登记 before 婚姻登记服务)
+    hits.sort(key=lambda h: (-h.score, len(h.item.name), h.item.key))
     return tuple(hits[:limit] if limit is not None else hits)
 
 
