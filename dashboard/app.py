@@ -64,7 +64,7 @@ navigation = st.navigation(
             page("overview", "page.overview", ":material/dashboard:", default=True),
             page("board", "page.board", ":material/forum:"),
             page("coverage", "page.coverage", ":material/fact_check:"),
-            st.Page(PAGES / "county.py", title="全县 County", icon=":material/map:", url_path="county"),
+            page("county", "page.county", ":material/map:"),
             page("chains", "page.chains", ":material/linear_scale:"),
             page("whatif", "page.whatif", ":material/science:"),
         ],

@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from graphmodel import DutyGraphError
-from queries.catalogue import KIND_LABELS, catalogues, compare
+from queries.catalogue import catalogues, compare
 from queries.county import county_department_load, lead_spread, township_ranking
 
 from . import state
+from .i18n import t
+from .labels import kind_label
 
 __all__ = ["catalogue_frame", "catalogue_names", "department_frame", "finding_heat", "ranking_frame", "spread_frame"]
 
@@ -26,8 +28,9 @@ def _heat(sid: str) -> pd.DataFrame:
 
 
 def finding_heat() -> pd.DataFrame:
-    """Townships × finding kinds: how many findings of each kind (catalogues left out)."""
-    return _heat(state._sid())
+    """Townships × finding kinds: how many findings of each kind (catalogues left out), kinds by name."""
+    heat = _heat(state._sid())
+    return heat.rename(columns=kind_label)
 
 
 @st.cache_data(show_spinner=False)
@@ -46,13 +49,16 @@ def _compare(sid: str, catalogue: str, township: str | None) -> pd.DataFrame:
     except DutyGraphError:  # a township outside the catalogue's county: nothing to compare
         diffs = ()
     return pd.DataFrame(
-        [(d.township, KIND_LABELS[d.kind], d.name, d.catalogue_part, d.township_part, d.catalogue_leads,
+        [(d.township, d.kind, d.name, d.catalogue_part, d.township_part, d.catalogue_leads,
           d.township_leads, d.match, d.score if d.match else None) for d in diffs],
         columns=["乡镇", "差异", "事项", "目录类别", "乡镇类别", "目录牵头", "乡镇牵头", "匹配", "相似度"])
 
 
 def catalogue_frame(catalogue: str, township: str | None) -> pd.DataFrame:
-    return _compare(state._sid(), catalogue, township)
+    frame = _compare(state._sid(), catalogue, township).copy()
+    frame["差异"] = [t(f"cty.diff.{k}") for k in frame["差异"]]  # named in the page's language, never the key
+    frame["匹配"] = [t(f"cty.match.{m}") if m else "" for m in frame["匹配"]]
+    return frame
 
 
 @st.cache_data(show_spinner=False)

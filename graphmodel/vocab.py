@@ -14,6 +14,7 @@ __all__ = [
     "REL_TYPES",
     "REVIEW_LABELS",
     "REVIEW_LOCK_LABEL",
+    "BASIS_LOCK_LABEL",
     "REVIEW_REL_TYPES",
     "NodeType",
     "RelType",
@@ -83,6 +84,8 @@ REL_TYPES: tuple[str, ...] = tuple(t.value for t in RelType)
 REVIEW_LABELS: tuple[str, ...] = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings",
                                   "Delegation")
 REVIEW_LOCK_LABEL = "ReviewLock"
+#: Lock nodes an import takes on the shared legal bases it starts or stops citing (graphmodel.neo4j_store).
+BASIS_LOCK_LABEL = "BasisLock"
 #: Relations from review records: a decision CHANGED items and was TAKEN_AT a meeting; a change
 #: request CONCERNS an item and was REVIEWED_AT a meeting.
 REVIEW_REL_TYPES: dict[str, str] = {"CHANGED": "DutyItem", "CONCERNS": "DutyItem", "TAKEN_AT": "Meeting",

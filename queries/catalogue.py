@@ -200,5 +200,5 @@ def catalogue_example():
     town.item("违法用地查处", leads=["县自然资源局"])
     town.item("养犬登记", leads=["派出所"])
     ref = cat.build()
-    ref.township = type(ref.township)(ref.township.key, ref.township.name, "东河县", (), "东河县")
+    ref.township = type(ref.township)(ref.township.key, ref.township.name, "东河县", catalogue_of="东河县")
     return ref, town.build()

@@ -8,18 +8,19 @@ import altair as alt
 import streamlit as st
 
 from dashboard import county_data, state
+from dashboard.i18n import t
 from dashboard.tables import table
 
 
 def render() -> None:
     township = state.in_view()
-    st.title("全县 County")
-    st.caption("各乡镇并列、与通用目录比对、跨乡镇一致性 — townships side by side, the catalogue, consistency")
+    st.title(t("page.county"))
+    st.caption(t("cty.intro"))
 
-    st.subheader("问题类型热力图 Findings by township")
+    st.subheader(t("cty.heat"))
     heat = county_data.finding_heat()
     if heat.empty:
-        st.info("没有问题 No findings")
+        st.info(t("cty.no_findings"))
     else:
         long = heat.rename_axis("乡镇").reset_index().melt(id_vars="乡镇", var_name="问题类型", value_name="数量")
         chart = alt.Chart(long).mark_rect().encode(
@@ -30,23 +31,23 @@ def render() -> None:
         st.altair_chart(chart, width="stretch")
         table(heat, "全县问题热力", key="county-heat")
 
-    st.subheader("乡镇并列 Townships ranked")
+    st.subheader(t("cty.ranked"))
     table(county_data.ranking_frame(township), "乡镇排名", key="county-rank")
 
-    st.subheader("与通用目录比对 Catalogue comparison")
+    st.subheader(t("cty.compare"))
     names = county_data.catalogue_names()
     if not names:
-        st.info("尚未导入目录：dutygraph load … --catalogue-of 县名 (no catalogue loaded)")
+        st.info(t("cty.no_catalogue"))
     else:
-        chosen = st.selectbox("目录 Catalogue", names, key="county_catalogue")
+        chosen = st.selectbox(t("cty.catalogue"), names, key="county_catalogue")
         diffs = county_data.catalogue_frame(chosen, township)
-        st.caption(f"{len(diffs)} 处差异 differences")
+        st.caption(t("cty.n_diffs", n=len(diffs)))
         table(diffs, "目录比对", key="county-compare")
 
-    st.subheader("同一事项牵头不一 Same duty, different leads")
+    st.subheader(t("cty.spread"))
     table(county_data.spread_frame(township), "牵头不一", key="county-spread")
 
-    st.subheader("县级部门跨乡镇 County departments across townships")
+    st.subheader(t("cty.depts"))
     table(county_data.department_frame(township), "县级部门", key="county-depts")
 
 

@@ -136,7 +136,7 @@ def test_the_meeting_in_chromium(browser, meeting_server):
         context.close()
 
 
-PAGES = ("", "board", "coverage", "chains", "whatif", "department", "village", "lookup", "rounds", "minutes")
+PAGES = ("", "board", "coverage", "county", "chains", "whatif", "department", "village", "lookup", "rounds", "minutes")
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -18,6 +18,7 @@ PAGES = {
     "": "完整度",  # the overview is the default page, served at the root
     "board": "研讨清单",
     "coverage": "部门 × 事项类型",
+    "county": "问题类型热力图",
     "chains": "链条环节",
     "whatif": "假设分析",
     "department": "牵头事项",

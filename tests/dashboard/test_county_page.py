@@ -39,7 +39,7 @@ def _frames(at):
 def test_county_page_shows_the_planted_deviations_and_spread(county_app):
     at, truth = county_app
     assert not at.exception and not at.error
-    assert at.title[0].value == "全县 County"
+    assert at.title[0].value == "全县"
     frames = _frames(at)
     heat, rank, diffs, spread, depts = frames
     towns = sorted(t["name"] for t in truth["townships"])
