@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from graphmodel.editors import SignInRefused, load_editors, load_throttle, sign_in
+from graphmodel.editors import SignInRefused, load_editors, load_throttle, may, sign_in
 from graphmodel.review import describe_decision
 from loaders.review_exports import (
     collect_minutes,
@@ -38,6 +38,11 @@ __all__ = ["editor", "signin_sidebar"]
 def editor() -> str | None:
     """The signed-in editor, or None (read-only)."""
     return st.session_state.get("editor") or None
+
+
+def may_confirm(who: str | None) -> bool:
+    """Whether the signed-in editor's role may confirm decisions and approve requests (审核)."""
+    return bool(who) and may(load_editors().role(who), "confirm")
 
 
 def signin_sidebar() -> None:

@@ -61,6 +61,7 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
     "rv.save": ("保存", "Save"),
     "rv.decisions": ("决定", "Decisions"),
     "rv.confirm": ("确认（第二位编辑）", "Confirm (second editor)"),
+    "rv.needs_reviewer": ("确认与批准需要审核角色。", "Confirming and approving need the reviewer (审核) role."),
     "rv.undo": ("撤销", "Undo"),
     "rv.reject": ("驳回", "Reject"),
     "rv.decision": ("决定", "Decision"),

@@ -51,7 +51,10 @@ def decisions_section(township: str, meeting: str | None, who: str | None) -> No
                        format_func=lambda k: f"{k} {describe_decision(decided[k], names)}"[:80])
     d = decided[did]
     what = describe_decision(d, names)
-    if d.status == "proposed" and c2.button(t("rv.confirm"), key="mt_confirm"):
+    confirmer = review.may_confirm(who)  # 编辑 records; only 审核 confirms (graphmodel.editors.ROLES)
+    if d.status == "proposed" and not confirmer:
+        c2.caption(t("rv.needs_reviewer"))
+    if d.status == "proposed" and confirmer and c2.button(t("rv.confirm"), key="mt_confirm"):
         store.confirm_decision(township, did, editor=who)
         state.after_write(t("rv.confirmed", id=did))
     if d.status == "proposed" and c3.button(t("rv.reject"), key="mt_reject"):
@@ -109,7 +112,9 @@ def requests_section(township: str, meeting: str | None, who: str | None) -> Non
     if b1.button(t("rv.review"), key="rq_review"):
         store.review_request(township, cid, editor=who, opinion=opinion, meeting=meeting or "")
         state.after_write(t("rv.saved"))
-    if b2.button(t("rv.approve"), key="rq_approve"):
+    if not review.may_confirm(who):
+        b2.caption(t("rv.needs_reviewer"))
+    elif b2.button(t("rv.approve"), key="rq_approve"):
         store.decide_request(township, cid, True, editor=who, note=opinion)
         state.after_write(t("rv.saved"))
     if b3.button(t("rv.req_reject"), key="rq_reject"):

@@ -162,6 +162,24 @@ def test_four_eyes_in_the_dashboard(editors, data_dir):
         assert s.decision(TOWN, "D1").status == "applied"
 
 
+def test_only_a_reviewer_sees_confirm_and_approve(monkeypatch, data_dir):
+    """A 编辑 records; confirming a decision or approving a request needs the 审核 role."""
+    monkeypatch.setenv("DUTYGRAPH_EDITORS", json.dumps({"王五": hash_password("pw"),
+                                                        "孙七": {**hash_password("pw3"), "role": "编辑"}}))
+    with open_store("memory", data_dir=data_dir) as s:
+        s.set_four_eyes(TOWN, True, editor="王五")
+        s.record_decision(TOWN, [Op("set_lead", HOMESTEAD, "农业农村服务中心")], editor="王五")
+        s.submit_request(TOWN, "调整牵头", "村民", editor="王五", description="…")
+    at = _sign_in(AppTest.from_file(str(APP), default_timeout=30).run(), "孙七", "pw3")
+    at = open_page(at, "minutes")
+    at.selectbox(key="mt_decision").set_value("D1").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("mt_confirm", "rq_approve")]
+    assert any("审核" in c.value for c in at.caption)
+    with open_store("memory", data_dir=data_dir) as s:
+        assert s.decision(TOWN, "D1").status == "proposed"
+
+
 def test_parties_side_by_side_fold_identical_village_roles(app):
     at = _select_item(app, HOMESTEAD)
     assert not at.exception
