@@ -165,13 +165,11 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, coun
     out, status = _console(), _console(err=True)
     column_map = _column_map(map_column)
     who = None if check else operator(settings, editor_name)  # before reading: a refused sign-in costs nothing
-    hidden_before = os.environ.get("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS")
-    if include_hidden_sheets:
-        os.environ["DUTYGRAPH_INCLUDE_HIDDEN_SHEETS"] = "1"
     try:
         with status.status(f"读取 Reading {len(files)} 个文件 file(s)…"):
             result = read_list(list(files), township=township, aliases=aliases, synonyms=synonyms,
-                               column_map=column_map, part=part, county=county, catalogue_of=catalogue_of)
+                               column_map=column_map, part=part, county=county, catalogue_of=catalogue_of,
+                               include_hidden=include_hidden_sheets or None)
         check_township_name(result.tlist.township.name)
         result.tlist.check()
         if check and _store_name(settings) == "memory":  # --check also asks: would the store take it?
@@ -189,12 +187,6 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, coun
                       f"[bold red]错误 Error[/]: {e}", soft_wrap=True)
             _print_problems(out, e.problems)
         sys.exit(EXIT_ERROR)
-    finally:
-        if include_hidden_sheets:
-            if hidden_before is None:
-                os.environ.pop("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS", None)
-            else:
-                os.environ["DUTYGRAPH_INCLUDE_HIDDEN_SHEETS"] = hidden_before
 
     done = None
     if not check:

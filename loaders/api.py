@@ -80,13 +80,14 @@ def _raise(problems: list[Problem], reading: ReadingReport | None = None) -> Non
 
 
 def _read_sheets(paths: list[Path], table: SynonymTable, options: ReadOptions,
-                 skipped: list[ParsedSheet] | None = None) -> tuple[list[ParsedSheet], list[Problem]]:
+                 skipped: list[ParsedSheet] | None = None, include_hidden: bool | None = None
+                 ) -> tuple[list[ParsedSheet], list[Problem]]:
     """Every sheet with a header; file-level problems (unreadable, no header) stop the import."""
     sheets: list[ParsedSheet] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            raw_sheets = read_file(path)
+            raw_sheets = read_file(path, include_hidden=include_hidden)
         except LoadError as e:
             problems.extend(e.problems)
             continue
@@ -152,6 +153,7 @@ def read_list(
     part: str | None = None,
     county: str = "",
     catalogue_of: str = "",
+    include_hidden: bool | None = None,
 ) -> LoadResult:
     """Read one township's duty list from one or more .xlsx/.xls/.csv files.
 
@@ -162,7 +164,9 @@ def read_list(
     (its header text or Excel letter) to a field (``-`` leaves it unmapped); ``part`` sets
     the list part of every item; ``county`` names the township's county, whose departments
     the township then shares with the county's other townships; ``catalogue_of`` marks the list
-    as the reference catalogue of that county or province. The result's ``reading`` tells how the list was read.
+    as the reference catalogue of that county or province; ``include_hidden`` reads hidden sheets too
+    (default: ``$DUTYGRAPH_INCLUDE_HIDDEN_SHEETS``, else skipped with a warning). The result's
+    ``reading`` tells how the list was read.
 
     Raises :class:`graphmodel.errors.LoadError` whose ``problems`` hold every error
     (and the warnings) found; a file that cannot be read or has no header stops the
@@ -178,7 +182,7 @@ def read_list(
         raise LoadError(f"未知清单类别 unknown part {part!r}; use 基本 / 配合 / 收回", [])
     options = ReadOptions(dict(column_map or {}), part_of(part) if part else None)
     skipped: list[ParsedSheet] = []
-    sheets, problems = _read_sheets(files, table, options, skipped)
+    sheets, problems = _read_sheets(files, table, options, skipped, include_hidden)
     _check_column_map(options, sheets)
     name, source, detail, found = _township(files, sheets, township) if sheets else ("", "filename", "", [])
     reading, unmapped = read_report(name, source, detail, sheets + skipped, alias_table)

@@ -48,7 +48,7 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from graphmodel.errors import InvalidArgument
@@ -364,6 +364,14 @@ def _spell(rnd: random.Random, variants: Sequence[str], variant_rate: float = 0.
     return rnd.choice(variants[1:]) if len(variants) > 1 and rnd.random() < variant_rate else variants[0]
 
 
+def _pick(rnd: random.Random, used: set[str], candidates: list[GenRow], n: int) -> list[GenRow]:
+    """Up to ``n`` rows of ``candidates`` not planted yet, marked as used (one problem per item)."""
+    free = [r for r in candidates if r.name not in used]
+    got = rnd.sample(free, min(n, len(free)))
+    used.update(r.name for r in got)
+    return got
+
+
 def generate_township(index: int, items: int = 200, seed: int = 0, name: str | None = None) -> GeneratedTownship:
     """The rows of township number ``index`` (deterministic in ``seed`` and ``index``)."""
     if items < 20:
@@ -420,11 +428,7 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
                               "no_basis": [], "chains": [], "broken_steps": []}
     used: set[str] = set()
 
-    def pick(candidates: list[GenRow], n: int) -> list[GenRow]:
-        free = [r for r in candidates if r.name not in used]
-        got = rnd.sample(free, min(n, len(free)))
-        used.update(r.name for r in got)
-        return got
+    pick = partial(_pick, rnd, used)
 
     def count(kind: str) -> int:
         return max(1, round(items * PLANT_RATES[kind]))
@@ -721,11 +725,7 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
     cite a law (``COUNTY_ONLY_LAWS``) or an article (``COUNTY_ONLY_ARTICLES``) empowering a
     county department only. A township-led power on a generated subject cites the subject's law.
     """
-    def pick(candidates: list[GenRow], n: int) -> list[GenRow]:
-        free = [r for r in candidates if r.name not in used]
-        got = rnd.sample(free, min(n, len(free)))
-        used.update(r.name for r in got)
-        return got
+    pick = partial(_pick, rnd, used)
 
     def count(kind: str) -> int:
         return max(1, round(items * TEXT_PLANT_RATES[kind]))

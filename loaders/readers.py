@@ -75,7 +75,7 @@ _UTF_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 
 
 def include_hidden_sheets() -> bool:
-    """``$DUTYGRAPH_INCLUDE_HIDDEN_SHEETS`` (``load --include-hidden-sheets`` sets it)."""
+    """``$DUTYGRAPH_INCLUDE_HIDDEN_SHEETS``: the default when ``read_list`` is not told (``load --include-hidden-sheets`` tells it)."""
     return os.environ.get("DUTYGRAPH_INCLUDE_HIDDEN_SHEETS", "").strip().lower() in ("1", "true", "yes", "on")
 
 
