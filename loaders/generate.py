@@ -782,8 +782,9 @@ def _plant_texts(rows: list[GenRow], truth: dict, used: set[str], rnd: random.Ra
             used.update((r.name, variant))
             truth["cross_part_duplicates"].append([r.name, variant])
             break
-    missing = n_cross - len(truth["cross_part_duplicates"])
-    for p in (p for p in item_pool() if missing > 0 and compact(p.name) not in names):  # keep the item count
+    # keep the item count: fill what neither the near-duplicates nor the cross-part pairs could plant
+    missing = items - len(rows)
+    for p in (p for p in item_pool() if missing > 0 and compact(p.name) not in names):
         pg = _grams(p.name)
         if any(_too_close(p, pg, frozenset(), PoolItem(o.name, o.power_type, "", "", "", ""), og, frozenset())
                for o, og in grams):

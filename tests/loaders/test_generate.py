@@ -195,6 +195,16 @@ def test_vocabulary_and_limits():
         generate_township(0, items=len(pool) + 50)
 
 
+@pytest.mark.parametrize("items", [20, 21, 50])
+def test_every_township_has_the_items_asked_for(items):
+    # Small lists leave little room to plant near-duplicates; the generator fills the shortfall
+    # with ordinary items instead of handing back fewer than asked (seed 5 once gave 19 of 20).
+    names = township_names(6)
+    counts = {(seed, n): len(generate_township(i, items, seed, n).rows)
+              for seed in range(6) for i, n in enumerate(names)}
+    assert set(counts.values()) == {items}, {k: v for k, v in counts.items() if v != items}
+
+
 def test_cli_generate(tmp_path):
     result = CliRunner().invoke(cli, ["generate", "--townships", "2", "--items-per-township", "40", "--seed", "3",
                                       "--out", str(tmp_path / "g"), "--json"])
