@@ -99,6 +99,25 @@ def test_load_json_report_shape(env):
     assert {("duplicate_code", 3, "A"), ("missing_name", 4, "B")} <= rows
 
 
+def test_hidden_sheets_are_skipped_with_a_warning_unless_asked_for(env):
+    path = _good(env["tmp"] / "hidden.xlsx")
+    wb = openpyxl.load_workbook(path)
+    extra = wb.create_sheet("补充事项")
+    extra.append(["序号", "事项编码", "事项名称", "事项类型", "责任科室", "法律依据", "办理时限"])
+    extra.append([3, "D-3", "隐藏表里的事项", "检查", "综合执法队", "《城乡规划法》第65条", "5个工作日"])
+    extra.sheet_state = "hidden"
+    wb.save(path)
+
+    skipped = json.loads(_run(env, "load", "--check", "--json", "--township", TOWN, str(path)).output)
+    assert skipped["counts"]["items"] == 2
+    assert any(e["code"] == "hidden_sheet" and e["sheet"] == "补充事项" for e in skipped["errors"])
+
+    read = json.loads(_run(env, "load", "--check", "--json", "--township", TOWN, "--include-hidden-sheets",
+                           str(path)).output)
+    assert read["counts"]["items"] == 3
+    assert not any(e["code"] == "hidden_sheet" for e in read["errors"])
+
+
 def test_unreadable_file_is_one_clear_error(env):
     junk = env["tmp"] / "junk.xlsx"
     junk.write_bytes(b"this is not a workbook at all")
