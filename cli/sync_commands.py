@@ -25,13 +25,14 @@ __all__ = ["sync"]
 @pass_settings
 @handle_errors
 def sync(settings: Settings, direction: str, townships: tuple[str, ...], editor_name: str | None) -> None:
-    """在嵌入式存储和 Neo4j 之间复制清单（每个乡镇一个事务，重复执行不产生变化）。
+    """在嵌入式存储和 Neo4j 之间复制清单及其审议记录（每个乡镇一个事务，重复执行不产生变化）。
 
     Copy townships' lists between the embedded store (--data-dir) and Neo4j
-    (NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD or --neo4j-uri). Each township is
-    replaced as a whole in one transaction; running it twice changes nothing.
+    (NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD or --neo4j-uri), with their review
+    records (meetings, decisions, rounds, change requests, audit trail, 赋权 list).
+    Each township is replaced as a whole in one transaction; running it twice changes nothing.
     """
-    who = operator(settings, editor_name)
+    operator(settings, editor_name)  # signed in, as for every write
     memory_options = {"data_dir": settings.data_dir} if settings.data_dir is not None else {}
     neo4j_options = {"uri": settings.neo4j_uri} if settings.neo4j_uri else {}
     with open_store("memory", **memory_options) as memory, open_store("neo4j", **neo4j_options) as neo4j:
@@ -41,6 +42,7 @@ def sync(settings: Settings, direction: str, townships: tuple[str, ...], editor_
         if missing:
             raise NotFound(f"not in {source.describe()}: {', '.join(missing)}")
         for name in names:
-            done = target.replace_township(source.township_list(name), editor=who)
+            done, records = target.copy_township(source, name)
             click.echo(f"{name}: {source.name} → {target.name}  新增 added {done.added}，"
-                       f"删除 removed {done.removed}，修改 changed {done.changed}")
+                       f"删除 removed {done.removed}，修改 changed {done.changed}；"
+                       f"审议记录 review records written {records}")

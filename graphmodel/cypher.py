@@ -62,6 +62,7 @@ __all__ = [
     "UPSERT_NODES",
     "WIPE_BATCH",
     "REVIEW_BLOB",
+    "REVIEW_DROP",
     "REVIEW_LINK",
     "REVIEW_LOCK",
     "REVIEW_PUT",
@@ -519,6 +520,17 @@ REVIEW_PUT: dict[str, str] = {
     "AuditEntry": "MERGE (n:AuditEntry {key: $key}) " + _PUT_SET,
     "ReviewSettings": "MERGE (n:ReviewSettings {key: $key}) " + _PUT_SET,
     "Delegation": "MERGE (n:Delegation {key: $key}) " + _PUT_SET,
+}
+
+# A record and its links, removed when a copy from another store lacks it (dutygraph sync).
+REVIEW_DROP: dict[str, str] = {
+    "Meeting": "MATCH (n:Meeting {key: $key}) DETACH DELETE n",
+    "Decision": "MATCH (n:Decision {key: $key}) DETACH DELETE n",
+    "Round": "MATCH (n:Round {key: $key}) DETACH DELETE n",
+    "ChangeRequest": "MATCH (n:ChangeRequest {key: $key}) DETACH DELETE n",
+    "AuditEntry": "MATCH (n:AuditEntry {key: $key}) DETACH DELETE n",
+    "ReviewSettings": "MATCH (n:ReviewSettings {key: $key}) DETACH DELETE n",
+    "Delegation": "MATCH (n:Delegation {key: $key}) DETACH DELETE n",
 }
 
 # (record label, relation type) -> MERGE the links from a record to its targets (by key).

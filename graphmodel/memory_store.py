@@ -747,3 +747,8 @@ class _MemoryReviewTx(ReviewTx):
         keep = old.get("blob") if old else None
         data = json.loads(json.dumps(data, ensure_ascii=False))  # links: the records name their targets already
         self.staged[kind][rid] = {"data": data, "blob": blob if blob is not None else keep}
+
+    def drop(self, kind: str, rid: str) -> None:
+        if self.staged is None:
+            self.staged = {k: dict(v) for k, v in self.store.review.get(self.township, {}).items()}
+        self.staged.get(kind, {}).pop(rid, None)

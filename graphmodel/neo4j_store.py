@@ -551,3 +551,7 @@ class _Neo4jReviewTx(ReviewTx):
             by_type[rel_type].append(target)
         for rel_type, targets in sorted(by_type.items()):
             self.tx.run(cypher.REVIEW_LINK[(kind, rel_type)], key=key, targets=targets).consume()
+
+    def drop(self, kind: str, rid: str) -> None:
+        self.tx.run(cypher.REVIEW_DROP[kind], key=f"{self.township}/{rid}").consume()
+        self._records(kind).pop(rid, None)

@@ -77,6 +77,10 @@ class ReviewTx(ABC):
     def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links: Iterable[tuple[str, str]] = ()) -> None:
         """Create or overwrite record ``rid``; ``links`` are (relation type, target key) to draw."""
 
+    @abstractmethod
+    def drop(self, kind: str, rid: str) -> None:
+        """Delete record ``rid`` and its links (a copy from another store removes what the source lacks)."""
+
     # helpers on top of the raw steps
     def get(self, kind: str, rid: str) -> dict | None:
         return next((r for r in self.records(kind) if r.get("id") == rid), None)
@@ -89,6 +93,17 @@ class ReviewTx(ABC):
         seq = self.next_number("AuditEntry")
         entry = AuditEntry(self.township, seq, now_iso(), who, action, target, what, why, tuple(sorted(items)))
         self.put("AuditEntry", f"A{seq}", {**entry.to_dict(), "id": f"A{seq}", "number": seq})
+
+
+def _record_links(kind: str, data: dict) -> list[tuple[str, str]]:
+    """The links a record draws to the list's items and to its meeting (drawn by Neo4j only)."""
+    meeting = data.get("meeting") or ""
+    if kind == "Decision":
+        return [("CHANGED", k) for k in data.get("items", ())] + ([("TAKEN_AT", meeting)] if meeting else [])
+    if kind == "ChangeRequest":
+        return ([("CONCERNS", data["item"])] if data.get("item") else []) + (
+            [("REVIEWED_AT", meeting)] if meeting else [])
+    return []
 
 
 def _bare(entries: Iterable[Delegation]) -> list[tuple[str, str, str, str]]:
@@ -340,8 +355,8 @@ class ReviewContract(ABC):
 
     @staticmethod
     def _put_decision(rtx: ReviewTx, d: Decision) -> None:
-        links = [("CHANGED", k) for k in d.items] + ([("TAKEN_AT", d.meeting)] if d.meeting else [])
-        rtx.put("Decision", d.id, {**d.to_dict(), "number": int(d.id[1:])}, links=links)
+        data = {**d.to_dict(), "number": int(d.id[1:])}
+        rtx.put("Decision", d.id, data, links=_record_links("Decision", data))
 
     def _apply_decision(self, rtx: ReviewTx, d: Decision, editor: str, confirmed: bool = False) -> Decision:
         current = rtx.current_list()
@@ -410,6 +425,41 @@ class ReviewContract(ABC):
 
         return work
 
+    # ---- copying a township between stores (dutygraph sync) ------------------------------------
+    def review_records(self, township: str) -> dict[str, list[tuple[dict, str | None]]]:
+        """Every review record of the township by kind, each with its blob (a round's snapshot)."""
+        return {kind: sorted(((r, self._review_blob(township, kind, r["id"]) if kind == "Round" else None)
+                              for r in self._review_records(township, kind)), key=lambda rb: str(rb[0].get("id")))
+                for kind in REVIEW_KINDS}
+
+    def copy_township(self, source: ReviewContract, township: str) -> tuple[Any, int]:
+        """Make the township here what it is in ``source``: its list and every review record
+        (meetings, decisions, rounds, requests, audit trail, 赋权 list), in one transaction.
+
+        Returns (the list's ImportResult, how many records were written or removed); a second
+        copy of an unchanged township writes nothing. Like the list, the township's records here
+        are replaced as a whole: records the source lacks are removed.
+        """
+        tlist = source.township_list(township)  # type: ignore[attr-defined]
+        theirs = {kind: {str(r["id"]): (r, blob) for r, blob in rows}
+                  for kind, rows in source.review_records(township).items()}
+
+        def work(rtx: ReviewTx) -> tuple[Any, int]:
+            result = rtx.replace(tlist)
+            written = 0
+            for kind in REVIEW_KINDS:
+                for rid in sorted({str(r["id"]) for r in rtx.records(kind)} - theirs[kind].keys()):
+                    rtx.drop(kind, rid)
+                    written += 1
+                for rid, (data, blob) in sorted(theirs[kind].items()):
+                    if rtx.get(kind, rid) == data and (kind != "Round" or rtx.blob(kind, rid) == blob):
+                        continue
+                    rtx.put(kind, rid, data, blob, links=_record_links(kind, data))
+                    written += 1
+            return result, written
+
+        return self._review_transaction(township, work)
+
     # ---- change requests -------------------------------------------------------------------
     def submit_request(self, township: str, title: str, proposed_by: str, *, editor: str, description: str = "",
                        item: str = "", ops: Iterable[Op] = ()) -> ChangeRequest:
@@ -426,7 +476,8 @@ class ReviewContract(ABC):
             n = rtx.next_number("ChangeRequest")
             cr = ChangeRequest(f"C{n}", township, title.strip(), proposed_by.strip(), description, item, ops,
                                "submitted", editor, now_iso())
-            rtx.put("ChangeRequest", cr.id, {**cr.to_dict(), "number": n}, links=[("CONCERNS", item)] if item else ())
+            data = {**cr.to_dict(), "number": n}
+            rtx.put("ChangeRequest", cr.id, data, links=_record_links("ChangeRequest", data))
             rtx.audit(editor, "request.submit", cr.id, cr.title, description, (item,) if item else ())
             return cr
 
@@ -444,8 +495,8 @@ class ReviewContract(ABC):
                 raise Conflict(f"申请 {cid} 已{cr.status}，不能再审 (already decided)")
             cr = ChangeRequest.from_dict({**cr.to_dict(), "status": "reviewed", "meeting": meeting, "review": opinion,
                                           "reviewed_by": editor, "reviewed_at": now_iso()})
-            rtx.put("ChangeRequest", cid, {**cr.to_dict(), "number": int(cid[1:])},
-                    links=[("REVIEWED_AT", meeting)] if meeting else ())
+            data = {**cr.to_dict(), "number": int(cid[1:])}
+            rtx.put("ChangeRequest", cid, data, links=_record_links("ChangeRequest", data))
             rtx.audit(editor, "request.review", cid, cr.title, opinion)
             return cr
 
