@@ -33,7 +33,14 @@ from .headers import FIELDS
 from .problems import Problem
 from .reconcile import MergePlan, plan_merges
 from .sheets import ItemRow, VillageRow
-from .values import is_placeholder, is_village_group, map_power_type, names_all_villages, village_kind
+from .values import (
+    is_placeholder,
+    is_village_group,
+    map_power_type,
+    names_all_villages,
+    village_kind,
+    villages_as_party,
+)
 
 __all__ = ["build_township", "citation_text"]
 
@@ -253,6 +260,7 @@ class _Builder:
     def add_parties(self, item: DutyItem, row: ItemRow) -> None:
         leads = 0
         placeholder = False
+        party_villages: list[str] = []
         for field_name, rel, text in (
             ("lead", RelType.LEADS, item.upper_duty),
             ("upper_dept", RelType.LEADS, item.upper_duty),
@@ -261,6 +269,13 @@ class _Builder:
             ("township_office", RelType.COOPERATES_ON, item.township_duty),
         ):
             names, held_placeholder = split_departments(row.get(field_name))
+            if rel == RelType.COOPERATES_ON:
+                # 配合部门: 村（社区） names the villages that assist, never a department of that name
+                villages = [n for n in names if villages_as_party(n)]
+                if villages:
+                    names = [n for n in names if n not in villages]
+                    self.problems.append(row.problem("villages_as_department", field_name, "、".join(villages)))
+                    party_villages.extend(villages)
             if rel == RelType.LEADS:
                 leads += len(names)
                 placeholder = placeholder or held_placeholder
@@ -272,6 +287,10 @@ class _Builder:
             self.problems.append(row.problem(code, lead_field, row.get(lead_field)))
         # villages
         cell = row.get("villages")
+        if party_villages and not (cell and not is_placeholder(cell)):
+            # no 涉及村 cell says which villages: the department column's words stand for it
+            self.villages_from_department_column(item, row, party_villages)
+            return
         if cell and names_all_villages(cell) or not cell and names_all_villages(item.village_text, whole_cell=False):
             if not self.register:
                 self.problems.append(row.problem("no_village_register", "villages" if cell else "village_text",
@@ -281,10 +300,11 @@ class _Builder:
         elif cell and not is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
-                if names_all_villages(name) and self.register:
+                if (names_all_villages(name) or villages_as_party(name) == "all") and self.register:
                     for v in self.register.values():
                         self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
-                elif is_village_group(name) and village_key(self.township, name) not in self.register:
+                elif (is_village_group(name) or villages_as_party(name)) and \
+                        village_key(self.township, name) not in self.register:
                     groups.append(name)  # 沿河各村, 相关村（社区）: kept as text, never a village
                 elif not is_placeholder(name):
                     self.relate(self.village(name, row).key, RelType.ASSISTS, item.key, item.village_text)
@@ -292,6 +312,20 @@ class _Builder:
                 self.village_groups += len(groups)
                 self.items[item.key] = replace(self.items[item.key], village_groups=tuple(groups))
                 self.problems.append(row.problem("village_group", "villages", "、".join(groups)))
+
+    def villages_from_department_column(self, item: DutyItem, row: ItemRow, written: list[str]) -> None:
+        """村（社区） among the cooperating departments: every village of the register assists;
+        without a register, or for a group (沿河各村), the words are kept on the item as written."""
+        every = [w for w in written if villages_as_party(w) == "all"]
+        groups = [w for w in written if w not in every]
+        if every and self.register:
+            for v in self.register.values():
+                self.relate(v.key, RelType.ASSISTS, item.key, item.village_text or item.township_duty)
+        else:
+            groups = written
+        if groups:
+            self.village_groups += len(groups)
+            self.items[item.key] = replace(self.items[item.key], village_groups=tuple(groups))
 
     def add_bases(self, item: DutyItem, row: ItemRow) -> None:
         text = item.basis_text

@@ -288,10 +288,12 @@ def find_header(grid: list[list[str]], table: SynonymTable, search_rows: int = H
 
 
 def _is_sub_header(grid: list[list[str]], i: int, fields: Sequence[str | None], table: SynonymTable) -> bool:
-    """Row ``i + 1`` is a sub-header: nothing new under the name column, and new header words."""
+    """Row ``i + 1`` is a sub-header: new header words, and under the name column nothing new
+    or a header word itself (职责事项 over 一级事项 | 二级事项)."""
     upper, lower = grid[i], grid[i + 1]
     name_col = next(j for j, f in enumerate(fields) if f in ("name", "village_name"))
-    if _text(lower, name_col) and _text(lower, name_col) != _text(upper, name_col):
+    under_name = _text(lower, name_col)
+    if under_name and under_name != _text(upper, name_col) and not table.match(under_name):
         return False
     new = [j for j in range(len(lower)) if _text(lower, j) and _text(lower, j) != _text(upper, j)]
     return any(table.match(_text(lower, j)) for j in new)

@@ -62,6 +62,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     "ditto_unresolved": (WARNING, "“同上”上方没有可引用的内容，已留空", "同上 with nothing above: left empty"),
     "village_group": (WARNING, "村（社区）写成了一组（如“沿河各村”），未对应到名册中的村，按原文保留",
                       "a group of villages, not resolved to villages: kept as text"),
+    "villages_as_department": (WARNING, "部门列写了村（社区），按村（社区）协助读入，不作为部门",
+                               "villages named in a department column: read as the villages assisting, not a department"),
     "unmapped_column": (WARNING, "未识别的列，按原文保留在附加字段", "column not mapped to a field, kept verbatim"),
     "department_merge_suggested": (WARNING, "可能是同一部门的不同名称，建议写入别名表",
                                    "probably one department under two names: add it to your alias file"),

@@ -188,6 +188,23 @@ def is_village_group(name: object) -> bool:
     return bool(key) and key not in ALL_VILLAGES and bool(_GROUP_WORDS.search(key))
 
 
+#: Villages written as a party in a department column (配合部门: 村（社区）): every village, not a department.
+_VILLAGES_AS_PARTY = frozenset({"村", "社区", "村(社区)", "村社区", "村(居)", "村居", "村委会", "居委会", "村(居)委会",
+                                "村(社区)委员会", "村两委", "村(社区)两委", "村级组织", "村组"})
+
+
+def villages_as_party(name: object) -> str | None:
+    """"all" when a name in a department column means every village, "group" for some villages, else None.
+
+    >>> [villages_as_party(t) for t in ("村（社区）", "各村", "沿河各村", "村建办", "社区服务中心")]
+    ['all', 'all', 'group', None, None]
+    """
+    key = compact(name)
+    if key in _VILLAGES_AS_PARTY or key in ALL_VILLAGES:
+        return "all"
+    return "group" if is_village_group(key) and ("村" in key or "社区" in key) else None
+
+
 #: Cells that say "same as the cell above".
 DITTO = frozenset({"同上", "同前", "同上条", "同上项", "同上栏", "同上一行", "同前项", "同前条", "〃", "\"\"", "''", "同左"})
 

@@ -172,6 +172,30 @@ def test_one_sheet_with_a_part_column_and_section_rows(tmp_path):
     assert party.source_row == 5
 
 
+@pytest.mark.parametrize("with_register", [True, False])
+def test_villages_written_among_the_cooperating_departments(tmp_path, with_register):
+    # 配合科室「村（社区）」 means the villages assist; it is never a department of that name
+    sheets = {"基本履职事项": [
+        ["序号", "事项名称", "牵头科室", "配合科室", "法律依据"],
+        [1, "农村宅基地审批", "农业农村办", "自然资源所、村（社区）", "《土地管理法》第六十二条"],
+        [2, "河道巡查", "水利站", "沿河各村", "《河道管理条例》第二十条"],
+    ]}
+    if with_register:
+        sheets["村（社区）名录"] = [REGISTER_HEADER, *REGISTER_ROWS]
+    read = read_list(write_xlsx(tmp_path / f"{TOWN}.xlsx", sheets))
+    t = read.tlist
+    assert {d.name for d in t.departments} == {"农业农村办", "自然资源所", "水利站"}
+    homestead, river = _item(t, "农村宅基地审批"), _item(t, "河道巡查")
+    assists = {s for s, d, _ in _rels(t, "ASSISTS") if d == homestead.key}
+    if with_register:
+        assert assists == {village_key(TOWN, n) for n, _ in REGISTER_ROWS} and homestead.village_groups == ()
+    else:  # no register to resolve them into: kept as written, with a located warning
+        assert assists == set() and homestead.village_groups == ("村(社区)",)
+    assert river.village_groups == ("沿河各村",)
+    located = {(p.code, p.row, p.column_letter) for p in read.problems}
+    assert {("villages_as_department", 2, "D"), ("villages_as_department", 3, "D")} <= located
+
+
 def test_three_csvs_in_three_encodings_make_one_list(tmp_path):
     basic = write_csv(tmp_path / "样例镇_基本履职事项.csv", [
         ["事项名称", "事项类型", "责任科室", "法律依据", "办理时限"],

@@ -120,6 +120,22 @@ def test_header_found_below_title_rows_and_group_row_joined():
     assert h.columns[2].header == "责任分工 / 牵头"
 
 
+def test_name_group_over_main_and_sub_item_is_a_two_row_header():
+    # 职责事项 merged over 一级事项 | 二级事项: the row below the header is a sub-header, not an
+    # item named 一级事项 led by 牵头科室 (what the reader made of it before)
+    table = load_synonyms()
+    grid = [
+        ["南坪镇履行职责事项清单"] * 6,
+        ["编号", "职责事项", "职责事项", "责任主体", "责任主体", "法定依据"],
+        ["编号", "一级事项", "二级事项", "牵头科室", "配合科室", "法定依据"],
+        ["1", "农村宅基地管理", "农村宅基地审批", "农业农村办", "自然资源所", "《土地管理法》第六十二条"],
+    ]
+    h = find_header(grid, table)
+    assert h.rows == (1, 2) and h.data_start == 3
+    assert [c.field for c in h.columns] == ["seq", "name", "sub_item", "lead", "cooperate", "basis"]
+    assert h.columns[1].header == "职责事项 / 一级事项"
+
+
 def test_no_header_in_the_first_rows():
     table = load_synonyms()
     assert find_header([["甲", "乙"], ["丙", "丁"]], table) is None
