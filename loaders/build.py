@@ -28,7 +28,7 @@ from graphmodel.normalize import (
 )
 from graphmodel.vocab import RelType
 
-from .departments import AliasTable, DeptName, split_departments, split_short_name
+from .departments import AliasTable, DeptName, split_parties, split_short_name
 from .headers import FIELDS
 from .problems import Problem
 from .reconcile import MergePlan, plan_merges
@@ -224,7 +224,9 @@ class _Builder:
         shorts: dict[str, str] = {}  # short name written in brackets -> the full name's canonical form
         for row in rows:
             for f in _DEPT_FIELDS:
-                for written in split_departments(row.get(f))[0]:
+                for written, _ in split_parties(row.get(f))[0]:
+                    if villages_as_party(written):
+                        continue
                     dn = self.resolve(written)
                     levels[dn.name] = dn.level
                     if dn.known:
@@ -268,19 +270,30 @@ class _Builder:
             ("cooperate", RelType.COOPERATES_ON, item.township_duty),
             ("township_office", RelType.COOPERATES_ON, item.township_duty),
         ):
-            names, held_placeholder = split_departments(row.get(field_name))
-            if rel == RelType.COOPERATES_ON:
-                # 配合部门: 村（社区） names the villages that assist, never a department of that name
-                villages = [n for n in names if villages_as_party(n)]
-                if villages:
-                    names = [n for n in names if n not in villages]
-                    self.problems.append(row.problem("villages_as_department", field_name, "、".join(villages)))
-                    party_villages.extend(villages)
+            parties, held_placeholder = split_parties(row.get(field_name))
             if rel == RelType.LEADS:
-                leads += len(names)
                 placeholder = placeholder or held_placeholder
-            for written in names:
-                self.relate(self.department(written, row, field_name), rel, item.key, text)
+            # 村（社区） written among departments names the villages that assist, never a department
+            villages = [n for n, _ in parties if villages_as_party(n)]
+            if villages:
+                parties = [(n, role) for n, role in parties if n not in villages]
+                self.problems.append(row.problem("villages_as_department", field_name, "、".join(villages)))
+                party_villages.extend(villages)
+            # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
+            # the names it leaves unmarked cooperate
+            marked_lead = any(role == "lead" for _, role in parties)
+            read = []
+            for written, role in parties:
+                as_lead = role == "lead" or (not role and rel == RelType.LEADS and not marked_lead)
+                how = RelType.LEADS if as_lead else RelType.COOPERATES_ON
+                leads += how == RelType.LEADS
+                own_text = text if how == rel else (item.upper_duty if as_lead else item.township_duty)
+                self.relate(self.department(written, row, field_name), how, item.key, own_text)
+                read.append(f"{written}→{'牵头' if as_lead else '配合'}")
+            if any(role for _, role in parties):
+                self.problems.append(row.problem("role_in_cell", field_name, row.get(field_name),
+                                                 "单元格内写明了牵头/配合，按所写读入 (roles written in the cell, read "
+                                                 f"as written): {'；'.join(read)}"))
         if not leads:
             lead_field = next((f for f in ("lead", "upper_dept", "receiving_dept") if f in row.columns), "lead")
             code = "lead_unconfirmed" if placeholder else "no_lead"
@@ -295,6 +308,9 @@ class _Builder:
             if not self.register:
                 self.problems.append(row.problem("no_village_register", "villages" if cell else "village_text",
                                                  cell or item.village_text))
+                if cell:  # kept as written: the villages it stands for are not known here
+                    self.village_groups += 1
+                    self.items[item.key] = replace(self.items[item.key], village_groups=(compact(cell),))
             for v in self.register.values():
                 self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
         elif cell and not is_placeholder(cell):

@@ -17,7 +17,7 @@ from .problems import Problem
 from .values import is_placeholder
 
 __all__ = ["AliasTable", "DeptName", "department_level", "level_rules", "load_aliases", "split_departments",
-           "split_short_name"]
+           "split_parties", "split_short_name"]
 
 _LEVELS = {lv.value for lv in DeptLevel}
 
@@ -149,3 +149,44 @@ def split_departments(cell: object) -> tuple[list[str], bool]:
     names = split_multi(cell)
     kept = [n for n in names if not is_placeholder(n)]
     return kept, len(kept) != len(names)
+
+
+#: Role words written inside a department cell: 牵头：A；配合：B, or A（牵头）、B（配合）.
+_ROLE_WORDS = {"牵头": "lead", "牵头单位": "lead", "牵头部门": "lead", "牵头科室": "lead", "主办": "lead",
+               "主办单位": "lead", "主责": "lead", "主责单位": "lead", "责任单位": "lead", "配合": "cooperate",
+               "配合单位": "cooperate", "配合部门": "cooperate", "配合科室": "cooperate", "协办": "cooperate",
+               "协办单位": "cooperate", "协助": "cooperate", "协助单位": "cooperate", "协同": "cooperate",
+               "协同单位": "cooperate"}
+_ROLE_PREFIX = re.compile("^(" + "|".join(sorted(_ROLE_WORDS, key=len, reverse=True)) + ")[:：]")
+_ROLE_SUFFIX = re.compile(r"^(.+?)[(（](牵头|主办|主责|配合|协办|协助|协同)[)）]$")
+
+
+def split_parties(cell: object) -> tuple[list[tuple[str, str]], bool]:
+    """``([(name, role)], placeholder)``: like :func:`split_departments`, with the role the cell
+    writes for each name ("lead", "cooperate"), or "" where it writes none. A prefix
+    (牵头：, 配合单位：) holds for the names after it up to the next prefix; a suffix （牵头） for its name.
+
+    >>> split_parties("牵头：农业农村办；配合：自然资源所、规划建设办")[0]
+    [('农业农村办', 'lead'), ('自然资源所', 'cooperate'), ('规划建设办', 'cooperate')]
+    >>> split_parties("应急办（牵头）、综合执法队（配合）、党政办")[0]
+    [('应急办', 'lead'), ('综合执法队', 'cooperate'), ('党政办', '')]
+    """
+    if is_placeholder(cell):
+        return [], True
+    parties: list[tuple[str, str]] = []
+    placeholder, scope = False, ""
+    for name in split_multi(cell):
+        prefix = _ROLE_PREFIX.match(name)
+        if prefix:
+            scope, name = _ROLE_WORDS[prefix.group(1)], name[prefix.end():]
+        role = scope
+        suffix = _ROLE_SUFFIX.match(name)
+        if suffix:
+            name, role = suffix.group(1), _ROLE_WORDS[suffix.group(2)]
+        if not name:
+            continue
+        if is_placeholder(name):
+            placeholder = True
+        elif all(n != name for n, _ in parties):
+            parties.append((name, role))
+    return parties, placeholder

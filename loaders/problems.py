@@ -62,6 +62,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "ditto_unresolved": (WARNING, "“同上”上方没有可引用的内容，已留空", "同上 with nothing above: left empty"),
     "village_group": (WARNING, "村（社区）写成了一组（如“沿河各村”），未对应到名册中的村，按原文保留",
                       "a group of villages, not resolved to villages: kept as text"),
+    "role_in_cell": (WARNING, "单元格内写明了牵头/配合，按所写读入", "roles written in the cell (牵头/配合), read as written"),
     "villages_as_department": (WARNING, "部门列写了村（社区），按村（社区）协助读入，不作为部门",
                                "villages named in a department column: read as the villages assisting, not a department"),
     "unmapped_column": (WARNING, "未识别的列，按原文保留在附加字段", "column not mapped to a field, kept verbatim"),

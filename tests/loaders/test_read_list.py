@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from graph_snapshot import graph_of
 
+from graphmodel import open_store
 from graphmodel.normalize import dept_key, item_key, village_key
-from loaders import read_list
+from loaders import export_township, read_list
 
 from sheetmaker import (
     COOP_HEADER,
@@ -194,6 +196,44 @@ def test_villages_written_among_the_cooperating_departments(tmp_path, with_regis
     assert river.village_groups == ("沿河各村",)
     located = {(p.code, p.row, p.column_letter) for p in read.problems}
     assert {("villages_as_department", 2, "D"), ("villages_as_department", 3, "D")} <= located
+
+
+def test_roles_written_inside_a_department_cell(tmp_path):
+    # 牵头：A；配合：B and A（牵头）、B（配合） in one 责任单位 cell: read as written, never as departments
+    # named 「牵头:A」 or three leads
+    path = write_xlsx(tmp_path / f"{TOWN}.xlsx", {"基本履职事项": [
+        ["序号", "事项名称", "责任单位", "协同单位", "法律依据"],
+        [1, "农村宅基地审批", "牵头：农业农村办；配合：自然资源所、规划建设办", None, "《土地管理法》第六十二条"],
+        [2, "城乡环境卫生整治", "村建办（牵头），各村（社区）", "卫健办", "《城市市容和环境卫生管理条例》第三条"],
+        [3, "安全生产检查", "应急办(牵头)、综合执法队(配合)", None, "《安全生产法》第十条"],
+        [4, "森林防火", "农业农村办\n应急办", None, "《森林防火条例》第五条"],
+    ]})
+    read = read_list(path)
+    t = read.tlist
+    names = {d.key: d.name for d in t.departments}
+
+    def parties(item_name, rel_type):
+        key = _item(t, item_name).key
+        return {names[s] for s, d, _ in _rels(t, rel_type) if d == key}
+
+    assert (parties("农村宅基地审批", "LEADS"), parties("农村宅基地审批", "COOPERATES_ON")) == (
+        {"农业农村办"}, {"自然资源所", "规划建设办"})
+    assert (parties("城乡环境卫生整治", "LEADS"), parties("城乡环境卫生整治", "COOPERATES_ON")) == ({"村建办"}, {"卫健办"})
+    assert _item(t, "城乡环境卫生整治").village_groups == ("各村(社区)",)
+    assert (parties("安全生产检查", "LEADS"), parties("安全生产检查", "COOPERATES_ON")) == (
+        {"应急管理办"}, {"综合行政执法队"})
+    assert parties("森林防火", "LEADS") == {"农业农村办", "应急管理办"}  # no marks: two leads, as written
+    assert not any("牵头" in n or "配合" in n or "村(社区)" in n for n in names.values())
+    assert {(p.row, p.column_letter) for p in read.problems if p.code == "role_in_cell"} == {
+        (2, "C"), (3, "C"), (4, "C")}
+
+    # the export writes what was read; reading it back gives the same graph
+    store = open_store("memory", data_dir=None)
+    store.replace_township(t)
+    back = read_list(export_township(store, None, tmp_path / "out.xlsx"))
+    again = open_store("memory", data_dir=None)
+    again.replace_township(back.tlist)
+    assert graph_of(again) == graph_of(store)
 
 
 def test_three_csvs_in_three_encodings_make_one_list(tmp_path):
