@@ -34,7 +34,7 @@ from queries.neighbourhood import neighbourhood as neighbourhood_query
 from queries.rounds import diff_rounds
 from queries.whatif import WhatIf, what_if
 
-from .i18n import lang, t
+from .i18n import check_label, coverage_label, lang, lookup_answer, t
 from .labels import kind_label
 from .safe import md
 
@@ -237,12 +237,16 @@ def scores(township: str | None = None):
 
 def ranking(township: str | None = None) -> pd.DataFrame:
     """Townships by completeness, best first, with how much was assessed."""
-    return frames.ranking_frame(sorted(scores(township), key=lambda s: (-s.score, s.township)))
+    ranked = sorted(scores(township), key=lambda s: (-s.score, s.township))
+    return frames.ranking_frame(ranked).assign(评估=[coverage_label(s) for s in ranked])
 
 
 def score_checks(township: str | None = None) -> pd.DataFrame:
     """What drags completeness down: points lost per check, per township."""
-    return frames.scores_frame(scores(township))
+    df = frames.scores_frame(scores(township))
+    if not df.empty:  # the check's name in the chosen language (the frame carries the Chinese label)
+        df["检查项"] = [check_label(c.check) for s in scores(township) for c in s.checks]
+    return df
 
 
 def board_kinds() -> dict[str, str]:
@@ -478,7 +482,11 @@ def whatif_frame(result: WhatIf) -> pd.DataFrame:
 
 
 def lookup_frame(hits) -> pd.DataFrame:
-    return frames.lookup_frame(hits)
+    """Lookup hits as a table, the answer in the chosen language."""
+    df = frames.lookup_frame(hits)
+    if not df.empty:
+        df["答复"] = [lookup_answer(h) for h in hits]
+    return df
 
 
 # ---- import: validate first, write only when asked ---------------------------------------------
