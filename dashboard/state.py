@@ -498,9 +498,47 @@ def problems_frame(problems) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["严重程度", "文件", "工作表", "行", "列", "值", "说明", "代码"])
 
 
+def field_headers() -> dict[str, str]:
+    """Each field a column can be read as, named by its first header in the synonym table (责任主体 -> lead)."""
+    from loaders.headers import load_synonyms
+
+    out: dict[str, str] = {}
+    for header, field in load_synonyms().exact.items():
+        out.setdefault(field, header)
+    return out
+
+
+def column_map(text: str) -> tuple[tuple[str, str], ...]:
+    """Lines ``COL=FIELD`` as the command line's ``--map-column``: the column by header text or Excel
+    letter, the field by its name (lead) or a header that names it (责任主体), or ``-``; a bad line
+    raises InvalidArgument saying how to write it."""
+    from graphmodel import InvalidArgument
+    from loaders.headers import FIELDS, load_synonyms
+
+    table = load_synonyms()
+    out = []
+    for n, line in enumerate(text.replace("，", ",").replace(",", "\n").splitlines(), 1):
+        if not line.strip():
+            continue
+        col, sep, field = line.replace("＝", "=").partition("=")
+        col, field = col.strip(), field.strip()
+        if not sep or not col or not field:
+            raise InvalidArgument(t("im.map_bad", line=line.strip()))
+        if field not in FIELDS and field not in ("-", "none", "extra"):
+            named = table.match(field)  # a header word: B=责任主体
+            if named is None:
+                raise InvalidArgument(t("im.map_field", field=field, fields="、".join(field_headers().values())))
+            field = named
+        out.append((col, field))
+    return tuple(out)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tuple[LoadResult | None, tuple]:
-    """Read uploaded files with the loaders without writing anything: (result or None, problems)."""
+def validate(files: tuple[tuple[str, bytes], ...], township: str | None, columns: tuple[tuple[str, str], ...] = (),
+             part: str | None = None) -> tuple[LoadResult | None, tuple]:
+    """Read uploaded files with the loaders without writing anything: (result or None, problems).
+
+    ``columns`` (COL, FIELD) and ``part`` are the command line's ``--map-column`` and ``--part``."""
     with tempfile.TemporaryDirectory(prefix="dutygraph-upload-") as tmp:
         paths = []
         for name, data in files:
@@ -509,7 +547,7 @@ def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tupl
             paths.append(path)
         try:
             # in a child process with memory and time limits: a crafted file cannot take the server down
-            result = read_list_isolated(paths, township=township or None)
+            result = read_list_isolated(paths, township=township or None, column_map=dict(columns) or None, part=part)
         except LoadError as e:
             return None, tuple(e.problems)
     return result, tuple(result.problems)
