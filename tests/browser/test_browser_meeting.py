@@ -125,11 +125,11 @@ def test_the_meeting_in_chromium(browser, meeting_server):
         # the item, the operation, the department; the preview says where 自然资源所 goes
         _choose(page, "选择要研讨的事项", "农村宅基地审批")
         page.get_by_text("牵头部门：农业农村服务中心、自然资源所").first.wait_for(timeout=20_000)
-        assert page.get_by_text(re.compile(r"^多个牵头部门 · 高$")).count()  # the finding beside the form
+        page.get_by_text(re.compile(r"^多个牵头部门 · 高$")).first.wait_for(timeout=20_000)  # the finding beside the form
         _choose(page, "部门", "农业农村服务中心", last=True)
         page.get_by_text("改为配合部门，保留其职责说明").first.wait_for(timeout=20_000)
         page.get_by_text("预览：记录后清单将变为").first.wait_for(timeout=20_000)
-        assert page.get_by_text(re.compile("解决：多个牵头部门")).count()
+        page.get_by_text(re.compile("解决：多个牵头部门")).first.wait_for(timeout=20_000)
         page.get_by_role("button", name="记录决定").click()
         # the same page, no reload: the decision, the new leads and cooperators, the finding gone, the new count
         page.get_by_text(re.compile("已记录决定 D1（已生效）")).first.wait_for(timeout=30_000)

@@ -60,4 +60,4 @@ def test_clicking_a_worklist_row_opens_the_item(page, server, width):
     page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=20_000)
     _settle(page)
     assert page.locator("h3").nth(1).inner_text() == name
-    assert page.get_by_text(f"牵头部门：{leads}", exact=False).count()
+    page.get_by_text(f"牵头部门：{leads}", exact=False).first.wait_for(timeout=20_000)
