@@ -27,6 +27,7 @@ from loaders.review_exports import (
     write_tables_xlsx,
 )
 from loaders.writers import resolve_township
+from queries._common import KINDS
 from queries.report_tables import audit_tables
 from queries.rounds import coverage_trend, diff_rounds, finding_changes, item_history
 
@@ -279,7 +280,8 @@ def decide_record(settings: Settings, item_ref: str | None, set_lead: str | None
                    "creates": [{"kind": f.kind, "subject": f.subject} for f in introduced]}
         _emit(settings, as_json, results, lines=preview_lines(p, resolved, introduced))
         return
-    finding = {"kind": finding_kind, "subject": store.item_cards(ItemFilter(keys=(key,)))[0].item.label} if finding_kind else {}
+    finding = {"kind": finding_kind, "title": finding_titles().get(finding_kind, ""),
+               "subject": store.item_cards(ItemFilter(keys=(key,)))[0].item.label} if finding_kind else {}
     d = store.record_decision(town, ops, editor=who, meeting=meeting_id, finding=finding, note=note)
     _emit(settings, as_json, d, lines=[f"{d.id} {'已生效 applied' if d.status == 'applied' else '待确认 proposed (four eyes)'}: "
                                        + describe_decision(d, _item_names(store, town))])
@@ -577,12 +579,17 @@ def trail(settings: Settings, item_ref: str | None, township: str | None, as_jso
 
 
 # ---- review exports (used by `dutygraph export`) --------------------------------------------------
+def finding_titles() -> dict[str, str]:
+    """Finding kind -> its title, for the minutes (loaders cannot ask queries)."""
+    return {k: info.title for k, info in KINDS.items()}
+
+
 def export_review(store: DutyStore, township: str | None, output: Path, *, minutes: str | None = None,
                   audit: bool = False, round: int | None = None, fmt: str | None = None) -> list[Path]:
     """--minutes MEETING (.docx/.md), --audit (xlsx report) or the clarified list (optionally of --round)."""
     town = _town(store, township)
     if minutes:
-        return [write_minutes(collect_minutes(store, town, minutes), output)]
+        return [write_minutes(collect_minutes(store, town, minutes, finding_titles()), output)]
     if audit:
         if output.suffix.lower() != ".xlsx":
             raise InvalidArgument("审计报告导出为 .xlsx (the audit report is written as .xlsx)")

@@ -16,6 +16,7 @@ from graphmodel import DutyGraphError
 from graphmodel.listedit import FACETS, fold_villages
 from graphmodel.review import ACTIONS, LEAD_OTHERS, Op, describe_op
 from loaders import load_aliases
+from queries._common import KINDS
 from queries.rounds import finding_changes
 
 from . import state
@@ -178,6 +179,8 @@ def decision_panel(card, findings: list[dict], meeting: str) -> None:
     ready = fits and (bool(meeting) or outside)
     if st.button(t("rv.record"), key="dec_record", type="primary", disabled=not ready):
         finding = {k: findings[picked][k] for k in ("kind", "subject")} if picked is not None else {}
+        if finding:  # the minutes name the finding by its title, whatever reads the decision later
+            finding["title"] = KINDS[finding["kind"]].title if finding["kind"] in KINDS else ""
         d = state.store().record_decision(township, ops, editor=who, meeting=meeting, finding=finding, note=note)
         pending.clear()
         st.session_state["board_keep"] = card.key

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_echarts import st_echarts
 
-from . import i18n
+from . import graph_svg, i18n
 from .i18n import t
 
 __all__ = ["GEdge", "GNode", "GraphSpec", "chain_spec", "department_colour", "neighbourhood_spec", "show", "to_svg"]
@@ -194,7 +194,7 @@ def neighbourhood_spec(hood, focus: str) -> GraphSpec:
     if overlap:
         notes.append(t("g.legend_overlap"))
     return GraphSpec(tuple(nodes), tuple(edges), getattr(hood, "cut_nodes", 0) + len(hidden),
-                     getattr(hood, "cut_relations", 0), legend=" ".join(notes),
+                     getattr(hood, "cut_relations", 0), legend="\n".join(notes),
                      extra={"listed": tuple((_label(n), KIND_LABEL[_kind(n)][0 if i18n.lang() == "zh" else 1])
                                             for n in hidden)})
 
@@ -275,14 +275,15 @@ def echarts_options(spec: GraphSpec, font_size: int = 16, file_name: str = "duty
     return {
         "animation": False,
         "tooltip": {"show": True},
-        "title": {"text": spec.legend, "bottom": 0, "left": "center",
+        "title": {"text": "\n".join(picture_notes(spec)), "bottom": 0, "left": "center",
                   "textStyle": {"fontSize": max(12, font_size - 4), "fontWeight": "normal", "color": "#444"}},
         "legend": [{"data": [c["name"] for c in categories], "top": 0, "textStyle": {"fontSize": font_size - 2}}],
         "toolbox": {"show": True, "right": 10, "top": 0,
                     "feature": {"saveAsImage": {"show": True, "type": "png", "name": file_name, "pixelRatio": 2,
                                                 "title": "保存为图片 PNG" if zh else "Save as PNG"}}},
         "series": [{
-            "type": "graph", "layout": "none", "roam": True, "draggable": False, "top": 40, "bottom": 30,
+            "type": "graph", "layout": "none", "roam": True, "draggable": False, "top": 40,
+            "bottom": 30 + 20 * len(picture_notes(spec)),
             "left": 30, "right": 30, "categories": categories, "data": data, "links": links,
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 10, "edgeLabel": {"show": True},
             "emphasis": {"focus": "adjacency"},
@@ -312,50 +313,37 @@ def _frame(spec: GraphSpec) -> list[dict]:
 
 
 def to_svg(spec: GraphSpec, font_size: int = 16) -> str:
-    """The same drawing as a standalone SVG (server-side; Chinese text uses local CJK fonts)."""
+    """The same drawing as a standalone SVG for the minutes: labels placed without overlap, the legend
+    (node kinds, relations, marks) and what was folded or left out under it (dashboard/graph_svg.py)."""
     if not spec.nodes:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"></svg>'
-    xs = [n.x for n in spec.nodes]
-    ys = [n.y for n in spec.nodes]
-    pad = 140
-    x0, y0 = min(xs) - pad, min(ys) - pad
-    w, h = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
-    pos = {n.key: (n.x, n.y) for n in spec.nodes}
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" '
-        f'width="{w:.0f}" height="{h:.0f}" font-family="Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
-        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
-        f'<rect x="{x0:.0f}" y="{y0:.0f}" width="{w:.0f}" height="{h:.0f}" fill="#ffffff"/>',
-    ]
-    if spec.title:
-        out.append(f'<text x="{x0 + 20:.0f}" y="{y0 + 36:.0f}" font-size="{font_size + 6}">{escape(spec.title)}</text>')
-    dash = {"dashed": "10,6", "dotted": "3,5", "solid": ""}
-    for e in spec.edges:
-        (xa, ya), (xb, yb) = pos[e.src], pos[e.dst]
-        colour, line, width = _edge_look(e)
-        d = f' stroke-dasharray="{dash[line]}"' if dash[line] else ""
-        out.append(f'<line x1="{xa:.1f}" y1="{ya:.1f}" x2="{xb:.1f}" y2="{yb:.1f}" stroke="{colour}" '
-                   f'stroke-width="{width}"{d} marker-end="url(#arrow)"><title>{escape(e.type)} {escape(e.text)}</title></line>')
-        out.append(f'<text x="{(xa + xb) / 2:.1f}" y="{(ya + yb) / 2 - 6:.1f}" font-size="{font_size - 4}" '
-                   f'fill="{colour}" text-anchor="middle">{escape(_edge_label(e))}</text>')
-    for n in spec.nodes:
-        _, symbol, size = KIND_STYLE[n.kind]
-        r = size / 2
-        if symbol in ("rect", "roundRect", "diamond"):
-            rx = ' rx="10"' if symbol == "roundRect" else ""
-            rot = f' transform="rotate(45 {n.x:.1f} {n.y:.1f})"' if symbol == "diamond" else ""
-            shape = f'<rect x="{n.x - r:.1f}" y="{n.y - r:.1f}" width="{size}" height="{size}"{rx}{rot}'
-        elif symbol == "triangle":
-            shape = f'<polygon points="{n.x:.1f},{n.y - r:.1f} {n.x + r:.1f},{n.y + r:.1f} {n.x - r:.1f},{n.y + r:.1f}"'
-        else:
-            shape = f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{r:.1f}"'
-        out.append(f'{shape} fill="{n.fill}" stroke="#ffffff" stroke-width="2"><title>{escape(n.note)}</title>'
-                   f'{"</rect>" if shape.startswith("<rect") else "</polygon>" if shape.startswith("<polygon") else "</circle>"}')
-        out.append(f'<text x="{n.x:.1f}" y="{n.y + r + font_size + 4:.1f}" font-size="{font_size}" '
-                   f'text-anchor="middle" fill="#111">{escape(n.label)}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+    return graph_svg.svg(spec.nodes, spec.edges, shapes={k: (v[1], v[2]) for k, v in KIND_STYLE.items()},
+                         edge_look=_edge_look, edge_label=_edge_label, legend_rows=legend_rows(spec),
+                         notes=picture_notes(spec), title=spec.title, font_size=font_size)
+
+
+def legend_rows(spec: GraphSpec) -> list[tuple[str, str, str]]:
+    """What the picture's colours and lines mean: node kinds drawn, relation types drawn, marks used."""
+    zh = i18n.lang() == "zh"
+    recoloured = {n.kind for n in spec.nodes if n.colour}
+    rows = [("node", "#9e9e9e" if k in recoloured else KIND_STYLE[k][0], KIND_LABEL[k][0 if zh else 1])
+            for k in sorted({n.kind for n in spec.nodes}, key=list(KIND_STYLE).index)]
+    for kind in sorted({e.type for e in spec.edges if not e.highlight}, key=list(EDGE_STYLE).index):
+        colour, line = EDGE_STYLE[kind]
+        rows.append((f"edge:{line}/2", colour, i18n.term(kind)))
+    marks = {"overlap": ("solid/5", HIGHLIGHT), "handoff": ("dashed/4", HANDOFF), "broken": ("solid/5", HIGHLIGHT)}
+    for mark in sorted({e.highlight for e in spec.edges if e.highlight}):
+        style, colour = marks[mark]
+        rows.append((f"edge:{style}", colour, t(f"g.mark.{mark}")))
+    return rows
+
+
+def picture_notes(spec: GraphSpec) -> list[str]:
+    """The sentences under the picture: what the query cut, what was folded, what red means."""
+    notes = []
+    if spec.hidden_nodes or spec.hidden_edges:
+        notes.append(t("g.hidden", shown=len(spec.nodes), nodes=spec.hidden_nodes, edges=spec.hidden_edges))
+    return notes + [n for n in spec.legend.split("\n") if n]
 
 
 def tables(spec: GraphSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -381,7 +369,7 @@ def show(spec: GraphSpec, key: str, height: int = 560, font_size: int = 16, file
     if spec.hidden_nodes or spec.hidden_edges:
         st.warning(t("g.hidden", shown=len(spec.nodes), nodes=spec.hidden_nodes, edges=spec.hidden_edges))
     if spec.legend:
-        st.caption(spec.legend)
+        st.caption(spec.legend.replace("\n", "  \n"))
     value = st_echarts(echarts_options(spec, font_size, file_name), height=f"{height}px", key=key,
                        on_select="rerun", selection_mode="points")
     clicked = _clicked(spec, value)

@@ -7,12 +7,16 @@ renames them for English readers and leaves unknown names as they are.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.review_texts import REVIEW_TEXTS
 
-__all__ = ["LANGS", "TEXTS", "COLUMNS", "columns", "lang", "shown_as", "t", "term"]
+__all__ = ["LANGS", "TEXTS", "COLUMNS", "check_label", "columns", "coverage_label", "lang", "lookup_answer", "score_sentence",
+           "source_label",
+           "shown_as", "t", "term"]
 
 LANGS = {"zh": "中文", "en": "English"}
 
@@ -186,6 +190,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lk.basis": ("依据", "Legal basis"),
     "lk.limit": ("办理时限", "Time limit"),
     "lk.nobody": ("无牵头部门（职责空白）", "No lead (gap)"),
+    # a lookup answer: "<item>：<reason>" (queries.ownership.reason_parts; the Chinese is ownership_of's reason)
+    "lk.answer": ("{item}：{reason}", "{item}: {reason}"),
+    "lk.r.shared": ("{n}个牵头部门", "{n} leads"),
+    "lk.r.shared_split": ("{n}个牵头部门，已明确分工：{split}", "{n} leads, split agreed: {split}"),
+    "lk.r.handed_over": ("收回事项，由承接部门{dept}负责{mode}", "withdrawn; the receiving department {dept} handles it{mode}"),
+    "lk.r.mode": ("（{mode}）", " ({mode})"),
+    "lk.r.owned": ("由{dept}牵头", "led by {dept}"),
+    "lk.r.unconfirmed": ("责任主体写为“{text}”", "the lead is written as “{text}”"),
+    "lk.r.self_governance": ("交由村（社区）自治：{text}", "left to village self-governance: {text}"),
+    "lk.r.gap": ("无牵头部门", "no lead"),
+    "lk.r.gap_unlinked": ("无牵头部门（写为“{text}”但未对应部门）", "no lead (written as “{text}”, which names no department)"),
+    # the completeness sentence (queries.coverage.TownshipScore; the Chinese is its explanation)
+    "sc.empty": ("{town} 没有事项，得 0 分。", "{town} has no items: 0 points."),
+    "sc.head": ("{town} {score} 分（{items} 个事项，评估 {full}/{applying} 项）。",
+                "{town}: {score} points ({items} items, {full}/{applying} checks assessed). "),
+    "sc.drags": ("扣分最多：{list}。", "Most points lost: {list}."),
+    "sc.drag": ("{label} -{lost}（{failing}/{applicable} 未通过）", "{label} -{lost} ({failing}/{applicable} failing)"),
+    "sc.sep": ("；", "; "),
+    "sc.all_pass": ("各项检查全部通过。", "Every check passes."),
+    "sc.unassessed": ("清单缺少{cols}列的事项未评估，按未通过计。",
+                      " Items whose sheet lacks the column {cols} are not assessed and count as failing."),
+    "sc.list_sep": ("、", ", "),
+    "sc.coverage": ("评估 {full}/{applying} 项", "{full}/{applying} checks assessed"),
+    "chk.single_lead": ("唯一责任主体", "Single lead"),
+    "chk.basis": ("法律依据", "Legal basis"),
+    "chk.time_limit": ("办理时限", "Time limit"),
+    "chk.procedure": ("实施程序", "Procedure"),
+    "chk.code": ("事项编码", "Item code"),
+    "chk.lead": ("责任主体", "Lead"),
     # import
     "im.upload": ("上传履行职责事项清单（.xlsx / .xls / .csv，可多选）", "Upload a duty list (.xlsx / .xls / .csv, several allowed)"),
     "im.township": ("乡镇名称（留空则从文件读取）", "Township name (blank: read it from the file)"),
@@ -193,6 +226,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "im.ok": ("校验通过：{items} 个事项、{depts} 个部门、{villages} 个村（社区）、{bases} 条依据；{warnings} 条提醒。",
               "Valid: {items} items, {depts} departments, {villages} villages, {bases} bases; {warnings} warnings."),
     "im.errors": ("发现 {n} 个错误，不能导入。请按下表修改后重新上传。", "{n} errors: nothing can be imported. Fix the rows below and upload again."),
+    "im.overrides": ("读表设置（同命令行 --map-column / --part / --township）",
+                     "Reading settings (as --map-column / --part / --township on the command line)"),
+    "im.map": ("指定列：每行一条“列=表头”，列写列名或列字母，例如 B=责任主体；B=- 表示不读该列",
+               "Map columns: one COL=FIELD per line, the column by header or letter, e.g. B=lead or B=责任主体; "
+               "B=- leaves it unmapped"),
+    "im.map_help": ("可写的表头：{fields}", "Fields: {fields}"),
+    "im.part": ("所有事项的清单类别", "List part of every item"),
+    "im.part_auto": ("（按表格识别）", "(as the sheets say)"),
+    "im.map_bad": ("“{line}”应写成“列=表头”，例如 B=责任主体", "“{line}”: write it as COL=FIELD, e.g. B=lead"),
+    "im.map_field": ("“{field}”不是可识别的表头；可写：{fields}，或 -", "Unknown field “{field}”; use one of {fields}, or -"),
+    "im.reading": ("读表报告（各工作表如何读取）", "How the file was read"),
+    "im.reread": ("已按读表设置重新读取。", "Read again with the reading settings."),
     "im.empty": ("文件中没有读到任何事项（找不到“事项名称”列？），不能导入。",
                  "No item was read from the file (no item-name column?); nothing can be imported."),
     "im.button": ("导入到存储（替换 {township} 的清单）", "Import into the store (replaces the list of {township})"),
@@ -310,4 +355,52 @@ def columns(df: pd.DataFrame) -> pd.DataFrame:
             return f"Lead · {term(c.removeprefix('牵头·'))}"
         return COLUMNS.get(c, c)
 
+    if "来源" in df.columns:
+        df = df.assign(来源=df["来源"].map(source_label))
     return df.rename(columns={c: name(c) for c in df.columns})
+
+
+_ROW = re.compile(r" 第(\d+)行$")
+
+
+def source_label(source: object) -> object:
+    """Where an item came from ("file / sheet 第49行"), the row word in the current language."""
+    if lang() == "en" and isinstance(source, str):
+        return _ROW.sub(r" row \1", source)
+    return source
+
+
+def lookup_answer(hit) -> str:
+    """A lookup hit's one-sentence answer in the current language (from its language-neutral ``reason``)."""
+    code, fields = hit.reason
+    if not code:
+        return hit.answer
+    values = dict(fields)
+    if code == "handed_over":
+        values["mode"] = t("lk.r.mode", mode=values["mode"]) if values.get("mode") else ""
+    return t("lk.answer", item=hit.item.name, reason=t(f"lk.r.{code}", **values))
+
+
+def check_label(name: str) -> str:
+    """A completeness check's name (queries.coverage.ITEM_CHECKS) in the current language."""
+    return t(f"chk.{name}") if f"chk.{name}" in TEXTS else name
+
+
+def coverage_label(score) -> str:
+    """How many checks could be assessed ("评估 5/5 项")."""
+    return t("sc.coverage", full=score.assessed_checks, applying=score.applicable_checks)
+
+
+def score_sentence(score) -> str:
+    """A township's completeness in one sentence, in the current language (the Chinese is ``score.explanation``)."""
+    if not score.items:
+        return t("sc.empty", town=score.township)
+    head = t("sc.head", town=score.township, score=score.score, items=score.items, full=score.assessed_checks,
+             applying=score.applicable_checks)
+    drags = score.drags
+    body = t("sc.drags", list=t("sc.sep").join(
+        t("sc.drag", label=check_label(c.check), lost=f"{c.lost:.1f}", failing=c.applicable - c.passed,
+          applicable=c.applicable) for c in drags)) if drags else t("sc.all_pass")
+    missing = score.unassessed
+    tail = t("sc.unassessed", cols=t("sc.list_sep").join(check_label(c) for c in missing)) if missing else ""
+    return head + body + tail

@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from graphmodel.review import Meeting
+from graphmodel.review import Meeting, describe_decision
 
 from . import review, state
 from .i18n import t, shown_as
@@ -43,6 +43,10 @@ def close_summary(township: str, m: Meeting, rnd) -> str:
     lines = [t("mt.closed", name=md(meeting_name(m)))]
     lines.append(t("mt.new_round", n=rnd.number) if rnd else t("rv.unchanged"))
     lines.append(t("mt.decided", applied=len(applied), undone=len(undone)))
+    if undone:  # listed as undone, not counted among what the meeting decided
+        names = review.item_names(township)
+        lines += [f"- {t('mt.undone_item', id=d.id, what=md(describe_decision(d, names)))}"
+                  for d in decided if d.status == "undone"]
     if rnd and rnd.number > 1:
         d = review.diff(township, rnd.number - 1, rnd.number)
         for f in d.resolved:

@@ -23,6 +23,7 @@ from loaders.review_exports import (
     write_minutes_docx,
     write_tables_xlsx,
 )
+from queries._common import KINDS
 from queries.report_tables import audit_tables
 from queries.rounds import RoundDiff, coverage_trend, diff_rounds, item_history
 
@@ -188,6 +189,11 @@ def requests_frame(township: str) -> pd.DataFrame:
 
 
 # ---- downloads ---------------------------------------------------------------------------------
+def finding_titles() -> dict[str, str]:
+    """Finding kind -> its Chinese title: the minutes are an official Chinese document in either language."""
+    return {k: info.title for k, info in KINDS.items()}
+
+
 def _bytes_of(write) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = write(Path(tmp))
@@ -195,11 +201,11 @@ def _bytes_of(write) -> bytes:
 
 
 def minutes_md(township: str, meeting: str) -> bytes:
-    return minutes_markdown(collect_minutes(state.store(), township, meeting)).encode("utf-8")
+    return minutes_markdown(collect_minutes(state.store(), township, meeting, finding_titles())).encode("utf-8")
 
 
 def minutes_docx(township: str, meeting: str) -> bytes:
-    m = collect_minutes(state.store(), township, meeting)
+    m = collect_minutes(state.store(), township, meeting, finding_titles())
     return _bytes_of(lambda d: write_minutes_docx(m, d / "minutes.docx"))
 
 

@@ -138,6 +138,7 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
     "mt.closed": ("会议「{name}」已结束。", "Meeting “{name}” is closed."),
     "mt.new_round": ("清单形成第 {n} 轮。", "The list is now round {n}."),
     "mt.decided": ("生效决定 {applied} 项，已撤销 {undone} 项。", "{applied} decisions applied, {undone} undone."),
+    "mt.undone_item": ("已撤销（不计入）：{id} {what}", "Undone (not counted): {id} {what}"),
     "mt.state.open": ("进行中", "open"),
     "mt.state.closed": ("已结束", "closed"),
     # undo (minutes page)

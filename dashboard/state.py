@@ -34,7 +34,7 @@ from queries.neighbourhood import neighbourhood as neighbourhood_query
 from queries.rounds import diff_rounds
 from queries.whatif import WhatIf, what_if
 
-from .i18n import lang, t
+from .i18n import check_label, coverage_label, lang, lookup_answer, t
 from .labels import kind_label
 from .safe import md
 
@@ -237,12 +237,16 @@ def scores(township: str | None = None):
 
 def ranking(township: str | None = None) -> pd.DataFrame:
     """Townships by completeness, best first, with how much was assessed."""
-    return frames.ranking_frame(sorted(scores(township), key=lambda s: (-s.score, s.township)))
+    ranked = sorted(scores(township), key=lambda s: (-s.score, s.township))
+    return frames.ranking_frame(ranked).assign(评估=[coverage_label(s) for s in ranked])
 
 
 def score_checks(township: str | None = None) -> pd.DataFrame:
     """What drags completeness down: points lost per check, per township."""
-    return frames.scores_frame(scores(township))
+    df = frames.scores_frame(scores(township))
+    if not df.empty:  # the check's name in the chosen language (the frame carries the Chinese label)
+        df["检查项"] = [check_label(c.check) for s in scores(township) for c in s.checks]
+    return df
 
 
 def board_kinds() -> dict[str, str]:
@@ -478,7 +482,11 @@ def whatif_frame(result: WhatIf) -> pd.DataFrame:
 
 
 def lookup_frame(hits) -> pd.DataFrame:
-    return frames.lookup_frame(hits)
+    """Lookup hits as a table, the answer in the chosen language."""
+    df = frames.lookup_frame(hits)
+    if not df.empty:
+        df["答复"] = [lookup_answer(h) for h in hits]
+    return df
 
 
 # ---- import: validate first, write only when asked ---------------------------------------------
@@ -490,9 +498,47 @@ def problems_frame(problems) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["严重程度", "文件", "工作表", "行", "列", "值", "说明", "代码"])
 
 
+def field_headers() -> dict[str, str]:
+    """Each field a column can be read as, named by its first header in the synonym table (责任主体 -> lead)."""
+    from loaders.headers import load_synonyms
+
+    out: dict[str, str] = {}
+    for header, field in load_synonyms().exact.items():
+        out.setdefault(field, header)
+    return out
+
+
+def column_map(text: str) -> tuple[tuple[str, str], ...]:
+    """Lines ``COL=FIELD`` as the command line's ``--map-column``: the column by header text or Excel
+    letter, the field by its name (lead) or a header that names it (责任主体), or ``-``; a bad line
+    raises InvalidArgument saying how to write it."""
+    from graphmodel import InvalidArgument
+    from loaders.headers import FIELDS, load_synonyms
+
+    table = load_synonyms()
+    out = []
+    for n, line in enumerate(text.replace("，", ",").replace(",", "\n").splitlines(), 1):
+        if not line.strip():
+            continue
+        col, sep, field = line.replace("＝", "=").partition("=")
+        col, field = col.strip(), field.strip()
+        if not sep or not col or not field:
+            raise InvalidArgument(t("im.map_bad", line=line.strip()))
+        if field not in FIELDS and field not in ("-", "none", "extra"):
+            named = table.match(field)  # a header word: B=责任主体
+            if named is None:
+                raise InvalidArgument(t("im.map_field", field=field, fields="、".join(field_headers().values())))
+            field = named
+        out.append((col, field))
+    return tuple(out)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tuple[LoadResult | None, tuple]:
-    """Read uploaded files with the loaders without writing anything: (result or None, problems)."""
+def validate(files: tuple[tuple[str, bytes], ...], township: str | None, columns: tuple[tuple[str, str], ...] = (),
+             part: str | None = None) -> tuple[LoadResult | None, tuple]:
+    """Read uploaded files with the loaders without writing anything: (result or None, problems).
+
+    ``columns`` (COL, FIELD) and ``part`` are the command line's ``--map-column`` and ``--part``."""
     with tempfile.TemporaryDirectory(prefix="dutygraph-upload-") as tmp:
         paths = []
         for name, data in files:
@@ -501,7 +547,7 @@ def validate(files: tuple[tuple[str, bytes], ...], township: str | None) -> tupl
             paths.append(path)
         try:
             # in a child process with memory and time limits: a crafted file cannot take the server down
-            result = read_list_isolated(paths, township=township or None)
+            result = read_list_isolated(paths, township=township or None, column_map=dict(columns) or None, part=part)
         except LoadError as e:
             return None, tuple(e.problems)
     return result, tuple(result.problems)

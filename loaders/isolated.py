@@ -52,9 +52,10 @@ def _apply_limits(memory_mb: int, seconds: float) -> None:
 
 
 def read_list_isolated(paths: Iterable[str | Path], township: str | None = None, *,
-                       memory_mb: int | None = None, timeout: float | None = None) -> LoadResult:
-    """Like :func:`loaders.read_list` (same result, same LoadError), but a crash of the reader
-    becomes a LoadError instead of taking the calling process down."""
+                       memory_mb: int | None = None, timeout: float | None = None,
+                       column_map: dict[str, str] | None = None, part: str | None = None) -> LoadResult:
+    """Like :func:`loaders.read_list` (same result, same LoadError; ``column_map`` and ``part`` as
+    there), but a crash of the reader becomes a LoadError instead of taking the calling process down."""
     files = [Path(p) for p in paths]
     mem, secs = _limits()
     mem, secs = memory_mb or mem, timeout or secs
@@ -63,7 +64,8 @@ def read_list_isolated(paths: Iterable[str | Path], township: str | None = None,
     try:
         done = subprocess.run(
             [sys.executable, "-c", "from loaders.isolated import _child; _child()"],
-            input=pickle.dumps(([str(f) for f in files], township, mem, secs)), capture_output=True, timeout=secs,
+            input=pickle.dumps(([str(f) for f in files], township, mem, secs, dict(column_map or {}), part)),
+            capture_output=True, timeout=secs,
             env=env,
         )
     except subprocess.TimeoutExpired:
@@ -88,10 +90,10 @@ def _stopped(file: str, message: str) -> LoadError:
 
 
 def _child() -> None:
-    files, township, memory_mb, seconds = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from our parent
+    files, township, memory_mb, seconds, column_map, part = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
     _apply_limits(memory_mb, seconds)
     try:
-        result = read_list(files, township=township)
+        result = read_list(files, township=township, column_map=column_map or None, part=part)
         try:  # what a write would refuse, refused now (as `load --check` does)
             check_township_name(result.tlist.township.name)
             result.tlist.check()

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,12 +57,20 @@ class Minutes:
         return f"{self.township}{self.meeting.title}会议纪要"
 
 
-def _finding_text(d: Decision) -> str:
+def _finding_text(d: Decision, titles: Mapping[str, str]) -> str:
+    """The finding a decision settles, by its title (never its kind's key such as ``overlap.multi_lead``)."""
     f = dict(d.finding)
     if "request" in f:
         return f"变更申请 {f['request']}"
-    parts = [f.get("title") or f.get("kind", ""), f.get("subject", "")]
+    kind = f.get("kind", "")
+    parts = [f.get("title") or titles.get(kind) or ("其他问题" if kind else ""), f.get("subject", "")]
     return "：".join(p for p in parts if p)
+
+
+def _key_name(key: str) -> str:
+    """An item gone from the list, named by its code or name as the key holds them (``item:镇:code:X`` -> X)."""
+    parts = key.split(":", 3)
+    return parts[3] if len(parts) == 4 and parts[0] == "item" else key
 
 
 def _who(d: Decision) -> str:
@@ -75,15 +84,23 @@ def _who(d: Decision) -> str:
     return text
 
 
-def collect_minutes(store: DutyStore, township: str | None, meeting: str) -> Minutes:
-    """The minutes of ``meeting``, read from the store."""
+def collect_minutes(store: DutyStore, township: str | None, meeting: str,
+                    titles: Mapping[str, str] | None = None) -> Minutes:
+    """The minutes of ``meeting``, read from the store.
+
+    ``titles`` names finding kinds (kind -> title; the caller has them from ``queries``) for
+    decisions recorded without the finding's title; no kind key reaches the minutes.
+    """
     name = resolve_township(store, township)
     m = store.meeting(name, meeting)
-    items = {c.key: c.item.label for c in store.item_cards()} if store.decisions(name, meeting=meeting) else {}
+    found = store.decisions(name, meeting=meeting)
+    items = {c.key: c.item.label for c in store.item_cards()} if found else {}
+    for d in found:  # an item a decision removed is named by its code, not its key
+        items |= {o.item: _key_name(o.item) for o in d.ops if o.item and o.item not in items}
     decisions = []
-    for d in store.decisions(name, meeting=meeting):
+    for d in found:
         ops = tuple(describe_op(o, items) for o in d.ops)
-        decisions.append((d.id, _STATUS.get(d.status, d.status), _finding_text(d), ops, d.note, _who(d)))
+        decisions.append((d.id, _STATUS.get(d.status, d.status), _finding_text(d, titles or {}), ops, d.note, _who(d)))
     reqs: list[ChangeRequest] = [c for c in store.requests(name) if c.meeting == meeting]
     requests = tuple((c.id, c.title, c.proposed_by, c.review, _STATUS.get(c.status, c.status)) for c in reqs)
     findings = tuple(dict.fromkeys(t for _, _, t, _, _, _ in decisions if t))

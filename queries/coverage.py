@@ -316,6 +316,16 @@ class TownshipScore:
     def coverage(self) -> str:
         return f"评估 {self.assessed_checks}/{self.applicable_checks} 项"
 
+    @property
+    def drags(self) -> tuple[ScoreCheck, ...]:
+        """The (at most three) checks losing the most points, as ``explanation`` names them."""
+        return tuple(sorted((c for c in self.checks if c.lost > 0), key=lambda c: (-c.lost, c.check))[:3])
+
+    @property
+    def unassessed(self) -> tuple[str, ...]:
+        """Checks applying to some item that could not be assessed on all of them (their column was absent)."""
+        return tuple(c.check for c in self.checks if c.applicable and c.assessed < c.applicable)
+
 
 def completeness(store: DutyStore, township: str | None = None, *, show_failing: int = 5,
                  cards: Sequence[ItemCard] | None = None) -> tuple[TownshipScore, ...]:

@@ -42,7 +42,7 @@ from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import ItemEvidence, bigrams, evidence
-from .ownership import ownership_of
+from .ownership import ownership_of, reason_parts
 
 __all__ = [
     "CONFIDENCE_THRESHOLD",
@@ -163,6 +163,8 @@ class LookupHit:
     ownership: str  # state, see queries.ownership
     answer: str  # one sentence: who handles it
     confidence: float = 0.0
+    #: the answer's reason without our words: (code, fields) of queries.ownership.reason_parts
+    reason: tuple[str, tuple[tuple[str, str], ...]] = ("", ())
 
     @property
     def confident(self) -> bool:
@@ -250,7 +252,7 @@ def lookup(store: DutyStore, text: str, township: str | None = None, *, limit: i
         hits.append(LookupHit(
             round(100 * tier + 100 * confidence, 2), evidence(c), tuple(p.name for p in c.leads),
             tuple(p.name for p in c.cooperators), tuple((v.name, v.text) for v in c.villages), c.item.time_limit,
-            tuple(b.label for b in c.bases), state, f"{c.item.label}：{reason}", confidence,
+            tuple(b.label for b in c.bases), state, f"{c.item.label}：{reason}", confidence, reason_parts(c),
         ))
     # on a tie the shorter name wins: more of it is what was asked (婚姻登记 before 婚姻登记服务)
     hits.sort(key=lambda h: (-h.score, len(h.item.name), h.item.key))
@@ -265,6 +267,8 @@ class LookupAnswer:
     confident: bool
     message: str
     hits: tuple[LookupHit, ...]
+    #: the message without our words: "hit" (hits[0].answer), "none" or "nearest" (hits)
+    outcome: str = ""
 
 
 def answer(store: DutyStore, text: str, township: str | None = None, *, nearest: int = 3,
@@ -279,8 +283,8 @@ def answer(store: DutyStore, text: str, township: str | None = None, *, nearest:
     """
     hits = lookup(store, text, township, limit=nearest, synonyms=synonyms)
     if hits and hits[0].confident:
-        return LookupAnswer(text, True, hits[0].answer, hits)
+        return LookupAnswer(text, True, hits[0].answer, hits, "hit")
     if not hits:
-        return LookupAnswer(text, False, f"没有把握：清单中没有与“{text}”相符的事项。", ())
+        return LookupAnswer(text, False, f"没有把握：清单中没有与“{text}”相符的事项。", (), "none")
     names = "、".join(f"「{h.item.name}」" for h in hits)
-    return LookupAnswer(text, False, f"没有把握：最接近的是{names}，请核对。", hits)
+    return LookupAnswer(text, False, f"没有把握：最接近的是{names}，请核对。", hits, "nearest")

@@ -38,7 +38,7 @@ from ._common import (
     level_side,
 )
 
-__all__ = ["STATES", "Ownership", "ownership", "ownership_of", "ownership_summary"]
+__all__ = ["STATES", "Ownership", "ownership", "ownership_of", "ownership_summary", "reason_parts"]
 
 #: The ownership states, in the order they are decided.
 STATES = ("shared", "handed_over", "owned", "unconfirmed", "gap")
@@ -89,6 +89,36 @@ def ownership_of(card: ItemCard) -> tuple[str, str, str]:
             where = "、".join(v.name for v in card.villages) or "村（社区）"
             return "handed_over", f"村（社区）自治：{where}", f"交由村（社区）自治：{text.strip()}"
     return "gap", "", "无牵头部门" + (f"（写为“{item.lead_text}”但未对应部门）" if item.lead_text.strip() else "")
+
+
+def reason_parts(card: ItemCard) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The reason of :func:`ownership_of` as a code and its fields, for a reader in any language.
+
+    Codes: ``shared`` (n), ``shared_split`` (n, split), ``handed_over`` (dept, mode),
+    ``owned`` (dept), ``unconfirmed`` (text), ``self_governance`` (text), ``gap``,
+    ``gap_unlinked`` (text). Field values are list text (data), never our prose.
+
+    >>> from queries._examples import example_store
+    >>> cards = {c.item.name: c for c in example_store().item_cards()}
+    >>> reason_parts(cards["违法建设巡查"])
+    ('unconfirmed', (('text', '待定'),))
+    """
+    item, leads = card.item, card.leads
+    if len(leads) >= 2:
+        split = agreed_split(item)
+        return ("shared_split", (("n", str(len(leads))), ("split", split))) if split else ("shared", (("n", str(len(leads))),))
+    if len(leads) == 1:
+        lead = leads[0]
+        if item.part == WITHDRAWN and level_side(lead.level) == "county":
+            return "handed_over", (("dept", lead.name), ("mode", item.work_mode or ""))
+        return "owned", (("dept", lead.name),)
+    for text in (item.lead_text, item.receiving_dept):
+        if is_placeholder(text):
+            return "unconfirmed", (("text", text.strip()),)
+    for text in (item.lead_text, item.receiving_dept, item.work_mode, item.note, item.village_text):
+        if is_self_governance(text):
+            return "self_governance", (("text", text.strip()),)
+    return ("gap_unlinked", (("text", item.lead_text),)) if item.lead_text.strip() else ("gap", ())
 
 
 def ownership(store: DutyStore, township: str | None = None, *, states: Sequence[str] = (),

@@ -19,6 +19,13 @@ BIG_TYPE = """<style>
 </style>"""
 
 
+#: The worklist's columns on screen with their least widths in pixels (the download has all columns):
+#: together about 800 px, stretched to the page, so a 1280-pixel projector needs no sideways scroll;
+#: rows tall enough (over 4rem) for Streamlit to wrap 说明 and long department names onto six lines.
+SCREEN = {"问题类型": 100, "严重程度": 64, "事项名称": 120, "牵头部门": 100, "配合部门": 90, "说明": 260, "乡镇": 60}
+ROW_HEIGHT = 140
+
+
 def _findings_of(township: str, key: str) -> list[dict]:
     """The findings on an item, most severe and board kinds (overlaps, gaps, ownership) first."""
     found = [f for f in state.audit(township).findings if key in f.item_keys]
@@ -56,11 +63,16 @@ def worklist(township: str | None) -> pd.DataFrame:
                            key="board_village")
     work = state.worklist(township, tuple(chosen), dept, power, part, village)
     st.caption(t("bd.count", n=len(work)))
-    shown = columns(work.drop(columns=["键"]).assign(严重程度=work["严重程度"].map(lambda s: t(f"sev.{s}"))))
+    full = columns(work.drop(columns=["键"]).assign(严重程度=work["严重程度"].map(lambda s: t(f"sev.{s}"))))
+    # on screen the columns a meeting reads, 说明 wrapped in tall rows: nothing needs a sideways scroll;
+    # the download keeps every column
+    keep = [c for c in SCREEN if c in work.columns and (c != "乡镇" or work["乡镇"].nunique() > 1)]
+    shown = columns(work[keep].assign(严重程度=work["严重程度"].map(lambda s: t(f"sev.{s}"))))
     event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key="board_rows", column_config={c: st.column_config.TextColumn(width="large")
-                                                          for c in shown.columns[[2, 5, 7]]})
-    st.download_button(t("download.xlsx"), to_xlsx(shown, "研讨清单"), file_name="边界研讨清单.xlsx", key="board-xlsx",
+                         key="board_rows", row_height=ROW_HEIGHT, height=min(560, 38 + ROW_HEIGHT * max(1, len(shown))),
+                         column_config={shown.columns[i]: st.column_config.TextColumn(width=SCREEN[c])
+                                        for i, c in enumerate(keep)})
+    st.download_button(t("download.xlsx"), to_xlsx(full, "研讨清单"), file_name="边界研讨清单.xlsx", key="board-xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     _pick_row(work, event)
     return work

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import t, term
+from dashboard.i18n import lookup_answer, source_label, t, term
 from dashboard.safe import md
 from dashboard.tables import table
 
@@ -25,8 +25,8 @@ def render() -> None:
         return
     with st.container(border=True):
         st.markdown(f"### {md(best.item.name)}")
-        st.markdown(f"**{md(best.answer)}**")
-        st.caption(md(f"{best.item.township} · {term(best.item.part)} · {best.item.power_type} · {best.item.source}"))
+        st.markdown(f"**{md(lookup_answer(best))}**")
+        st.caption(md(f"{best.item.township} · {term(best.item.part)} · {best.item.power_type} · {source_label(best.item.source)}"))
         a, b = st.columns(2)
         a.markdown(f"**{t('lk.lead')}**：{md('、'.join(best.leads)) or t('lk.nobody')}")
         a.markdown(f"**{t('lk.coop')}**：{md('、'.join(best.cooperators)) or '—'}")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import columns, t
+from dashboard.i18n import columns, score_sentence, t
 
 
 def render() -> None:
@@ -50,7 +50,7 @@ def render() -> None:
     cols = st.columns(max(1, min(4, len(result))))
     for i, score in enumerate(result):
         cols[i % len(cols)].metric(f"{t('ov.score')} · {score.township}", f"{score.score:.1f}", help=t("ov.score_help"))
-        st.caption(score.explanation)
+        st.caption(score_sentence(score))
     if len(result) > 1:
         st.dataframe(columns(state.ranking(township)), hide_index=True, width="stretch")
     st.markdown(f"**{t('ov.drags')}**")

@@ -76,7 +76,23 @@ def _count(page) -> int:
     return int(re.findall(r"\d+", text)[0])
 
 
+def _nav(page, name: str) -> None:
+    """Go to another page through the sidebar (the same session: the sign-in and the meeting stay)."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text(name, exact=True).click()
+    _settle(page)
+
+
+def _record(page, item: str, dept: str, decision: str) -> None:
+    _choose(page, "选择要研讨的事项", item)
+    _choose(page, "部门", dept, last=True)
+    page.get_by_text("预览：记录后清单将变为").first.wait_for(timeout=20_000)
+    page.get_by_role("button", name="记录决定").click()
+    page.get_by_text(re.compile(f"已记录决定 {decision}")).first.wait_for(timeout=30_000)
+    _settle(page)
+
+
 def test_the_meeting_in_chromium(browser, meeting_server):
+    """The issue's meeting in one pass, asserting after each step what the projector shows."""
     context, page = watched_page(browser, meeting_server)
     try:
         page.goto(f"{meeting_server}/board", wait_until="domcontentloaded")
@@ -89,39 +105,75 @@ def test_the_meeting_in_chromium(browser, meeting_server):
         page.get_by_text("编辑：王五").first.wait_for(timeout=20_000)
         _settle(page)
         before = _count(page)
-        # start the meeting at the top of the board
+        # start the meeting at the top of the board, its date from the date picker
         page.get_by_role("button", name="开始新会议").click()
         page.get_by_label("会议名称").fill("宅基地审批职责边界研讨")
+        date = page.locator("[data-testid='stPopoverBody'] [data-testid='stDateInput']").first
+        for part, value in (("year", "2025"), ("month", "03")):  # typed, then the day picked in the calendar
+            field = date.locator(f"[role='spinbutton'][data-type='{part}']")
+            field.click()
+            field.press_sequentially(value)
+        date.get_by_test_id("stDateInputCalendarButton").click()
+        calendar = page.get_by_role("grid").first
+        calendar.wait_for(timeout=10_000)
+        calendar.get_by_role("button", name=re.compile(r"\b12\b")).first.click()
+        page.wait_for_timeout(500)
+        assert [date.locator(f"[data-type='{p}']").inner_text() for p in ("year", "month", "day")] == ["2025", "03", "12"]
         page.get_by_role("button", name="开始会议").click()
-        page.get_by_text("已开始会议").first.wait_for(timeout=20_000)
+        page.get_by_text("已开始会议：2025-03-12 宅基地审批职责边界研讨").first.wait_for(timeout=20_000)
         _settle(page)
         # the item, the operation, the department; the preview says where 自然资源所 goes
         _choose(page, "选择要研讨的事项", "农村宅基地审批")
         page.get_by_text("牵头部门：农业农村服务中心、自然资源所").first.wait_for(timeout=20_000)
+        page.get_by_text(re.compile(r"^多个牵头部门 · 高$")).first.wait_for(timeout=20_000)  # the finding beside the form
         _choose(page, "部门", "农业农村服务中心", last=True)
         page.get_by_text("改为配合部门，保留其职责说明").first.wait_for(timeout=20_000)
         page.get_by_text("预览：记录后清单将变为").first.wait_for(timeout=20_000)
-        assert page.get_by_text(re.compile("解决：多个牵头部门")).count()
+        page.get_by_text(re.compile("解决：多个牵头部门")).first.wait_for(timeout=20_000)
         page.get_by_role("button", name="记录决定").click()
-        # the same page, no reload: the decision, the new leads and cooperators, the new count
-        page.get_by_text(re.compile("已记录决定 D1")).first.wait_for(timeout=30_000)
+        # the same page, no reload: the decision, the new leads and cooperators, the finding gone, the new count
+        page.get_by_text(re.compile("已记录决定 D1（已生效）")).first.wait_for(timeout=30_000)
         _settle(page)
         page.get_by_text("牵头部门：农业农村服务中心　配合部门：自然资源所").first.wait_for(timeout=20_000)
         assert _count(page) == before - 1
         page.get_by_text("此事项已不在研讨清单中", exact=False).first.wait_for(timeout=10_000)
-        # close the meeting: closed, round 2, what it resolved
+        assert not page.get_by_text(re.compile(r"^多个牵头部门 · 高$")).count()  # resolved: no longer on the item
+        assert "已记录 1 项决定" in page.inner_text("body")  # the meeting line counts it
+        # a second decision, then undone on 会议与纪要 (it asks first and says what it restored)
+        _record(page, "环境卫生整治", "环卫所", "D2")
+        _nav(page, "会议与纪要")
+        _choose(page, "决定", "D2")
+        page.get_by_role("button", name="撤销").click()
+        page.get_by_text("撤销决定 D2？", exact=False).first.wait_for(timeout=10_000)
+        page.get_by_role("button", name="确认撤销").click()
+        page.get_by_text(re.compile("已撤销决定 D2，恢复了：「环境卫生整治」")).first.wait_for(timeout=30_000)
+        _settle(page)
+        # back on the board, the same meeting; close it: closed, round 2, what it resolved, the undone one as undone
+        _nav(page, "边界研讨")
+        assert page.get_by_role("combobox", name="本次会议").input_value() == "2025-03-12 宅基地审批职责边界研讨"
         page.get_by_role("button", name="结束会议").click()
         page.get_by_role("button", name="确认结束").click()
-        page.get_by_text(re.compile("会议「.*宅基地审批职责边界研讨」已结束")).first.wait_for(timeout=30_000)
+        page.get_by_text(re.compile("会议「2025-03-12 宅基地审批职责边界研讨」已结束")).first.wait_for(timeout=30_000)
         body = page.inner_text("body")
         assert "清单形成第 2 轮" in body and "多个牵头部门 · 农村宅基地审批" in body
+        assert "生效决定 1 项，已撤销 1 项" in body and "已撤销（不计入）：D2 「环境卫生整治」" in body
         # the minutes and the clarified list, downloaded from 会议与纪要
-        page.goto(f"{meeting_server}/minutes", wait_until="domcontentloaded")
-        _settle(page)
+        _nav(page, "会议与纪要")
+        assert page.get_by_role("combobox", name="会议").first.input_value().endswith("（已结束）")
         with page.expect_download() as got:
             page.get_by_role("button", name="会议纪要 Markdown").click()
         minutes = Path(got.value.path()).read_text(encoding="utf-8")
-        assert "农村宅基地审批" in minutes and "已生效" in minutes and "其他牵头部门改为配合" in minutes
+        assert "# XX镇宅基地审批职责边界研讨会议纪要" in minutes and "- 时间：2025-03-12" in minutes
+        assert "### D1（已生效）多个牵头部门：农村宅基地审批" in minutes
+        assert "「农村宅基地审批」确定牵头部门：农业农村服务中心（其他牵头部门改为配合（保留职责说明））" in minutes
+        assert "### D2（已撤销）" in minutes and "王五 撤销" in minutes and "会后清单形成第2轮版本" in minutes
+        assert not re.search(r"\b(item|chain|dept):|\b(overlap|gap)\.[a-z_]+", minutes), minutes
+        with page.expect_download() as got:
+            page.get_by_role("button", name="会议纪要 Word").click()
+        import docx
+
+        words = "\n".join(p.text for p in docx.Document(got.value.path()).paragraphs)
+        assert "D1（已生效）多个牵头部门：农村宅基地审批" in words and "D2（已撤销）" in words
         with page.expect_download() as got:
             page.get_by_role("button", name="明确后的清单 Excel").click()
         from loaders import read_list as read_back
@@ -129,8 +181,12 @@ def test_the_meeting_in_chromium(browser, meeting_server):
         clarified = Path(got.value.path()).with_suffix(".xlsx")
         Path(got.value.path()).rename(clarified)
         back = read_back([clarified], township="XX镇").tlist
-        leads = {r.src for r in back.relations if r.type == "LEADS" and r.dst.endswith("XXZ-JB-049")}
-        assert [k.rsplit(":", 1)[-1] for k in leads] == ["农业农村服务中心"]
+        homestead = {(r.type, r.src.rsplit(":", 1)[-1]) for r in back.relations
+                     if r.dst.endswith("XXZ-JB-049") and r.type in ("LEADS", "COOPERATES_ON")}
+        assert ("LEADS", "农业农村服务中心") in homestead and ("COOPERATES_ON", "自然资源所") in homestead
+        assert ("LEADS", "自然资源所") not in homestead
+        sanitation = {r.src.rsplit(":", 1)[-1] for r in back.relations if r.dst.endswith("XXZ-JB-070") and r.type == "LEADS"}
+        assert len(sanitation) == 2, sanitation  # D2 was undone: both leads as before
         assert page.outside == []
     finally:
         context.close()

@@ -76,7 +76,8 @@ def test_board_filters_change_the_worklist(app, data_dir):
     assert total > 0
     app.selectbox(key="board_power").set_value("行政许可").run()
     narrowed = app.dataframe[0].value
-    assert 0 < len(narrowed) < total and set(narrowed["事项类型"]) == {"行政许可"}
+    permits = {n.label for n in _store(data_dir).nodes("DutyItem") if n.power_type == "行政许可"}
+    assert 0 < len(narrowed) < total and set(narrowed["事项名称"]) <= permits  # 事项类型 is in the download only
     app.selectbox(key="board_power").set_value(None).run()
     app.multiselect(key="board_kinds").set_value(["overlap.multi_lead"]).run()
     only = app.dataframe[0].value
@@ -298,3 +299,22 @@ def test_the_picture_folds_villages_and_caps_depth_two(app, data_dir):
     assert len(deep.nodes) <= 60
     if deep.extra.get("listed"):
         assert "未画出" in deep.legend
+
+
+def test_clicking_a_worklist_row_opens_that_item(app):
+    """A selected row (what a click on the grid sends) opens that item below: its heading and leads."""
+    open_page(app, "board")
+    work = app.dataframe[0].value
+    assert list(work.columns) == ["问题类型", "严重程度", "事项名称", "牵头部门", "配合部门", "说明"]  # no sideways scroll
+    first = [m.value for m in app.markdown if m.value.startswith("### ")][0]
+    row = next(i for i in range(1, len(work)) if f"### {work.iloc[i]['事项名称']}" != first)
+    app.session_state["board_rows"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    headings = [m.value for m in app.markdown if m.value.startswith("### ")]
+    assert headings[0] == f"### {work.iloc[row]['事项名称']}"
+    leads = work.iloc[row]["牵头部门"]
+    assert any(m.value.startswith(f"**牵头部门**：{leads}") for m in app.markdown), leads
+    # the picker stays free: choosing another item afterwards is not overridden by the old click
+    app.selectbox(key="board_item").set_value("item:XX镇:code:XXZ-JB-070").run()
+    assert [m.value for m in app.markdown if m.value.startswith("### ")][0] == "### 环境卫生整治"

@@ -89,3 +89,21 @@ def test_english_mode_names_every_column_of_ours(reviewed):
 
 def _han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_empty_choice_has_our_placeholder():
+    """A multiselect (or a selectbox starting empty) shows Streamlit's "Choose an option" unless we give a placeholder."""
+    import ast
+    from pathlib import Path
+
+    missing = []
+    for path in sorted((APP.parent).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            kw = {k.arg: k.value for k in node.keywords}
+            empty = node.func.attr == "multiselect" or (
+                node.func.attr == "selectbox" and isinstance(kw.get("index"), ast.Constant) and kw["index"].value is None)
+            if empty and "placeholder" not in kw:
+                missing.append(f"{Path(path).name}:{node.lineno}")
+    assert not missing
