@@ -595,6 +595,16 @@ class MemoryStore(DutyStore):
                 index = self._reads = _ReadIndex(self)
         return index
 
+    keeps_derived = True
+
+    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
+        # kept in the read index, which every write drops (``_apply``): never stale
+        index = self._read_index()
+        town = index.owner_of(cards)
+        if town is False:
+            return build()
+        return index._get(("derived", town, *name), build)
+
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
         return self._read_index().no_basis(township)
 
@@ -646,6 +656,7 @@ class _ReadIndex:
         self.store = store
         self.graph = store.graph  # the graph these answers are for (a reload replaces it)
         self._memo: dict[tuple, Any] = {}
+        self._owners: dict[int, tuple[tuple[ItemCard, ...], str | None]] = {}
 
     def _get(self, key: tuple, build: Callable[[], T]) -> T:
         try:
@@ -657,9 +668,16 @@ class _ReadIndex:
     def cards(self, township: str | None) -> tuple[ItemCard, ...]:
         def build() -> tuple[ItemCard, ...]:
             store = self.store
-            return tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+            cards = tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+            self._owners[id(cards)] = (cards, township)  # held here, so the id stays this tuple's
+            return cards
 
         return self._get(("cards", township), build)
+
+    def owner_of(self, cards: Sequence[ItemCard]) -> str | None | bool:
+        """The township (None: the whole store) whose cached cards ``cards`` are, else False."""
+        held = self._owners.get(id(cards))
+        return held[1] if held is not None and held[0] is cards else False
 
     def relations(self, rel_type: str) -> list[Relation]:
         def build() -> dict[str, list[Relation]]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
 
-from ._common import Finding, cards_of, finding, sorted_findings
+from ._common import kept, Finding, cards_of, finding, sorted_findings
 from .text_checks import text_finding
 from .texts import ActionHit, load_lexicon, read_text
 
@@ -57,6 +57,7 @@ def _burden_hits(text: str, lexicon, actions: Sequence[str]) -> tuple[ActionHit,
                  if h.action in wanted and h.strength == "strong")
 
 
+@kept()
 def village_burden(store: DutyStore, township: str | None = None, *, actions: Sequence[str] = BURDEN_ACTIONS,
                    lexicon: str = "", cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``village.burden``: items whose village text gives villages work that is not assistance.
@@ -102,6 +103,7 @@ def _towns(store: DutyStore, township: str | None) -> list[str]:
     return [township] if township is not None else sorted(t.name for t in store.townships())
 
 
+@kept()
 def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int = CEILING,
                   median_factor: float = MEDIAN_FACTOR, lexicon: str = "",
                   cards: Sequence[ItemCard] | None = None) -> tuple[VillageLoad, ...]:
@@ -143,6 +145,7 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
     return tuple(out)
 
 
+@kept()
 def village_overloaded(store: DutyStore, township: str | None = None, *, ceiling: int = CEILING,
                        median_factor: float = MEDIAN_FACTOR, cards: Sequence[ItemCard] | None = None
                        ) -> tuple[Finding, ...]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from graphmodel import DeptLevel, DutyStore, ItemCard
 
 from ._common import (
+    kept,
     COOPERATE,
     WITHDRAWN,
     Finding,
@@ -164,6 +165,7 @@ def village_text_unlinked(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def gaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every gap finding (the five ``gap.*`` kinds), sorted.
 

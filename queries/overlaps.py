@@ -37,6 +37,7 @@ from graphmodel import DutyStore, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import (
+    kept,
     COOPERATE,
     Finding,
     agreed_split,
@@ -127,6 +128,7 @@ def _lead_set(card: ItemCard) -> frozenset[str]:
     return frozenset(p.key for p in card.leads)
 
 
+@kept()
 def near_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
                     content_threshold: float = CONTENT_THRESHOLD, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Pairs of items of one township with nearly the same name or content, led by different offices.
@@ -175,6 +177,7 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     return sorted_findings(out)
 
 
+@kept()
 def shared_articles(store: DutyStore, township: str | None = None, *, include_whole_law: bool = False,
                     min_items: int = 2, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Law articles cited by ``min_items`` or more items that are led by two or more different offices.
@@ -228,6 +231,7 @@ def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def overlaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every overlap finding, sorted by township, kind and item keys.
 

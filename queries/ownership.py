@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, ItemCard
 
 from ._common import (
+    kept,
     WITHDRAWN,
     ItemEvidence,
     agreed_split,
@@ -91,6 +92,7 @@ def ownership_of(card: ItemCard) -> tuple[str, str, str]:
     return "gap", "", "无牵头部门" + (f"（写为“{item.lead_text}”但未对应部门）" if item.lead_text.strip() else "")
 
 
+@kept()
 def ownership(store: DutyStore, township: str | None = None, *, states: Sequence[str] = (),
               cards: Sequence[ItemCard] | None = None) -> tuple[Ownership, ...]:
     """The ownership state of every item (optionally only some ``states``), sorted by item key.
@@ -107,6 +109,7 @@ def ownership(store: DutyStore, township: str | None = None, *, states: Sequence
     return tuple(sorted(out, key=lambda o: o.item.key))
 
 
+@kept()
 def ownership_summary(store: DutyStore, township: str | None = None, *,
                       cards: Sequence[ItemCard] | None = None) -> tuple[tuple[str, int], ...]:
     """Item counts per state, in ``STATES`` order (zero counts included).
