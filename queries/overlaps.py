@@ -30,6 +30,7 @@ on a province's lists) and, for containment, from the shorter name's rarest bigr
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -141,30 +142,15 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     [('农村生活垃圾治理 / 农村生活垃圾清运保洁', '0.625')]
     """
     by_township: dict[str, list[ItemCard]] = defaultdict(list)
-    for c in cards_of(store, township, cards, min_leads=1):
+    for c in cards_of(store, township, cards):
         by_township[c.item.township].append(c)
-    low = min(name_threshold, RELATED_THRESHOLD)
     out = []
     for town, group in sorted(by_township.items()):
         cmap = {c.key: c for c in group}
-        names = {c.key: compact(c.item.label) for c in group}
-        grams = {k: bigrams(n) for k, n in names.items()}
-        contents = {c.key: bigrams(c.item.content) for c in group if len(compact(c.item.content)) >= MIN_CONTENT_CHARS}
-        pairs: dict[tuple[str, str], tuple[float, str]] = {}
-        for a, b, score in similar_pairs(grams, low):
-            ia, ib = cmap[a].item, cmap[b].item
-            related = (ia.power_type == ib.power_type and len(names[a]) >= SHARED_PREFIX
-                       and names[a][:SHARED_PREFIX] == names[b][:SHARED_PREFIX])
-            if score >= name_threshold or related:
-                pairs[(a, b)] = (score, "名称")
-        for a, b in _contained_pairs(names, grams):
-            pairs.setdefault((a, b), (name_similarity(names[a], names[b]), "名称包含"))
-        for a, b, score in similar_pairs(contents, content_threshold):
-            if (a, b) not in pairs:
-                pairs[(a, b)] = (score, "内容")
-        for (a, b), (score, basis) in sorted(pairs.items()):
+        records = tuple((c.key, c.item.label, c.item.power_type, c.item.content) for c in group)
+        for (a, b), (score, basis) in _similar_items(records, name_threshold, content_threshold):
             ca, cb = cmap[a], cmap[b]
-            if _lead_set(ca) == _lead_set(cb):
+            if not ca.leads or not cb.leads or _lead_set(ca) == _lead_set(cb):
                 continue
             first, second = sorted((ca, cb), key=lambda c: (c.item.source_row, c.key))
             subject = f"{first.item.label} / {second.item.label}"
@@ -175,6 +161,35 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
                 [evidence(ca), evidence(cb)], score=f"{score}", matched_on=basis,
             ))
     return sorted_findings(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _similar_items(records: tuple[tuple[str, str, str, str], ...], name_threshold: float, content_threshold: float
+                   ) -> tuple[tuple[tuple[str, str], tuple[float, str]], ...]:
+    """Sorted ((key a, key b), (score, matched on)) of near-duplicate names or contents among
+    ``records`` (key, label, power type, content) of one township, whoever leads them.
+
+    Every test is pairwise (prefix filtering is exact), so the pairs among items with a lead
+    are these pairs restricted to them. Kept on the texts: ``what_if`` moves leads, not names,
+    and asks again (a county's pairs cost 0.2 s; bench/README.md).
+    """
+    names = {k: compact(label) for k, label, _, _ in records}
+    power = {k: p for k, _, p, _ in records}
+    grams = {k: bigrams(n) for k, n in names.items()}
+    contents = {k: bigrams(content) for k, _, _, content in records if len(compact(content)) >= MIN_CONTENT_CHARS}
+    low = min(name_threshold, RELATED_THRESHOLD)
+    pairs: dict[tuple[str, str], tuple[float, str]] = {}
+    for a, b, score in similar_pairs(grams, low):
+        related = (power[a] == power[b] and len(names[a]) >= SHARED_PREFIX
+                   and names[a][:SHARED_PREFIX] == names[b][:SHARED_PREFIX])
+        if score >= name_threshold or related:
+            pairs[(a, b)] = (score, "名称")
+    for a, b in _contained_pairs(names, grams):
+        pairs.setdefault((a, b), (name_similarity(names[a], names[b]), "名称包含"))
+    for a, b, score in similar_pairs(contents, content_threshold):
+        if (a, b) not in pairs:
+            pairs[(a, b)] = (score, "内容")
+    return tuple(sorted(pairs.items()))
 
 
 @kept()
