@@ -586,6 +586,13 @@ class MemoryStore(DutyStore):
         # A whole-store or whole-township read (most queries) is the cached sorted tuple.
         if flt is None or flt == ItemFilter(township=flt.township):
             return self._read_index().cards(None if flt is None else flt.township)
+        if not (flt.keys or flt.department or flt.village):
+            # a column filter (parts, power types, lead counts): the sorted cards of the scope,
+            # narrowed once per store version (at 300 townships no_lead took 1.9 s through
+            # _item_cards and a sort of 90,000 cards)
+            index = self._read_index()
+            return index._get(("filtered", flt), lambda: tuple(
+                c for c in index.cards(flt.township) if flt.admits(c)))
         return super().item_cards(flt)
 
     def _read_index(self) -> _ReadIndex:

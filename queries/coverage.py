@@ -257,6 +257,7 @@ class PowerTypeCount:
     by_part: tuple[tuple[str, int], ...]
 
 
+@kept()
 def power_type_counts(store: DutyStore, township: str | None = None, *,
                       cards: Sequence[ItemCard] | None = None) -> tuple[PowerTypeCount, ...]:
     """Counts per power type: the ten standard types in the guidance's order (zeros included), then others.

@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 
+@kept()
 def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items in ownership state ``gap``: no lead, no placeholder, not self-governed.
 
@@ -59,6 +60,7 @@ def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[It
     return sorted_findings(out)
 
 
+@kept()
 def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items whose lead is written as a placeholder (待定, 待明确, 暂无 …): ``ownership.unconfirmed``.
 
@@ -75,6 +77,7 @@ def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequenc
     return sorted_findings(out)
 
 
+@kept()
 def unknown_department(store: DutyStore, township: str | None = None, *,
                        cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items led by a department of level 未知 (not a known department).
@@ -97,6 +100,7 @@ def unknown_department(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """收回 items that a township office still leads.
@@ -119,6 +123,7 @@ def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
                              cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items with no county department (县级部门 or 县派驻机构) among their leads.
@@ -144,6 +149,7 @@ def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def village_text_unlinked(store: DutyStore, township: str | None = None, *,
                           cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items whose 村（社区）职责 text is written but that no village assists.

@@ -46,6 +46,7 @@ def cited_title(citation: str) -> str:
     return parsed[0][0] if parsed else compact(citation)
 
 
+@kept()
 def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with no legal basis (``legal.no_basis``); ``basis_text`` shows what the cell said.
 

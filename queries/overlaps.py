@@ -103,6 +103,7 @@ def _contained_pairs(names: dict[str, str], grams: dict[str, frozenset[str]]) ->
     return sorted(set(out))
 
 
+@kept()
 def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with two or more lead departments (``overlap.multi_lead``).
 
@@ -224,6 +225,7 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
     return sorted_findings(out)
 
 
+@kept()
 def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items that have a township office (镇街内设机构) among their leads.
