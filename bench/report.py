@@ -161,10 +161,20 @@ def _targets(results: dict) -> list[str]:
         if floor and load:
             out.append(f"- County embedded load within 3× the parse floor: {load / floor:.1f}× "
                        f"({_ms(load)} vs {_ms(floor)}) — {'met' if load <= 3 * floor else 'missed'}")
+        info = _get(c, "memory", "info")
+        if info:
+            out.append(f"- `dutygraph info` on the saved county store ≤ 0.5 s: median {_ms(info['median_s'])} "
+                       f"(min {_ms(info['min_s'])}) — {_verdict(info['median_s'] <= 0.5)}")
         qs = _get(c, "memory", "queries", default={}) or {}
         slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 0.1}
-        out.append(f"- County queries under 100 ms: {len(qs) - len(slow)} of {len(qs)} met; over: "
+        out.append(f"- County queries under 100 ms (median of repeated runs; the embedded store keeps answers "
+                   f"until its next write): {len(qs) - len(slow)} of {len(qs)} met; over: "
                    + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(slow.items(), key=lambda x: -x[1])) or "none"))
+        cold = {n: q["first_seconds"] for n, q in qs.items() if q.get("first_seconds", 0) >= 0.1}
+        if any("first_seconds" in q for q in qs.values()):
+            out.append(f"- County queries under 100 ms on their first run after a write (cold): "
+                       f"{len(qs) - len(cold)} of {len(qs)} met; over: "
+                       + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(cold.items(), key=lambda x: -x[1])) or "none"))
         pages = _get(c, "memory", "pages", default={}) or {}
         if pages:
             slow_pages = {p: t for p, t in pages.items() if t >= 1}
@@ -195,6 +205,12 @@ def _targets(results: dict) -> list[str]:
         if qs:
             out.append(f"- 300 townships, embedded queries under 1 s: {len(qs) - len(slow)} of {len(qs)} met; over: "
                        + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(slow.items(), key=lambda x: -x[1])) or "none"))
+            cold = {n: q["first_seconds"] for n, q in qs.items() if q.get("first_seconds", 0) >= 1}
+            if any("first_seconds" in q for q in qs.values()):
+                out.append(f"- 300 townships, embedded queries under 1 s on their first run after a write (cold): "
+                           f"{len(qs) - len(cold)} of {len(qs)} met; over: "
+                           + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(cold.items(), key=lambda x: -x[1]))
+                              or "none"))
         qs = _get(big, "neo4j", "queries", default={}) or {}
         slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 2}
         if qs:

@@ -237,8 +237,12 @@ class MemoryStore(DutyStore):
             {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
             for r in sorted(d for _, _, d in self.graph.edges(data="obj"))
         ]
-        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "nodes": nodes, "relations": rels,
-               "review": self.review}
+        counts = self.counts()
+        summary = {"nodes": counts.nodes, "relations": counts.relations, "parts": counts.parts,
+                   "power_types": counts.power_types, "townships": [t.name for t in self.townships()]}
+        # the summary first: `dutygraph info` reads it from the head of the file (graphmodel.store_summary)
+        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": summary, "nodes": nodes,
+               "relations": rels, "review": self.review}
 
         def write(fh) -> None:
             fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -603,6 +607,10 @@ class MemoryStore(DutyStore):
         return index
 
     keeps_derived = True
+
+    def forget_derived(self) -> None:
+        """Drop the read indexes and kept answers, as every write does (for measurements)."""
+        self._reads = None
 
     def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
         # kept in the read index, which every write drops (``_apply``): never stale
