@@ -144,6 +144,20 @@ def split_departments(cell: object) -> tuple[list[str], bool]:
     >>> split_departments("待定"), split_departments("/"), split_departments("党政办、待定")
     (([], True), ([], True), (['党政办'], True))
     """
+    if type(cell) is str:  # memoised on the text: a list names the same offices in row after row
+        found = _SPLIT_CELLS.get(cell)
+        if found is None:
+            if len(_SPLIT_CELLS) >= 100_000:
+                _SPLIT_CELLS.clear()
+            found = _SPLIT_CELLS[cell] = _split_departments(cell)
+        return list(found[0]), found[1]
+    return _split_departments(cell)
+
+
+_SPLIT_CELLS: dict[str, tuple[tuple[str, ...], bool]] = {}
+
+
+def _split_departments(cell: object) -> tuple[list[str], bool]:
     if is_placeholder(cell):
         return [], True
     names = split_multi(cell)
