@@ -434,6 +434,7 @@ class MemoryStore(DutyStore):
                 if tx.staged is not None:
                     self.review[township] = tx.staged
                     self._dirty = True
+                    self._reads = None  # kept answers may read review records (赋权 delegations)
                 self._defer_save = False
                 if self._dirty:
                     self.save()
@@ -446,6 +447,7 @@ class MemoryStore(DutyStore):
                     self.review.pop(township, None)
                 else:
                     self.review[township] = old_review
+                self._reads = None
                 raise
             finally:
                 self._defer_save = False

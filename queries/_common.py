@@ -288,9 +288,9 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
     """Cards from the store narrowed by ItemFilter fields, or ``cards`` when given (audit reuse)."""
     if cards is not None:
         f = ItemFilter(township=township, **flt)  # type: ignore[arg-type]
-        kept = tuple(c for c in cards if f.admits(c))
+        narrowed = tuple(c for c in cards if f.admits(c))
         # the same tuple when nothing was dropped: the store recognises its own cards (store.derived)
-        return cards if isinstance(cards, tuple) and len(kept) == len(cards) else kept
+        return cards if isinstance(cards, tuple) and len(narrowed) == len(cards) else narrowed
     return store.item_cards(ItemFilter(township=township, **flt))  # type: ignore[arg-type]
 
 
@@ -298,8 +298,8 @@ def kept(*uncached: str) -> Callable[[F], F]:
     """Decorate a query ``fn(store, township=None, *, cards=None, **options)`` whose answer (an
     immutable record) depends only on the store's cards and hashable ``options``: a store that
     keeps derived data (the embedded one) answers it once per store version (``store.derived``;
-    every write drops it). Calls with one of the ``uncached`` options set, unhashable options or
-    a store that keeps nothing (Neo4j) run ``fn`` as written.
+    every write drops it, review records included). Calls with one of the ``uncached`` options
+    set, unhashable options or a store that keeps nothing (Neo4j) run ``fn`` as written.
 
     >>> from queries._examples import example_store
     >>> from queries.overlaps import overlaps

@@ -88,3 +88,19 @@ def test_a_failed_bulk_drops_the_kept_answers(tmp_path):
         assert len(overlaps(store)) == 2
         raise RuntimeError("stop")
     assert len(overlaps(store)) == 3
+
+
+def test_a_delegation_import_after_a_kept_answer_changes_it():
+    """赋权 delegations are review records, not graph: their import drops the kept answers too."""
+    from graphmodel.delegation import Delegation
+    from queries._examples import ListBuilder
+    from queries.authority import legal_authority
+
+    store = open_store("memory", data_dir=None)
+    b = ListBuilder("权限镇")
+    b.item("擅自取水处罚", power_type="行政处罚", leads=["综合行政执法队"], bases=["《水法》第六十九条"], code="A2")
+    store.replace_township(b.build())
+    assert [f.kind for f in legal_authority(store)] == ["legal.not_empowered"]
+    store.import_delegations("权限镇", [Delegation("擅自取水处罚", "X政发〔2024〕1号", code="A2")], editor="测试")
+    assert legal_authority(store) == legal_authority.__wrapped__(store)
+    assert [f.kind for f in legal_authority(store)] != ["legal.not_empowered"]
