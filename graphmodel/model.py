@@ -168,8 +168,8 @@ class Relation:
     text: str = ""
 
     def __post_init__(self) -> None:
-        if self.type not in _REL_VALUES:  # a set test: the enum constructor per relation cost 0.14 s a county
-            RelType(self.type)  # raises ValueError on a type outside the fixed set
+        if not isinstance(self.type, str) or self.type not in _REL_VALUES:  # a set test: the enum
+            RelType(self.type)  # constructor per relation cost 0.14 s a county; raises ValueError outside the set
 
 
 @dataclass(frozen=True, slots=True)
