@@ -40,7 +40,10 @@ def write_report(results: dict, out: Path) -> str:
         *([f"Neo4j columns from a second run {results['neo4j_run']['started']} – {results['neo4j_run']['finished']}"
            f" (median of {results['neo4j_run']['repeat']}): `{results['neo4j_run']['command']}`, merged in."]
           if results.get("neo4j_run") else []),
-        "Load average 10–21 on the 2 cores during these runs (other engineers' test suites): see bench/README.md.",
+        (f"Load average (1 min) sampled during the runs: {min(v for _, v in results['load_average']):.1f}–"
+         f"{max(v for _, v in results['load_average']):.1f} on the {m['cpus']} cores (other engineers' test suites)"
+         if results.get("load_average") else "Load average 10–21 on the 2 cores during the earlier runs")
+        + "; see bench/README.md.",
         "",
         "## Loads",
         "",

@@ -445,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"] = dict(old.get("sizes", {}))
             results["cli"] = old.get("cli")
             results["started"] = old.get("started", results["started"])
+            results["load_average"] = old.get("load_average", [])
+    loads = results.setdefault("load_average", [])  # the machine is shared: sampled as the run goes
+    loads.append([time.strftime("%H:%M:%S"), os.getloadavg()[0]])
     log("CLI start-up")
     results["cli"] = cli_startup()
     try:
@@ -453,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
             for kind in ("parse", "pandas", *(k for k in ("memory", "neo4j") if k in stores)):
                 log(f"size {size}: {kind}")
                 entry[kind] = _child(kind, size, args, env)
+                loads.append([time.strftime("%H:%M:%S"), os.getloadavg()[0]])
                 log(f"size {size}: {kind} done in {entry[kind].get('wall_s', 0):.0f} s")
             # a size measured earlier keeps the stores this run did not measure (--stores)
             results["sizes"][str(size)] = {**results["sizes"].get(str(size), {}), **entry}
