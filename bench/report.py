@@ -40,7 +40,10 @@ def write_report(results: dict, out: Path) -> str:
         *([f"Neo4j columns from a second run {results['neo4j_run']['started']} – {results['neo4j_run']['finished']}"
            f" (median of {results['neo4j_run']['repeat']}): `{results['neo4j_run']['command']}`, merged in."]
           if results.get("neo4j_run") else []),
-        "Load average 10–21 on the 2 cores during these runs (other engineers' test suites): see bench/README.md.",
+        (f"Load average (1 min) sampled during the runs: {min(v for _, v in results['load_average']):.1f}–"
+         f"{max(v for _, v in results['load_average']):.1f} on the {m['cpus']} cores (other engineers' test suites)"
+         if results.get("load_average") else "Load average 10–21 on the 2 cores during the earlier runs")
+        + "; see bench/README.md.",
         "",
         "## Loads",
         "",
@@ -161,10 +164,20 @@ def _targets(results: dict) -> list[str]:
         if floor and load:
             out.append(f"- County embedded load within 3× the parse floor: {load / floor:.1f}× "
                        f"({_ms(load)} vs {_ms(floor)}) — {'met' if load <= 3 * floor else 'missed'}")
+        info = _get(c, "memory", "info")
+        if info:
+            out.append(f"- `dutygraph info` on the saved county store ≤ 0.5 s: median {_ms(info['median_s'])} "
+                       f"(min {_ms(info['min_s'])}) — {_verdict(info['median_s'] <= 0.5)}")
         qs = _get(c, "memory", "queries", default={}) or {}
         slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 0.1}
-        out.append(f"- County queries under 100 ms: {len(qs) - len(slow)} of {len(qs)} met; over: "
+        out.append(f"- County queries under 100 ms (median of repeated runs; the embedded store keeps answers "
+                   f"until its next write): {len(qs) - len(slow)} of {len(qs)} met; over: "
                    + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(slow.items(), key=lambda x: -x[1])) or "none"))
+        cold = {n: q["first_seconds"] for n, q in qs.items() if q.get("first_seconds", 0) >= 0.1}
+        if any("first_seconds" in q for q in qs.values()):
+            out.append(f"- County queries under 100 ms on their first run after a write (cold): "
+                       f"{len(qs) - len(cold)} of {len(qs)} met; over: "
+                       + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(cold.items(), key=lambda x: -x[1])) or "none"))
         pages = _get(c, "memory", "pages", default={}) or {}
         if pages:
             slow_pages = {p: t for p, t in pages.items() if t >= 1}
@@ -195,6 +208,12 @@ def _targets(results: dict) -> list[str]:
         if qs:
             out.append(f"- 300 townships, embedded queries under 1 s: {len(qs) - len(slow)} of {len(qs)} met; over: "
                        + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(slow.items(), key=lambda x: -x[1])) or "none"))
+            cold = {n: q["first_seconds"] for n, q in qs.items() if q.get("first_seconds", 0) >= 1}
+            if any("first_seconds" in q for q in qs.values()):
+                out.append(f"- 300 townships, embedded queries under 1 s on their first run after a write (cold): "
+                           f"{len(qs) - len(cold)} of {len(qs)} met; over: "
+                           + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(cold.items(), key=lambda x: -x[1]))
+                              or "none"))
         qs = _get(big, "neo4j", "queries", default={}) or {}
         slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 2}
         if qs:
@@ -231,6 +250,13 @@ def _targets(results: dict) -> list[str]:
                     worse.append(f"{n} {ours / theirs:.1f}×")
             out.append(f"- {s} townships, {label} vs pandas (interleaved in one process): "
                        + ("at least as fast on every question" if not worse else "slower on " + ", ".join(worse)))
+            qs = _get(e, store, "versus", "questions", default={}) or {}
+            if any("ours_cold" in v for v in qs.values()):
+                cold = [f"{n} {v['ours_cold'] / v['pandas']:.1f}×" for n, v in qs.items()
+                        if v.get("ours_cold") and v.get("pandas") and v["ours_cold"] > v["pandas"]]
+                out.append(f"- {s} townships, {label} vs pandas, first call after a write (cold; the store's "
+                           f"kept answers dropped before each): "
+                           + ("at least as fast on every question" if not cold else "slower on " + ", ".join(cold)))
     return out
 
 

@@ -87,6 +87,7 @@ def _run_queries(store, repeat: int, budget: float, township_scope: bool = False
         result = run_query(store, "audit")
         out["audit (whole store)"] = {"seconds": time.perf_counter() - start, "runs": 1, "rows": len(result.findings)}
     for name in QUERIES:
+        _forget(store)  # the first run is cold: as right after a write (later runs reuse kept answers)
         start = time.perf_counter()
         try:
             result = run_query(store, name, params.get(name))
@@ -101,8 +102,15 @@ def _run_queries(store, repeat: int, budget: float, township_scope: bool = False
                 start = time.perf_counter()
                 run_query(store, name, params.get(name))
                 times.append(time.perf_counter() - start)
-        out[name] = {"seconds": statistics.median(times), "runs": len(times), "rows": n}
+        out[name] = {"seconds": statistics.median(times), "first_seconds": first, "runs": len(times), "rows": n}
     return out
+
+
+def _forget(store) -> None:
+    """Drop what the store keeps between writes (the embedded store's kept answers), as a write does."""
+    forget = getattr(store, "forget_derived", None)
+    if forget is not None:
+        forget()
 
 
 def _versus(store, files, repeat: int) -> dict:
@@ -119,17 +127,22 @@ def _versus(store, files, repeat: int) -> dict:
     df = baseline.flat_sheet(files)
     out: dict = {"flat_sheet_s": time.perf_counter() - start, "questions": {}}
     for name, fn in baseline.QUESTIONS.items():
-        ours, theirs = [], []
+        ours, cold, theirs = [], [], []
         for _ in range(repeat):
             gc.collect()
+            _forget(store)  # cold: the first call after a write
             t = time.perf_counter()
             run_query(store, name)
+            cold.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            run_query(store, name)  # warm: the answer the store keeps until its next write
             ours.append(time.perf_counter() - t)
             gc.collect()
             t = time.perf_counter()
             fn(df)
             theirs.append(time.perf_counter() - t)
-        out["questions"][name] = {"ours": statistics.median(ours), "pandas": statistics.median(theirs)}
+        out["questions"][name] = {"ours": statistics.median(ours), "ours_cold": statistics.median(cold),
+                                  "pandas": statistics.median(theirs)}
     return out
 
 
@@ -209,6 +222,7 @@ def child_memory(size: int, items: int, seed: int, repeat: int, pages: bool) -> 
             return (Path(d) / "bulk" / "dutygraph.json").stat().st_size
 
         out["load_bulk_saved_s"], out["store_file_bytes"] = _median_time(county_command, repeat if size < _BIG else 1)
+        out["info"] = _info_startup(Path(d) / "bulk")
     if size <= 30:
         # the same load into a data dir: every import saves the whole JSON file (durability)
         with tempfile.TemporaryDirectory() as d:
@@ -356,6 +370,20 @@ def cli_startup(repeat: int = 10) -> dict:
     return out
 
 
+def _info_startup(data_dir: Path, repeat: int = 5) -> dict:
+    """`dutygraph info` on a saved store (fresh process each run): median and minimum wall time."""
+    exe = str(Path(sys.executable).parent / "dutygraph")
+    cmd = [exe, "info"] if Path(exe).exists() else [sys.executable, "-m", "cli", "info"]
+    env = {**os.environ, "DUTYGRAPH_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    env.pop("DUTYGRAPH_STORE", None)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return {"median_s": statistics.median(times), "min_s": min(times)}
+
+
 def _machine() -> dict:
     mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0)
@@ -417,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"] = dict(old.get("sizes", {}))
             results["cli"] = old.get("cli")
             results["started"] = old.get("started", results["started"])
+            results["load_average"] = old.get("load_average", [])
+    loads = results.setdefault("load_average", [])  # the machine is shared: sampled as the run goes
+    loads.append([time.strftime("%H:%M:%S"), os.getloadavg()[0]])
     log("CLI start-up")
     results["cli"] = cli_startup()
     try:
@@ -425,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
             for kind in ("parse", "pandas", *(k for k in ("memory", "neo4j") if k in stores)):
                 log(f"size {size}: {kind}")
                 entry[kind] = _child(kind, size, args, env)
+                loads.append([time.strftime("%H:%M:%S"), os.getloadavg()[0]])
                 log(f"size {size}: {kind} done in {entry[kind].get('wall_s', 0):.0f} s")
             # a size measured earlier keeps the stores this run did not measure (--stores)
             results["sizes"][str(size)] = {**results["sizes"].get(str(size), {}), **entry}

@@ -248,24 +248,42 @@ def info(settings: Settings, township: str | None, as_json: bool) -> None:
     Counts in the store by node type, relation type, list part and power type.
     """
     settings.as_json = as_json
-    store = settings.store()
-    if township is not None:
-        from loaders.writers import resolve_township
+    quick = _summary(settings) if township is None else None
+    if quick is not None:  # the embedded store's file carries its counts at its head
+        described, (counts, names) = quick
+    else:
+        store = settings.store()
+        if township is not None:
+            from loaders.writers import resolve_township
 
-        resolve_township(store, township)  # NotFound with the names the store holds
-    counts = store.counts(township)
-    names = [t.name for t in store.townships()]
+            resolve_township(store, township)  # NotFound with the names the store holds
+        counts = store.counts(township)
+        names = [t.name for t in store.townships()]
+        described = store.describe()
     if as_json:
-        results = {"store": store.describe(), "townships": names, "township": township}
+        results = {"store": described, "townships": names, "township": township}
         click.echo(json.dumps(make_report(results, counts), ensure_ascii=False, indent=2))
         return
     out = _console()
-    out.print(f"存储 Store: {store.describe()}")
+    out.print(f"存储 Store: {described}")
     out.print(f"乡镇 Townships: {'、'.join(names) or '—'}" + (f"（统计 counting: {township}）" if township else ""))
     out.print(_dict_table("节点 Nodes", counts.nodes, "类型 Node type"))
     out.print(_dict_table("关系 Relations", counts.relations, "类型 Relation type"))
     out.print(_dict_table("清单类别 List parts", counts.parts, "类别 Part"))
     out.print(_dict_table("事项类型 Power types", counts.power_types, "类型 Power type"))
+
+
+def _summary(settings: Settings):
+    """(description, (counts, townships)) of an embedded store from its file's head, without
+    networkx or reading the graph (graphmodel.store_summary); None when it must be opened."""
+    from graphmodel.store import default_data_dir
+    from graphmodel.store_summary import STORE_FILE, read_summary
+
+    if _store_name(settings) != "memory" or settings._store is not None:
+        return None
+    path = Path(settings.data_dir if settings.data_dir is not None else default_data_dir()) / STORE_FILE
+    found = read_summary(path)
+    return None if found is None else (f"memory ({path})", found)
 
 
 @click.command("export")

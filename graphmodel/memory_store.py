@@ -122,7 +122,8 @@ class MemoryStore(DutyStore):
         self.graph = nx.MultiDiGraph()
         self._by_type: dict[str, set[str]] = defaultdict(set)
         self._by_township: dict[str, set[str]] = defaultdict(set)
-        self._cards: dict[str, ItemCard] = {}  # item key -> its card, rebuilt at write time (see _apply)
+        self._cards: dict[str, ItemCard] = {}  # item key -> its card, dropped at write time, built on read
+        self._version = 0  # counts writes (see _card)
         # township -> kind -> id -> {"data": dict, "blob": str | None}
         self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
         self._lock = threading.RLock()
@@ -237,8 +238,12 @@ class MemoryStore(DutyStore):
             {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
             for r in sorted(d for _, _, d in self.graph.edges(data="obj"))
         ]
-        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "nodes": nodes, "relations": rels,
-               "review": self.review}
+        counts = self.counts()
+        summary = {"nodes": counts.nodes, "relations": counts.relations, "parts": counts.parts,
+                   "power_types": counts.power_types, "townships": [t.name for t in self.townships()]}
+        # the summary first: `dutygraph info` reads it from the head of the file (graphmodel.store_summary)
+        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": summary, "nodes": nodes,
+               "relations": rels, "review": self.review}
 
         def write(fh) -> None:
             fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
@@ -278,10 +283,10 @@ class MemoryStore(DutyStore):
     def _apply(self, diff: _Diff) -> None:
         g = self.graph
         # Profiled (bench/README.md): building ItemCards from the adjacency was ~90% of every
-        # whole-store query (0.4 s of 0.45 s for a 9,000-item county). Cards are therefore an
-        # index kept at write time: the cards of every item this diff touches (its own nodes,
-        # both ends of changed relations, the neighbours of changed departments, villages and
-        # bases) are rebuilt here, and reads hand out the stored frozen cards.
+        # whole-store query (0.4 s of 0.45 s for a 9,000-item county). Cards are therefore kept
+        # between writes: the cards of every item this diff touches (its own nodes, both ends of
+        # changed relations, the neighbours of changed departments, villages and bases) are
+        # dropped here, built again on their first read, and reads hand out the stored frozen cards.
         touched = {k for rel in (*diff.drop_rels, *diff.add_rels) for k in (rel.src, rel.dst)}
         for key in (*diff.remove, *diff.upsert):
             touched.add(key)
@@ -306,12 +311,12 @@ class MemoryStore(DutyStore):
             self._by_township[_owner(node)].add(key)
         for rel in diff.add_rels:
             g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
-        items = self._by_type.get(NodeType.ITEM, set())
+        # dropped here and built on first read (``_card``): an import no longer pays for cards
+        # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
         for key in touched:
             self._cards.pop(key, None)
-        for key in touched & items:
-            self._cards[key] = self._build_card(key)
         self._reads = None  # the read indexes (_ReadIndex) are rebuilt on the next read
+        self._version = getattr(self, "_version", 0) + 1  # last: a card built during this write is not kept
 
     def _township_rels(self, keys: Iterable[str]) -> set[Relation]:
         g = self.graph
@@ -429,6 +434,7 @@ class MemoryStore(DutyStore):
                 if tx.staged is not None:
                     self.review[township] = tx.staged
                     self._dirty = True
+                    self._reads = None  # kept answers may read review records (赋权 delegations)
                 self._defer_save = False
                 if self._dirty:
                     self.save()
@@ -441,6 +447,7 @@ class MemoryStore(DutyStore):
                     self.review.pop(township, None)
                 else:
                     self.review[township] = old_review
+                self._reads = None
                 raise
             finally:
                 self._defer_save = False
@@ -517,7 +524,13 @@ class MemoryStore(DutyStore):
 
     def _card(self, key: str) -> ItemCard:
         card = self._cards.get(key)
-        return card if card is not None else self._build_card(key)
+        if card is None:
+            version = getattr(self, "_version", 0)
+            card = self._build_card(key)
+            with self._lock:  # kept only if no write ran meanwhile (writes hold the lock)
+                if getattr(self, "_version", 0) == version and key in self._by_type.get(NodeType.ITEM, ()):
+                    self._cards[key] = card
+        return card
 
     def _build_card(self, key: str) -> ItemCard:
         g = self.graph
@@ -586,6 +599,13 @@ class MemoryStore(DutyStore):
         # A whole-store or whole-township read (most queries) is the cached sorted tuple.
         if flt is None or flt == ItemFilter(township=flt.township):
             return self._read_index().cards(None if flt is None else flt.township)
+        if not (flt.keys or flt.department or flt.village):
+            # a column filter (parts, power types, lead counts): the sorted cards of the scope,
+            # narrowed once per store version (at 300 townships no_lead took 1.9 s through
+            # _item_cards and a sort of 90,000 cards)
+            index = self._read_index()
+            return index._get(("filtered", flt), lambda: tuple(
+                c for c in index.cards(flt.township) if flt.admits(c)))
         return super().item_cards(flt)
 
     def _read_index(self) -> _ReadIndex:
@@ -594,6 +614,20 @@ class MemoryStore(DutyStore):
             with self._lock:
                 index = self._reads = _ReadIndex(self)
         return index
+
+    keeps_derived = True
+
+    def forget_derived(self) -> None:
+        """Drop the read indexes and kept answers, as every write does (for measurements)."""
+        self._reads = None
+
+    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
+        # kept in the read index, which every write drops (``_apply``): never stale
+        index = self._read_index()
+        town = index.owner_of(cards)
+        if town is False:
+            return build()
+        return index._get(("derived", town, *name), build)
 
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
         return self._read_index().no_basis(township)
@@ -646,6 +680,7 @@ class _ReadIndex:
         self.store = store
         self.graph = store.graph  # the graph these answers are for (a reload replaces it)
         self._memo: dict[tuple, Any] = {}
+        self._owners: dict[int, tuple[tuple[ItemCard, ...], str | None]] = {}
 
     def _get(self, key: tuple, build: Callable[[], T]) -> T:
         try:
@@ -657,9 +692,16 @@ class _ReadIndex:
     def cards(self, township: str | None) -> tuple[ItemCard, ...]:
         def build() -> tuple[ItemCard, ...]:
             store = self.store
-            return tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+            cards = tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+            self._owners[id(cards)] = (cards, township)  # held here, so the id stays this tuple's
+            return cards
 
         return self._get(("cards", township), build)
+
+    def owner_of(self, cards: Sequence[ItemCard]) -> str | None | bool:
+        """The township (None: the whole store) whose cached cards ``cards`` are, else False."""
+        held = self._owners.get(id(cards))
+        return held[1] if held is not None and held[0] is cards else False
 
     def relations(self, rel_type: str) -> list[Relation]:
         def build() -> dict[str, list[Relation]]:

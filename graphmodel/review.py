@@ -38,6 +38,7 @@ __all__ = [
     "describe_op",
     "list_from_dict",
     "list_to_dict",
+    "list_to_json",
     "now_iso",
     "same_content",
 ]
@@ -261,6 +262,11 @@ class AuditEntry(_Record):
 # ---- snapshots of a township's list ------------------------------------------------------
 def list_to_dict(tlist: TownshipList) -> dict[str, Any]:
     """A township's list as JSON data (nodes and relations sorted; tuples as lists)."""
+    return json.loads(list_to_json(tlist))
+
+
+def list_to_json(tlist: TownshipList) -> str:
+    """:func:`list_to_dict` as compact JSON text, written once (what a round stores)."""
     data = {
         "township": node_to_dict(tlist.township),
         "items": [node_to_dict(n) for n in sorted(tlist.items, key=lambda n: n.key)],
@@ -269,7 +275,7 @@ def list_to_dict(tlist: TownshipList) -> dict[str, Any]:
         "bases": [node_to_dict(n) for n in sorted(tlist.bases, key=lambda n: n.key)],
         "relations": [[r.src, r.type, r.dst, r.text] for r in sorted(tlist.relations)],
     }
-    return json.loads(json.dumps(data, ensure_ascii=False))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def list_from_dict(data: dict[str, Any]) -> TownshipList:

@@ -33,7 +33,7 @@ from .review import (
     Round,
     describe_decision,
     list_from_dict,
-    list_to_dict,
+    list_to_json,
     now_iso,
     same_content,
 )
@@ -378,20 +378,19 @@ class ReviewContract(ABC):
     def _new_round(self, rtx: ReviewTx, kind: str, label: str, editor: str, meeting: str = "",
                    tlist: TownshipList | None = None) -> Round | None:
         tlist = tlist if tlist is not None else rtx.current_list()
-        snap = list_to_dict(tlist)
+        snap = list_to_json(tlist)  # the text once; parsed only to compare with the last round
         rows = sorted(rtx.records("Round"), key=lambda r: r["number"])
         if rows:
             last = rows[-1]
             blob = rtx.blob("Round", last["id"])
-            if blob is not None and same_content(json.loads(blob), snap):
+            if blob is not None and (blob == snap or same_content(json.loads(blob), json.loads(snap))):
                 return None
         earlier = {d for r in rows for d in r.get("decisions", ())}
         applied = tuple(r["id"] for r in sorted(rtx.records("Decision"), key=lambda r: r["number"])
                         if r["status"] in ("applied", "undone") and r["id"] not in earlier)
         n = (rows[-1]["number"] + 1) if rows else 1
         rnd = Round(rtx.township, n, kind, label, meeting, editor, now_iso(), applied, _counts(tlist))
-        rtx.put("Round", rnd.id, {**rnd.to_dict(), "id": rnd.id},
-                blob=json.dumps(snap, ensure_ascii=False, separators=(",", ":")))
+        rtx.put("Round", rnd.id, {**rnd.to_dict(), "id": rnd.id}, blob=snap)
         rtx.audit(editor, "round", rnd.id, f"第{n}轮 round {n} ({kind}) {label}".strip(), "", ())
         return rnd
 

@@ -12,10 +12,11 @@ import importlib
 import os
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import InvalidArgument, NotFound
 from .model import DutyItem, LegalBasis, Node, Relation, Subgraph, Township, TownshipList
@@ -34,6 +35,8 @@ __all__ = [
     "default_data_dir",
     "open_store",
 ]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -286,6 +289,18 @@ class DutyStore(ReviewContract, ABC):
             bases=list(self.nodes("LegalBasis", township)),
             relations=list(self.relations(None, township)),
         )
+
+    #: True when :meth:`derived` keeps what it builds (callers then hand it the store's own cards)
+    keeps_derived = False
+
+    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
+        """``build()``: data a query derives from ``cards`` alone (pairs, chains, layouts …).
+
+        A store may keep it until its next write when ``cards`` are its own whole-store or
+        whole-township cards (``name`` names the data and every parameter it depends on);
+        this default keeps nothing. The answer must not depend on whether it was kept.
+        """
+        return build()
 
     def counts(self, township: str | None = None) -> StoreCounts:
         raw = self._counts(township)

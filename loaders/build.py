@@ -123,7 +123,8 @@ class _Builder:
             texts.append(text)
 
     def relations(self) -> list[Relation]:
-        return sorted(Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in self.rel_texts.items())
+        # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__)
+        return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in sorted(self.rel_texts.items())]
 
     # ---- villages ----------------------------------------------------------------------
     def add_register(self, rows: Iterable[VillageRow]) -> None:

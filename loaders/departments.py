@@ -171,8 +171,22 @@ def split_parties(cell: object) -> tuple[list[tuple[str, str]], bool]:
     >>> split_parties("应急办（牵头）、综合执法队（配合）、党政办")[0]
     [('应急办', 'lead'), ('综合执法队', 'cooperate'), ('党政办', '')]
     """
+    if type(cell) is str:  # memoised on the text: a list names the same offices in row after row
+        found = _SPLIT_CELLS.get(cell)
+        if found is None:
+            if len(_SPLIT_CELLS) >= 100_000:
+                _SPLIT_CELLS.clear()
+            found = _SPLIT_CELLS[cell] = _split_parties(cell)
+        return list(found[0]), found[1]
+    return _split_parties(cell)
+
+
+_SPLIT_CELLS: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
+
+
+def _split_parties(cell: object) -> tuple[tuple[tuple[str, str], ...], bool]:
     if is_placeholder(cell):
-        return [], True
+        return (), True
     parties: list[tuple[str, str]] = []
     placeholder, scope = False, ""
     for name in split_multi(cell):
@@ -189,4 +203,4 @@ def split_parties(cell: object) -> tuple[list[tuple[str, str]], bool]:
             placeholder = True
         elif all(n != name for n, _ in parties):
             parties.append((name, role))
-    return parties, placeholder
+    return tuple(parties), placeholder

@@ -93,6 +93,10 @@ def header_key(text: object) -> str:
     return _DROP.sub("", compact(text))
 
 
+#: id(table) -> (the table, {header text: (field, rule)}); the table is held so its id stays its own
+_EXPLAINED: dict[int, tuple["SynonymTable", dict[str, tuple[str | None, str]]]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class SynonymTable:
     """Header text (in :func:`header_key` form) -> field."""
@@ -109,6 +113,21 @@ class SynonymTable:
         >>> t.explain("承办机构"), t.explain("行政职权事项名称"), t.explain("备用列")
         (('lead', '同义词 synonym「承办机构」'), ('name', '含词 contains 事项+名称'), (None, ''))
         """
+        if type(text) is str:  # memoised per table: the first rows of every sheet are matched cell by cell
+            slot = _EXPLAINED.get(id(self))
+            if slot is None or slot[0] is not self:
+                if len(_EXPLAINED) >= 8:
+                    _EXPLAINED.clear()
+                slot = _EXPLAINED[id(self)] = (self, {})
+            found = slot[1].get(text)
+            if found is None:
+                if len(slot[1]) >= 100_000:
+                    slot[1].clear()
+                found = slot[1][text] = self._explain(text)
+            return found
+        return self._explain(text)
+
+    def _explain(self, text: object) -> tuple[str | None, str]:
         key = header_key(text)
         if not key or len(key) > _MAX_HEADER_LEN:
             return None, ""

@@ -48,6 +48,8 @@ def cell_text(value: object) -> str:
     >>> cell_text(1001.0), cell_text(dt.datetime(2024, 5, 1)), cell_text(" 村（社区）职责 "), cell_text(None)
     ('1001', '2024-05-01', '村（社区）职责', '')
     """
+    if type(value) is str:  # most cells (0.4 s of a county read went through the checks below)
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, dt.datetime) and value.time() == dt.time():

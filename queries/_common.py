@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from graphmodel import (
     DeptLevel,
@@ -40,6 +44,7 @@ __all__ = [
     "finding",
     "is_placeholder",
     "is_self_governance",
+    "kept",
     "level_side",
     "similar_pairs",
     "sorted_findings",
@@ -48,6 +53,7 @@ __all__ = [
 BASIC = ListPart.BASIC.value
 COOPERATE = ListPart.COOPERATE.value
 WITHDRAWN = ListPart.WITHDRAWN.value
+F = TypeVar("F", bound=Callable)
 
 #: Department levels on the county side of a boundary (a dispatched station is the county's).
 COUNTY_SIDE = frozenset({DeptLevel.COUNTY.value, DeptLevel.STATION.value})
@@ -282,14 +288,62 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
     """Cards from the store narrowed by ItemFilter fields, or ``cards`` when given (audit reuse)."""
     if cards is not None:
         f = ItemFilter(township=township, **flt)  # type: ignore[arg-type]
-        return tuple(c for c in cards if f.admits(c))
+        narrowed = tuple(c for c in cards if f.admits(c))
+        # the same tuple when nothing was dropped: the store recognises its own cards (store.derived)
+        return cards if isinstance(cards, tuple) and len(narrowed) == len(cards) else narrowed
     return store.item_cards(ItemFilter(township=township, **flt))  # type: ignore[arg-type]
+
+
+def kept(*uncached: str) -> Callable[[F], F]:
+    """Decorate a query ``fn(store, township=None, *, cards=None, **options)`` whose answer (an
+    immutable record) depends only on the store's cards and hashable ``options``: a store that
+    keeps derived data (the embedded one) answers it once per store version (``store.derived``;
+    every write drops it, review records included). Calls with one of the ``uncached`` options
+    set, unhashable options or a store that keeps nothing (Neo4j) run ``fn`` as written.
+
+    >>> from queries._examples import example_store
+    >>> from queries.overlaps import overlaps
+    >>> s = example_store()
+    >>> overlaps(s) is overlaps(s), overlaps(s) == overlaps.__wrapped__(s)
+    (True, True)
+    """
+    def decorate(fn: F) -> F:
+        params = inspect.signature(fn).parameters
+        defaults = {k: p.default for k, p in params.items() if p.kind == p.KEYWORD_ONLY and k != "cards"}
+        takes_cards = "cards" in params
+
+        @functools.wraps(fn)
+        def wrapper(store: DutyStore, township: str | None = None, *args: object,
+                    cards: Sequence[ItemCard] | None = None, **options: object):
+            if not takes_cards and cards is None:
+                def call() -> object:
+                    return fn(store, township, *args, **options)
+            else:
+                def call() -> object:
+                    return fn(store, township, *args, cards=cards, **options)
+            if args or not store.keeps_derived or any(options.get(u) is not None for u in uncached):
+                return call()
+            # an option left out and the same option given its default are one answer
+            key = (fn.__module__, fn.__qualname__, township, tuple(sorted({**defaults, **options}.items())), _config())
+            try:
+                hash(key)
+            except TypeError:
+                return call()
+            return store.derived(key, cards if cards is not None else cards_of(store, township), call)
+        return wrapper  # type: ignore[return-value]
+    return decorate
+
+
+def _config() -> tuple[tuple[str, str], ...]:
+    # lexicons and tables may be swapped by environment variables: an answer is kept per setting
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DUTYGRAPH_")))
 
 
 # ---- text similarity -----------------------------------------------------------------
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=200_000)  # pure; near-duplicate, cross-part and topic checks bigram the same names
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of a text with spaces and punctuation removed (a single char stays).
 

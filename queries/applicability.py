@@ -92,7 +92,8 @@ class Layouts:
 
 
 def layouts(store: DutyStore, cards: Sequence[ItemCard]) -> Layouts:
-    return Layouts(store, cards)
+    """The layouts of ``cards``; of the store's own cards, built once per store version (five checks ask)."""
+    return store.derived(("layouts",), cards, lambda: Layouts(store, cards))
 
 
 def column_absent(store: DutyStore, cards: Sequence[ItemCard], checks: Sequence[str] = tuple(APPLICABILITY),

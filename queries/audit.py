@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, InvalidArgument, NotFound
 from graphmodel.report import make_report, to_plain
 
-from ._common import GROUPS, KINDS, SEVERITIES, Finding, cards_of, sorted_findings
+from ._common import GROUPS, KINDS, SEVERITIES, Finding, cards_of, kept, sorted_findings
 from .applicability import column_absent
-from .chains import chain_findings, chains
+from .chains import chain_findings
 from .coverage import TownshipScore, completeness, missing_fields
 from .folding import fold_findings
 from .gaps import gaps, unconfirmed
@@ -134,6 +134,7 @@ class AuditResult:
         return make_report(results=results, counts=self.report_counts())
 
 
+@kept()
 def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[str] = ("all",),
               name_threshold: float = NAME_THRESHOLD, content_threshold: float = CONTENT_THRESHOLD,
               village_ceiling: int = CEILING, median_factor: float = MEDIAN_FACTOR,
@@ -189,7 +190,7 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     if want("village.missing_villages"):
         found += missing_villages(store, township, cards=cards)
     if any(k.startswith("chain.") for k in wanted):
-        found += chain_findings(store, township, chain_list=chains(store, township, cards=cards), cards=cards)
+        found += chain_findings(store, township, cards=cards)  # its chains are the kept chains(…)
     if want("text.withdrawn_in_name"):
         found += withdrawn_in_name(store, township, cards=cards)
     if want("text.cooperate_does_lead"):

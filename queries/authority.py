@@ -41,7 +41,7 @@ from pathlib import Path
 from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact, int_to_chinese, normalise_law_title
 
-from ._common import Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import kept, Finding, cards_of, evidence, finding, level_side, sorted_findings
 
 __all__ = ["EMPOWERS", "POWER_TYPES", "TABLE_ENV", "Authority", "DelegationEntry", "LawAuthority", "authority_of", "delegation_entries",
            "legal_authority", "load_law_table"]
@@ -148,6 +148,7 @@ def _township_led(card: ItemCard) -> bool:
     return any(level_side(p.level) == "township" for p in card.leads)
 
 
+@kept()
 def legal_authority(store: DutyStore, township: str | None = None, *, table: str = "",
                     cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``legal.not_empowered`` and ``legal.authority_unverified`` for township-led items of ``POWER_TYPES``.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
 
-from ._common import Finding, cards_of, finding, sorted_findings
+from ._common import kept, Finding, cards_of, finding, sorted_findings
 from .text_checks import text_finding
 from .texts import ActionHit, load_lexicon, read_text
 
@@ -57,6 +57,7 @@ def _burden_hits(text: str, lexicon, actions: Sequence[str]) -> tuple[ActionHit,
                  if h.action in wanted and h.strength == "strong")
 
 
+@kept()
 def village_burden(store: DutyStore, township: str | None = None, *, actions: Sequence[str] = BURDEN_ACTIONS,
                    lexicon: str = "", cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``village.burden``: items whose village text gives villages work that is not assistance.
@@ -102,6 +103,7 @@ def _towns(store: DutyStore, township: str | None) -> list[str]:
     return [township] if township is not None else sorted(t.name for t in store.townships())
 
 
+@kept()
 def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int = CEILING,
                   median_factor: float = MEDIAN_FACTOR, lexicon: str = "",
                   cards: Sequence[ItemCard] | None = None) -> tuple[VillageLoad, ...]:
@@ -123,13 +125,14 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
             memo[text] = _burden_hits(text, lex, BURDEN_ACTIONS)
         return memo[text]
 
+    by_town: dict[str, list[ItemCard]] = defaultdict(list)  # once: a scan per township was quadratic
+    for c in all_cards:
+        by_town[c.item.township].append(c)
     for town in _towns(store, township):
         items: Counter[str] = Counter()
         burden: Counter[str] = Counter()
         power: Counter[str] = Counter()
-        for c in all_cards:
-            if c.item.township != town:
-                continue
+        for c in by_town.get(town, ()):
             texts = {v.key: [t for t in (c.item.village_text, v.text) if t.strip()] for v in c.villages}
             for v in c.villages:
                 items[v.key] += 1
@@ -143,6 +146,7 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
     return tuple(out)
 
 
+@kept()
 def village_overloaded(store: DutyStore, township: str | None = None, *, ceiling: int = CEILING,
                        median_factor: float = MEDIAN_FACTOR, cards: Sequence[ItemCard] | None = None
                        ) -> tuple[Finding, ...]:
@@ -154,8 +158,10 @@ def village_overloaded(store: DutyStore, township: str | None = None, *, ceiling
     """
     loads = village_loads(store, township, ceiling=ceiling, median_factor=median_factor, cards=cards)
     out = []
-    for town in sorted({v.township for v in loads}):
-        mine = [v for v in loads if v.township == town]
+    grouped: dict[str, list[VillageLoad]] = defaultdict(list)
+    for v in loads:
+        grouped[v.township].append(v)
+    for town, mine in sorted(grouped.items()):
         median = statistics.median([v.items for v in mine])
         for v in mine:
             why = ([f"超过上限{ceiling}项"] if v.over_ceiling else []) + (

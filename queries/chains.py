@@ -35,6 +35,7 @@ import networkx as nx
 from graphmodel import DutyStore, ItemCard, ItemFilter
 
 from ._common import (
+    kept,
     Finding,
     ItemEvidence,
     bigrams,
@@ -167,6 +168,7 @@ def chains_from_cards(links: Sequence[tuple[str, str]], cards: dict[str, ItemCar
     return tuple(sorted(out, key=lambda ch: (ch.township, ch.id)))
 
 
+@kept()
 def chains(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Chain, ...]:
     """Every enforcement chain (optionally of one township), sorted by township and id.
 
@@ -194,6 +196,7 @@ def _subject(name: str) -> frozenset[str]:
     return bigrams(_GENERIC.sub("", name) or name)
 
 
+@kept("chain_list")
 def candidate_links(store: DutyStore, township: str | None = None, *, threshold: float = CANDIDATE_THRESHOLD,
                     cards: Sequence[ItemCard] | None = None,
                     chain_list: Sequence[Chain] | None = None) -> tuple[Finding, ...]:
@@ -250,6 +253,7 @@ def candidate_links(store: DutyStore, township: str | None = None, *, threshold:
     return sorted_findings(out)
 
 
+@kept("chain_list")
 def chain_findings(store: DutyStore, township: str | None = None, *, chain_list: Sequence[Chain] | None = None,
                    cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every ``chain.*`` finding.

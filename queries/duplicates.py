@@ -21,6 +21,7 @@ from graphmodel import DutyStore, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import (
+    kept,
     BASIC,
     COOPERATE,
     WITHDRAWN,
@@ -75,6 +76,7 @@ def cross_part_pairs(cards: Sequence[ItemCard], name_threshold: float = NAME_THR
     return out
 
 
+@kept()
 def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
                           cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``overlap.cross_part_duplicate``: the same duty in 基本 and in 收回 or 配合.

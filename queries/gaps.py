@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from graphmodel import DeptLevel, DutyStore, ItemCard
 
 from ._common import (
+    kept,
     COOPERATE,
     WITHDRAWN,
     Finding,
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 
+@kept()
 def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items in ownership state ``gap``: no lead, no placeholder, not self-governed.
 
@@ -58,6 +60,7 @@ def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[It
     return sorted_findings(out)
 
 
+@kept()
 def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items whose lead is written as a placeholder (待定, 待明确, 暂无 …): ``ownership.unconfirmed``.
 
@@ -74,6 +77,7 @@ def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequenc
     return sorted_findings(out)
 
 
+@kept()
 def unknown_department(store: DutyStore, township: str | None = None, *,
                        cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items led by a department of level 未知 (not a known department).
@@ -96,6 +100,7 @@ def unknown_department(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """收回 items that a township office still leads.
@@ -118,6 +123,7 @@ def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
                              cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items with no county department (县级部门 or 县派驻机构) among their leads.
@@ -143,6 +149,7 @@ def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def village_text_unlinked(store: DutyStore, township: str | None = None, *,
                           cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items whose 村（社区）职责 text is written but that no village assists.
@@ -164,6 +171,7 @@ def village_text_unlinked(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def gaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every gap finding (the five ``gap.*`` kinds), sorted.
 

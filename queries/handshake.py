@@ -35,6 +35,7 @@ from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
 from ._common import (
+    kept,
     COOPERATE,
     Finding,
     cards_of,
@@ -112,6 +113,7 @@ def _township_part(card: ItemCard) -> str:
     return "；".join(p.text for p in card.cooperators if p.text.strip())
 
 
+@kept()
 def missing_parts(store: DutyStore, township: str | None = None, *,
                   cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items lacking the county's part or the township's part.
@@ -202,6 +204,7 @@ def counterparts(store: DutyStore, township: str | None = None) -> tuple[Finding
     return sorted_findings(out)
 
 
+@kept()
 def handshake(store: DutyStore, township: str | None = None, *,
               cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every ``handshake.*`` finding.

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
 from graphmodel.normalize import compact, normalise_law_title, parse_citations
 
-from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from ._common import kept, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
 from .applicability import layouts
 from .chains import chains
 
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=65536)  # a pure function of the text; a county cites the same texts again and again
 def cited_title(citation: str) -> str:
     """The law title as written in a citation text, without book marks or article.
 
@@ -44,6 +46,7 @@ def cited_title(citation: str) -> str:
     return parsed[0][0] if parsed else compact(citation)
 
 
+@kept()
 def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with no legal basis (``legal.no_basis``); ``basis_text`` shows what the cell said.
 
@@ -79,6 +82,7 @@ class BasisUse:
     townships: tuple[str, ...]
 
 
+@kept()
 def most_cited(store: DutyStore, township: str | None = None, *, limit: int | None = 20, by_law: bool = False,
                cards: Sequence[ItemCard] | None = None) -> tuple[BasisUse, ...]:
     """Bases by number of citing items (most first, then key); ``by_law`` folds articles into their law.
@@ -105,6 +109,7 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
     return tuple(uses[:limit] if limit is not None else uses)
 
 
+@kept()
 def inconsistent_titles(store: DutyStore, township: str | None = None, *,
                         cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Laws cited under more than one title in one township (``legal.inconsistent_title``).

@@ -30,6 +30,7 @@ on a province's lists) and, for containment, from the shorter name's rarest bigr
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -37,6 +38,7 @@ from graphmodel import DutyStore, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import (
+    kept,
     COOPERATE,
     Finding,
     agreed_split,
@@ -101,6 +103,7 @@ def _contained_pairs(names: dict[str, str], grams: dict[str, frozenset[str]]) ->
     return sorted(set(out))
 
 
+@kept()
 def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with two or more lead departments (``overlap.multi_lead``).
 
@@ -127,6 +130,7 @@ def _lead_set(card: ItemCard) -> frozenset[str]:
     return frozenset(p.key for p in card.leads)
 
 
+@kept()
 def near_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
                     content_threshold: float = CONTENT_THRESHOLD, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Pairs of items of one township with nearly the same name or content, led by different offices.
@@ -139,30 +143,15 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     [('农村生活垃圾治理 / 农村生活垃圾清运保洁', '0.625')]
     """
     by_township: dict[str, list[ItemCard]] = defaultdict(list)
-    for c in cards_of(store, township, cards, min_leads=1):
+    for c in cards_of(store, township, cards):
         by_township[c.item.township].append(c)
-    low = min(name_threshold, RELATED_THRESHOLD)
     out = []
     for town, group in sorted(by_township.items()):
         cmap = {c.key: c for c in group}
-        names = {c.key: compact(c.item.label) for c in group}
-        grams = {k: bigrams(n) for k, n in names.items()}
-        contents = {c.key: bigrams(c.item.content) for c in group if len(compact(c.item.content)) >= MIN_CONTENT_CHARS}
-        pairs: dict[tuple[str, str], tuple[float, str]] = {}
-        for a, b, score in similar_pairs(grams, low):
-            ia, ib = cmap[a].item, cmap[b].item
-            related = (ia.power_type == ib.power_type and len(names[a]) >= SHARED_PREFIX
-                       and names[a][:SHARED_PREFIX] == names[b][:SHARED_PREFIX])
-            if score >= name_threshold or related:
-                pairs[(a, b)] = (score, "名称")
-        for a, b in _contained_pairs(names, grams):
-            pairs.setdefault((a, b), (name_similarity(names[a], names[b]), "名称包含"))
-        for a, b, score in similar_pairs(contents, content_threshold):
-            if (a, b) not in pairs:
-                pairs[(a, b)] = (score, "内容")
-        for (a, b), (score, basis) in sorted(pairs.items()):
+        records = tuple((c.key, c.item.label, c.item.power_type, c.item.content) for c in group)
+        for (a, b), (score, basis) in _similar_items(records, name_threshold, content_threshold):
             ca, cb = cmap[a], cmap[b]
-            if _lead_set(ca) == _lead_set(cb):
+            if not ca.leads or not cb.leads or _lead_set(ca) == _lead_set(cb):
                 continue
             first, second = sorted((ca, cb), key=lambda c: (c.item.source_row, c.key))
             subject = f"{first.item.label} / {second.item.label}"
@@ -175,6 +164,36 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     return sorted_findings(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _similar_items(records: tuple[tuple[str, str, str, str], ...], name_threshold: float, content_threshold: float
+                   ) -> tuple[tuple[tuple[str, str], tuple[float, str]], ...]:
+    """Sorted ((key a, key b), (score, matched on)) of near-duplicate names or contents among
+    ``records`` (key, label, power type, content) of one township, whoever leads them.
+
+    Every test is pairwise (prefix filtering is exact), so the pairs among items with a lead
+    are these pairs restricted to them. Kept on the texts: ``what_if`` moves leads, not names,
+    and asks again (a county's pairs cost 0.2 s; bench/README.md).
+    """
+    names = {k: compact(label) for k, label, _, _ in records}
+    power = {k: p for k, _, p, _ in records}
+    grams = {k: bigrams(n) for k, n in names.items()}
+    contents = {k: bigrams(content) for k, _, _, content in records if len(compact(content)) >= MIN_CONTENT_CHARS}
+    low = min(name_threshold, RELATED_THRESHOLD)
+    pairs: dict[tuple[str, str], tuple[float, str]] = {}
+    for a, b, score in similar_pairs(grams, low):
+        related = (power[a] == power[b] and len(names[a]) >= SHARED_PREFIX
+                   and names[a][:SHARED_PREFIX] == names[b][:SHARED_PREFIX])
+        if score >= name_threshold or related:
+            pairs[(a, b)] = (score, "名称")
+    for a, b in _contained_pairs(names, grams):
+        pairs.setdefault((a, b), (name_similarity(names[a], names[b]), "名称包含"))
+    for a, b, score in similar_pairs(contents, content_threshold):
+        if (a, b) not in pairs:
+            pairs[(a, b)] = (score, "内容")
+    return tuple(sorted(pairs.items()))
+
+
+@kept()
 def shared_articles(store: DutyStore, township: str | None = None, *, include_whole_law: bool = False,
                     min_items: int = 2, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Law articles cited by ``min_items`` or more items that are led by two or more different offices.
@@ -206,6 +225,7 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
     return sorted_findings(out)
 
 
+@kept()
 def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items that have a township office (镇街内设机构) among their leads.
@@ -228,6 +248,7 @@ def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
+@kept()
 def overlaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every overlap finding, sorted by township, kind and item keys.
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, ItemCard
 
 from ._common import (
+    kept,
     WITHDRAWN,
     ItemEvidence,
     agreed_split,
@@ -121,6 +122,7 @@ def reason_parts(card: ItemCard) -> tuple[str, tuple[tuple[str, str], ...]]:
     return ("gap_unlinked", (("text", item.lead_text),)) if item.lead_text.strip() else ("gap", ())
 
 
+@kept()
 def ownership(store: DutyStore, township: str | None = None, *, states: Sequence[str] = (),
               cards: Sequence[ItemCard] | None = None) -> tuple[Ownership, ...]:
     """The ownership state of every item (optionally only some ``states``), sorted by item key.
@@ -137,6 +139,7 @@ def ownership(store: DutyStore, township: str | None = None, *, states: Sequence
     return tuple(sorted(out, key=lambda o: o.item.key))
 
 
+@kept()
 def ownership_summary(store: DutyStore, township: str | None = None, *,
                       cards: Sequence[ItemCard] | None = None) -> tuple[tuple[str, int], ...]:
     """Item counts per state, in ``STATES`` order (zero counts included).

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from graphmodel import DutyStore, ItemCard
 
-from ._common import COOPERATE, WITHDRAWN, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import kept, COOPERATE, WITHDRAWN, Finding, cards_of, evidence, finding, level_side, sorted_findings
 from .texts import ActionHit, bracketed, load_lexicon, read_text
 
 __all__ = ["LEAD_ACTIONS", "WITHDRAWN_ACTIONS", "cooperate_does_lead", "text_finding", "withdrawn_in_name"]
@@ -63,6 +63,7 @@ def _township_hits(text: str, actions: Iterable[str], lexicon) -> tuple[ActionHi
     return tuple(h for h in read_text(text, "township", lexicon).substantive() if h.action in wanted)
 
 
+@kept()
 def withdrawn_in_name(store: DutyStore, township: str | None = None, *, lexicon: str = "",
                       cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``text.withdrawn_in_name``: 收回 items whose 工作方式 still gives the township substantive work.
@@ -94,6 +95,7 @@ def _cooperation_texts(card: ItemCard) -> list[tuple[str, str]]:
     return texts
 
 
+@kept()
 def cooperate_does_lead(store: DutyStore, township: str | None = None, *, lexicon: str = "",
                         cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``text.cooperate_does_lead``: 配合 items whose township part carries the lead's work.

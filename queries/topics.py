@@ -31,7 +31,7 @@ from importlib import resources
 from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact
 
-from ._common import BASIC, COOPERATE, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import kept, BASIC, COOPERATE, Finding, cards_of, evidence, finding, level_side, sorted_findings
 
 __all__ = ["GENERIC", "MERGE_OVERLAP", "generic_phrases", "topic_spread", "topics"]
 
@@ -127,6 +127,7 @@ def topics(cards: Sequence[ItemCard], *, min_items: int = 3, max_share: float = 
     return sorted(out, key=lambda t: (-len(t[1]), t[0]))
 
 
+@kept()
 def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: int = 3, min_items: int = 3,
                  max_share: float = 0.08, ignore: Sequence[str] = (),
                  cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:

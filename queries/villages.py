@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
 
-from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from ._common import kept, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
 
 __all__ = ["ALL_VILLAGES_PATTERN", "MOST_SHARE", "MatrixRow", "VillageMatrix", "missing_villages", "says_every_village",
            "village_matrix"]
@@ -92,6 +92,7 @@ def village_matrix(store: DutyStore, township: str | None = None, *,
     return VillageMatrix(township, tuple(v.name for v in register), tuple(sorted(rows, key=lambda r: r.item.key)))
 
 
+@kept()
 def missing_villages(store: DutyStore, township: str | None = None, *,
                      cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``village.missing_villages``: every-village items that some villages do not assist.

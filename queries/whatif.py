@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from graphmodel import Department, DutyStore, ItemCard, NotFound, Party
 
 from ._common import Finding, ItemEvidence, cards_of, evidence
-from .chains import chains_from_cards
+from .chains import chains, chains_from_cards
 from .overlaps import multi_lead, near_duplicates
 
 __all__ = ["LeadChange", "WhatIf", "what_if"]
@@ -97,11 +97,17 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
             into[d.key] = _resolve(dst, depts, d.township)[0]
     into = {k: v for k, v in into.items() if k != v.key}
     before = cards_of(store, township)
-    after = tuple(_apply(c, gone, into) for c in before)
+    # only the cards of a removed or merged department change; the others stay the same objects
+    moved = gone | into.keys()
+
+    def apply(c: ItemCard) -> ItemCard:
+        return _apply(c, gone, into) if any(p.key in moved for p in (*c.leads, *c.cooperators)) else c
+
+    after = tuple(apply(c) for c in before)
 
     changes, lost = [], []
     for b, a in zip(before, after):
-        if b.leads != a.leads:
+        if a is not b and b.leads != a.leads:
             changes.append(LeadChange(evidence(a), tuple(p.name for p in b.leads), tuple(p.name for p in a.leads)))
             if b.leads and not a.leads:
                 lost.append(evidence(a))
@@ -114,9 +120,12 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     if missing:  # a chain step outside the township filter: read it and transform it too
         extra = cards_of(store, None, None, keys=tuple(sorted(missing)))
         cb.update({c.key: c for c in extra})
-        ca.update({c.key: _apply(c, gone, into) for c in extra})
-    chains_b = {ch.id: ch for ch in chains_from_cards(links, cb)} if links else {}
-    chains_a = {ch.id: ch for ch in chains_from_cards(links, ca)} if links else {}
+        ca.update({c.key: apply(c) for c in extra})
+    # chains before are the store's chains; after, only the chains with a changed step are rebuilt
+    chains_b = {ch.id: ch for ch in chains(store, township)} if links else {}
+    changed = {k for k, c in ca.items() if c is not cb[k]}
+    redo = [link for ch in chains_b.values() if not changed.isdisjoint(ch.keys) for link in ch.links]
+    chains_a = {**chains_b, **{ch.id: ch for ch in chains_from_cards(redo, ca)}} if redo else dict(chains_b)
     broken = []
     for cid, ch in sorted(chains_a.items()):
         newly = [s.item.name for s in ch.steps if s.broken and s.item.key not in chains_b[cid].broken_steps]
