@@ -18,6 +18,7 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "QUESTIONS",
     "BLANK",
     "BLANK_ITEMS",
     "COOPERATION_COUNTS_ALL",
@@ -539,3 +540,60 @@ WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
 """
+
+
+# ---- the Cypher halves of the queries (DutyStore.ask; keyed by the query's name) ----------------
+# Each statement answers one registered query where the data lives and returns only findings
+# or aggregates, collected into few records (the driver spends ~50 µs per record: 14,000 rows
+# took 0.72 s, the same data as 391 collected rows 0.28 s); the query module (queries/<module>.py) holds its networkx half beside the call
+# and turns these rows into the same records. Every statement starts from one township index
+# seek per name in $townships (the caller passes one township or all of them), so a whole-store
+# question costs what its findings cost, not a scan of every card. $blank is cypher.BLANK.
+
+QUESTIONS: dict[str, str] = {
+    # queries.coverage.missing_fields -- $columns: [{township, part, fields}] where each field is
+    # a check the sheet had the column for (queries.applicability); an item lacking one is a finding.
+    "missing_fields": """
+UNWIND $columns AS col
+MATCH (i:DutyItem {township: col.township}) WHERE i.part = col.part
+WITH i, [f IN col.fields WHERE coalesce(i[f], '') =~ $blank] AS missing
+WHERE size(missing) > 0
+RETURN collect([i.key, missing]) AS found
+""",
+    # queries.coverage.department_load -- $sheets: [{township, part, blocked, basis, fields}]:
+    # a led item is complete when it has one lead, its sheet had every column its checks need
+    # (not blocked), a basis where the basis check applies, and every field of ``fields`` written.
+    "department_load": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH i, s, COUNT { ()-[:LEADS]->(i) } AS leads
+WHERE leads > 0
+WITH i, leads = 1 AND NOT s.blocked AND (NOT s.basis OR EXISTS { (i)-[:BASED_ON]->() })
+     AND all(f IN s.fields WHERE NOT coalesce(i[f], '') =~ $blank) AS done
+MATCH (d:Department)-[:LEADS]->(i)
+WITH d.key AS department, i.part AS part, i.power_type AS power_type, count(*) AS n,
+     sum(CASE WHEN done THEN 1 ELSE 0 END) AS complete
+RETURN department, collect([part, power_type, n, complete]) AS counts
+""",
+    # queries.ownership.ownership_summary -- items counted by lead count and, for one lead, by
+    # whether a withdrawn item's lead is on the county side ($county_side levels, $withdrawn part);
+    # the keys of items without a lead come back (their state is read from their texts in Python).
+    "ownership_summary": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH i, COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.level } AS levels
+WITH i, CASE
+  WHEN size(levels) >= 2 THEN 'shared'
+  WHEN size(levels) = 1 AND i.part = $withdrawn AND levels[0] IN $county_side THEN 'handed_over'
+  WHEN size(levels) = 1 THEN 'owned'
+  ELSE '' END AS state
+RETURN state, count(*) AS n, collect(CASE WHEN state = '' THEN i.key END) AS keys
+""",
+    # queries.coverage.village_roles -- every ASSISTS of the townships' items, with the fields a
+    # role row shows.
+    "village_roles": """
+UNWIND $townships AS t
+MATCH (v)-[r:ASSISTS]->(i:DutyItem {township: t})
+RETURN v.key AS village, collect([i.key, i.name, i.sub_item, r.text]) AS roles
+""",
+}

@@ -350,6 +350,13 @@ class Neo4jStore(DutyStore):
             power[r["power_type"] or "(空)"] += r["n"]
         return nodes, rels, dict(parts), dict(power)
 
+    # ---- a query's own statement (its Cypher half) ------------------------------------------
+    def _ask(self, question: str, params: dict[str, Any]) -> list[dict]:
+        statement = cypher.QUESTIONS.get(question)
+        if statement is None:
+            raise KeyError(f"no Cypher statement for {question!r} in graphmodel.cypher.QUESTIONS")
+        return [r.data() for r in self._read(statement, **params, blank=cypher.BLANK)]
+
     # ---- column questions: aggregates in the database -------------------------------------
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
         if township is None:

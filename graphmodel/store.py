@@ -327,6 +327,19 @@ class DutyStore(ReviewContract, ABC):
         """Department key -> items (of ``township``) it cooperates on."""
         return dict(sorted(self._cooperation_counts(township).items()))
 
+    def ask(self, question: str, **params: object) -> list[dict] | None:
+        """Rows answering ``question`` where the data lives, or None: then the caller reads the cards.
+
+        A server store answers a query's own statement (Neo4j: ``graphmodel.cypher.QUESTIONS``,
+        keyed by the query's name) and returns only findings or aggregates; the embedded store
+        returns None and the query computes the same answer from the cards (its networkx half).
+        The query module holds both halves; ``tests/test_parity.py`` checks they agree.
+        """
+        return self._ask(question, params)
+
+    def _ask(self, question: str, params: dict[str, object]) -> list[dict] | None:
+        return None
+
     def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]
                                 ) -> dict[tuple[str, str, str], tuple[int, int]]:
         out: dict[tuple[str, str, str], tuple[int, int]] = {}

@@ -36,10 +36,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyStore, ItemCard, ListPart
+from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
 
 from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
-from .applicability import Layouts, layouts
+from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
 from .ownership import ownership_of
 
 __all__ = [
@@ -152,15 +152,50 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
     >>> [(f.subject, dict(f.details)["missing"]) for f in missing_fields(example_store())]
     [('农村集体资产监督', '办理时限、实施程序'), ('农村生活垃圾清运保洁', '事项编码')]
     """
+    if cards is None:
+        found = _missing_fields_asked(store, township)
+        if found is not None:
+            return found
     cards = cards_of(store, township, cards)
     lay = layouts(store, cards)
     out = []
     for c in cards:
-        miss = [m for m in _missing(c, lay) if m in ("code", "time_limit", "procedure")]
+        miss = [m for m in _missing(c, lay) if m in _FIELD_CHECKS]
         if miss:
             labels = [_LABELS[m] for m in miss]
             out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
                                f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
+    return sorted_findings(out)
+
+
+_FIELD_CHECKS = tuple(c.name for c in ITEM_CHECKS if c.field)  # time_limit, procedure, code
+
+
+def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Finding, ...] | None:
+    """missing_fields' store half: the store finds the items lacking an assessed field; only their cards are read.
+
+    None when the store has no such statement or a sheet's layout is not recorded.
+    """
+    towns = recorded_townships(store, township)
+    if towns is None:
+        return None
+    columns = []
+    for t in towns:
+        for part in (p.value for p in ListPart):
+            assessed, _ = sheet_checks(t, part, _FIELD_CHECKS)
+            if assessed:
+                columns.append({"township": t.name, "part": part,
+                                "fields": [APPLICABILITY[c].item_field for c in assessed]})
+    rows = store.ask("missing_fields", columns=columns) if columns else []
+    if rows is None:
+        return None
+    check_of = {APPLICABILITY[c].item_field: c for c in _FIELD_CHECKS}
+    missing = {key: {check_of[f] for f in fields} for r in rows for key, fields in r["found"]}
+    out = []
+    for c in store.item_cards(ItemFilter(keys=missing)) if missing else ():
+        labels = [_LABELS[m] for m in _FIELD_CHECKS if m in missing[c.key]]
+        out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
+                           f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
     return sorted_findings(out)
 
 
@@ -189,6 +224,10 @@ def department_load(store: DutyStore, township: str | None = None, *,
     >>> d.leads, d.cooperates, d.by_power_type, d.complete, d.share_complete
     (3, 1, (('公共服务', 1), ('行政强制', 1), ('行政检查', 1)), 2, 0.6667)
     """
+    if cards is None:
+        found = _department_load_asked(store, township)
+        if found is not None:
+            return found
     led: dict[str, list[ItemCard]] = defaultdict(list)
     coop: Counter[str] = Counter()
     cards = cards_of(store, township, cards)
@@ -207,6 +246,47 @@ def department_load(store: DutyStore, township: str | None = None, *,
             tuple(sorted(Counter(c.item.part for c in items).items())),
             tuple(sorted(Counter(c.item.power_type or "(空)" for c in items).items())),
             done, round(done / len(items), 4) if items else 0.0,
+        ))
+    return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
+
+
+def _department_load_asked(store: DutyStore, township: str | None) -> tuple[DepartmentLoad, ...] | None:
+    """department_load's store half: counts per (department, part, power type) from the store, no cards.
+
+    Each sheet says what makes a led item complete (``_complete``): one lead, every applicable
+    check's column present (else ``blocked``), a basis where that check applies, the fields written.
+    """
+    towns = recorded_townships(store, township)
+    if towns is None:
+        return None
+    checks = [c.name for c in ITEM_CHECKS if c.name != "single_lead"]
+    sheets = []
+    for t in towns:
+        for part in (p.value for p in ListPart):
+            assessed, absent = sheet_checks(t, part, checks)
+            sheets.append({"township": t.name, "part": part, "blocked": bool(absent), "basis": "basis" in assessed,
+                           "fields": [APPLICABILITY[c].item_field for c in assessed if c != "basis"]})
+    rows = store.ask("department_load", sheets=sheets)
+    if rows is None:
+        return None
+    by_part: dict[str, Counter[str]] = defaultdict(Counter)
+    by_power: dict[str, Counter[str]] = defaultdict(Counter)
+    done: Counter[str] = Counter()
+    for r in rows:
+        dept = r["department"]
+        for part, power_type, n, complete in r["counts"]:
+            by_part[dept][part] += n
+            by_power[dept][power_type or "(空)"] += n
+            done[dept] += complete
+    coop = store.cooperation_counts(township)
+    out = []
+    for d in store.nodes("Department", township):
+        leads = sum(by_part[d.key].values()) if d.key in by_part else 0
+        out.append(DepartmentLoad(
+            d.key, d.township, d.name, d.level, leads, coop.get(d.key, 0),
+            tuple(sorted(by_part[d.key].items())) if leads else (),
+            tuple(sorted(by_power[d.key].items())) if leads else (),
+            done[d.key], round(done[d.key] / leads, 4) if leads else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
 
@@ -235,9 +315,16 @@ def village_roles(store: DutyStore, township: str | None = None, *,
     [('东村', 2), ('南社区', 0), ('西村', 2)]
     """
     roles: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for c in cards_of(store, township, cards):
-        for v in c.villages:
-            roles[v.key].append((c.key, c.item.label, v.text))
+    towns = [t.name for t in store.townships() if township in (None, t.name)] if cards is None else []
+    rows = store.ask("village_roles", townships=towns) if cards is None else None
+    if rows is not None:  # the store half: only the ASSISTS rows and the two fields a label needs
+        for r in rows:
+            roles[r["village"]] = [(key, f"{name}（{sub}）" if sub else name, text or "")  # as DutyItem.label
+                                   for key, name, sub, text in r["roles"]]
+    else:
+        for c in cards_of(store, township, cards):
+            for v in c.villages:
+                roles[v.key].append((c.key, c.item.label, v.text))
     out = [VillageRole(v.key, v.township, v.name, v.kind, tuple(sorted(roles.get(v.key, ()))))
            for v in store.nodes("Village", township)]
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
