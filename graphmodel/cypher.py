@@ -596,4 +596,27 @@ UNWIND $townships AS t
 MATCH (v)-[r:ASSISTS]->(i:DutyItem {township: t})
 RETURN v.key AS village, collect([i.key, i.name, i.sub_item, r.text]) AS roles
 """,
+    # queries.overlaps.shared_articles -- (township, basis) groups of led items citing the basis
+    # (an article, or any basis with $whole_law) with at least $min_items items and two or more
+    # distinct lead names; only the groups' item keys come back.
+    "shared_articles": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b)
+WHERE (coalesce(b.article, 0) <> 0 OR $whole_law) AND EXISTS { ()-[:LEADS]->(i) }
+WITH t, b, collect(DISTINCT i) AS items
+WHERE size(items) >= $min_items
+WITH t, b, items, COLLECT { UNWIND items AS i MATCH (d)-[:LEADS]->(i) RETURN DISTINCT d.name } AS offices
+WHERE size(offices) >= 2
+RETURN collect([t, b.key, [i IN items | i.key]]) AS groups
+""",
+    # queries.legal.most_cited -- per basis (or per law with $by_law): citing items, the names of
+    # their leads, their townships.
+    "most_cited": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b)
+WITH CASE WHEN $by_law THEN 'basis:' + b.law ELSE b.key END AS key, b.law AS law, i, t
+OPTIONAL MATCH (d)-[:LEADS]->(i)
+WITH key, law, count(DISTINCT i) AS items, collect(DISTINCT t) AS towns, collect(DISTINCT d.name) AS depts
+RETURN collect([key, law, items, towns, depts]) AS uses
+""",
 }

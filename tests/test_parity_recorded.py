@@ -78,6 +78,18 @@ def _outcome(func, store, params):
         return type(e).__name__, str(e)
 
 
+@pytest.mark.parametrize(("name", "params"), [
+    ("most_cited", {"by_law": True, "limit": None}),
+    ("most_cited", {"limit": None}),
+    ("shared_articles", {"include_whole_law": True, "min_items": 1}),
+])
+def test_options_give_the_same_answer_on_both_stores(stores, name, params):
+    memory, neo4j = stores
+    func = QUERIES[name].func
+    for scope in ({}, {"township": memory.townships()[1].name}):
+        assert func(neo4j, **params, **scope) == func(memory, **params, **scope), f"{name}({params}, {scope})"
+
+
 def test_every_township_has_a_layout_and_some_lack_columns(stores):
     memory, neo4j = stores
     towns = neo4j.townships()
