@@ -18,6 +18,10 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "BULK_CREATE_NODES",
+    "BULK_CREATE_RELATIONS",
+    "BULK_CREATE_RECORDS",
+    "BULK_IS_EMPTY",
     "QUESTIONS",
     "BLANK",
     "BLANK_ITEMS",
@@ -619,4 +623,46 @@ OPTIONAL MATCH (d)-[:LEADS]->(i)
 WITH key, law, count(DISTINCT i) AS items, collect(DISTINCT t) AS towns, collect(DISTINCT d.name) AS depts
 RETURN collect([key, law, items, towns, depts]) AS uses
 """,
+}
+
+
+# ---- the province's bulk load into an empty database (graphmodel.neo4j_bulk) ----------------------
+# No reads, no MERGE: every node and relation is new, so CREATE in UNWIND batches, relations
+# found by their ends' keys (one unique-index seek per end).
+
+#: Any node of ours or any review record: the bulk load refuses a database that holds one.
+BULK_IS_EMPTY = """
+OPTIONAL MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|Delegation)
+WITH n LIMIT 1
+RETURN n IS NULL AS empty
+"""
+
+BULK_CREATE_NODES: dict[str, str] = {
+    "DutyItem": "UNWIND $rows AS row CREATE (n:DutyItem) SET n = row",
+    "Department": "UNWIND $rows AS row CREATE (n:Department) SET n = row",
+    "Village": "UNWIND $rows AS row CREATE (n:Village) SET n = row",
+    "LegalBasis": "UNWIND $rows AS row CREATE (n:LegalBasis) SET n = row",
+    "Township": "UNWIND $rows AS row CREATE (n:Township) SET n = row",
+}
+
+# (relation type, start label, end label) -> rows {src, dst, text} by key.
+BULK_CREATE_RELATIONS: dict[tuple[str, str, str], str] = {
+    (rel, src, dst): f"UNWIND $rows AS row MATCH (a:{src} {{key: row.src}}) MATCH (b:{dst} {{key: row.dst}}) "
+    f"CREATE (a)-[:{rel} {{text: row.text}}]->(b)"
+    for rel, src, dst in (
+        ("LEADS", "Department", "DutyItem"),
+        ("COOPERATES_ON", "Department", "DutyItem"),
+        ("BASED_ON", "DutyItem", "LegalBasis"),
+        ("ASSISTS", "Village", "DutyItem"),
+        ("FOLLOWED_BY", "DutyItem", "DutyItem"),
+        ("IN_TOWNSHIP", "DutyItem", "Township"),
+        ("IN_TOWNSHIP", "Department", "Township"),
+        ("IN_TOWNSHIP", "Village", "Township"),
+    )
+}
+
+# The first round and audit entries of each township, as REVIEW_PUT writes them.
+BULK_CREATE_RECORDS: dict[str, str] = {
+    "Round": "UNWIND $rows AS row CREATE (n:Round) SET n = row",
+    "AuditEntry": "UNWIND $rows AS row CREATE (n:AuditEntry) SET n = row",
 }

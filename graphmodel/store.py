@@ -202,6 +202,26 @@ class DutyStore(ReviewContract, ABC):
         """
         yield self
 
+    def bulk_load(self, tlists: Sequence[TownshipList], *, editor: str = "") -> list[ImportResult]:
+        """A province's first load: ``tlists`` into an EMPTY store, by the backend's fastest path.
+
+        The result is the store that importing the lists one by one (in this order) gives;
+        each list gets the same ImportResult, audit entries and first round. Raises
+        InvalidArgument when the store already holds a township. The embedded store imports
+        them in one :meth:`bulk`; Neo4j creates everything in large batches
+        (:mod:`graphmodel.neo4j_bulk`).
+        """
+        for tlist in tlists:
+            if not isinstance(tlist, TownshipList):
+                raise InvalidArgument("bulk_load expects TownshipLists")
+        if self.townships():
+            raise InvalidArgument("the bulk load needs an empty store; use `dutygraph load` to add to a loaded one")
+        return self._bulk_load(list(tlists), editor)
+
+    def _bulk_load(self, tlists: list[TownshipList], editor: str) -> list[ImportResult]:
+        with self.bulk():
+            return [self.replace_township(t, editor=editor) for t in tlists]
+
     def delete_township(self, township: str) -> ImportResult:
         if township not in {t.name for t in self.townships()}:
             raise NotFound(f"township {township!r} is not in the store")
