@@ -23,6 +23,7 @@ gain nothing on two shared cores (relations of one batch lock their end nodes).
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -84,9 +85,7 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
     from .neo4j_store import _to_props  # the same properties the normal import writes
 
     nodes: dict[str, Node] = {}
-    results: list[ImportResult] = []
-    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    import_round = store._import_round
+    counted: list[ImportResult] = []
     for tlist in tlists:
         added = changed = 0
         for node in tlist.nodes():
@@ -100,16 +99,7 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
                     nodes[node.key] = merged
                     changed += 1
         added += len(set(tlist.relations))
-        result = ImportResult(tlist.township.name, added, 0, changed, tlist.counts())
-        rtx = _RecordingTx(tlist.township.name, result)
-        results.append(import_round(tlist, editor)(rtx))
-        for kind, puts in rtx.puts.items():
-            for rid, (data, blob) in puts.items():
-                text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-                row = {"key": f"{rtx.township}/{rid}", "township": rtx.township, "id": rid, "data": text}
-                if blob is not None:
-                    row["blob"] = blob
-                records[kind].append(row)
+        counted.append(ImportResult(tlist.township.name, added, 0, changed, tlist.counts()))
 
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for key in sorted(nodes):
@@ -119,24 +109,56 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
     for tlist in tlists:
         for r in tlist.relations:
             by_rel[(r.type, label_of[r.src], label_of[r.dst])].add((r.src, r.dst, r.text))
-
-    work: list[tuple[str, list[dict[str, Any]]]] = []
+    graph: list[tuple[str, list[dict[str, Any]]]] = []
     for label, rows in by_label.items():
-        work.extend((cypher.BULK_CREATE_NODES[label], batch) for batch in _batches(rows))
-    for kind, rows in records.items():
-        work.extend((cypher.BULK_CREATE_RECORDS[kind], batch) for batch in _batches(rows))
+        graph.extend((cypher.BULK_CREATE_NODES[label], batch) for batch in _batches(rows))
     for key, rels in by_rel.items():
         rows = [{"src": s, "dst": d, "text": t} for s, d, t in sorted(rels)]
-        work.extend((cypher.BULK_CREATE_RELATIONS[key], batch) for batch in _batches(rows))
+        graph.extend((cypher.BULK_CREATE_RELATIONS[key], batch) for batch in _batches(rows))
+
+    # The graph is written by a second thread while this one builds the review records (the
+    # rounds' snapshots are Python work): the two overlap.
+    failure: list[BaseException] = []
+    writer = threading.Thread(target=_write_all, args=(store, graph, failure, progress), name="neo4j-bulk")
+    writer.start()
+    results: list[ImportResult] = []
+    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    try:
+        import_round = store._import_round
+        for tlist, result in zip(tlists, counted, strict=True):
+            rtx = _RecordingTx(tlist.township.name, result)
+            results.append(import_round(tlist, editor)(rtx))
+            for kind, puts in rtx.puts.items():
+                for rid, (data, blob) in puts.items():
+                    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+                    row = {"key": f"{rtx.township}/{rid}", "township": rtx.township, "id": rid, "data": text}
+                    if blob is not None:
+                        row["blob"] = blob
+                    records[kind].append(row)
+    except BaseException as e:
+        failure.append(e)
+    writer.join()
+    if not failure:
+        work = [(cypher.BULK_CREATE_RECORDS[kind], batch) for kind, rows in records.items() for batch in _batches(rows)]
+        _write_all(store, work, failure, None)
+    if failure:
+        store.wipe()  # the database was empty: leave it so, not half loaded
+        raise failure[0]
+    return results
+
+
+def _write_all(store: Any, work: list[tuple[str, list[dict[str, Any]]]], failure: list[BaseException],
+               progress: Callable[[str], None] | None) -> None:
+    """Each batch in its own transaction; stops at the first failure (or one the other thread had)."""
     try:
         for n, (statement, batch) in enumerate(work, 1):
+            if failure:
+                return
             store._run(True, lambda tx, s=statement, b=batch: tx.run(s, rows=b).consume())
             if progress and n % 20 == 0:
                 progress(f"{n}/{len(work)} batches written")
-    except BaseException:
-        store.wipe()  # the database was empty: leave it so, not half loaded
-        raise
-    return results
+    except BaseException as e:  # noqa: BLE001 - handed to the caller, which wipes and raises it
+        failure.append(e)
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
