@@ -623,6 +623,18 @@ OPTIONAL MATCH (d)-[:LEADS]->(i)
 WITH key, law, count(DISTINCT i) AS items, collect(DISTINCT t) AS towns, collect(DISTINCT d.name) AS depts
 RETURN collect([key, law, items, towns, depts]) AS uses
 """,
+    # queries.villages.missing_villages -- items linked to some of their township's villages but
+    # not all, whose village text says every village ($every: a regex) or that are linked to more
+    # than $most of them: the candidates (a superset the query checks on their cards).
+    "missing_villages": """
+UNWIND $townships AS t
+CALL (t) { MATCH (v:Village {township: t}) RETURN collect(v.key) AS register }
+MATCH (v)-[:ASSISTS]->(i:DutyItem {township: t})
+WITH i, register, collect(v.key) AS linked
+WHERE (coalesce(i.village_text, '') =~ $every OR (size(register) > 0 AND size(linked) > $most * size(register)))
+  AND any(k IN register WHERE NOT k IN linked)
+RETURN collect(i.key) AS keys
+""",
 }
 
 
