@@ -635,6 +635,26 @@ WHERE (coalesce(i.village_text, '') =~ $every OR (size(register) > 0 AND size(li
   AND any(k IN register WHERE NOT k IN linked)
 RETURN collect(i.key) AS keys
 """,
+    # queries.coverage.completeness -- per township and check: the items it applies to, those
+    # assessed, and the failing ones [key, name, sub_item, verdict]; $sheets: [{township, part,
+    # checks: [{name, assessed, field}]}] (the checks applying to the part, from the layouts).
+    # single_lead passes with one lead; an item with none is 'ask' (decided from its texts).
+    "completeness": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
+UNWIND s.checks AS c
+WITH s, c, i, CASE
+  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
+  WHEN NOT c.assessed THEN 'fail'
+  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
+  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
+  ELSE 'pass' END AS verdict
+WITH s.township AS township, c.name AS check, count(*) AS applicable,
+     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+     collect(CASE WHEN verdict <> 'pass' THEN [i.key, i.name, i.sub_item, verdict] END) AS failing
+RETURN township, collect([check, applicable, assessed, failing]) AS checks
+""",
 }
 
 

@@ -415,6 +415,10 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
     >>> s.explanation
     '示例镇 83.2 分（10 个事项，评估 5/5 项）。扣分最多：唯一责任主体 -9.0（3/10 未通过）；法律依据 -2.8（1/9 未通过）；实施程序 -1.9（1/8 未通过）。'
     """
+    if cards is None:
+        asked = _completeness_asked(store, township, show_failing)
+        if asked is not None:
+            return asked
     grouped: dict[str, list[ItemCard]] = defaultdict(list)
     cards = cards_of(store, township, cards)
     lay = layouts(store, cards)
@@ -429,27 +433,71 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
             applicable = [c for c in group if _applies(chk, c, lay)]
             assessed = [c for c in applicable if _assessed(chk, c, lay)]
             failing = [c for c in applicable if c not in assessed or not chk.passes(c)]
-            share = 1 - len(failing) / len(applicable) if applicable else 1.0
-            points = round(chk.weight * share, 2) if group else 0.0
-            checks.append(ScoreCheck(chk.name, chk.label, chk.weight, len(applicable), len(applicable) - len(failing),
-                                     points, round(chk.weight - points, 2),
-                                     tuple(c.item.label for c in sorted(failing, key=lambda c: c.key)[:show_failing]),
-                                     len(assessed)))
-        score = round(sum(c.points for c in checks), 1)
-        applying = [c for c in checks if c.applicable]
-        full = sum(1 for c in applying if c.assessed == c.applicable)
-        if not group:
-            why = f"{town} 没有事项，得 0 分。"
-        else:
-            drags = sorted((c for c in checks if c.lost > 0), key=lambda c: (-c.lost, c.check))[:3]
-            unassessed = [c.label for c in applying if c.assessed < c.applicable]
-            why = f"{town} {score} 分（{len(group)} 个事项，评估 {full}/{len(applying)} 项）。" + (
-                "扣分最多：" + "；".join(
-                    f"{c.label} -{c.lost:.1f}（{c.applicable - c.passed}/{c.applicable} 未通过）" for c in drags) + "。"
-                if drags else "各项检查全部通过。") + (
-                f"清单缺少{'、'.join(unassessed)}列的事项未评估，按未通过计。" if unassessed else "")
-        out.append(TownshipScore(town, score, len(group), tuple(checks), why, full, len(applying)))
+            checks.append(_score_check(chk, len(group), len(applicable), len(assessed), len(failing),
+                                       [c.item.label for c in sorted(failing, key=lambda c: c.key)[:show_failing]]))
+        out.append(_township_score(town, len(group), checks))
     return tuple(out)
+
+
+def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing: int, labels) -> ScoreCheck:
+    share = 1 - failing / applicable if applicable else 1.0
+    points = round(chk.weight * share, 2) if items else 0.0
+    return ScoreCheck(chk.name, chk.label, chk.weight, applicable, applicable - failing, points,
+                      round(chk.weight - points, 2), tuple(labels), assessed)
+
+
+def _completeness_asked(store: DutyStore, township: str | None, show_failing: int) -> tuple[TownshipScore, ...] | None:
+    """completeness' store half: per township and check the counts and failing items from the store.
+
+    An item without a lead passes ``single_lead`` only when handed to village self-governance,
+    which its texts say: those items' cards are read (``ownership_of``).
+    """
+    towns = recorded_townships(store, township)
+    if towns is None:
+        return None
+    sheets = []
+    for t in towns:
+        for part in (p.value for p in ListPart):
+            assessed, absent = sheet_checks(t, part, [c.name for c in ITEM_CHECKS if c.name != "single_lead"])
+            checks = [{"name": "single_lead", "assessed": True, "field": None}]
+            checks += [{"name": c, "assessed": c in assessed, "field": APPLICABILITY[c].item_field}
+                       for c in (*assessed, *absent)]
+            sheets.append({"township": t.name, "part": part, "checks": checks})
+    rows = store.ask("completeness", sheets=sheets)
+    if rows is None:
+        return None
+    tally = {(r["township"], name): (n, assessed, failing) for r in rows for name, n, assessed, failing in r["checks"]}
+    ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
+    handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
+              if ownership_of(c)[0] in ("owned", "handed_over")}
+    out = []
+    for town in [township] if township is not None else [t.name for t in towns]:
+        items = tally.get((town, "single_lead"), (0, 0, []))[0]
+        checks = []
+        for chk in ITEM_CHECKS:
+            n, assessed, failing = tally.get((town, chk.name), (0, 0, []))
+            failing = sorted((f for f in failing if not (f[3] == "ask" and f[0] in handed)), key=lambda f: f[0])
+            labels = [f"{name}（{sub}）" if sub else name for _, name, sub, _ in failing[:show_failing]]  # DutyItem.label
+            checks.append(_score_check(chk, items, n, assessed, len(failing), labels))
+        out.append(_township_score(town, items, checks))
+    return tuple(out)
+
+
+def _township_score(town: str, items: int, checks: list[ScoreCheck]) -> TownshipScore:
+    score = round(sum(c.points for c in checks), 1)
+    applying = [c for c in checks if c.applicable]
+    full = sum(1 for c in applying if c.assessed == c.applicable)
+    if not items:
+        why = f"{town} 没有事项，得 0 分。"
+    else:
+        drags = sorted((c for c in checks if c.lost > 0), key=lambda c: (-c.lost, c.check))[:3]
+        unassessed = [c.label for c in applying if c.assessed < c.applicable]
+        why = f"{town} {score} 分（{items} 个事项，评估 {full}/{len(applying)} 项）。" + (
+            "扣分最多：" + "；".join(
+                f"{c.label} -{c.lost:.1f}（{c.applicable - c.passed}/{c.applicable} 未通过）" for c in drags) + "。"
+            if drags else "各项检查全部通过。") + (
+            f"清单缺少{'、'.join(unassessed)}列的事项未评估，按未通过计。" if unassessed else "")
+    return TownshipScore(town, score, items, tuple(checks), why, full, len(applying))
 
 
 def township_ranking(store: DutyStore, *, cards: Sequence[ItemCard] | None = None) -> tuple[TownshipScore, ...]:
