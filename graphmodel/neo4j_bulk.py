@@ -117,7 +117,18 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
         graph.extend((cypher.BULK_CREATE_RELATIONS[key], batch) for batch in _batches(rows))
 
     # The graph is written by a second thread while this one builds the review records (the
-    # rounds' snapshots are Python work): the two overlap.
+    # rounds' snapshots are Python work): the two overlap. Indexes other than the keys are
+    # dropped before and built once after (store._setup_schema, which waits for them).
+    for statement in cypher.BULK_DROP_INDEXES:
+        store._run(True, lambda tx, s=statement: tx.run(s).consume())
+    try:
+        return _load(store, tlists, editor, counted, graph, progress)
+    finally:
+        store._setup_schema()
+
+
+def _load(store: Any, tlists: Sequence[TownshipList], editor: str, counted: list[ImportResult],
+          graph: list[tuple[str, list[dict[str, Any]]]], progress: Callable[[str], None] | None) -> list[ImportResult]:
     failure: list[BaseException] = []
     writer = threading.Thread(target=_write_all, args=(store, graph, failure, progress), name="neo4j-bulk")
     writer.start()

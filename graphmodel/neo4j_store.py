@@ -538,7 +538,8 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         ids[node.key] = r["id"]
     old_keys = set(current)
     old_rels: dict[Relation, str] = {}
-    for r in tx.run(cypher.TOWNSHIP_RELATIONS, township=name):
+    # (a township with no nodes has no relations: a first import skips the read)
+    for r in tx.run(cypher.TOWNSHIP_RELATIONS, township=name) if current else ():
         old_rels[_relation(r)] = r["id"]
         ids[r["src"]], ids[r["dst"]] = r["src_id"], r["dst_id"]
 
@@ -553,17 +554,15 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
 
     # Nodes of the new list that exist outside this township (shared legal bases).
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for key, node in new_nodes.items():
-        if key not in current:
-            by_label[node.node_type].append(key)
-    for label, keys in by_label.items():
-        for r in tx.run(cypher.NODES_BY_KEYS[label], keys=keys):
-            node = _from_props(r["props"])
-            current[node.key] = node
-            ids[node.key] = r["id"]
-            if is_shared(node) and node.key in new_nodes:  # keep the other townships' spellings
-                new_nodes[node.key] = merge_shared(new_nodes[node.key], node)
+    outside = sorted(key for key in new_nodes if key not in current)
+    for r in tx.run(cypher.FIND_NODES, keys=outside) if outside else ():  # one statement for every label
+        node = _from_props(r["props"])
+        if node.node_type != new_nodes[node.key].node_type:
+            continue  # a key of another label (as the per-label lookup did, it is not this node)
+        current[node.key] = node
+        ids[node.key] = r["id"]
+        if is_shared(node):  # keep the other townships' spellings
+            new_nodes[node.key] = merge_shared(new_nodes[node.key], node)
 
     # Bases and county departments are shared: one nobody else uses once this list is in goes too.
     still_used = {k for r in new_rels for k in (r.src, r.dst)}
