@@ -92,10 +92,12 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def measure_loads(store, tlists, repeat: int) -> dict:
+LOADS = ("incremental", "incremental_bulk", "hand_written_unwind", "bulk_load")
+
+
+def measure_loads(store, tlists, repeat: int, loads=LOADS) -> dict:
     items = sum(len(t.items) for t in tlists)
-    times: dict[str, list[float]] = {"incremental": [], "incremental_bulk": [], "hand_written_unwind": [],
-                                     "bulk_load": []}
+    times: dict[str, list[float]] = {name: [] for name in loads}
 
     def incremental():
         for t in tlists:
@@ -110,7 +112,8 @@ def measure_loads(store, tlists, repeat: int) -> dict:
             "hand_written_unwind": lambda: hand_written_load(store._driver, store.database, tlists),
             "bulk_load": lambda: store.bulk_load(tlists)}
     for _ in range(repeat):  # interleaved
-        for name, fn in runs.items():
+        for name in loads:
+            fn = runs[name]
             store.wipe()
             times[name].append(_timed(fn))
             log(f"  {name}: {items / times[name][-1]:,.0f} items/s")
@@ -130,12 +133,14 @@ def _params(store, township: str | None) -> dict[str, dict]:
             "village_actions": {"township": town}, "what_if": {"remove": "综合行政执法队"}}
 
 
-def measure_queries(store, repeat: int, township: str | None, budget: float = 10.0) -> dict:
+def measure_queries(store, repeat: int, township: str | None, budget: float = 10.0, names=None) -> dict:
     from queries import QUERIES, run_query
 
     params = _params(store, township)
     out = {}
     for name, spec in QUERIES.items():
+        if names and name not in names:
+            continue
         p = dict(params.get(name, {}))
         if township is not None:
             if "township" not in {x.name for x in spec.params()}:
@@ -154,7 +159,7 @@ def measure_queries(store, repeat: int, township: str | None, budget: float = 10
     return out
 
 
-def measure(sizes, items: int, seed: int, repeat: int) -> dict:
+def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, save=None) -> dict:
     from datasets import ensure
 
     from graphmodel import open_store
@@ -167,16 +172,23 @@ def measure(sizes, items: int, seed: int, repeat: int) -> dict:
             log(f"neo4j size {size}: reading {size} townships")
             tlists = [read_list(fs).tlist for fs in ensure(size, items, seed, log)]
             entry: dict = {"uptime": uptime()}
-            entry["loads"] = measure_loads(store, tlists, repeat if size < 300 else 1)
-            store.wipe()
-            with store.bulk():  # queries run on what the incremental import builds
-                for t in tlists:
-                    store.replace_township(t)
-            log(f"neo4j size {size}: queries")
-            entry["store_queries"] = measure_queries(store, repeat, None)
-            entry["township_queries"] = measure_queries(store, repeat, store.townships()[0].name)
-            entry["uptime_after"] = uptime()
+            entry["loads"] = measure_loads(store, tlists, repeat if size < 300 else 1, loads)
             results["sizes"][str(size)] = entry
+            if "incremental" not in loads or loads[-1] != "incremental":
+                store.wipe()
+                with store.bulk():  # queries run on what the incremental import builds
+                    for t in tlists:
+                        store.replace_township(t)
+            log(f"neo4j size {size}: queries")
+            entry["township_queries"] = measure_queries(store, repeat, store.townships()[0].name, names=names)
+            if save:
+                save(results)
+            entry["store_queries"] = {}
+            for name in (names or [None]):  # one by one, saved as they come (a long run may be cut short)
+                entry["store_queries"].update(measure_queries(store, repeat, None, names=[name] if name else None))
+                if save:
+                    save(results)
+            entry["uptime_after"] = uptime()
     finally:
         store.wipe()
         store.close()
@@ -186,20 +198,25 @@ def measure(sizes, items: int, seed: int, repeat: int) -> dict:
 
 def report(results: dict) -> str:
     lines = ["# Neo4j targets (bench/neo4j_bench.py)", "", f"Machine load before: `{results['uptime_before']}`",
-             f"after: `{results['uptime_after']}`", ""]
+             f"after: `{results.get('uptime_after', '(running)')}`", ""]
     for size, e in results["sizes"].items():
         loads = e["loads"]
         lines += [f"## {size} townships ({loads['items']:,} items)", "", f"load during the run: `{e['uptime']}`", "",
                   "| load | s | items/s |", "|---|---:|---:|"]
-        for name in ("incremental", "incremental_bulk", "hand_written_unwind", "bulk_load"):
-            lines.append(f"| {name} | {loads[name]['seconds']:.2f} | {loads[name]['items_per_s']:,.0f} |")
-        inc, hand = loads["incremental"]["items_per_s"], loads["hand_written_unwind"]["items_per_s"]
-        bulk = loads["bulk_load"]["items_per_s"]
-        lines += ["", _target("incremental import ≥ hand-written UNWIND", inc >= hand, f"{inc:,.0f} vs {hand:,.0f} items/s"),
-                  _target("bulk load ≥ 20,000 items/s", bulk >= TARGETS["bulk_items_per_s"], f"{bulk:,.0f} items/s")]
+        for name in LOADS:
+            if name in loads:
+                lines.append(f"| {name} | {loads[name]['seconds']:.2f} | {loads[name]['items_per_s']:,.0f} |")
+        lines.append("")
+        if "incremental" in loads and "hand_written_unwind" in loads:
+            inc, hand = loads["incremental"]["items_per_s"], loads["hand_written_unwind"]["items_per_s"]
+            lines.append(_target("incremental import ≥ hand-written UNWIND", inc >= hand,
+                                 f"{inc:,.0f} vs {hand:,.0f} items/s"))
+        if "bulk_load" in loads:
+            bulk = loads["bulk_load"]["items_per_s"]
+            lines.append(_target("bulk load ≥ 20,000 items/s", bulk >= TARGETS["bulk_items_per_s"], f"{bulk:,.0f} items/s"))
         for scope, key, limit in (("whole store", "store_queries", TARGETS["store_query_s"]),
                                   ("one township", "township_queries", TARGETS["township_query_s"])):
-            qs = e[key]
+            qs = e.get(key, {})
             slow = sorted(((v["seconds"], n) for n, v in qs.items() if "seconds" in v and n != "audit"
                            and v["seconds"] >= limit), reverse=True)
             errors = [n for n, v in qs.items() if "error" in v]
@@ -207,12 +224,13 @@ def report(results: dict) -> str:
                                  f"{len(qs) - len(errors) - len(slow) - ('audit' in qs)}/{len(qs) - len(errors) - ('audit' in qs)} met"
                                  + (f"; slowest: {', '.join(f'{n} {s:.2f} s' for s, n in slow[:8])}" if slow else "")
                                  + (f"; refused: {', '.join(errors)}" if errors else "")))
-        audit = e["store_queries"].get("audit", {}).get("seconds")
+        audit = e.get("store_queries", {}).get("audit", {}).get("seconds")
         if audit is not None:
             lines.append(_target("whole audit < 10 s", audit < TARGETS["audit_s"], f"{audit:.2f} s"))
         lines += ["", "| query | whole store s | one township s |", "|---|---:|---:|"]
-        for name, v in e["store_queries"].items():
-            t = e["township_queries"].get(name, {})
+        for name in sorted(set(e.get("store_queries", {})) | set(e.get("township_queries", {}))):
+            v = e.get("store_queries", {}).get(name, {})
+            t = e.get("township_queries", {}).get(name, {})
             lines.append(f"| {name} | {v.get('seconds', float('nan')):.3f} | "
                          f"{t['seconds']:.3f} |" if "seconds" in t else f"| {name} | {v.get('seconds', float('nan')):.3f} | — |")
         lines.append("")
@@ -232,6 +250,8 @@ def main(argv=None) -> int:
     ap.add_argument("--neo4j-heap", default="8g")
     ap.add_argument("--neo4j-pagecache", default="4g")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--loads", default="", help=f"loads to time (default all: {','.join(LOADS)})")
+    ap.add_argument("--queries", default="", help="queries to time (default every registered one)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     server = None
@@ -242,21 +262,28 @@ def main(argv=None) -> int:
         uri, user, password = server.start(timeout=600)
         os.environ.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
         log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache})")
-    try:
-        results = measure(sizes, args.items, args.seed, args.repeat)
-    finally:
-        if server is not None:
-            server.stop()
-    results["server"] = {"heap": args.neo4j_heap, "pagecache": args.neo4j_pagecache} if server else "external"
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "neo4j.json"
     old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     old_sizes = old.get("sizes", {}) if isinstance(old, dict) else {}
-    results["sizes"] = {**old_sizes, **results["sizes"]}  # sizes not measured again are kept
-    path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    text = report(results)
-    (args.out / "neo4j.md").write_text(text + "\n", encoding="utf-8")
-    print(text)
+    server_info = {"heap": args.neo4j_heap, "pagecache": args.neo4j_pagecache, "jvm": "G1"} if server else "external"
+
+    def save(results: dict) -> str:
+        out = {**results, "server": server_info, "sizes": {**old_sizes, **results["sizes"]}}  # others kept
+        out.setdefault("uptime_after", uptime())
+        path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = report(out)
+        (args.out / "neo4j.md").write_text(text + "\n", encoding="utf-8")
+        return text
+
+    loads = tuple(x for x in args.loads.split(",") if x) if args.loads else LOADS
+    names = [x for x in args.queries.split(",") if x] if args.queries else None
+    try:
+        results = measure(sizes, args.items, args.seed, args.repeat, loads, names, save)
+    finally:
+        if server is not None:
+            server.stop()
+    print(save(results))
     return 0
 
 
