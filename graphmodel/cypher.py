@@ -67,6 +67,7 @@ __all__ = [
     "TOWNSHIP_RELATIONS",
     "UPSERT_NODES",
     "WIPE_BATCH",
+    "WIPE_RELATIONS_BATCH",
     "REVIEW_BLOB",
     "REVIEW_LINK",
     "REVIEW_LOCK",
@@ -210,7 +211,17 @@ MERGE_RELATIONS: dict[str, str] = {
     "IN_TOWNSHIP": _MERGE_REL_HEAD + "MERGE (a)-[r:IN_TOWNSHIP]->(b) SET r.text = row.text",
 }
 
-# Deletes up to $batch of our nodes; the store repeats it until it deletes none.
+# Deletes up to $batch of the list's relations, then (WIPE_BATCH) of our nodes; the store repeats
+# each until it deletes none. Relations first: at 300 townships one DETACH DELETE of 10,000 nodes
+# took their relations along (a shared law is cited thousands of times) and overran the 256 MB
+# transaction memory.
+WIPE_RELATIONS_BATCH = """
+MATCH ()-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]->()
+WITH r LIMIT $batch
+DELETE r
+RETURN count(*) AS deleted
+"""
+
 WIPE_BATCH = """
 MATCH (n:DutyItem|Department|Village|LegalBasis|Township)
 WITH n LIMIT $batch

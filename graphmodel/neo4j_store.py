@@ -266,6 +266,12 @@ class Neo4jStore(DutyStore):
         return bulk_create(self, tlists, editor=editor)
 
     def _wipe(self) -> None:
+        def relations(tx: neo4j.ManagedTransaction) -> int:
+            return tx.run(cypher.WIPE_RELATIONS_BATCH, batch=_WIPE_BATCH).single()["deleted"]
+
+        while self._run(True, relations):
+            pass
+
         def work(tx: neo4j.ManagedTransaction) -> int:
             return tx.run(cypher.WIPE_BATCH, batch=_WIPE_BATCH).single()["deleted"]
 
