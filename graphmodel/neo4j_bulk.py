@@ -38,6 +38,8 @@ __all__ = ["BATCH_ROWS", "bulk_create"]
 
 #: Rows per transaction (nodes, relations or records): well under the server's transaction memory.
 BATCH_ROWS = 10_000
+#: Characters of text per transaction (the rounds' snapshots are large).
+BATCH_CHARS = 20_000_000
 
 
 class _RecordingTx(ReviewTx):
@@ -173,6 +175,16 @@ def _write_all(store: Any, work: list[tuple[str, list[dict[str, Any]]]], failure
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
-    size = BATCH_ROWS
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+    """Up to BATCH_ROWS rows, and up to BATCH_CHARS characters of text (a round's snapshot is ~0.5 MB:
+    300 of them in one batch overran the 256 MB transaction memory)."""
+    batch: list[dict[str, Any]] = []
+    chars = 0
+    for row in rows:
+        size = sum(len(v) for v in row.values() if isinstance(v, str))
+        if batch and (len(batch) >= BATCH_ROWS or chars + size > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(row)
+        chars += size
+    if batch:
+        yield batch
