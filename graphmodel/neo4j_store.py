@@ -52,6 +52,9 @@ def connect_timeout() -> float:
 #: Rows per ``UNWIND $rows`` statement inside the one import transaction.
 BATCH_SIZE = 1000
 _WIPE_BATCH = 10_000
+#: Review records per wipe transaction: a round holds its list's snapshot (~0.5 MB for 300 items),
+#: and 300 rounds in one delete overran the 256 MB transaction memory.
+_WIPE_REVIEW_BATCH = 100
 _INDEX_WAIT_SECONDS = 300
 _HAN_TERM = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -279,7 +282,7 @@ class Neo4jStore(DutyStore):
             pass
 
         def review(tx: neo4j.ManagedTransaction) -> int:
-            return tx.run(cypher.WIPE_REVIEW_BATCH, batch=_WIPE_BATCH).single()["deleted"]
+            return tx.run(cypher.WIPE_REVIEW_BATCH, batch=_WIPE_REVIEW_BATCH).single()["deleted"]
 
         while self._run(True, review):
             pass
