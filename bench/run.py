@@ -462,6 +462,10 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"][str(size)] = {**results["sizes"].get(str(size), {}), **entry}
             results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))
             (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        if server is not None:  # the Neo4j targets on the same server: bench/neo4j_bench.py (neo4j.md)
+            subprocess.run([sys.executable, str(ROOT / "bench" / "neo4j_bench.py"), "--sizes", args.sizes,
+                            "--items", str(args.items), "--seed", str(args.seed), "--repeat", str(args.repeat),
+                            "--out", str(args.out)], env=env, check=False)
     finally:
         if server is not None:
             server.stop()

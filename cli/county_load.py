@@ -53,7 +53,7 @@ def township_units(paths: tuple[Path, ...], each: bool) -> list[list[Path]]:
 
 
 def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, check: bool, aliases, synonyms,
-                as_json: bool, editor: str = "", county: str = "") -> None:
+                as_json: bool, editor: str = "", county: str = "", province: bool = False) -> None:
     from loaders import load_aliases, load_synonyms, read_list
 
     from .load_commands import _console, _print_problems
@@ -93,8 +93,12 @@ def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, chec
     done = []
     if not check:
         store = settings.store()
-        with status.status(f"写入存储 Writing {len(results)} townships…"), store.bulk():
-            done = [store.replace_township(r.tlist, editor=editor) for r in results]
+        if province:  # an empty store's first load by the backend's fastest path (Neo4j: batched CREATE)
+            with status.status(f"批量写入 Bulk-loading {len(results)} townships…"):
+                done = store.bulk_load([r.tlist for r in results], editor=editor)
+        else:
+            with status.status(f"写入存储 Writing {len(results)} townships…"), store.bulk():
+                done = [store.replace_township(r.tlist, editor=editor) for r in results]
     rows = [{"township": r.tlist.township.name, "files": list(r.files), "items": r.counts["items"],
              "import": None if not done else {"added": d.added, "removed": d.removed, "changed": d.changed,
                                               "unchanged": d.unchanged}}

@@ -117,6 +117,8 @@ def _print_reading(reading: ReadingReport) -> None:
               help="把清单作为该县或省的通用目录导入（比对用 dutygraph compare）。Load the list as the reference "
                    "catalogue of this county or province (compare townships with it: dutygraph compare).")
 @click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
+@click.option("--province", is_flag=True,
+              help="全省首次导入空存储（Neo4j 批量写入）。A province's first load into an EMPTY store, by the fast bulk path.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -137,7 +139,7 @@ def _print_reading(reading: ReadingReport) -> None:
 @pass_settings
 @handle_errors
 def load(settings: Settings, files: tuple[Path, ...], township: str | None, county: str, catalogue_of: str,
-         each: bool, check: bool,
+         each: bool, check: bool, province: bool,
          aliases: Path | None, synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str,
          as_json: bool, include_hidden_sheets: bool, editor_name: str | None) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）；给出文件夹则导入全县。
@@ -149,6 +151,8 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, coun
     checked first and written with one save.
     """
     as_json = as_json or fmt == "json"
+    if province and not (each or any(f.is_dir() for f in files)):
+        raise InvalidArgument("--province loads folders (or --each files) of townships into an empty store")
     if each or any(f.is_dir() for f in files):
         settings.as_json = as_json
         if township is not None or map_column or part or catalogue_of:
@@ -158,7 +162,7 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, coun
         from .county_load import load_county
 
         return load_county(settings, files, each=each, check=check, aliases=aliases, synonyms=synonyms,
-                           as_json=as_json, editor=who or "", county=county)
+                           as_json=as_json, editor=who or "", county=county, province=province)
     from loaders import read_list
 
     settings.as_json = as_json

@@ -18,6 +18,12 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "BULK_CREATE_NODES",
+    "BULK_CREATE_RELATIONS",
+    "BULK_CREATE_RECORDS",
+    "BULK_DROP_INDEXES",
+    "BULK_IS_EMPTY",
+    "QUESTIONS",
     "BLANK",
     "BLANK_ITEMS",
     "COOPERATION_COUNTS_ALL",
@@ -61,6 +67,7 @@ __all__ = [
     "TOWNSHIP_RELATIONS",
     "UPSERT_NODES",
     "WIPE_BATCH",
+    "WIPE_RELATIONS_BATCH",
     "REVIEW_BLOB",
     "REVIEW_DROP",
     "REVIEW_LINK",
@@ -205,7 +212,17 @@ MERGE_RELATIONS: dict[str, str] = {
     "IN_TOWNSHIP": _MERGE_REL_HEAD + "MERGE (a)-[r:IN_TOWNSHIP]->(b) SET r.text = row.text",
 }
 
-# Deletes up to $batch of our nodes; the store repeats it until it deletes none.
+# Deletes up to $batch of the list's relations, then (WIPE_BATCH) of our nodes; the store repeats
+# each until it deletes none. Relations first: at 300 townships one DETACH DELETE of 10,000 nodes
+# took their relations along (a shared law is cited thousands of times) and overran the 256 MB
+# transaction memory.
+WIPE_RELATIONS_BATCH = """
+MATCH ()-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]->()
+WITH r LIMIT $batch
+DELETE r
+RETURN count(*) AS deleted
+"""
+
 WIPE_BATCH = """
 MATCH (n:DutyItem|Department|Village|LegalBasis|Township)
 WITH n LIMIT $batch
@@ -551,3 +568,170 @@ WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
 """
+
+
+# ---- the Cypher halves of the queries (DutyStore.ask; keyed by the query's name) ----------------
+# Each statement answers one registered query where the data lives and returns only findings
+# or aggregates, collected into few records (the driver spends ~50 µs per record: 14,000 rows
+# took 0.72 s, the same data as 391 collected rows 0.28 s); the query module (queries/<module>.py) holds its networkx half beside the call
+# and turns these rows into the same records. Every statement starts from one township index
+# seek per name in $townships (the caller passes one township or all of them), so a whole-store
+# question costs what its findings cost, not a scan of every card. $blank is cypher.BLANK.
+
+QUESTIONS: dict[str, str] = {
+    # queries.coverage.missing_fields -- $columns: [{township, part, fields}] where each field is
+    # a check the sheet had the column for (queries.applicability); an item lacking one is a finding.
+    "missing_fields": """
+UNWIND $columns AS col
+MATCH (i:DutyItem {township: col.township}) WHERE i.part = col.part
+WITH i, [f IN col.fields WHERE coalesce(i[f], '') =~ $blank] AS missing
+WHERE size(missing) > 0
+RETURN collect([i.key, missing]) AS found
+""",
+    # queries.coverage.department_load -- $sheets: [{township, part, blocked, basis, fields}]:
+    # a led item is complete when it has one lead, its sheet had every column its checks need
+    # (not blocked), a basis where the basis check applies, and every field of ``fields`` written.
+    "department_load": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH i, s, COUNT { ()-[:LEADS]->(i) } AS leads
+WHERE leads > 0
+WITH i, leads = 1 AND NOT s.blocked AND (NOT s.basis OR EXISTS { (i)-[:BASED_ON]->() })
+     AND all(f IN s.fields WHERE NOT coalesce(i[f], '') =~ $blank) AS done
+MATCH (d:Department)-[:LEADS]->(i)
+WITH d.key AS department, i.part AS part, i.power_type AS power_type, count(*) AS n,
+     sum(CASE WHEN done THEN 1 ELSE 0 END) AS complete
+RETURN department, collect([part, power_type, n, complete]) AS counts
+""",
+    # queries.ownership.ownership_summary -- items counted by lead count and, for one lead, by
+    # whether a withdrawn item's lead is on the county side ($county_side levels, $withdrawn part);
+    # the keys of items without a lead come back (their state is read from their texts in Python).
+    "ownership_summary": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH i, COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.level } AS levels
+WITH i, CASE
+  WHEN size(levels) >= 2 THEN 'shared'
+  WHEN size(levels) = 1 AND i.part = $withdrawn AND levels[0] IN $county_side THEN 'handed_over'
+  WHEN size(levels) = 1 THEN 'owned'
+  ELSE '' END AS state
+RETURN state, count(*) AS n, collect(CASE WHEN state = '' THEN i.key END) AS keys
+""",
+    # queries.coverage.village_roles -- every ASSISTS of the townships' items, with the fields a
+    # role row shows.
+    "village_roles": """
+UNWIND $townships AS t
+MATCH (v)-[r:ASSISTS]->(i:DutyItem {township: t})
+RETURN v.key AS village, collect([i.key, i.name, i.sub_item, r.text]) AS roles
+""",
+    # queries.overlaps.shared_articles -- (township, basis) groups of led items citing the basis
+    # (an article, or any basis with $whole_law) with at least $min_items items and two or more
+    # distinct lead names; only the groups' item keys come back.
+    "shared_articles": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b)
+WHERE (coalesce(b.article, 0) <> 0 OR $whole_law) AND EXISTS { ()-[:LEADS]->(i) }
+WITH t, b, collect(DISTINCT i) AS items
+WHERE size(items) >= $min_items
+WITH t, b, items, COLLECT { UNWIND items AS i MATCH (d)-[:LEADS]->(i) RETURN DISTINCT d.name } AS offices
+WHERE size(offices) >= 2
+RETURN collect([t, b.key, [i IN items | i.key]]) AS groups
+""",
+    # queries.legal.most_cited -- per basis (or per law with $by_law): citing items, the names of
+    # their leads, their townships.
+    "most_cited": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b)
+WITH CASE WHEN $by_law THEN 'basis:' + b.law ELSE b.key END AS key, b.law AS law, i, t
+OPTIONAL MATCH (d)-[:LEADS]->(i)
+WITH key, law, count(DISTINCT i) AS items, collect(DISTINCT t) AS towns, collect(DISTINCT d.name) AS depts
+RETURN collect([key, law, items, towns, depts]) AS uses
+""",
+    # queries.villages.missing_villages -- items linked to some of their township's villages but
+    # not all, whose village text says every village ($every: a regex) or that are linked to more
+    # than $most of them: the candidates (a superset the query checks on their cards).
+    "missing_villages": """
+UNWIND $townships AS t
+CALL (t) { MATCH (v:Village {township: t}) RETURN collect(v.key) AS register }
+MATCH (v)-[:ASSISTS]->(i:DutyItem {township: t})
+WITH i, register, collect(v.key) AS linked
+WHERE (coalesce(i.village_text, '') =~ $every OR (size(register) > 0 AND size(linked) > $most * size(register)))
+  AND any(k IN register WHERE NOT k IN linked)
+RETURN collect(i.key) AS keys
+""",
+    # queries.coverage.completeness -- per township and check: the items it applies to, those
+    # assessed, and the failing ones [key, name, sub_item, verdict]; $sheets: [{township, part,
+    # checks: [{name, assessed, field}]}] (the checks applying to the part, from the layouts).
+    # single_lead passes with one lead; an item with none is 'ask' (decided from its texts).
+    "completeness": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
+UNWIND s.checks AS c
+WITH s, c, i, CASE
+  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
+  WHEN NOT c.assessed THEN 'fail'
+  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
+  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
+  ELSE 'pass' END AS verdict
+WITH s.township AS township, c.name AS check, count(*) AS applicable,
+     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+     collect(CASE WHEN verdict <> 'pass' THEN [i.key, i.name, i.sub_item, verdict] END) AS failing
+RETURN township, collect([check, applicable, assessed, failing]) AS checks
+""",
+}
+
+
+# ---- the province's bulk load into an empty database (graphmodel.neo4j_bulk) ----------------------
+# No reads, no MERGE: every node and relation is new, so CREATE in UNWIND batches, relations
+# found by their ends' keys (one unique-index seek per end).
+
+#: Any node of ours or any review record: the bulk load refuses a database that holds one.
+BULK_IS_EMPTY = """
+OPTIONAL MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Meeting|Decision|Round|ChangeRequest|AuditEntry|ReviewSettings|Delegation)
+WITH n LIMIT 1
+RETURN n IS NULL AS empty
+"""
+
+#: The indexes a bulk load drops first and SCHEMA creates again afterwards: an index populated
+#: once over the loaded nodes costs less than one updated at every created node (the CJK
+#: full-text index most). The key constraints stay: relations find their ends by them.
+BULK_DROP_INDEXES: tuple[str, ...] = (
+    "DROP INDEX duty_item_text IF EXISTS",
+    "DROP INDEX duty_item_township IF EXISTS",
+    "DROP INDEX duty_item_part IF EXISTS",
+    "DROP INDEX duty_item_power_type IF EXISTS",
+    "DROP INDEX department_township IF EXISTS",
+    "DROP INDEX village_township IF EXISTS",
+    "DROP INDEX township_township IF EXISTS",
+)
+
+BULK_CREATE_NODES: dict[str, str] = {
+    "DutyItem": "UNWIND $rows AS row CREATE (n:DutyItem) SET n = row",
+    "Department": "UNWIND $rows AS row CREATE (n:Department) SET n = row",
+    "Village": "UNWIND $rows AS row CREATE (n:Village) SET n = row",
+    "LegalBasis": "UNWIND $rows AS row CREATE (n:LegalBasis) SET n = row",
+    "Township": "UNWIND $rows AS row CREATE (n:Township) SET n = row",
+}
+
+# (relation type, start label, end label) -> rows {src, dst, text} by key.
+BULK_CREATE_RELATIONS: dict[tuple[str, str, str], str] = {
+    (rel, src, dst): f"UNWIND $rows AS row MATCH (a:{src} {{key: row.src}}) MATCH (b:{dst} {{key: row.dst}}) "
+    f"CREATE (a)-[:{rel} {{text: row.text}}]->(b)"
+    for rel, src, dst in (
+        ("LEADS", "Department", "DutyItem"),
+        ("COOPERATES_ON", "Department", "DutyItem"),
+        ("BASED_ON", "DutyItem", "LegalBasis"),
+        ("ASSISTS", "Village", "DutyItem"),
+        ("FOLLOWED_BY", "DutyItem", "DutyItem"),
+        ("IN_TOWNSHIP", "DutyItem", "Township"),
+        ("IN_TOWNSHIP", "Department", "Township"),
+        ("IN_TOWNSHIP", "Village", "Township"),
+    )
+}
+
+# The first round and audit entries of each township, as REVIEW_PUT writes them.
+BULK_CREATE_RECORDS: dict[str, str] = {
+    "Round": "UNWIND $rows AS row CREATE (n:Round) SET n = row",
+    "AuditEntry": "UNWIND $rows AS row CREATE (n:AuditEntry) SET n = row",
+}

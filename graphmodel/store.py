@@ -205,6 +205,26 @@ class DutyStore(ReviewContract, ABC):
         """
         yield self
 
+    def bulk_load(self, tlists: Sequence[TownshipList], *, editor: str = "") -> list[ImportResult]:
+        """A province's first load: ``tlists`` into an EMPTY store, by the backend's fastest path.
+
+        The result is the store that importing the lists one by one (in this order) gives;
+        each list gets the same ImportResult, audit entries and first round. Raises
+        InvalidArgument when the store already holds a township. The embedded store imports
+        them in one :meth:`bulk`; Neo4j creates everything in large batches
+        (:mod:`graphmodel.neo4j_bulk`).
+        """
+        for tlist in tlists:
+            if not isinstance(tlist, TownshipList):
+                raise InvalidArgument("bulk_load expects TownshipLists")
+        if self.townships():
+            raise InvalidArgument("the bulk load needs an empty store; use `dutygraph load` to add to a loaded one")
+        return self._bulk_load(list(tlists), editor)
+
+    def _bulk_load(self, tlists: list[TownshipList], editor: str) -> list[ImportResult]:
+        with self.bulk():
+            return [self.replace_township(t, editor=editor) for t in tlists]
+
     def delete_township(self, township: str) -> ImportResult:
         if township not in {t.name for t in self.townships()}:
             raise NotFound(f"township {township!r} is not in the store")
@@ -341,6 +361,19 @@ class DutyStore(ReviewContract, ABC):
     def cooperation_counts(self, township: str | None = None) -> dict[str, int]:
         """Department key -> items (of ``township``) it cooperates on."""
         return dict(sorted(self._cooperation_counts(township).items()))
+
+    def ask(self, question: str, **params: object) -> list[dict] | None:
+        """Rows answering ``question`` where the data lives, or None: then the caller reads the cards.
+
+        A server store answers a query's own statement (Neo4j: ``graphmodel.cypher.QUESTIONS``,
+        keyed by the query's name) and returns only findings or aggregates; the embedded store
+        returns None and the query computes the same answer from the cards (its networkx half).
+        The query module holds both halves; ``tests/test_parity.py`` checks they agree.
+        """
+        return self._ask(question, params)
+
+    def _ask(self, question: str, params: dict[str, object]) -> list[dict] | None:
+        return None
 
     def _department_lead_counts(self, township: str | None, incomplete: frozenset[str]
                                 ) -> dict[tuple[str, str, str], tuple[int, int]]:

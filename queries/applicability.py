@@ -35,11 +35,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graphmodel import DutyStore, ItemCard
+from graphmodel import DutyStore, ItemCard, Township
 
 from ._common import BASIC, COOPERATE, WITHDRAWN, Finding, finding, sorted_findings
 
-__all__ = ["APPLICABILITY", "Applies", "Layouts", "column_absent", "layouts"]
+__all__ = ["APPLICABILITY", "Applies", "Layouts", "column_absent", "layouts", "recorded_townships", "sheet_checks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,24 @@ class Layouts:
 def layouts(store: DutyStore, cards: Sequence[ItemCard]) -> Layouts:
     """The layouts of ``cards``; of the store's own cards, built once per store version (five checks ask)."""
     return store.derived(("layouts",), cards, lambda: Layouts(store, cards))
+
+
+def recorded_townships(store: DutyStore, township: str | None) -> list[Township] | None:
+    """The townships in scope when every one's layout is recorded, else None.
+
+    A query's store half (``DutyStore.ask``) needs the recorded layouts: a store imported
+    before layouts were recorded guesses each sheet's columns from all its cards.
+    """
+    towns = [t for t in store.townships() if township in (None, t.name)]
+    return towns if all(t.layout for t in towns) else None
+
+
+def sheet_checks(town: Township, part: str, checks: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(assessed, not assessed): the ``checks`` applying to ``part`` whose column the sheet had, or lacked."""
+    cols = town.columns(part) or frozenset()
+    applying = [c for c in checks if part in APPLICABILITY[c].parts]
+    return ([c for c in applying if APPLICABILITY[c].field in cols],
+            [c for c in applying if APPLICABILITY[c].field not in cols])
 
 
 def column_absent(store: DutyStore, cards: Sequence[ItemCard], checks: Sequence[str] = tuple(APPLICABILITY),

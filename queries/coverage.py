@@ -36,10 +36,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyStore, ItemCard, ListPart
+from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
 
-from ._common import kept, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
-from .applicability import Layouts, layouts
+from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, sorted_findings
+from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
 from .ownership import ownership_of
 
 __all__ = [
@@ -154,15 +154,50 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
     >>> [(f.subject, dict(f.details)["missing"]) for f in missing_fields(example_store())]
     [('农村集体资产监督', '办理时限、实施程序'), ('农村生活垃圾清运保洁', '事项编码')]
     """
+    if cards is None:
+        found = _missing_fields_asked(store, township)
+        if found is not None:
+            return found
     cards = cards_of(store, township, cards)
     lay = layouts(store, cards)
     out = []
     for c in cards:
-        miss = [m for m in _missing(c, lay) if m in ("code", "time_limit", "procedure")]
+        miss = [m for m in _missing(c, lay) if m in _FIELD_CHECKS]
         if miss:
             labels = [_LABELS[m] for m in miss]
             out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
                                f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
+    return sorted_findings(out)
+
+
+_FIELD_CHECKS = tuple(c.name for c in ITEM_CHECKS if c.field)  # time_limit, procedure, code
+
+
+def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Finding, ...] | None:
+    """missing_fields' store half: the store finds the items lacking an assessed field; only their cards are read.
+
+    None when the store has no such statement or a sheet's layout is not recorded.
+    """
+    towns = recorded_townships(store, township)
+    if towns is None:
+        return None
+    columns = []
+    for t in towns:
+        for part in (p.value for p in ListPart):
+            assessed, _ = sheet_checks(t, part, _FIELD_CHECKS)
+            if assessed:
+                columns.append({"township": t.name, "part": part,
+                                "fields": [APPLICABILITY[c].item_field for c in assessed]})
+    rows = store.ask("missing_fields", columns=columns) if columns else []
+    if rows is None:
+        return None
+    check_of = {APPLICABILITY[c].item_field: c for c in _FIELD_CHECKS}
+    missing = {key: {check_of[f] for f in fields} for r in rows for key, fields in r["found"]}
+    out = []
+    for c in store.item_cards(ItemFilter(keys=missing)) if missing else ():
+        labels = [_LABELS[m] for m in _FIELD_CHECKS if m in missing[c.key]]
+        out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
+                           f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
     return sorted_findings(out)
 
 
@@ -192,6 +227,10 @@ def department_load(store: DutyStore, township: str | None = None, *,
     >>> d.leads, d.cooperates, d.by_power_type, d.complete, d.share_complete
     (3, 1, (('公共服务', 1), ('行政强制', 1), ('行政检查', 1)), 2, 0.6667)
     """
+    if cards is None:
+        found = _department_load_asked(store, township)
+        if found is not None:
+            return found
     led: dict[str, list[ItemCard]] = defaultdict(list)
     coop: Counter[str] = Counter()
     cards = cards_of(store, township, cards)
@@ -210,6 +249,47 @@ def department_load(store: DutyStore, township: str | None = None, *,
             tuple(sorted(Counter(c.item.part for c in items).items())),
             tuple(sorted(Counter(c.item.power_type or "(空)" for c in items).items())),
             done, round(done / len(items), 4) if items else 0.0,
+        ))
+    return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
+
+
+def _department_load_asked(store: DutyStore, township: str | None) -> tuple[DepartmentLoad, ...] | None:
+    """department_load's store half: counts per (department, part, power type) from the store, no cards.
+
+    Each sheet says what makes a led item complete (``_complete``): one lead, every applicable
+    check's column present (else ``blocked``), a basis where that check applies, the fields written.
+    """
+    towns = recorded_townships(store, township)
+    if towns is None:
+        return None
+    checks = [c.name for c in ITEM_CHECKS if c.name != "single_lead"]
+    sheets = []
+    for t in towns:
+        for part in (p.value for p in ListPart):
+            assessed, absent = sheet_checks(t, part, checks)
+            sheets.append({"township": t.name, "part": part, "blocked": bool(absent), "basis": "basis" in assessed,
+                           "fields": [APPLICABILITY[c].item_field for c in assessed if c != "basis"]})
+    rows = store.ask("department_load", sheets=sheets)
+    if rows is None:
+        return None
+    by_part: dict[str, Counter[str]] = defaultdict(Counter)
+    by_power: dict[str, Counter[str]] = defaultdict(Counter)
+    done: Counter[str] = Counter()
+    for r in rows:
+        dept = r["department"]
+        for part, power_type, n, complete in r["counts"]:
+            by_part[dept][part] += n
+            by_power[dept][power_type or "(空)"] += n
+            done[dept] += complete
+    coop = store.cooperation_counts(township)
+    out = []
+    for d in store.nodes("Department", township):
+        leads = sum(by_part[d.key].values()) if d.key in by_part else 0
+        out.append(DepartmentLoad(
+            d.key, d.township, d.name, d.level, leads, coop.get(d.key, 0),
+            tuple(sorted(by_part[d.key].items())) if leads else (),
+            tuple(sorted(by_power[d.key].items())) if leads else (),
+            done[d.key], round(done[d.key] / leads, 4) if leads else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
 
@@ -239,9 +319,16 @@ def village_roles(store: DutyStore, township: str | None = None, *,
     [('东村', 2), ('南社区', 0), ('西村', 2)]
     """
     roles: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for c in cards_of(store, township, cards):
-        for v in c.villages:
-            roles[v.key].append((c.key, c.item.label, v.text))
+    towns = [t.name for t in store.townships() if township in (None, t.name)] if cards is None else []
+    rows = store.ask("village_roles", townships=towns) if cards is None else None
+    if rows is not None:  # the store half: only the ASSISTS rows and the two fields a label needs
+        for r in rows:
+            roles[r["village"]] = [(key, f"{name}（{sub}）" if sub else name, text or "")  # as DutyItem.label
+                                   for key, name, sub, text in r["roles"]]
+    else:
+        for c in cards_of(store, township, cards):
+            for v in c.villages:
+                roles[v.key].append((c.key, c.item.label, v.text))
     out = [VillageRole(v.key, v.township, v.name, v.kind, tuple(sorted(roles.get(v.key, ()))))
            for v in store.nodes("Village", township)]
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
@@ -344,6 +431,10 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
     >>> s.explanation
     '示例镇 83.2 分（10 个事项，评估 5/5 项）。扣分最多：唯一责任主体 -9.0（3/10 未通过）；法律依据 -2.8（1/9 未通过）；实施程序 -1.9（1/8 未通过）。'
     """
+    if cards is None:
+        asked = _completeness_asked(store, township, show_failing)
+        if asked is not None:
+            return asked
     grouped: dict[str, list[ItemCard]] = defaultdict(list)
     cards = cards_of(store, township, cards)
     lay = layouts(store, cards)
@@ -359,27 +450,71 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
             # one pass (a list-membership test here was quadratic: 24 s of a county audit)
             assessed = [_assessed(chk, c, lay) for c in applicable]
             failing = [c for c, seen in zip(applicable, assessed) if not seen or not chk.passes(c)]
-            share = 1 - len(failing) / len(applicable) if applicable else 1.0
-            points = round(chk.weight * share, 2) if group else 0.0
-            checks.append(ScoreCheck(chk.name, chk.label, chk.weight, len(applicable), len(applicable) - len(failing),
-                                     points, round(chk.weight - points, 2),
-                                     tuple(c.item.label for c in sorted(failing, key=lambda c: c.key)[:show_failing]),
-                                     sum(assessed)))
-        score = round(sum(c.points for c in checks), 1)
-        applying = [c for c in checks if c.applicable]
-        full = sum(1 for c in applying if c.assessed == c.applicable)
-        if not group:
-            why = f"{town} 没有事项，得 0 分。"
-        else:
-            drags = sorted((c for c in checks if c.lost > 0), key=lambda c: (-c.lost, c.check))[:3]
-            unassessed = [c.label for c in applying if c.assessed < c.applicable]
-            why = f"{town} {score} 分（{len(group)} 个事项，评估 {full}/{len(applying)} 项）。" + (
-                "扣分最多：" + "；".join(
-                    f"{c.label} -{c.lost:.1f}（{c.applicable - c.passed}/{c.applicable} 未通过）" for c in drags) + "。"
-                if drags else "各项检查全部通过。") + (
-                f"清单缺少{'、'.join(unassessed)}列的事项未评估，按未通过计。" if unassessed else "")
-        out.append(TownshipScore(town, score, len(group), tuple(checks), why, full, len(applying)))
+            checks.append(_score_check(chk, len(group), len(applicable), sum(assessed), len(failing),
+                                       [c.item.label for c in sorted(failing, key=lambda c: c.key)[:show_failing]]))
+        out.append(_township_score(town, len(group), checks))
     return tuple(out)
+
+
+def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing: int, labels) -> ScoreCheck:
+    share = 1 - failing / applicable if applicable else 1.0
+    points = round(chk.weight * share, 2) if items else 0.0
+    return ScoreCheck(chk.name, chk.label, chk.weight, applicable, applicable - failing, points,
+                      round(chk.weight - points, 2), tuple(labels), assessed)
+
+
+def _completeness_asked(store: DutyStore, township: str | None, show_failing: int) -> tuple[TownshipScore, ...] | None:
+    """completeness' store half: per township and check the counts and failing items from the store.
+
+    An item without a lead passes ``single_lead`` only when handed to village self-governance,
+    which its texts say: those items' cards are read (``ownership_of``).
+    """
+    towns = recorded_townships(store, township)
+    if towns is None:
+        return None
+    sheets = []
+    for t in towns:
+        for part in (p.value for p in ListPart):
+            assessed, absent = sheet_checks(t, part, [c.name for c in ITEM_CHECKS if c.name != "single_lead"])
+            checks = [{"name": "single_lead", "assessed": True, "field": None}]
+            checks += [{"name": c, "assessed": c in assessed, "field": APPLICABILITY[c].item_field}
+                       for c in (*assessed, *absent)]
+            sheets.append({"township": t.name, "part": part, "checks": checks})
+    rows = store.ask("completeness", sheets=sheets)
+    if rows is None:
+        return None
+    tally = {(r["township"], name): (n, assessed, failing) for r in rows for name, n, assessed, failing in r["checks"]}
+    ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
+    handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
+              if ownership_of(c)[0] in ("owned", "handed_over")}
+    out = []
+    for town in [township] if township is not None else [t.name for t in towns]:
+        items = tally.get((town, "single_lead"), (0, 0, []))[0]
+        checks = []
+        for chk in ITEM_CHECKS:
+            n, assessed, failing = tally.get((town, chk.name), (0, 0, []))
+            failing = sorted((f for f in failing if not (f[3] == "ask" and f[0] in handed)), key=lambda f: f[0])
+            labels = [f"{name}（{sub}）" if sub else name for _, name, sub, _ in failing[:show_failing]]  # DutyItem.label
+            checks.append(_score_check(chk, items, n, assessed, len(failing), labels))
+        out.append(_township_score(town, items, checks))
+    return tuple(out)
+
+
+def _township_score(town: str, items: int, checks: list[ScoreCheck]) -> TownshipScore:
+    score = round(sum(c.points for c in checks), 1)
+    applying = [c for c in checks if c.applicable]
+    full = sum(1 for c in applying if c.assessed == c.applicable)
+    if not items:
+        why = f"{town} 没有事项，得 0 分。"
+    else:
+        drags = sorted((c for c in checks if c.lost > 0), key=lambda c: (-c.lost, c.check))[:3]
+        unassessed = [c.label for c in applying if c.assessed < c.applicable]
+        why = f"{town} {score} 分（{items} 个事项，评估 {full}/{len(applying)} 项）。" + (
+            "扣分最多：" + "；".join(
+                f"{c.label} -{c.lost:.1f}（{c.applicable - c.passed}/{c.applicable} 未通过）" for c in drags) + "。"
+            if drags else "各项检查全部通过。") + (
+            f"清单缺少{'、'.join(unassessed)}列的事项未评估，按未通过计。" if unassessed else "")
+    return TownshipScore(town, score, items, tuple(checks), why, full, len(applying))
 
 
 def township_ranking(store: DutyStore, *, cards: Sequence[ItemCard] | None = None) -> tuple[TownshipScore, ...]:

@@ -93,6 +93,17 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
     >>> [(u.label, u.items) for u in most_cited(example_store(), limit=1, by_law=True)]
     [('《土地管理法》', 3)]
     """
+    if cards is None:  # the store half: counts per basis from the store, no cards
+        towns_in = [t.name for t in store.townships() if township in (None, t.name)]
+        rows = store.ask("most_cited", townships=towns_in, by_law=by_law)
+        if rows is not None:
+            bases = {} if by_law else {b.key: b for b in store.nodes("LegalBasis", township)}
+            uses = [BasisUse(key, *((f"《{law}》", law, 0) if by_law else
+                                    (bases[key].label, law, bases[key].article)),
+                             n, tuple(sorted(depts)), tuple(sorted(towns)))
+                    for r in rows for key, law, n, towns, depts in r["uses"]]
+            uses.sort(key=lambda u: (-u.items, u.key))
+            return tuple(uses[:limit] if limit is not None else uses)
     items: dict[str, set[str]] = defaultdict(set)
     depts: dict[str, set[str]] = defaultdict(set)
     towns: dict[str, set[str]] = defaultdict(set)

@@ -34,7 +34,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
-from graphmodel import DutyStore, ItemCard
+from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
 from ._common import (
@@ -209,11 +209,23 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
     """
     groups: dict[tuple[str, str], list[ItemCard]] = defaultdict(list)
     labels: dict[str, str] = {}
-    for c in cards_of(store, township, cards, min_leads=1):
-        for b in c.bases:
-            if b.article or include_whole_law:
-                groups[(c.item.township, b.key)].append(c)
-                labels[b.key] = b.label
+    asked = None
+    if cards is None:  # the store half: the database finds the groups, only their items' cards are read
+        towns = [t.name for t in store.townships() if township in (None, t.name)]
+        asked = store.ask("shared_articles", townships=towns, whole_law=include_whole_law, min_items=min_items)
+    if asked is not None:
+        found = [g for r in asked for g in r["groups"]]
+        keys = {k for _, _, ks in found for k in ks}
+        by_key = {c.key: c for c in store.item_cards(ItemFilter(keys=keys))} if keys else {}
+        for town, bkey, ks in found:
+            groups[(town, bkey)] = [by_key[k] for k in sorted(ks)]
+            labels[bkey] = next(b.label for b in by_key[ks[0]].bases if b.key == bkey)
+    else:
+        for c in cards_of(store, township, cards, min_leads=1):
+            for b in c.bases:
+                if b.article or include_whole_law:
+                    groups[(c.item.township, b.key)].append(c)
+                    labels[b.key] = b.label
     out = []
     for (town, bkey), group in sorted(groups.items()):
         offices = sorted({p.name for c in group for p in c.leads})

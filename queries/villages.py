@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
+from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter, Village
 
 from ._common import kept, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
 
@@ -102,6 +102,14 @@ def missing_villages(store: DutyStore, township: str | None = None, *,
     [('农村宅基地审批管理', '南社区'), ('农村生活垃圾治理', '南社区')]
     """
     grouped: dict[str, list[ItemCard]] = defaultdict(list)
+    rows = None
+    if cards is None:  # the store half: the database finds the candidates, only their cards are read
+        towns = [t.name for t in store.townships() if township in (None, t.name)]
+        rows = store.ask("missing_villages", townships=towns, most=MOST_SHARE,
+                         every=f"(?s).*(?:{ALL_VILLAGES_PATTERN.pattern}).*")
+    if rows is not None:
+        keys = [k for r in rows for k in r["keys"]]
+        cards = store.item_cards(ItemFilter(keys=keys)) if keys else ()
     for c in cards_of(store, township, cards):
         if c.villages:
             grouped[c.item.township].append(c)

@@ -1,0 +1,310 @@
+"""Neo4j targets of issue #15, measured side by side in one run, each printed met or missed.
+
+    python bench/neo4j_bench.py --sizes 30,300              # starts its own Neo4j (8g heap)
+    NEO4J_URI=… python bench/neo4j_bench.py --sizes 30      # or uses a running one (it is wiped!)
+
+Per size (townships of ``--items`` generated items, the benchmark's cached lists; parsing
+is not timed):
+
+- loads, interleaved so a busy moment hits each: the incremental import
+  (``replace_township``, one transaction per township), the same in one ``bulk()`` (several
+  townships per transaction), a hand-written UNWIND loader (below: what a clerk would write,
+  no diff, no review records) and the province bulk load (``bulk_load`` into an empty
+  database); items per second;
+- every registered query over the whole store and for one township (the median of
+  ``--repeat`` runs), and the whole audit.
+
+Targets: incremental ≥ hand-written UNWIND; bulk load ≥ 20,000 items/s; per-township
+queries < 0.2 s; whole-store queries < 2 s; the audit < 10 s. The machine's load (``uptime``)
+is recorded before and after: the machine is shared, so the numbers move with it.
+Results: bench/results/neo4j.json and neo4j.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for p in (ROOT, ROOT / "bench", ROOT / "scripts"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+RESULTS = ROOT / "bench" / "results"
+TARGETS = {"township_query_s": 0.2, "store_query_s": 2.0, "audit_s": 10.0, "bulk_items_per_s": 20_000}
+
+# The yardstick, not product code: a loader a clerk would write by hand for one township,
+# one transaction, MERGE on the indexed keys, no reading of what is there and no review
+# records. (The product's statements live in graphmodel/cypher.py.)
+_HAND_NODES = {label: f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row"
+               for label in ("DutyItem", "Department", "Village", "LegalBasis", "Township")}
+_HAND_RELS = {(rel, a, b): f"UNWIND $rows AS row MATCH (a:{a} {{key: row.src}}) MATCH (b:{b} {{key: row.dst}}) "
+              f"MERGE (a)-[r:{rel}]->(b) SET r.text = row.text"
+              for rel, a, b in (("LEADS", "Department", "DutyItem"), ("COOPERATES_ON", "Department", "DutyItem"),
+                                ("BASED_ON", "DutyItem", "LegalBasis"), ("ASSISTS", "Village", "DutyItem"),
+                                ("FOLLOWED_BY", "DutyItem", "DutyItem"), ("IN_TOWNSHIP", "DutyItem", "Township"),
+                                ("IN_TOWNSHIP", "Department", "Township"), ("IN_TOWNSHIP", "Village", "Township"))}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def hand_written_load(driver, database, tlists) -> None:
+    """Each township in one transaction: nodes MERGEd by key per label, relations by their ends' keys."""
+    from graphmodel.neo4j_store import _to_props
+
+    for tlist in tlists:
+        rows: dict[str, list] = {}
+        label = {}
+        for node in tlist.nodes():
+            rows.setdefault(node.node_type, []).append(_to_props(node))
+            label[node.key] = node.node_type
+        rels: dict[tuple, list] = {}
+        for r in tlist.relations:
+            rels.setdefault((r.type, label[r.src], label[r.dst]), []).append({"src": r.src, "dst": r.dst, "text": r.text})
+
+        def work(tx, rows=rows, rels=rels):
+            for label, batch in rows.items():
+                for i in range(0, len(batch), 1000):
+                    tx.run(_HAND_NODES[label], rows=batch[i:i + 1000]).consume()
+            for rel, batch in rels.items():
+                for i in range(0, len(batch), 1000):
+                    tx.run(_HAND_RELS[rel], rows=batch[i:i + 1000]).consume()
+
+        with driver.session(database=database) as session:
+            session.execute_write(work)
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+LOADS = ("incremental", "incremental_bulk", "hand_written_unwind", "bulk_load")
+
+
+def measure_loads(store, tlists, repeat: int, loads=LOADS) -> dict:
+    items = sum(len(t.items) for t in tlists)
+    times: dict[str, list[float]] = {name: [] for name in loads}
+
+    def incremental():
+        for t in tlists:
+            store.replace_township(t)
+
+    def grouped():
+        with store.bulk():
+            for t in tlists:
+                store.replace_township(t)
+
+    runs = {"incremental": incremental, "incremental_bulk": grouped,
+            "hand_written_unwind": lambda: hand_written_load(store._driver, store.database, tlists),
+            "bulk_load": lambda: store.bulk_load(tlists)}
+    for _ in range(repeat):  # interleaved
+        for name in loads:
+            fn = runs[name]
+            store.wipe()
+            times[name].append(_timed(fn))
+            log(f"  {name}: {items / times[name][-1]:,.0f} items/s")
+    out = {name: {"seconds": statistics.median(ts), "items_per_s": items / statistics.median(ts), "runs": len(ts)}
+           for name, ts in times.items()}
+    out["items"] = items
+    return out
+
+
+def _params(store, township: str | None) -> dict[str, dict]:
+    from graphmodel import ItemFilter
+
+    town = township or store.townships()[0].name
+    item = next(iter(store.item_cards(ItemFilter(township=town))), None)
+    return {"law_impact": {"law": "土地管理法"}, "lookup": {"text": "消防安全"},
+            "neighbourhood": {"key": item.key if item else ""}, "village_matrix": {"township": town},
+            "village_actions": {"township": town}, "what_if": {"remove": "综合行政执法队"}}
+
+
+def measure_queries(store, repeat: int, township: str | None, budget: float = 10.0, names=None) -> dict:
+    from queries import QUERIES, run_query
+
+    params = _params(store, township)
+    out = {}
+    for name, spec in QUERIES.items():
+        if names and name not in names:
+            continue
+        p = dict(params.get(name, {}))
+        if township is not None:
+            if "township" not in {x.name for x in spec.params()}:
+                continue
+            p["township"] = township
+        times = []
+        try:
+            for _ in range(repeat):
+                times.append(_timed(lambda name=name, p=p: run_query(store, name, p)))
+                if times[-1] > budget:
+                    break
+        except Exception as e:  # noqa: BLE001 - reported in the table, the run goes on
+            out[name] = {"error": f"{type(e).__name__}: {e}"[:200]}
+            continue
+        out[name] = {"seconds": statistics.median(times), "runs": len(times)}
+    return out
+
+
+def _parsed(size: int, items: int, seed: int, cache: Path | None) -> list:
+    """The townships' lists as read_list reads them (parsing is not timed here); ``cache``: a pickle of
+    them kept between runs (reading 300 townships takes minutes on a busy machine)."""
+    import pickle
+
+    from datasets import ensure
+
+    from loaders import read_list
+
+    path = cache / f"tlists-{size}-m{items}-s{seed}.pickle" if cache else None
+    if path is not None and path.exists():
+        return pickle.loads(path.read_bytes())
+    log(f"neo4j size {size}: reading {size} townships")
+    tlists = [read_list(fs).tlist for fs in ensure(size, items, seed, log)]
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(tlists))
+    return tlists
+
+
+def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, save=None,
+            lists_cache: Path | None = None) -> dict:
+    from graphmodel import open_store
+
+    store = open_store("neo4j")
+    results: dict = {"uptime_before": uptime(), "sizes": {}}
+    try:
+        for size in sizes:
+            tlists = _parsed(size, items, seed, lists_cache)
+            entry: dict = {"uptime": uptime()}
+            entry["loads"] = measure_loads(store, tlists, repeat if size < 300 else 1, loads)
+            results["sizes"][str(size)] = entry
+            if "incremental" not in loads or loads[-1] != "incremental":
+                store.wipe()
+                with store.bulk():  # queries run on what the incremental import builds
+                    for t in tlists:
+                        store.replace_township(t)
+            log(f"neo4j size {size}: queries")
+            entry["township_queries"] = measure_queries(store, repeat, store.townships()[0].name, names=names)
+            if save:
+                save(results)
+            entry["store_queries"] = {}
+            for name in (names or [None]):  # one by one, saved as they come (a long run may be cut short)
+                entry["store_queries"].update(measure_queries(store, repeat, None, names=[name] if name else None))
+                if save:
+                    save(results)
+            entry["uptime_after"] = uptime()
+    finally:
+        store.wipe()
+        store.close()
+    results["uptime_after"] = uptime()
+    return results
+
+
+def report(results: dict) -> str:
+    lines = ["# Neo4j targets (bench/neo4j_bench.py)", "", f"Machine load before: `{results['uptime_before']}`",
+             f"after: `{results.get('uptime_after', '(running)')}`", ""]
+    for size, e in results["sizes"].items():
+        loads = e["loads"]
+        lines += [f"## {size} townships ({loads['items']:,} items)", "", f"load during the run: `{e['uptime']}`", "",
+                  "| load | s | items/s |", "|---|---:|---:|"]
+        for name in LOADS:
+            if name in loads:
+                lines.append(f"| {name} | {loads[name]['seconds']:.2f} | {loads[name]['items_per_s']:,.0f} |")
+        lines.append("")
+        if "incremental" in loads and "hand_written_unwind" in loads:
+            inc, hand = loads["incremental"]["items_per_s"], loads["hand_written_unwind"]["items_per_s"]
+            lines.append(_target("incremental import ≥ hand-written UNWIND", inc >= hand,
+                                 f"{inc:,.0f} vs {hand:,.0f} items/s"))
+        if "bulk_load" in loads:
+            bulk = loads["bulk_load"]["items_per_s"]
+            lines.append(_target("bulk load ≥ 20,000 items/s", bulk >= TARGETS["bulk_items_per_s"], f"{bulk:,.0f} items/s"))
+        for scope, key, limit in (("whole store", "store_queries", TARGETS["store_query_s"]),
+                                  ("one township", "township_queries", TARGETS["township_query_s"])):
+            qs = e.get(key, {})
+            slow = sorted(((v["seconds"], n) for n, v in qs.items() if "seconds" in v and n != "audit"
+                           and v["seconds"] >= limit), reverse=True)
+            errors = [n for n, v in qs.items() if "error" in v]
+            lines.append(_target(f"every {scope} query < {limit:g} s", not slow,
+                                 f"{len(qs) - len(errors) - len(slow) - ('audit' in qs)}/{len(qs) - len(errors) - ('audit' in qs)} met"
+                                 + (f"; slowest: {', '.join(f'{n} {s:.2f} s' for s, n in slow[:8])}" if slow else "")
+                                 + (f"; refused: {', '.join(errors)}" if errors else "")))
+        audit = e.get("store_queries", {}).get("audit", {}).get("seconds")
+        if audit is not None:
+            lines.append(_target("whole audit < 10 s", audit < TARGETS["audit_s"], f"{audit:.2f} s"))
+        lines += ["", "| query | whole store s | one township s |", "|---|---:|---:|"]
+        for name in sorted(set(e.get("store_queries", {})) | set(e.get("township_queries", {}))):
+            v = e.get("store_queries", {}).get(name, {})
+            t = e.get("township_queries", {}).get(name, {})
+            lines.append(f"| {name} | {v.get('seconds', float('nan')):.3f} | "
+                         f"{t['seconds']:.3f} |" if "seconds" in t else f"| {name} | {v.get('seconds', float('nan')):.3f} | — |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _target(what: str, met: bool, detail: str) -> str:
+    return f"- {'MET   ' if met else 'MISSED'} {what}: {detail}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="30,300")
+    ap.add_argument("--items", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--neo4j-heap", default="8g")
+    ap.add_argument("--neo4j-pagecache", default="4g")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--loads", default="", help=f"loads to time (default all: {','.join(LOADS)})")
+    ap.add_argument("--queries", default="", help="queries to time (default every registered one)")
+    ap.add_argument("--lists-cache", type=Path, default=ROOT / "bench" / ".cache" / "parsed",
+                    help="folder keeping the parsed lists between runs (bench/.cache is gitignored)")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    server = None
+    if not os.environ.get("NEO4J_URI"):
+        from neo4j_test_server import Neo4jTestServer
+
+        server = Neo4jTestServer(heap=args.neo4j_heap, pagecache=args.neo4j_pagecache, jvm_args=["-XX:+UseG1GC"])
+        uri, user, password = server.start(timeout=600)
+        os.environ.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
+        log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache})")
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "neo4j.json"
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    old_sizes = old.get("sizes", {}) if isinstance(old, dict) else {}
+    server_info = {"heap": args.neo4j_heap, "pagecache": args.neo4j_pagecache, "jvm": "G1"} if server else "external"
+
+    def save(results: dict) -> str:
+        out = {**results, "server": server_info, "sizes": {**old_sizes, **results["sizes"]}}  # others kept
+        out.setdefault("uptime_after", uptime())
+        path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = report(out)
+        (args.out / "neo4j.md").write_text(text + "\n", encoding="utf-8")
+        return text
+
+    loads = tuple(x for x in args.loads.split(",") if x) if args.loads else LOADS
+    names = [x for x in args.queries.split(",") if x] if args.queries else None
+    try:
+        results = measure(sizes, args.items, args.seed, args.repeat, loads, names, save, args.lists_cache)
+    finally:
+        if server is not None:
+            server.stop()
+    print(save(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
