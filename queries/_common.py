@@ -25,6 +25,8 @@ __all__ = [
     "GROUPS",
     "KINDS",
     "agreed_split",
+    "catalogue_townships",
+    "list_townships",
     "PLACEHOLDERS",
     "SEVERITIES",
     "SEVERITY_RANK",
@@ -277,6 +279,16 @@ def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 # ---- store reads ---------------------------------------------------------------------
+def catalogue_townships(store: DutyStore) -> frozenset[str]:
+    """Names of the reference catalogues (``Township.catalogue_of`` set): lists, but not townships."""
+    return frozenset(t.name for t in store.townships() if t.catalogue_of)
+
+
+def list_townships(store: DutyStore) -> tuple[str, ...]:
+    """Names of the townships proper, sorted: every Township node except the reference catalogues."""
+    return tuple(sorted(t.name for t in store.townships() if not t.catalogue_of))
+
+
 def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[ItemCard] | None = None,
              **flt: object) -> tuple[ItemCard, ...]:
     """Cards from the store narrowed by ItemFilter fields, or ``cards`` when given (audit reuse)."""

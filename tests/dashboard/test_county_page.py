@@ -71,3 +71,35 @@ def test_county_page_keeps_list_text_as_data(tmp_path, monkeypatch):
     assert not at.exception and not at.error
     assert hostile in list(_frames(at)[2]["事项"])  # in a table cell, verbatim
     assert all(hostile not in m.value and "<script>" not in m.value for m in at.markdown)
+
+
+def test_a_catalogue_is_no_township_in_the_pickers_but_is_the_catalogue_on_the_county_page(tmp_path, monkeypatch):
+    from queries._examples import ListBuilder
+
+    d = tmp_path / "data"
+    ref, town = catalogue_example()
+    other = ListBuilder("乙镇", county="东河县")
+    other.item("宅基地审批", code="DH-001", leads=["农业农村办"])
+    with open_store("memory", data_dir=d) as s:
+        for tl in (ref, town, other.build()):
+            s.replace_township(tl)
+    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
+    monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="township").options == ["全部乡镇", "乙镇", "甲镇"]
+    items = {m.label: m.value for m in at.metric}
+    assert items["事项"] == "4"  # 甲镇 3 + 乙镇 1; the catalogue's 3 are not counted
+    assert all("通用目录" not in m.label for m in at.metric)  # no score for the catalogue
+    open_page(at, "coverage")
+    assert not at.exception
+    assert "东河县通用目录" not in list(at.dataframe[-1].value.columns)
+    for page in ("rounds", "minutes", "board"):
+        open_page(at, page)
+        assert not at.exception
+        assert all("东河县通用目录" not in str(o) for sb in at.selectbox for o in sb.options), page
+    open_page(at, "county")
+    assert at.selectbox(key="county_catalogue").options == ["东河县通用目录"]
+    assert sorted(at.dataframe[1].value["乡镇"]) == ["乙镇", "甲镇"]

@@ -125,3 +125,25 @@ def test_without_a_name_every_catalogue_is_compared_with_its_county(store):
     assert {c for c, *_ in got} == {"东河县通用目录", "西山县通用目录"}
     assert {t for _, t, *_ in got} == {"甲镇", "乙镇"}
     assert compare(store, township="乙镇") == compare(store, "西山县通用目录")
+
+
+def test_a_catalogue_is_no_township_in_the_audit_counts_and_scores(store):
+    """The whole store's audit, scores and counts are the townships'; the catalogue still audits alone."""
+    from queries.audit import run_audit
+    from queries.catalogue import township_counts
+    from queries.coverage import completeness
+
+    ref, town = catalogue_example()
+    store.replace_township(town)
+    before = run_audit(store)
+    counts_before = store.counts()
+    store.replace_township(ref)
+    after = run_audit(store)
+    assert after.townships == ("甲镇",) and after.items == before.items == 3
+    assert [f.to_dict() for f in after.findings] == [f.to_dict() for f in before.findings]
+    assert [s.township for s in after.scores] == [s.township for s in completeness(store)] == ["甲镇"]
+    assert township_counts(store) == counts_before  # as if the catalogue were not loaded
+    assert store.counts().nodes["DutyItem"] == 6  # the store itself still holds it
+    alone = run_audit(store, "东河县通用目录")  # asked by name, a catalogue is audited like a list
+    assert alone.items == 3 and {f.township for f in alone.findings} <= {"东河县通用目录"}
+    assert township_counts(store, "东河县通用目录") == store.counts("东河县通用目录")
