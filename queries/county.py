@@ -26,8 +26,8 @@ from graphmodel.normalize import compact
 
 from .coverage import completeness
 
-__all__ = ["DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_load", "lead_spread",
-           "township_ranking"]
+__all__ = ["DepartmentRole", "DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_items",
+           "county_department_load", "lead_spread", "township_ranking"]
 
 NO_LEAD = "（无牵头）"
 
@@ -56,6 +56,20 @@ class DepartmentSpread:
     cooperates: int
     townships: tuple[str, ...]  # the townships that name it on any item
     uneven: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (duty, townships naming it, listing without)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DepartmentRole:
+    """One item a county department leads or cooperates on, in one township of its county."""
+
+    county: str
+    department: str
+    duty: str  # the item's name (and sub-item)
+    township: str
+    role: str  # "leads" | "cooperates"
+    part: str  # the item's list part
+    text: str  # the department's part, as the list words it
+    item: str  # the item's key (for links; never shown)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -151,6 +165,32 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
             ))
             out.append(DepartmentSpread(county, name, "、".join(sorted(d["keys"])), d["leads"], d["cooperates"],
                                         tuple(sorted(d["towns"])), uneven))
+    return tuple(sorted(out))
+
+
+def county_department_items(store: DutyStore, department: str, county: str = "") -> tuple[DepartmentRole, ...]:
+    """Every item the county department named ``department`` leads or cooperates on, in every
+    township of ``county`` ("" = the townships without a county), sorted by duty and township.
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> from graphmodel.model import share_county_departments
+    >>> s = open_store("memory", data_dir=None)
+    >>> for t in ("甲镇", "乙镇"):
+    ...     b = ListBuilder(t, county="东河县"); _ = b.item("地质灾害巡查", leads=["县自然资源局"], coops=[("党政办", "巡查")])
+    ...     _ = s.replace_township(share_county_departments(b.build()))
+    >>> [(r.duty, r.township, r.role) for r in county_department_items(s, "县自然资源局", "东河县")]
+    [('地质灾害巡查', '乙镇', 'leads'), ('地质灾害巡查', '甲镇', 'leads')]
+    """
+    towns = _counties(store, None).get(county, [])
+    out = []
+    for town, cards in _cards_by_township(store, towns).items():
+        for c in cards:
+            for role, parties in (("leads", c.leads), ("cooperates", c.cooperators)):
+                for p in parties:
+                    if p.name == department and p.level == DeptLevel.COUNTY.value:
+                        out.append(DepartmentRole(county, department, c.item.label, town, role, c.item.part, p.text,
+                                                  c.key))
     return tuple(sorted(out))
 
 

@@ -103,3 +103,38 @@ def test_a_catalogue_is_no_township_in_the_pickers_but_is_the_catalogue_on_the_c
     open_page(at, "county")
     assert at.selectbox(key="county_catalogue").options == ["东河县通用目录"]
     assert sorted(at.dataframe[1].value["乡镇"]) == ["乙镇", "甲镇"]
+
+
+def test_county_department_page_items_townships_and_uneven(county_app):
+    from queries.county import county_department_items, county_department_load
+
+    at, truth = county_app
+    at = open_page(at, "county_department")
+    assert not at.exception and not at.error
+    assert at.title[0].value == "县级部门"
+    box = at.selectbox(key="county_dept")
+    county = truth["counties"][0]["county"]
+    spreads = {(d.county, d.department): d for d in county_department_load(_store(at))}
+    # the most leaned-on department first; options are names, never keys
+    assert all(not o.startswith("dept:") for o in box.options)
+    for name in ("县自然资源局", box.value[1]):
+        if (county, name) not in spreads:
+            continue
+        box.set_value((county, name)).run()
+        assert not at.exception
+        items, towns, *rest = [df.value for df in at.dataframe]
+        want = county_department_items(_store(at), name, county)
+        assert sorted(zip(items["事项"], items["乡镇"], items["角色"], strict=True)) == sorted(
+            (r.duty, r.township, {"leads": "牵头", "cooperates": "配合"}[r.role]) for r in want)
+        assert sorted(towns["乡镇"]) == sorted({r.township for r in want})
+        assert sum(towns["牵头事项"]) == spreads[(county, name)].leads
+        uneven = rest[0] if rest else None
+        if spreads[(county, name)].uneven:
+            assert sorted(uneven["事项"]) == sorted(d for d, _, _ in spreads[(county, name)].uneven)
+        assert not any(str(v).startswith(("dept:", "item:")) for df in at.dataframe for v in df.value.to_numpy().ravel())
+
+
+def _store(at):
+    import os
+
+    return open_store("memory", data_dir=os.environ["DUTYGRAPH_DATA_DIR"])

@@ -147,3 +147,16 @@ def test_a_catalogue_is_no_township_in_the_audit_counts_and_scores(store):
     alone = run_audit(store, "东河县通用目录")  # asked by name, a catalogue is audited like a list
     assert alone.items == 3 and {f.township for f in alone.findings} <= {"东河县通用目录"}
     assert township_counts(store, "东河县通用目录") == store.counts("东河县通用目录")
+
+
+def test_county_department_items_and_roles_across_townships(county_store):
+    from queries.county import county_department_items
+
+    rows = county_department_items(county_store, NR, "东河县")
+    assert list(rows) == sorted(rows)
+    assert {(r.duty, r.township, r.role, r.part) for r in rows} == {
+        ("地质灾害巡查", t, "leads", "配合履职事项") for t in ("甲镇", "乙镇", "丁镇")} | {
+        ("违法占地查处", t, "leads", "上级部门收回事项") for t in ("甲镇", "乙镇", "丙镇", "丁镇")}
+    assert {r.item.split(":")[1] for r in rows} == {"甲镇", "乙镇", "丙镇", "丁镇"}  # keys for links, of each township
+    assert county_department_items(county_store, NR, "西山县")[0].township == "戊镇"  # its own county only
+    assert county_department_items(county_store, "党政办", "东河县") == ()  # a township office is no county department
