@@ -44,6 +44,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cty.no_catalogue": ("尚未导入目录：dutygraph load … --catalogue-of 县名", "No catalogue loaded: dutygraph load … --catalogue-of COUNTY"),
     "cty.catalogue": ("目录", "Catalogue"),
     "cty.n_diffs": ("{n} 处差异", "{n} differences"),
+    "cty.n_spread": ("{n} 项事项在各乡镇牵头不一", "{n} duties led differently across townships"),
     "cty.spread": ("同一事项牵头不一", "Same duty, different leads"),
     "cty.depts": ("县级部门跨乡镇", "County departments across townships"),
     "cty.diff.missing": ("目录事项缺失", "Catalogue item missing"),
