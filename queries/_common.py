@@ -295,7 +295,11 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
     if cards is not None:
         f = ItemFilter(township=township, **flt)  # type: ignore[arg-type]
         return tuple(c for c in cards if f.admits(c))
-    return store.item_cards(ItemFilter(township=township, **flt))  # type: ignore[arg-type]
+    found = store.item_cards(ItemFilter(township=township, **flt))  # type: ignore[arg-type]
+    if township is None and found and (skipped := catalogue_townships(store)):
+        # the whole store's questions are about townships: a reference catalogue is asked by name only
+        found = tuple(c for c in found if c.item.township not in skipped)
+    return found
 
 
 # ---- text similarity -----------------------------------------------------------------

@@ -160,3 +160,17 @@ def test_county_department_items_and_roles_across_townships(county_store):
     assert {r.item.split(":")[1] for r in rows} == {"甲镇", "乙镇", "丙镇", "丁镇"}  # keys for links, of each township
     assert county_department_items(county_store, NR, "西山县")[0].township == "戊镇"  # its own county only
     assert county_department_items(county_store, "党政办", "东河县") == ()  # a township office is no county department
+
+
+def test_whole_store_queries_and_lookup_leave_the_catalogue_out(store):
+    from queries._common import cards_of
+    from queries.lookup import lookup
+
+    ref, town = catalogue_example()
+    for tl in (ref, town):
+        store.replace_township(tl)
+    assert {c.item.township for c in cards_of(store)} == {"甲镇"}
+    assert {c.item.township for c in cards_of(store, "东河县通用目录")} == {"东河县通用目录"}  # by name, it is there
+    hits = lookup(store, "宅基地审批")
+    assert hits and {h.item.township for h in hits} == {"甲镇"}
+    assert {h.item.township for h in lookup(store, "宅基地审批", "东河县通用目录")} == {"东河县通用目录"}
