@@ -19,7 +19,9 @@ __all__ = [
 ]
 
 # One node holds the layout version the database was last written in (absent before schema 3).
-READ_SCHEMA_VERSION = "MATCH (v:DutygraphSchema {key: 'store'}) RETURN v.version AS version"
+# Two processes opening an old database at once may each MERGE one (no constraint, so that the
+# schema stays the list's own): the highest version counts.
+READ_SCHEMA_VERSION = "MATCH (v:DutygraphSchema {key: 'store'}) RETURN max(v.version) AS version"
 WRITE_SCHEMA_VERSION = "MERGE (v:DutygraphSchema {key: 'store'}) SET v.version = $version"
 
 # The townships that belong to a county (only theirs have departments to share).

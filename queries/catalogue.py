@@ -124,8 +124,9 @@ def match_items(reference: tuple[ItemCard, ...], listed: tuple[ItemCard, ...],
     pairs: list[tuple[ItemCard, ItemCard, str, float]] = []
     left = {c.key: c for c in reference}
     right = {c.key: c for c in listed}
+    labels = {c.key: _label(c) for c in (*reference, *listed)}  # compacted once, not per comparison
     for how, field_of in (("code", lambda c: compact(c.item.code) + "/" + compact(c.item.sub_item)
-                           if compact(c.item.code) else ""), ("name", _label)):
+                           if compact(c.item.code) else ""), ("name", lambda c: labels[c.key])):
         index: dict[str, str] = {}
         for k in sorted(right):
             v = field_of(right[k])
@@ -138,7 +139,7 @@ def match_items(reference: tuple[ItemCard, ...], listed: tuple[ItemCard, ...],
     scored = []
     for lk, lc in left.items():
         for rk, rc in right.items():
-            score = SequenceMatcher(None, _label(lc), _label(rc)).ratio()
+            score = SequenceMatcher(None, labels[lk], labels[rk]).ratio()
             if score >= min_score:
                 scored.append((-round(score, 4), lk, rk))
     for neg, lk, rk in sorted(scored):

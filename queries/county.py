@@ -126,8 +126,9 @@ def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpre
         for town, cards in _cards_by_township(store, towns).items():
             for c in cards:
                 leads = "、".join(sorted({p.name for p in c.leads})) or NO_LEAD
-                seen[_duty(c)][leads].add(town)
-                names.setdefault(_duty(c), c.item.label)
+                duty = _duty(c)
+                seen[duty][leads].add(town)
+                names.setdefault(duty, c.item.label)
         for duty, by_lead in seen.items():
             if len(by_lead) < 2:
                 continue
@@ -147,7 +148,8 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
         listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
         for town, group in cards.items():
             for c in group:
-                listing[_duty(c)].add(town)
+                duty = _duty(c)
+                listing[duty].add(town)
                 for role, parties in (("leads", c.leads), ("cooperates", c.cooperators)):
                     for p in parties:
                         if p.level != DeptLevel.COUNTY.value:
@@ -157,7 +159,7 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
                         d["keys"].add(p.key)
                         d[role] += 1
                         d["towns"].add(town)
-                        d["duties"][_duty(c)].add(town)
+                        d["duties"][duty].add(town)
         for name, d in per.items():
             uneven = tuple(sorted(
                 (duty, tuple(sorted(ts)), tuple(sorted(listing[duty] - ts)))
@@ -197,12 +199,17 @@ def county_department_items(store: DutyStore, department: str, county: str = "")
 def township_ranking(store: DutyStore, township: str | None = None) -> tuple[TownshipRank, ...]:
     """The townships of each county ranked by completeness score (ties by name)."""
     out = []
-    for county, towns in sorted(_counties(store, township).items()):
-        cards = _cards_by_township(store, towns)
+    groups = _counties(store, township)
+    cards = _cards_by_township(store, [t for towns in groups.values() for t in towns])
+    everything = [c for group in cards.values() for c in group]
+    # one completeness pass over every township's cards (per township it re-read the layouts 30 times)
+    scores = {s.township: s.score for s in completeness(store, None, cards=everything)} if township is None else {
+        s.township: s.score for t in cards for s in completeness(store, t, cards=cards[t])}
+    for county, towns in sorted(groups.items()):
         rows = []
         for town in towns:
             group = cards[town]
-            score = completeness(store, town, cards=group)[0].score
+            score = scores[town]
             offices = sum(1 for d in store.nodes("Department", town) if d.level == DeptLevel.TOWNSHIP.value)
             rows.append((-score, town, score, len(group), sum(1 for c in group if not c.leads),
                          sum(1 for c in group if len(c.leads) > 1), offices,

@@ -342,7 +342,8 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
         for chk in ITEM_CHECKS:
             applicable = [c for c in group if _applies(chk, c, lay)]
             assessed = [c for c in applicable if _assessed(chk, c, lay)]
-            failing = [c for c in applicable if c not in assessed or not chk.passes(c)]
+            seen = {c.key for c in assessed}  # by key: `c not in assessed` compared whole cards, n² per township
+            failing = [c for c in applicable if c.key not in seen or not chk.passes(c)]
             share = 1 - len(failing) / len(applicable) if applicable else 1.0
             points = round(chk.weight * share, 2) if group else 0.0
             checks.append(ScoreCheck(chk.name, chk.label, chk.weight, len(applicable), len(applicable) - len(failing),
