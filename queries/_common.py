@@ -319,8 +319,9 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
         f = ItemFilter(township=township, **flt)  # type: ignore[arg-type]
         return tuple(c for c in cards if f.admits(c))
     found = store.item_cards(ItemFilter(township=township, **flt))  # type: ignore[arg-type]
-    if township is None and found and (skipped := catalogue_townships(store)):
-        # the whole store's questions are about townships: a reference catalogue is asked by name only
+    if township is None and not flt.get("keys") and found and (skipped := catalogue_townships(store)):
+        # the whole store's questions are about townships: a reference catalogue is asked by name
+        # (or its items by key, as a chain's steps are) only
         found = tuple(c for c in found if c.item.township not in skipped)
     return found
 
