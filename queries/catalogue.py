@@ -187,18 +187,10 @@ def compare(store: DutyStore, catalogue: str = "", township: str | None = None,
         towns = [t for t in towns if t.name == township]
         if not towns:
             raise NotFound(f"township {township!r} is not in the scope of {catalogue} ({scope})")
-    if len(towns) > 1:  # one read of the store, not one per township (Neo4j: a round trip each)
-        by_town: dict[str, list[ItemCard]] = {t.name: [] for t in towns} | {catalogue: []}
-        for c in store.item_cards(ItemFilter()):
-            if c.item.township in by_town:
-                by_town[c.item.township].append(c)
-        reference = tuple(by_town[catalogue])
-    else:
-        by_town = {t.name: list(store.item_cards(ItemFilter(township=t.name))) for t in towns}
-        reference = store.item_cards(ItemFilter(township=catalogue))
+    reference = store.item_cards(ItemFilter(township=catalogue))
     out: list[CatalogueDiff] = []
     for t in towns:
-        listed = tuple(by_town[t.name])
+        listed = store.item_cards(ItemFilter(township=t.name))
         pairs = match_items(reference, listed, min_score)
         paired_ref = {c.key for c, _, _, _ in pairs}
         paired_own = {c.key for _, c, _, _ in pairs}
