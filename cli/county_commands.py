@@ -19,7 +19,7 @@ from queries.catalogue import KIND_LABELS, CatalogueDiff, catalogues, compare as
 
 from .context import Settings, handle_errors, pass_settings, store_options
 
-__all__ = ["compare", "write_comparison_xlsx"]
+__all__ = ["compare", "upgrade", "write_comparison_xlsx"]
 
 HEADERS = ("目录 Catalogue", "类型 Kind", "事项 Item", "目录类别 Catalogue part", "乡镇类别 Township part", "目录牵头 Catalogue lead",
            "乡镇牵头 Township lead", "匹配 Match", "相似度 Score")
@@ -109,3 +109,46 @@ def compare(settings: Settings, catalogue: str, township: str | None, min_score:
     for d in diffs:
         table.add_row(*(escape(str(v)) for v in (d.township, *_row(d))))
     out.print(table)
+
+
+@click.command("upgrade")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 报告。Print the JSON report.")
+@store_options
+@pass_settings
+@handle_errors
+def upgrade(settings: Settings, as_json: bool) -> None:
+    """升级存储：各乡镇的县级部门合并为全县共用节点（含审核记录），可重复运行。
+
+    Upgrade the store to the current layout: each township's county departments become the
+    county's shared node, and decisions and rounds follow. A Neo4j database is upgraded when
+    opened; this says what moved. An embedded file is rewritten in the current schema. Safe to
+    run twice: the second run changes nothing.
+    """
+    from graphmodel.county_upgrade import SCHEMA_VERSION, UpgradeReport  # noqa: PLC0415 - start-up time
+
+    settings.as_json = as_json
+    store = settings.store()
+    if store.name == "neo4j":
+        report = getattr(store, "upgrade_report", None) or UpgradeReport(from_version=SCHEMA_VERSION)
+        results = {"store": store.describe(), "from_version": report.from_version, "schema_version": SCHEMA_VERSION,
+                   "departments": report.departments, "shared": report.shared, "relations": report.relations,
+                   "records": report.records, "counties": report.counties}
+    else:
+        with store._writing():  # the file as it is now, under the write lock
+            before = getattr(store, "read_schema", SCHEMA_VERSION)
+            if store.path is not None and store.path.exists() and before < SCHEMA_VERSION:
+                store.save()
+        results = {"store": store.describe(), "from_version": before, "schema_version": SCHEMA_VERSION}
+    if as_json:
+        click.echo(json.dumps(make_report(results), ensure_ascii=False, indent=2))
+        return
+    if results["from_version"] >= SCHEMA_VERSION:
+        click.echo(f"存储已是最新（schema {SCHEMA_VERSION}）。The store is up to date (schema {SCHEMA_VERSION}).")
+        return
+    click.echo(f"已从 schema {results['from_version'] or '(无版本)'} 升级到 {SCHEMA_VERSION}。"
+               f"Upgraded from schema {results['from_version'] or '(none)'} to {SCHEMA_VERSION}.")
+    if "departments" in results:
+        click.echo(f"县级部门 {results['departments']} 个合并为共用节点 {results['shared']} 个（{'、'.join(results['counties']) or '—'}），"
+                   f"关系 {results['relations']} 条，审核记录 {results['records']} 条。"
+                   f"{results['departments']} township copies became {results['shared']} shared county departments; "
+                   f"{results['relations']} relations and {results['records']} review records re-keyed.")

@@ -25,6 +25,7 @@ __all__ = ["LAZY_COMMANDS", "cli", "main"]
 LAZY_COMMANDS: dict[str, str] = {
     "audit": "audit_commands",
     "compare": "county_commands",
+    "upgrade": "county_commands",
     "lookup": "audit_commands",
     "query": "audit_commands",
     "dashboard": "dashboard_commands",

@@ -65,6 +65,7 @@ navigation = st.navigation(
             page("board", "page.board", ":material/forum:"),
             page("coverage", "page.coverage", ":material/fact_check:"),
             page("county", "page.county", ":material/map:"),
+            page("county_department", "page.county_dept", ":material/account_balance:"),
             page("chains", "page.chains", ":material/linear_scale:"),
             page("whatif", "page.whatif", ":material/science:"),
         ],

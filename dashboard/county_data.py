@@ -7,13 +7,14 @@ import streamlit as st
 
 from graphmodel import DutyGraphError
 from queries.catalogue import catalogues, compare
-from queries.county import county_department_load, lead_spread, township_ranking
+from queries.county import county_department_items, county_department_load, lead_spread, township_ranking
 
 from . import state
 from .i18n import t
 from .labels import kind_label
 
-__all__ = ["catalogue_frame", "catalogue_names", "department_frame", "finding_heat", "ranking_frame", "spread_frame"]
+__all__ = ["catalogue_frame", "catalogue_names", "county_departments", "department_frame", "department_items_frame",
+           "department_townships_frame", "department_uneven_frame", "finding_heat", "ranking_frame", "spread_frame"]
 
 
 @st.cache_data(show_spinner=False)
@@ -97,3 +98,47 @@ def _ranking(sid: str, township: str | None) -> pd.DataFrame:
 
 def ranking_frame(township: str | None) -> pd.DataFrame:
     return _ranking(state._sid(), township)
+
+
+# ---- one county department across its townships (the 县级部门 page) ---------------------------
+@st.cache_data(show_spinner=False)
+def _spreads(sid: str, township: str | None) -> tuple:
+    return county_department_load(state.store(), township)
+
+
+def county_departments(township: str | None) -> tuple[tuple[str, str], ...]:
+    """(county, department name) of every county department, most townships leaning on it first."""
+    spreads = sorted(_spreads(state._sid(), township), key=lambda d: (-len(d.townships), d.county, d.department))
+    return tuple((d.county, d.department) for d in spreads)
+
+
+@st.cache_data(show_spinner=False)
+def _roles(sid: str, county: str, department: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(r.duty, r.township, r.role, r.part, r.text) for r in county_department_items(state.store(), department, county)],
+        columns=["事项", "乡镇", "角色", "清单类别", "职责"])
+
+
+def department_items_frame(county: str, department: str) -> pd.DataFrame:
+    """Its items and roles in each township; the role named in the page's language."""
+    frame = _roles(state._sid(), county, department).copy()
+    frame["角色"] = [t(f"cd.role.{r}") for r in frame["角色"]]
+    return frame
+
+
+def department_townships_frame(county: str, department: str) -> pd.DataFrame:
+    """The townships that lean on it: items it leads and cooperates on in each, most first."""
+    roles = _roles(state._sid(), county, department)
+    if roles.empty:
+        return pd.DataFrame(columns=["乡镇", "牵头事项", "配合事项"])
+    frame = pd.crosstab(roles["乡镇"], roles["角色"]).reindex(columns=["leads", "cooperates"], fill_value=0)
+    frame = frame.rename(columns={"leads": "牵头事项", "cooperates": "配合事项"}).rename_axis(None, axis=1)
+    frame = frame.reset_index().sort_values(["牵头事项", "配合事项", "乡镇"], ascending=[False, False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def department_uneven_frame(county: str, department: str, township: str | None) -> pd.DataFrame:
+    """Duties where some townships name it and others, listing the same duty, do not."""
+    spread = next((d for d in _spreads(state._sid(), township) if (d.county, d.department) == (county, department)), None)
+    rows = [(duty, "、".join(has), "、".join(lacks)) for duty, has, lacks in (spread.uneven if spread else ())]
+    return pd.DataFrame(rows, columns=["事项", "列明该部门的乡镇", "未列明的乡镇"])

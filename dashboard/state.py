@@ -27,7 +27,8 @@ from loaders.isolated import read_list_isolated
 from loaders.problems import sort_problems
 from queries import chains as chain_queries
 from queries import coverage, frames, lookup as lookup_queries, villages as village_queries
-from queries._common import KINDS, evidence
+from queries._common import KINDS, evidence, list_townships
+from queries.catalogue import township_counts
 from queries.audit import AuditResult, run_audit
 from queries.neighbourhood import Neighbourhood
 from queries.neighbourhood import neighbourhood as neighbourhood_query
@@ -107,11 +108,11 @@ def reload_store() -> None:
 
 @st.cache_data(show_spinner=False)
 def _townships(store_key: str) -> tuple[str, ...]:
-    return tuple(t.name for t in store().townships())
+    return list_townships(store())
 
 
 def townships() -> tuple[str, ...]:
-    """Names of the townships in the store."""
+    """Names of the townships in the store (reference catalogues are not townships: the 全县 page shows them)."""
     return _townships(_sid())
 
 
@@ -170,7 +171,7 @@ GRAPH_LIMIT = 80
 
 @st.cache_data(show_spinner=False)
 def _counts(sid: str, township: str | None):
-    return store().counts(township)
+    return township_counts(store(), township)
 
 
 def counts(township: str | None = None):

@@ -12,6 +12,9 @@ properties the record's fields (plus ``node_type``; ``Township`` nodes carry
 ``township`` = their name so that "the nodes of a township" is one indexed
 lookup per label; ``DutyItem.extra`` becomes the parallel lists ``extra_keys``
 and ``extra_values``). Relations carry ``text``.
+
+The county-upgrade section (schema 2 -> 3, run once per database) is
+:mod:`graphmodel.cypher_upgrade`.
 """
 
 from __future__ import annotations

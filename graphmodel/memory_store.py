@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from .atomic_file import atomic_write
+from .county_upgrade import migrate_review, shared_key
 from .errors import SchemaVersionError, StoreUnavailable
 from .file_lock import FileLock, StoreBusy
 from .model import (
@@ -108,6 +109,25 @@ def upgrade_nodes(nodes: list[Node], relations: set[Relation]) -> tuple[list[Nod
         return nodes, relations
     rels = {Relation(renamed.get(r.src, r.src), r.type, renamed.get(r.dst, r.dst), r.text) for r in relations}
     return kept + list(shared.values()), rels
+
+
+def upgrade_review(nodes: list[Node], review: dict[str, dict[str, dict[str, dict[str, Any]]]]) -> dict:
+    """Schema 2 -> 3 for the review records: decisions' slices and rounds' snapshots re-keyed
+    like the departments (``county_upgrade.migrate_review``), before ``upgrade_nodes`` runs."""
+    county_of = {n.name: n.county for n in nodes if n.node_type == "Township" and n.county}
+    if not county_of:
+        return review
+    known = {n.key: k for n in nodes if isinstance(n, Department)
+             and (k := shared_key(node_to_dict(n), county_of)) is not None}
+    out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for town, kinds in review.items():
+        out[town] = {}
+        for kind, records in kinds.items():
+            out[town][kind] = {}
+            for rid, rec in records.items():
+                data, blob, _ = migrate_review(kind, rec.get("data") or {}, rec.get("blob"), county_of, known)
+                out[town][kind][rid] = {**rec, "data": data, "blob": blob}
+    return out
 
 
 class MemoryStore(DutyStore):
@@ -215,9 +235,11 @@ class MemoryStore(DutyStore):
                 f"{', '.join(map(str, _READS))}; export it with the version that wrote it, or move it away"
             )
         self.review = data.get("review") or {}
+        self.read_schema = data["schema_version"]  # what the file was written in (`dutygraph upgrade` saves a newer)
         nodes = [node_from_dict(n) for n in data["nodes"]]
         rels = {Relation(**r) for r in data["relations"]}
         if data["schema_version"] < 3:
+            self.review = upgrade_review(nodes, self.review)  # the history names the old keys too
             nodes, rels = upgrade_nodes(nodes, rels)
         diff = _Diff(upsert={n.key: n for n in nodes}, add_rels=rels)
         self._apply(diff)

@@ -23,6 +23,7 @@ import neo4j
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from . import cypher
+from .county_upgrade import upgrade_neo4j_if_needed
 from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
@@ -149,6 +150,8 @@ class Neo4jStore(DutyStore):
             except (AuthError, ServiceUnavailable, SessionExpired, ClientError, neo4j.exceptions.DriverError) as e:
                 raise self._unavailable(e) from e
             self._setup_schema()
+            # an older database's county departments become shared ones (what moved: `dutygraph upgrade`)
+            self.upgrade_report = upgrade_neo4j_if_needed(self)
         except BaseException:
             self._driver.close()
             raise

@@ -18,7 +18,7 @@ from .problems import Problem, sort_problems
 from .reading import DeptMerge, ReadingReport, read_report
 from .readers import read_file
 from .sheets import ParsedSheet, ReadOptions, parse_sheet
-from .values import part_of, township_from_filename
+from .values import county_and_township, part_of, township_from_filename
 
 __all__ = ["LoadResult", "read_list"]
 
@@ -134,6 +134,36 @@ def _township(paths: list[Path], sheets: list[ParsedSheet],
     return named[0], source, detail, problems
 
 
+def _county_from_title(sheets: list[ParsedSheet]) -> tuple[str, ParsedSheet | None]:
+    """The county a title row names before the township ("东河县甲镇履行职责事项清单" → 东河县), and its sheet."""
+    for s in sheets:
+        if s.township:
+            county, _ = county_and_township(s.township)
+            if county:
+                return county, s
+    return "", None
+
+
+def _county(reading: ReadingReport, county: str, catalogue_of: str, title_county: str,
+            titled: ParsedSheet | None) -> tuple[str, list[Problem]]:
+    """The township's county: --county, else the title row's, else the catalogue's scope; said in the
+    reading report. A title naming another county than --county is a warning at the title row."""
+    problems: list[Problem] = []
+    county = compact(county)
+    if county:
+        reading.county, reading.county_source = county, "option"
+        if title_county and title_county != county and titled is not None:
+            problems.append(Problem(code="county_mismatch", file=titled.file, sheet=titled.name, row=titled.title_row,
+                                    value=titled.title, message=(
+                f"标题行写的是「{title_county}」，--county 是「{county}」；按 --county 导入 "
+                f"(the title row names {title_county}, --county says {county}; imported under --county)")))
+    elif title_county and titled is not None:
+        reading.county, reading.county_source, reading.county_detail = title_county, "title", titled.title
+    elif catalogue_of:
+        reading.county, reading.county_source = catalogue_of, "catalogue"
+    return reading.county, problems
+
+
 def _check_column_map(options: ReadOptions, sheets: list[ParsedSheet]) -> None:
     """A --map-column naming no column of any sheet is a typo: say which columns there are."""
     seen = {c.letter for s in sheets for c in s.header.columns} | {
@@ -185,7 +215,12 @@ def read_list(
     sheets, problems = _read_sheets(files, table, options, skipped, include_hidden)
     _check_column_map(options, sheets)
     name, source, detail, found = _township(files, sheets, township) if sheets else ("", "filename", "", [])
+    title_county, titled = _county_from_title(sheets)
+    if source == "title" and title_county:
+        name = county_and_township(name)[1]  # "东河县甲镇…清单": the township is 甲镇, in 东河县
     reading, unmapped = read_report(name, source, detail, sheets + skipped, alias_table)
+    county, county_problems = _county(reading, county, catalogue_of, title_county, titled)
+    found = found + county_problems
     if any(p.is_error for p in problems):
         _raise(problems, reading)
     if any(p.is_error for p in found):
@@ -200,8 +235,6 @@ def read_list(
     for s in sheets:
         problems.extend(s.problems)
     stats: dict = {}
-    if catalogue_of:
-        county = county or catalogue_of
     tlist, built = build_township(name, rows, villages, alias_table, sources=[p.name for p in files],
                                    county=county, stats=stats)
     if catalogue_of:

@@ -29,6 +29,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "no_header": (ERROR, "找不到表头（至少要有“事项名称”列）", "no recognisable header row"),
     "no_items": (ERROR, "清单中没有任何事项，导入会清空该乡镇", "the list holds no items; importing it would empty the township"),
     "township_mismatch": (ERROR, "多个文件的乡镇名称不一致", "files name different townships"),
+    "county_mismatch": (WARNING, "标题行写的县与 --county 不同（按 --county 导入）", "the title row names another county than --county (imported under --county)"),
     "bad_township_name": (ERROR, "乡镇名称不可用（为空、过长或含控制字符）", "the township name is empty, too long or holds control characters"),
     "too_large": (ERROR, "文件或工作表超过读取上限", "file or sheet over the reading limits"),
     "encrypted": (ERROR, "工作簿已加密（有打开密码），请另存为不加密的文件", "the workbook is encrypted; save an unencrypted copy"),

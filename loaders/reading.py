@@ -31,6 +31,7 @@ SOURCE_TEXT = {
     "title": "标题行 title row",
     "filename": "文件名 file name",
     "sheet_name": "工作表名 sheet name",
+    "catalogue": "目录所属 --catalogue-of",
     "column": "清单类别列 part column",
     "section": "分段行 section row",
     "": "未给出（未分类）not given (未分类)",
@@ -88,6 +89,9 @@ class ReadingReport:
     merges_applied: list[DeptMerge] = field(default_factory=list)
     merges_suggested: list[DeptMerge] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    county: str = ""  # the township's county, if any
+    county_source: str = ""  # 'option' (--county) | 'title' (read from the title row) | 'catalogue' | ''
+    county_detail: str = ""  # the title row it was read from
 
     @property
     def counts(self) -> dict[str, int]:
@@ -110,6 +114,9 @@ class ReadingReport:
             "township": self.township,
             "township_source": self.township_source,
             "township_detail": self.township_detail,
+            "county": self.county,
+            "county_source": self.county_source,
+            "county_detail": self.county_detail,
             "sheets": [asdict(s) for s in self.sheets],
             "counts": self.counts,
             "merges_applied": [asdict(m) for m in self.merges_applied],
@@ -125,6 +132,9 @@ class ReadingReport:
                          f"(township named after the file only; check it or pass --township)")
         lines.append(f"乡镇 Township: {self.township}（来自 from {SOURCE_TEXT[self.township_source]}"
                      + (f"「{self.township_detail}」" if self.township_detail else "") + "）")
+        if self.county:
+            lines.append(f"县 County: {self.county}（来自 from {SOURCE_TEXT.get(self.county_source, self.county_source)}"
+                         + (f"「{self.county_detail}」" if self.county_detail else "") + "）")
         for s in self.sheets:
             lines.append("")
             where = f"{s.file} / {s.sheet}"

@@ -105,6 +105,7 @@ class ParsedSheet:
     part_source: str = ""  # where ``part`` came from: 'sheet_name' | 'title' | 'option'
     township: str | None = None  # township named by a title row
     title: str = ""  # the title row that named the township
+    title_row: int = 0  # its row as Excel shows it
     items: list[ItemRow] = field(default_factory=list)
     villages: list[VillageRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -208,9 +209,9 @@ def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | Non
     else:
         parsed.part = next((p for p in map(part_of, titles) if p), None)
         parsed.part_source = "title" if parsed.part else ""
-    for t in titles:
+    for i, t in enumerate(titles):
         if township_from_title(t):
-            parsed.township, parsed.title = township_from_title(t), t
+            parsed.township, parsed.title, parsed.title_row = township_from_title(t), t, i + 1
             break
     for col in header.duplicates:
         parsed.problems.append(Problem(code="duplicate_column", file=sheet.file, sheet=sheet.name,

@@ -262,6 +262,30 @@ def township_from_title(text: object) -> str | None:
     return name or None
 
 
+# A county-level name (县, 旗; 市 and 区 with two characters or more before them, so that
+# 新市镇 or 新区街道 stay whole) in front of a township name.
+_COUNTY_PREFIX = re.compile(r"^(?P<county>.+?(?:县|旗)|.{2,}?(?:市|区))(?P<town>.+?(?:镇|乡|街道|苏木|团场|农场))$")
+
+
+def county_and_township(name: str) -> tuple[str, str]:
+    """("东河县", "甲镇") for a title's "东河县甲镇"; ("", name) when no county precedes the township.
+
+    A city and its district ("XX市YY区ZZ街道") give the district, the level that holds the
+    county departments.
+
+    >>> county_and_township("东河县甲镇"), county_and_township("甲镇"), county_and_township("新市镇")
+    (('东河县', '甲镇'), ('', '甲镇'), ('', '新市镇'))
+    >>> county_and_township("西山市城南区东城街道"), county_and_township("东河县新市镇"), county_and_township("新区街道")
+    (('城南区', '东城街道'), ('东河县', '新市镇'), ('', '新区街道'))
+    """
+    m = _COUNTY_PREFIX.match(compact(name))
+    if not m:
+        return "", name
+    county, town = m.group("county"), m.group("town")
+    inner, rest = county_and_township(town)
+    return (inner, rest) if inner else (county, town)
+
+
 def township_from_filename(path: str | Path) -> str:
     """The township a file name suggests, with list words, parts and separators stripped.
 

@@ -102,7 +102,9 @@ def recorded_townships(store: DutyStore, township: str | None) -> list[Township]
     A query's store half (``DutyStore.ask``) needs the recorded layouts: a store imported
     before layouts were recorded guesses each sheet's columns from all its cards.
     """
-    towns = [t for t in store.townships() if township in (None, t.name)]
+    # the whole store's questions leave the reference catalogues out (queries._common.cards_of)
+    towns = [t for t in store.townships() if t.name == township] if township is not None else \
+        [t for t in store.townships() if not t.catalogue_of]
     return towns if all(t.layout for t in towns) else None
 
 

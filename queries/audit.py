@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, InvalidArgument, NotFound
 from graphmodel.report import make_report, to_plain
 
-from ._common import GROUPS, KINDS, SEVERITIES, Finding, cards_of, kept, sorted_findings
+from ._common import (
+    GROUPS,
+    KINDS,
+    SEVERITIES,
+    Finding,
+    cards_of,
+    catalogue_townships,
+    kept,
+    list_townships,
+    sorted_findings,
+)
 from .applicability import column_absent
 from .chains import chain_findings
 from .coverage import TownshipScore, completeness, missing_fields
@@ -155,10 +165,13 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     (('gap.no_lead',), ())
     """
     wanted = resolve_kinds(kinds)
-    towns = tuple(sorted(t.name for t in store.townships()))
-    if township is not None and township not in towns:
+    towns = list_townships(store)  # the whole store's audit leaves the reference catalogues out
+    skipped = catalogue_townships(store) if township is None else frozenset()
+    if township is not None and township not in towns and township not in catalogue_townships(store):
         raise NotFound(f"township {township!r} is not in the store; loaded: {'、'.join(towns) or '(none)'}")
     cards = cards_of(store, township)
+    if skipped:
+        cards = tuple(c for c in cards if c.item.township not in skipped)
     found: list[Finding] = []
 
     def want(*ks: str) -> bool:
@@ -208,7 +221,7 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
         found += topic_spread(store, township, cards=cards)
     if want("legal.not_empowered", "legal.authority_unverified"):
         found += legal_authority(store, township, cards=cards)
-    findings = sorted_findings(f for f in found if f.kind in wanted)
+    findings = sorted_findings(f for f in found if f.kind in wanted and f.township not in skipped)
     if fold:
         findings = fold_findings(findings)
     states = Counter(ownership_of(c)[0] for c in cards)

@@ -21,10 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from graphmodel import DutyStore, ItemCard, ItemFilter, ListPart, NotFound
+from collections import Counter
+
+from graphmodel import NODE_TYPES, DutyStore, ItemCard, ItemFilter, ListPart, NodeType, NotFound, StoreCounts
 from graphmodel.normalize import compact
 
-__all__ = ["KINDS", "CatalogueDiff", "catalogues", "compare", "match_items"]
+from ._common import catalogue_townships, list_townships
+
+__all__ = ["KINDS", "CatalogueDiff", "catalogues", "compare", "match_items", "township_counts"]
 
 KINDS = ("missing", "added", "part_differs", "lead_differs")
 KIND_LABELS = {"missing": "目录事项缺失", "added": "乡镇新增事项", "part_differs": "清单类别不同", "lead_differs": "牵头部门不同"}
@@ -70,6 +74,39 @@ def catalogues(store: DutyStore) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((t.name, t.catalogue_of) for t in store.townships() if t.catalogue_of))
 
 
+def township_counts(store: DutyStore, township: str | None = None) -> StoreCounts:
+    """``store.counts`` of the townships: for the whole store the reference catalogues are left
+    out (their items, offices, villages, and the legal bases and county departments only they name).
+
+    >>> from graphmodel import open_store
+    >>> s = open_store("memory", data_dir=None)
+    >>> for tl in catalogue_example():
+    ...     _ = s.replace_township(tl)
+    >>> c = township_counts(s)
+    >>> c.nodes["Township"], c.nodes["DutyItem"], c.parts, s.counts().nodes["DutyItem"]
+    (1, 3, {'基本履职事项': 3}, 6)
+    """
+    skipped = catalogue_townships(store)
+    if township is not None or not skipped:
+        return store.counts(township)
+    towns = list_townships(store)
+    nodes = {}
+    for node_type in NODE_TYPES:
+        if node_type == NodeType.TOWNSHIP.value:
+            nodes[node_type] = len(towns)
+        else:
+            nodes[node_type] = len({n.key for t in towns for n in store.nodes(node_type, t)})
+    rels: Counter[str] = Counter()
+    parts: Counter[str] = Counter()
+    power: Counter[str] = Counter()
+    for t in towns:
+        c = store.counts(t)
+        rels.update(c.relations)
+        parts.update(c.parts)
+        power.update(c.power_types)
+    return StoreCounts(*({k: d[k] for k in sorted(d)} for d in (nodes, dict(rels), dict(parts), dict(power))))
+
+
 def _label(card: ItemCard) -> str:
     return compact(card.item.name + card.item.sub_item)
 
@@ -87,8 +124,9 @@ def match_items(reference: tuple[ItemCard, ...], listed: tuple[ItemCard, ...],
     pairs: list[tuple[ItemCard, ItemCard, str, float]] = []
     left = {c.key: c for c in reference}
     right = {c.key: c for c in listed}
+    labels = {c.key: _label(c) for c in (*reference, *listed)}  # compacted once, not per comparison
     for how, field_of in (("code", lambda c: compact(c.item.code) + "/" + compact(c.item.sub_item)
-                           if compact(c.item.code) else ""), ("name", _label)):
+                           if compact(c.item.code) else ""), ("name", lambda c: labels[c.key])):
         index: dict[str, str] = {}
         for k in sorted(right):
             v = field_of(right[k])
@@ -101,7 +139,7 @@ def match_items(reference: tuple[ItemCard, ...], listed: tuple[ItemCard, ...],
     scored = []
     for lk, lc in left.items():
         for rk, rc in right.items():
-            score = SequenceMatcher(None, _label(lc), _label(rc)).ratio()
+            score = SequenceMatcher(None, labels[lk], labels[rk]).ratio()
             if score >= min_score:
                 scored.append((-round(score, 4), lk, rk))
     for neg, lk, rk in sorted(scored):

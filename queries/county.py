@@ -26,8 +26,8 @@ from graphmodel.normalize import compact
 
 from .coverage import completeness
 
-__all__ = ["DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_load", "lead_spread",
-           "township_ranking"]
+__all__ = ["DepartmentRole", "DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_items",
+           "county_department_load", "lead_spread", "township_ranking"]
 
 NO_LEAD = "（无牵头）"
 
@@ -56,6 +56,20 @@ class DepartmentSpread:
     cooperates: int
     townships: tuple[str, ...]  # the townships that name it on any item
     uneven: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (duty, townships naming it, listing without)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DepartmentRole:
+    """One item a county department leads or cooperates on, in one township of its county."""
+
+    county: str
+    department: str
+    duty: str  # the item's name (and sub-item)
+    township: str
+    role: str  # "leads" | "cooperates"
+    part: str  # the item's list part
+    text: str  # the department's part, as the list words it
+    item: str  # the item's key (for links; never shown)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -112,8 +126,9 @@ def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpre
         for town, cards in _cards_by_township(store, towns).items():
             for c in cards:
                 leads = "、".join(sorted({p.name for p in c.leads})) or NO_LEAD
-                seen[_duty(c)][leads].add(town)
-                names.setdefault(_duty(c), c.item.label)
+                duty = _duty(c)
+                seen[duty][leads].add(town)
+                names.setdefault(duty, c.item.label)
         for duty, by_lead in seen.items():
             if len(by_lead) < 2:
                 continue
@@ -133,7 +148,8 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
         listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
         for town, group in cards.items():
             for c in group:
-                listing[_duty(c)].add(town)
+                duty = _duty(c)
+                listing[duty].add(town)
                 for role, parties in (("leads", c.leads), ("cooperates", c.cooperators)):
                     for p in parties:
                         if p.level != DeptLevel.COUNTY.value:
@@ -143,7 +159,7 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
                         d["keys"].add(p.key)
                         d[role] += 1
                         d["towns"].add(town)
-                        d["duties"][_duty(c)].add(town)
+                        d["duties"][duty].add(town)
         for name, d in per.items():
             uneven = tuple(sorted(
                 (duty, tuple(sorted(ts)), tuple(sorted(listing[duty] - ts)))
@@ -154,15 +170,46 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
     return tuple(sorted(out))
 
 
+def county_department_items(store: DutyStore, department: str, county: str = "") -> tuple[DepartmentRole, ...]:
+    """Every item the county department named ``department`` leads or cooperates on, in every
+    township of ``county`` ("" = the townships without a county), sorted by duty and township.
+
+    >>> from queries._examples import ListBuilder
+    >>> from graphmodel import open_store
+    >>> from graphmodel.model import share_county_departments
+    >>> s = open_store("memory", data_dir=None)
+    >>> for t in ("甲镇", "乙镇"):
+    ...     b = ListBuilder(t, county="东河县"); _ = b.item("地质灾害巡查", leads=["县自然资源局"], coops=[("党政办", "巡查")])
+    ...     _ = s.replace_township(share_county_departments(b.build()))
+    >>> [(r.duty, r.township, r.role) for r in county_department_items(s, "县自然资源局", "东河县")]
+    [('地质灾害巡查', '乙镇', 'leads'), ('地质灾害巡查', '甲镇', 'leads')]
+    """
+    towns = _counties(store, None).get(county, [])
+    out = []
+    for town, cards in _cards_by_township(store, towns).items():
+        for c in cards:
+            for role, parties in (("leads", c.leads), ("cooperates", c.cooperators)):
+                for p in parties:
+                    if p.name == department and p.level == DeptLevel.COUNTY.value:
+                        out.append(DepartmentRole(county, department, c.item.label, town, role, c.item.part, p.text,
+                                                  c.key))
+    return tuple(sorted(out))
+
+
 def township_ranking(store: DutyStore, township: str | None = None) -> tuple[TownshipRank, ...]:
     """The townships of each county ranked by completeness score (ties by name)."""
     out = []
-    for county, towns in sorted(_counties(store, township).items()):
-        cards = _cards_by_township(store, towns)
+    groups = _counties(store, township)
+    cards = _cards_by_township(store, [t for towns in groups.values() for t in towns])
+    everything = [c for group in cards.values() for c in group]
+    # one completeness pass over every township's cards (per township it re-read the layouts 30 times)
+    scores = {s.township: s.score for s in completeness(store, None, cards=everything)} if township is None else {
+        s.township: s.score for t in cards for s in completeness(store, t, cards=cards[t])}
+    for county, towns in sorted(groups.items()):
         rows = []
         for town in towns:
             group = cards[town]
-            score = completeness(store, town, cards=group)[0].score
+            score = scores[town]
             offices = sum(1 for d in store.nodes("Department", town) if d.level == DeptLevel.TOWNSHIP.value)
             rows.append((-score, town, score, len(group), sum(1 for c in group if not c.leads),
                          sum(1 for c in group if len(c.leads) > 1), offices,

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
 
-from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, sorted_findings
+from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, list_townships, sorted_findings
 from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
 from .ownership import ownership_of
 
@@ -440,7 +440,8 @@ def completeness(store: DutyStore, township: str | None = None, *, show_failing:
     lay = layouts(store, cards)
     for c in cards:
         grouped[c.item.township].append(c)
-    towns = [township] if township is not None else sorted(t.name for t in store.townships())
+    # the whole store's scores are the townships' (a reference catalogue is not scored with them)
+    towns = [township] if township is not None else list(list_townships(store))
     out = []
     for town in towns:
         group = grouped.get(town, [])

@@ -41,7 +41,7 @@ from pathlib import Path
 from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact
 
-from ._common import ItemEvidence, bigrams, evidence
+from ._common import ItemEvidence, bigrams, catalogue_townships, evidence
 from .ownership import ownership_of, reason_parts
 
 __all__ = [
@@ -222,6 +222,8 @@ def lookup(store: DutyStore, text: str, township: str | None = None, *, limit: i
         for b in bigrams(w):
             query[b] = _LIST_WORD_WEIGHT
     cards: tuple[ItemCard, ...] = store.search_items(query_terms(text, table), township)
+    if township is None and (skipped := catalogue_townships(store)):  # who handles it: townships, not catalogues
+        cards = tuple(c for c in cards if c.item.township not in skipped)
     texts = [(_bare(c.item.label), _bare(f"{c.item.content}{c.item.category}")) for c in cards]
     weights = _weights(query, texts)
     # an everyday word counts even when no item has any of its list words (养狗 -> 犬只: none here)

@@ -5,7 +5,7 @@ from the cards) takes it only when every township in scope has its layout record
 list read from a file has. ``tests/test_parity.py`` mixes in generated lists without a
 layout, so there the whole-store questions take the cards path on both stores; here every
 township has a layout, some lacking columns (so items are not assessed and checks blocked),
-and every registered query without required parameters must give the same answer on both.
+one list is a reference catalogue, and every registered query without required parameters must give the same answer on both.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ def _lists():
         tlist = generate(2000 + n, 25 + (n * 11) % 30)
         layout = tuple(f"{p.value}:{f}" for p in ListPart for f in FIELDS
                        if f"{p.value}:{f}" not in ABSENT[n % len(ABSENT)])
-        tlist.township = replace(tlist.township, layout=layout, county="东河县" if n % 2 else "西山县")
+        tlist.township = replace(tlist.township, layout=layout, county="东河县" if n % 2 else "西山县",
+                                 # the last list is the county's reference catalogue: no township of
+                                 # the whole store's questions, on either store
+                                 catalogue_of="东河县" if n == TOWNSHIPS - 1 else "")
         yield share_county_departments(tlist)
 
 

@@ -8,7 +8,8 @@ import altair as alt
 import streamlit as st
 
 from dashboard import county_data, state
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from queries.catalogue import KINDS
 from dashboard.tables import table
 
 
@@ -41,11 +42,15 @@ def render() -> None:
     else:
         chosen = st.selectbox(t("cty.catalogue"), names, key="county_catalogue")
         diffs = county_data.catalogue_frame(chosen, township)
-        st.caption(t("cty.n_diffs", n=len(diffs)))
+        shown = [(t(f"cty.diff.{k}"), int((diffs["差异"] == t(f"cty.diff.{k}")).sum())) for k in KINDS]
+        kinds = ("；" if lang() == "zh" else "; ").join(f"{label} {n}" for label, n in shown if n)
+        st.caption(t("cty.n_diffs", n=len(diffs)) + ((("：" if lang() == "zh" else ": ") + kinds) if kinds else ""))
         table(diffs, "目录比对", key="county-compare")
 
     st.subheader(t("cty.spread"))
-    table(county_data.spread_frame(township), "牵头不一", key="county-spread")
+    spread = county_data.spread_frame(township)
+    st.caption(t("cty.n_spread", n=len(spread)))
+    table(spread, "牵头不一", key="county-spread")
 
     st.subheader(t("cty.depts"))
     table(county_data.department_frame(township), "县级部门", key="county-depts")

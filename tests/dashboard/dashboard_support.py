@@ -18,7 +18,7 @@ def load_sample(store) -> None:
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
-PAGES = ("overview", "board", "coverage", "county", "chains", "whatif", "department", "village", "lookup", "importer")
+PAGES = ("overview", "board", "coverage", "county", "county_department", "chains", "whatif", "department", "village", "lookup", "importer")
 
 
 def open_page(at, page: str):

@@ -15,7 +15,7 @@ from graphmodel.review import Op
 
 TOWN = "XX镇"
 HOMESTEAD = "item:XX镇:code:XXZ-JB-049"
-PAGES = ("overview", "board", "coverage", "county", "chains", "whatif", "department", "village", "lookup", "rounds", "minutes",
+PAGES = ("overview", "board", "coverage", "county", "county_department", "chains", "whatif", "department", "village", "lookup", "rounds", "minutes",
          "importer")
 #: Words that are names, not our English: formats, the product, Streamlit's own (docs/dashboard.md),
 #: and the command a page tells the user to type (dutygraph load … --catalogue-of).

@@ -125,3 +125,52 @@ def test_without_a_name_every_catalogue_is_compared_with_its_county(store):
     assert {c for c, *_ in got} == {"东河县通用目录", "西山县通用目录"}
     assert {t for _, t, *_ in got} == {"甲镇", "乙镇"}
     assert compare(store, township="乙镇") == compare(store, "西山县通用目录")
+
+
+def test_a_catalogue_is_no_township_in_the_audit_counts_and_scores(store):
+    """The whole store's audit, scores and counts are the townships'; the catalogue still audits alone."""
+    from queries.audit import run_audit
+    from queries.catalogue import township_counts
+    from queries.coverage import completeness
+
+    ref, town = catalogue_example()
+    store.replace_township(town)
+    before = run_audit(store)
+    counts_before = store.counts()
+    store.replace_township(ref)
+    after = run_audit(store)
+    assert after.townships == ("甲镇",) and after.items == before.items == 3
+    assert [f.to_dict() for f in after.findings] == [f.to_dict() for f in before.findings]
+    assert [s.township for s in after.scores] == [s.township for s in completeness(store)] == ["甲镇"]
+    assert township_counts(store) == counts_before  # as if the catalogue were not loaded
+    assert store.counts().nodes["DutyItem"] == 6  # the store itself still holds it
+    alone = run_audit(store, "东河县通用目录")  # asked by name, a catalogue is audited like a list
+    assert alone.items == 3 and {f.township for f in alone.findings} <= {"东河县通用目录"}
+    assert township_counts(store, "东河县通用目录") == store.counts("东河县通用目录")
+
+
+def test_county_department_items_and_roles_across_townships(county_store):
+    from queries.county import county_department_items
+
+    rows = county_department_items(county_store, NR, "东河县")
+    assert list(rows) == sorted(rows)
+    assert {(r.duty, r.township, r.role, r.part) for r in rows} == {
+        ("地质灾害巡查", t, "leads", "配合履职事项") for t in ("甲镇", "乙镇", "丁镇")} | {
+        ("违法占地查处", t, "leads", "上级部门收回事项") for t in ("甲镇", "乙镇", "丙镇", "丁镇")}
+    assert {r.item.split(":")[1] for r in rows} == {"甲镇", "乙镇", "丙镇", "丁镇"}  # keys for links, of each township
+    assert county_department_items(county_store, NR, "西山县")[0].township == "戊镇"  # its own county only
+    assert county_department_items(county_store, "党政办", "东河县") == ()  # a township office is no county department
+
+
+def test_whole_store_queries_and_lookup_leave_the_catalogue_out(store):
+    from queries._common import cards_of
+    from queries.lookup import lookup
+
+    ref, town = catalogue_example()
+    for tl in (ref, town):
+        store.replace_township(tl)
+    assert {c.item.township for c in cards_of(store)} == {"甲镇"}
+    assert {c.item.township for c in cards_of(store, "东河县通用目录")} == {"东河县通用目录"}  # by name, it is there
+    hits = lookup(store, "宅基地审批")
+    assert hits and {h.item.township for h in hits} == {"甲镇"}
+    assert {h.item.township for h in lookup(store, "宅基地审批", "东河县通用目录")} == {"东河县通用目录"}
