@@ -31,6 +31,7 @@ __all__ = [
     "agreed_split",
     "catalogue_townships",
     "list_townships",
+    "scope_townships",
     "PLACEHOLDERS",
     "SEVERITIES",
     "SEVERITY_RANK",
@@ -315,6 +316,13 @@ def catalogue_townships(store: DutyStore) -> frozenset[str]:
 def list_townships(store: DutyStore) -> tuple[str, ...]:
     """Names of the townships proper, sorted: every Township node except the reference catalogues."""
     return tuple(sorted(t.name for t in store.townships() if not t.catalogue_of))
+
+
+def scope_townships(store: DutyStore, township: str | None) -> list[str]:
+    """The townships a question is about: the one named, else every township proper (no catalogue)."""
+    if township is not None:
+        return [t.name for t in store.townships() if t.name == township]
+    return list(list_townships(store))
 
 
 def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[ItemCard] | None = None,

@@ -38,7 +38,18 @@ from dataclasses import dataclass
 
 from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
 
-from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, list_townships, sorted_findings
+from ._common import (
+    Finding,
+    ItemEvidence,
+    cards_of,
+    catalogue_townships,
+    evidence,
+    finding,
+    kept,
+    list_townships,
+    scope_townships,
+    sorted_findings,
+)
 from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
 from .ownership import ownership_of
 
@@ -281,7 +292,10 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
             by_part[dept][part] += n
             by_power[dept][power_type or "(空)"] += n
             done[dept] += complete
-    coop = store.cooperation_counts(township)
+    coop = Counter(store.cooperation_counts(township))
+    if township is None:  # the whole store's counts leave the reference catalogues' items out
+        for name in catalogue_townships(store):
+            coop.subtract(store.cooperation_counts(name))
     out = []
     for d in store.nodes("Department", township):
         leads = sum(by_part[d.key].values()) if d.key in by_part else 0
@@ -319,7 +333,7 @@ def village_roles(store: DutyStore, township: str | None = None, *,
     [('东村', 2), ('南社区', 0), ('西村', 2)]
     """
     roles: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    towns = [t.name for t in store.townships() if township in (None, t.name)] if cards is None else []
+    towns = scope_townships(store, township) if cards is None else []
     rows = store.ask("village_roles", townships=towns) if cards is None else None
     if rows is not None:  # the store half: only the ASSISTS rows and the two fields a label needs
         for r in rows:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
 from graphmodel.normalize import compact, normalise_law_title, parse_citations
 
-from ._common import kept, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, scope_townships, sorted_findings
 from .applicability import layouts
 from .chains import chains
 
@@ -94,7 +94,7 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
     [('《土地管理法》', 3)]
     """
     if cards is None:  # the store half: counts per basis from the store, no cards
-        towns_in = [t.name for t in store.townships() if township in (None, t.name)]
+        towns_in = scope_townships(store, township)
         rows = store.ask("most_cited", townships=towns_in, by_law=by_law)
         if rows is not None:
             bases = {} if by_law else {b.key: b for b in store.nodes("LegalBasis", township)}

@@ -38,7 +38,6 @@ from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
 from ._common import (
-    kept,
     COOPERATE,
     Finding,
     agreed_split,
@@ -47,6 +46,8 @@ from ._common import (
     dice,
     evidence,
     finding,
+    kept,
+    scope_townships,
     similar_pairs,
     sorted_findings,
 )
@@ -211,7 +212,7 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
     labels: dict[str, str] = {}
     asked = None
     if cards is None:  # the store half: the database finds the groups, only their items' cards are read
-        towns = [t.name for t in store.townships() if township in (None, t.name)]
+        towns = scope_townships(store, township)
         asked = store.ask("shared_articles", townships=towns, whole_law=include_whole_law, min_items=min_items)
     if asked is not None:
         found = [g for r in asked for g in r["groups"]]

@@ -38,6 +38,7 @@ from ._common import (
     is_self_governance,
     kept,
     level_side,
+    scope_townships,
 )
 
 __all__ = ["STATES", "Ownership", "ownership", "ownership_of", "ownership_summary", "reason_parts"]
@@ -150,7 +151,7 @@ def ownership_summary(store: DutyStore, township: str | None = None, *,
     (('shared', 1), ('handed_over', 1), ('owned', 6), ('unconfirmed', 1), ('gap', 1))
     """
     if cards is None:
-        towns = [t.name for t in store.townships() if township in (None, t.name)]
+        towns = scope_townships(store, township)
         rows = store.ask("ownership_summary", townships=towns, withdrawn=WITHDRAWN, county_side=sorted(COUNTY_SIDE))
         if rows is not None:  # the store half: states decided by the leads are counted there;
             # an item without a lead is decided by its texts (placeholder, 自治), read here for those items only

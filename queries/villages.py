@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter, Village
 
-from ._common import kept, Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, scope_townships, sorted_findings
 
 __all__ = ["ALL_VILLAGES_PATTERN", "MOST_SHARE", "MatrixRow", "VillageMatrix", "missing_villages", "says_every_village",
            "village_matrix"]
@@ -104,7 +104,7 @@ def missing_villages(store: DutyStore, township: str | None = None, *,
     grouped: dict[str, list[ItemCard]] = defaultdict(list)
     rows = None
     if cards is None:  # the store half: the database finds the candidates, only their cards are read
-        towns = [t.name for t in store.townships() if township in (None, t.name)]
+        towns = scope_townships(store, township)
         rows = store.ask("missing_villages", townships=towns, most=MOST_SHARE,
                          every=f"(?s).*(?:{ALL_VILLAGES_PATTERN.pattern}).*")
     if rows is not None:
