@@ -20,7 +20,7 @@ from queries._common import KINDS
 from queries.rounds import finding_changes
 
 from . import state
-from .i18n import t, shown_as
+from .i18n import lang, t, shown_as
 from .labels import kind_label
 from .review import editor
 from .safe import md
@@ -155,7 +155,7 @@ def decision_panel(card, findings: list[dict], meeting: str) -> None:
         st.markdown(f"**{t('rv.pending')}**")
         names = {card.key: card.item.label}
         for o in pending:
-            st.text(describe_op(o, names))
+            st.text(describe_op(o, names, lang()))
     b1, b2 = st.columns(2)
     if b1.button(t("rv.add_op"), key="dec_add", disabled=op is None):
         pending.append(op)

@@ -345,6 +345,18 @@ def shown_as(fn):
     return label
 
 
+def column_title(name: str) -> str:
+    """One Chinese column name in the current language (a chart's axis, legend or tooltip title)."""
+    return COLUMNS.get(name, name) if lang() == "en" else name
+
+
+def tooltips(*fields: str) -> list:
+    """Altair tooltips over Chinese-named columns, titled in the current language."""
+    import altair as alt
+
+    return [alt.Tooltip(f, title=column_title(f.split(":")[0])) for f in fields]
+
+
 def columns(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with its Chinese column names in the current language (``牵头·<part>`` too)."""
     if lang() == "zh":

@@ -14,7 +14,7 @@ import streamlit as st
 from graphmodel.review import Meeting, describe_decision
 
 from . import review, state
-from .i18n import t, shown_as
+from .i18n import lang, t, shown_as
 from .labels import kind_label
 from .safe import md
 
@@ -45,7 +45,7 @@ def close_summary(township: str, m: Meeting, rnd) -> str:
     lines.append(t("mt.decided", applied=len(applied), undone=len(undone)))
     if undone:  # listed as undone, not counted among what the meeting decided
         names = review.item_names(township)
-        lines += [f"- {t('mt.undone_item', id=d.id, what=md(describe_decision(d, names)))}"
+        lines += [f"- {t('mt.undone_item', id=d.id, what=md(describe_decision(d, names, lang())))}"
                   for d in decided if d.status == "undone"]
     if rnd and rnd.number > 1:
         d = review.diff(township, rnd.number - 1, rnd.number)

@@ -30,7 +30,7 @@ from queries.rounds import RoundDiff, coverage_trend, diff_rounds, item_history
 from . import state
 from .i18n import lang, t
 from .safe import md
-from .labels import action_label, kind_label, local_time, status_label
+from .labels import action_label, finding_message, kind_label, local_time, status_label
 
 __all__ = ["editor", "signin_sidebar"]
 
@@ -111,8 +111,8 @@ def diff_frames(d: RoundDiff) -> tuple[pd.DataFrame, pd.DataFrame]:
         b, a = dict(c.before), dict(c.after)
         rows += [{"变化": "修改", "事项名称": c.name, "字段": t(f"rv.field.{f}"), "之前": b[f], "之后": a[f]}
                  for f in c.fields if f != "texts"]
-    finds = [{"状态": t("rv.resolved"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message} for f in d.resolved]
-    finds += [{"状态": t("rv.introduced"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message}
+    finds = [{"状态": t("rv.resolved"), "类型": kind_label(f.kind), "对象": f.subject, "说明": finding_message(f)} for f in d.resolved]
+    finds += [{"状态": t("rv.introduced"), "类型": kind_label(f.kind), "对象": f.subject, "说明": finding_message(f)}
               for f in d.introduced]
     return pd.DataFrame(rows), pd.DataFrame(finds)
 
@@ -175,7 +175,7 @@ def decisions_frame(township: str, meeting: str | None = None) -> pd.DataFrame:
     names = item_names(township)
     meetings = {m.id: f"{m.date} {m.title}" for m in state.store().meetings(township)}
     rows = [{"编号": d.id, "状态": status_label(d.status), "会议": meetings.get(d.meeting, d.meeting),
-             "决定": describe_decision(d, names), "说明": d.note, "记录人": d.recorded_by,
+             "决定": describe_decision(d, names, lang()), "说明": d.note, "记录人": d.recorded_by,
              "时间": local_time(d.recorded_at), "确认人": d.confirmed_by,
              "撤销": f"{d.undone_by} {local_time(d.undone_at)} {d.reason}".strip() if d.status in ("undone", "rejected") else ""}
             for d in state.store().decisions(township, meeting=meeting)]

@@ -35,7 +35,7 @@ from queries.rounds import diff_rounds
 from queries.whatif import WhatIf, what_if
 
 from .i18n import check_label, coverage_label, lang, lookup_answer, t
-from .labels import kind_label
+from .labels import finding_message, kind_label
 from .safe import md
 
 def store_options() -> tuple[str | None, tuple[tuple[str, str], ...]]:
@@ -278,7 +278,7 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
                 "事项类型": ev.power_type,
                 "牵头部门": "、".join(d.name for d in ev.departments if d.role == "牵头"),
                 "配合部门": "、".join(d.name for d in ev.departments if d.role == "配合"),
-                "说明": f.message, "乡镇": f.township, "来源": ev.source, "键": ev.key,
+                "说明": finding_message(f), "乡镇": f.township, "来源": ev.source, "键": ev.key,
             })
     df = pd.DataFrame(rows, columns=["问题类型", "严重程度", "事项名称", "清单类别", "事项类型", "牵头部门",
                                      "配合部门", "说明", "乡镇", "来源", "键"])

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from graphmodel import POWER_TYPES, DutyStore, ItemCard, ListPart
 
 from ._common import Finding, ItemEvidence, cards_of, evidence, finding, sorted_findings
+from ._common import en_quote
 from .applicability import Layouts, layouts
 from .ownership import ownership_of
 
@@ -82,6 +83,7 @@ ITEM_CHECKS: tuple[Check, ...] = (
     Check("code", "事项编码", 15, "code", _written("code")),
 )
 _LABELS = {c.name: c.label for c in ITEM_CHECKS} | {"lead": "责任主体"}
+_LABELS_EN = {"code": "an item code", "time_limit": "a time limit", "procedure": "a procedure"}
 
 def _applies(chk: Check, card: ItemCard, lay: Layouts) -> bool:
     return chk.name == "single_lead" or lay.applies(chk.name, card)
@@ -160,7 +162,9 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
         if miss:
             labels = [_LABELS[m] for m in miss]
             out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
-                               f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
+                               f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)],
+                               message_en=f"{en_quote(c.item.label)} lacks {', '.join(_LABELS_EN[m] for m in miss)}",
+                               missing=labels))
     return sorted_findings(out)
 
 

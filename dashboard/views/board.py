@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import duty_texts, graphview, state
 from dashboard.decision_panel import decision_panel
 from dashboard.i18n import columns, t, term, shown_as
-from dashboard.labels import kind_label
+from dashboard.labels import finding_message, kind_label
 from dashboard.meeting_bar import meeting_bar
 from dashboard.safe import md
 from dashboard.tables import to_xlsx
@@ -31,7 +31,7 @@ def _findings_of(township: str, key: str) -> list[dict]:
     found = [f for f in state.audit(township).findings if key in f.item_keys]
     found.sort(key=lambda f: (state.SEVERITY_RANK.get(f.severity, 9), f.kind.split(".")[0] not in state.BOARD_GROUPS,
                               f.kind))
-    return [{"kind": f.kind, "subject": f.subject, "title": kind_label(f.kind), "message": f.message,
+    return [{"kind": f.kind, "subject": f.subject, "title": kind_label(f.kind), "message": finding_message(f),
              "severity": f.severity} for f in found]
 
 

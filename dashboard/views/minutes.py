@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import review, state
-from dashboard.i18n import columns, t
+from dashboard.i18n import columns, lang, t
 from dashboard.meeting_bar import STAGES, close_summary, is_open, meeting_name
 from dashboard.safe import md
 from graphmodel.review import describe_decision
@@ -46,11 +46,12 @@ def decisions_section(township: str, meeting: str | None, who: str | None) -> No
     store = state.store()
     decided = {d.id: d for d in store.decisions(township, meeting=meeting)}
     names = review.item_names(township)
+    language = lang()  # read now: a format_func may run outside the script run
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     did = c1.selectbox(t("rv.decision"), list(decided), key="mt_decision",
-                       format_func=lambda k: f"{k} {describe_decision(decided[k], names)}"[:80])
+                       format_func=lambda k: f"{k} {describe_decision(decided[k], names, language)}"[:80])
     d = decided[did]
-    what = describe_decision(d, names)
+    what = describe_decision(d, names, language)
     confirmer = review.may_confirm(who)  # 编辑 records; only 审核 confirms (graphmodel.editors.ROLES)
     if d.status == "proposed" and not confirmer:
         c2.caption(t("rv.needs_reviewer"))
