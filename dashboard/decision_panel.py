@@ -104,7 +104,8 @@ def preview_frame(preview) -> pd.DataFrame:
     for item in preview.items:
         b, a = dict(item.before), dict(item.after)
         for f in FACETS:
-            was, now = (fold_villages(b[f]), fold_villages(a[f])) if f == "villages" else (list(b[f]), list(a[f]))
+            was, now = (fold_villages(b[f], lang=lang()), fold_villages(a[f], lang=lang())) if f == "villages" \
+                else (list(b[f]), list(a[f]))
             rows.append({t("rv.pv.item"): item.name, t("rv.pv.what"): _facet_label(f),
                          t("rv.pv.before"): "、".join(was) or "—", t("rv.pv.after"): "、".join(now) or "—",
                          t("rv.pv.changed"): "●" if b[f] != a[f] else ""})

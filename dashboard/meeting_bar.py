@@ -23,6 +23,11 @@ __all__ = ["close_summary", "current_meeting", "is_open", "meeting_bar", "meetin
 STAGES = ("专题研讨", "专班联审", "专家评审", "部门自评")
 
 
+def stage_label(stage: str) -> str:
+    """A review stage (部门自评 …, stored in Chinese as the review names it) in the page's language."""
+    return t(f"mt.stage.{STAGES.index(stage)}") if stage in STAGES else stage
+
+
 def meeting_name(m: Meeting) -> str:
     return f"{m.date} {m.title}"
 
@@ -78,7 +83,7 @@ def meeting_bar(township: str | None) -> str:
                        format_func=shown_as(lambda k: meeting_name(meetings[k]) if k else t("mt.none")))
     if mid:
         m = meetings[mid]
-        st.caption(t("mt.line", stage=md(m.stage), people=md("、".join(m.participants)) or "—",
+        st.caption(t("mt.line", stage=md(stage_label(m.stage)), people=md("、".join(m.participants)) or "—",
                      n=len(store.decisions(township, meeting=mid))))
     if not who:
         return mid
@@ -86,7 +91,7 @@ def meeting_bar(township: str | None) -> str:
         title = st.text_input(t("rv.title"), key="mt_new_title")
         date = st.date_input(t("rv.date"), value=dt.date.today(), key="mt_new_date", format="YYYY-MM-DD")
         people = st.text_input(t("rv.participants"), key="mt_new_people")
-        stage = st.selectbox(t("rv.stage"), STAGES, key="mt_new_stage")
+        stage = st.selectbox(t("rv.stage"), STAGES, key="mt_new_stage", format_func=shown_as(stage_label))
         if st.form_submit_button(t("mt.start_button"), key="mt_new_go"):
             m = store.record_meeting(township, title, date.isoformat() if date else "",
                                      [p for p in people.replace(",", "、").split("、") if p.strip()], editor=who,

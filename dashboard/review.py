@@ -142,8 +142,9 @@ def history_frame(township: str, key: str) -> pd.DataFrame:
 
 def trail_frame(township: str, key: str | None = None) -> pd.DataFrame:
     names = item_names(township)
+    decided = {d.id: d for d in state.store().decisions(township)}
     return pd.DataFrame([{"时间": local_time(e.at), "操作人": _who(e.who), "操作": action_label(e.action),
-                          "对象": e.target, "内容": _what(e, names), "理由": e.why}
+                          "对象": e.target, "内容": _what(e, names, decided), "理由": e.why}
                          for e in state.store().audit_trail(township, item=key)],
                         columns=["时间", "操作人", "操作", "对象", "内容", "理由"])
 
@@ -152,8 +153,10 @@ def _who(name: str) -> str:
     return t("rv.anonymous_import") if name == "import" else name
 
 
-def _what(e, names: dict[str, str]) -> str:
+def _what(e, names: dict[str, str], decided: dict | None = None) -> str:
     """The audit entry's stored sentence, in the current language where the library wrote it in both."""
+    if e.action.startswith("decision.") and lang() == "en" and (d := (decided or {}).get(e.target)):
+        return describe_decision(d, names, "en")  # the stored sentence is describe_decision's Chinese
     if e.action == "import" and (m := re.search(r"\+(\d+) -(\d+) ~(\d+)", e.what)):
         return t("rv.trail.import", a=m[1], r=m[2], c=m[3])
     if e.action == "round" and (m := re.match(r"第(\d+)轮 round \d+ \(\w+\) ?(.*)", e.what)):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import duty_texts, graphview, state
 from dashboard.decision_panel import decision_panel
-from dashboard.i18n import columns, t, term, shown_as
+from dashboard.i18n import column_title, columns, t, term, shown_as
 from dashboard.labels import finding_message, kind_label
 from dashboard.meeting_bar import meeting_bar
 from dashboard.safe import md
@@ -184,7 +184,7 @@ def render() -> None:
     fields = {"来源": item.source, "事项编码": item.code, "清单类别": item.part, "事项类型": item.power_type_raw or item.power_type,
               "牵头部门": item.lead_text, "配合部门": item.cooperate_text, "村（社区）": item.village_text,
               "依据": item.basis_text, "办理时限": item.time_limit, "实施程序": item.procedure, "内容": item.content}
-    src = pd.DataFrame([(k, v) for k, v in fields.items() if v], columns=["标签", "值"])
+    src = pd.DataFrame([(column_title(k), v) for k, v in fields.items() if v], columns=["标签", "值"])
     st.dataframe(columns(src), hide_index=True, width="stretch")
 
 
