@@ -20,7 +20,7 @@ from queries._common import KINDS
 from queries.rounds import finding_changes
 
 from . import state
-from .i18n import t, shown_as
+from .i18n import lang, t, shown_as
 from .labels import kind_label
 from .review import editor
 from .safe import md
@@ -104,7 +104,8 @@ def preview_frame(preview) -> pd.DataFrame:
     for item in preview.items:
         b, a = dict(item.before), dict(item.after)
         for f in FACETS:
-            was, now = (fold_villages(b[f]), fold_villages(a[f])) if f == "villages" else (list(b[f]), list(a[f]))
+            was, now = (fold_villages(b[f], lang=lang()), fold_villages(a[f], lang=lang())) if f == "villages" \
+                else (list(b[f]), list(a[f]))
             rows.append({t("rv.pv.item"): item.name, t("rv.pv.what"): _facet_label(f),
                          t("rv.pv.before"): "、".join(was) or "—", t("rv.pv.after"): "、".join(now) or "—",
                          t("rv.pv.changed"): "●" if b[f] != a[f] else ""})
@@ -155,7 +156,7 @@ def decision_panel(card, findings: list[dict], meeting: str) -> None:
         st.markdown(f"**{t('rv.pending')}**")
         names = {card.key: card.item.label}
         for o in pending:
-            st.text(describe_op(o, names))
+            st.text(describe_op(o, names, lang()))
     b1, b2 = st.columns(2)
     if b1.button(t("rv.add_op"), key="dec_add", disabled=op is None):
         pending.append(op)

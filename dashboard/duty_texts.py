@@ -16,7 +16,7 @@ from queries import burden, frames
 from queries.texts import ActionHit, read_text
 
 from . import state
-from .i18n import t
+from .i18n import lang, t
 
 __all__ = ["highlight_html", "item_texts", "show_text", "village_actions", "village_load"]
 
@@ -57,7 +57,8 @@ def show_text(text: str, owner: str = "township", empty: str = "—") -> None:
         return
     reading = read_text(text, owner)
     st.markdown(f'<div class="dg-duty-text">{highlight_html(text, reading.hits)}</div>', unsafe_allow_html=True)
-    rules = sorted({f"{h.span}：{tag_label(h.tag)} · {rule_label(h.rule)}" for h in reading.hits})
+    span = "「{}」: " if lang() == "en" else "{}："  # the span is list text: quoted among English words
+    rules = sorted({span.format(h.span) + f"{tag_label(h.tag)} · {rule_label(h.rule)}" for h in reading.hits})
     if rules:
         st.caption("；".join(rules))
 

@@ -206,7 +206,7 @@ def chain_spec(chain) -> GraphSpec:
     (township office). A step without owner is red and so are the links touching it;
     a link whose owners change is an orange dashed hand-off (crossing 镇→县 in its text).
     """
-    crossing = {(h.src, h.dst): h.crossing or "部门变更" for h in chain.handoffs}
+    crossing = {(h.src, h.dst): t(f"ch.{h.crossing or '部门变更'}") for h in chain.handoffs}
     broken = set(chain.broken_steps)
     x_of = {s.item.key: s.position * 340.0 for s in chain.steps}
     nodes: dict[str, GNode] = {}
@@ -214,7 +214,7 @@ def chain_spec(chain) -> GraphSpec:
     owners_at: dict[float, int] = {}
     for s in chain.steps:
         key, x = s.item.key, x_of[s.item.key]
-        note = f"{s.item.power_type}；{s.item.part}" + ("；无责任部门" if s.broken else "")
+        note = f"{s.item.power_type}；{s.item.part}" + (f"；{t('ch.no_owner')}" if s.broken else "")
         nodes[key] = GNode(key, f"{s.position + 1}. {s.item.name}", "focus" if s.broken else "item", x, 0.0,
                            colour=HIGHLIGHT if s.broken else "", note=note)
         for d in (d for d in s.item.departments if d.role == "牵头"):

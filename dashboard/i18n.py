@@ -186,6 +186,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ch.none": ("清单中没有由“后续事项”连成的链条。", "No chain is linked by next-step items in the list."),
     "ch.candidates": ("疑似应衔接的事项（候选链条）", "Candidate chains (steps that look linked)"),
     "ch.steps": ("链条环节", "Chain steps"),
+    "ch.镇→县": ("镇→县", "township to county"),
+    "ch.县→镇": ("县→镇", "county to township"),
+    "ch.部门变更": ("部门变更", "owner changes"),
+    "ch.是": ("是", "yes"),
+    "ch.no_owner": ("无责任部门", "no owner"),
     "ch.legend": ("颜色 = 部门；方形 = 县级/派驻，圆形 = 镇街；红色 = 无责任部门；橙色虚线 = 责任部门变更",
                   "Colour = department; square = county/station, circle = township; red = no owner; orange dashed = owner changes"),
     # department / village
@@ -361,6 +366,18 @@ def shown_as(fn):
         return cache[option]
 
     return label
+
+
+def column_title(name: str) -> str:
+    """One Chinese column name in the current language (a chart's axis, legend or tooltip title)."""
+    return COLUMNS.get(name, name) if lang() == "en" else name
+
+
+def tooltips(*fields: str) -> list:
+    """Altair tooltips over Chinese-named columns, titled in the current language."""
+    import altair as alt
+
+    return [alt.Tooltip(f, title=column_title(f.split(":")[0])) for f in fields]
 
 
 def columns(df: pd.DataFrame) -> pd.DataFrame:

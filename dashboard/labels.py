@@ -1,55 +1,23 @@
 """Names for internal identifiers, in both languages: finding kinds, statuses, audit actions, relations.
 
 No identifier (``gap.no_lead``, ``applied``, ``decision.apply``, ``LEADS``) reaches a user: pages
-show ``label(...)`` instead. A new finding kind needs only a row in ``KIND_EN`` (its Chinese
-title comes from ``queries._common.KINDS``).
+show ``label(...)`` instead. A new finding kind needs only a row in ``queries._common.KIND_TITLES_EN``
+(its Chinese title comes from ``queries._common.KINDS``). A finding's message in the current language is
+``finding_message(f)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from queries._common import KINDS
+from queries._common import KIND_TITLES_EN, KINDS
 
 from .i18n import lang
 
-__all__ = ["KIND_EN", "action_label", "kind_label", "local_time", "status_label"]
+__all__ = ["KIND_EN", "action_label", "finding_message", "kind_label", "local_time", "status_label"]
 
-KIND_EN: dict[str, str] = {
-    "overlap.multi_lead": "Several leads",
-    "overlap.near_duplicate": "Near-duplicate items led by different offices",
-    "overlap.shared_article": "One article enforced by several offices",
-    "overlap.cooperate_township_lead": "Cooperation item led by a township office",
-    "gap.no_lead": "No lead",
-    "gap.unknown_department": "Lead not in the department register",
-    "gap.withdrawn_township_lead": "Withdrawn item still led by a township office",
-    "gap.cooperate_no_county_lead": "Cooperation item without a county lead",
-    "gap.village_text_unlinked": "Village part written but no village linked",
-    "ownership.unconfirmed": "Lead to be confirmed",
-    "coverage.missing_fields": "Fields missing",
-    "coverage.column_absent": "Column absent from the sheet",
-    "text.withdrawn_in_name": "Withdrawn in name only: the township still does the work",
-    "text.cooperate_does_lead": "Cooperation item where the township does the lead's work",
-    "village.burden": "Village given work beyond assistance",
-    "village.overloaded": "Village carrying too many items",
-    "overlap.cross_part_duplicate": "The same duty in two parts of the list",
-    "topic.spread": "One topic spread over several offices",
-    "legal.not_empowered": "Cited basis does not empower the township, no delegation",
-    "legal.authority_unverified": "Whom the cited basis empowers is not verified",
-    "legal.no_basis": "No legal basis",
-    "legal.inconsistent_title": "One law written in several ways",
-    "handshake.missing_county_part": "Cooperation item lacks the county's part",
-    "handshake.missing_township_part": "Cooperation item lacks the township's part",
-    "handshake.no_counterpart": "No matching item in the county list",
-    "handshake.county_item_unmatched": "County item without a cooperation item here",
-    "village.missing_villages": "Item of every village misses some villages",
-    "chain.broken_step": "Chain step without an owner",
-    "chain.cycle": "Chain loops back",
-    "chain.inspection_no_followup": "Inspection without penalty or compulsory step",
-    "chain.level_crossing": "Chain hands off between township and county",
-    "chain.handoff": "Owner changes between chain steps",
-    "chain.candidate_link": "Inspection and penalty that look like one chain",
-}
+#: English finding-kind titles live beside the kinds (queries._common), where a fold's message needs them too.
+KIND_EN: dict[str, str] = KIND_TITLES_EN
 
 _STATUS: dict[str, tuple[str, str]] = {
     "proposed": ("待确认", "Proposed"), "applied": ("已生效", "Applied"), "rejected": ("已驳回", "Rejected"),
@@ -72,6 +40,11 @@ def kind_label(kind: str) -> str:
     info = KINDS.get(kind)
     zh = info.title if info else kind
     return KIND_EN.get(kind, zh) if lang() == "en" else zh
+
+
+def finding_message(f) -> str:
+    """A finding's message in the current language (its English message, built in queries/, in English mode)."""
+    return f.message_en if lang() == "en" and f.message_en else f.message
 
 
 def status_label(status: str) -> str:

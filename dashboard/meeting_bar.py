@@ -14,13 +14,18 @@ import streamlit as st
 from graphmodel.review import Meeting, describe_decision
 
 from . import review, state
-from .i18n import t, shown_as
+from .i18n import lang, t, shown_as
 from .labels import kind_label
 from .safe import md
 
 __all__ = ["close_summary", "current_meeting", "is_open", "meeting_bar", "meeting_name"]
 
 STAGES = ("专题研讨", "专班联审", "专家评审", "部门自评")
+
+
+def stage_label(stage: str) -> str:
+    """A review stage (部门自评 …, stored in Chinese as the review names it) in the page's language."""
+    return t(f"mt.stage.{STAGES.index(stage)}") if stage in STAGES else stage
 
 
 def meeting_name(m: Meeting) -> str:
@@ -45,7 +50,7 @@ def close_summary(township: str, m: Meeting, rnd) -> str:
     lines.append(t("mt.decided", applied=len(applied), undone=len(undone)))
     if undone:  # listed as undone, not counted among what the meeting decided
         names = review.item_names(township)
-        lines += [f"- {t('mt.undone_item', id=d.id, what=md(describe_decision(d, names)))}"
+        lines += [f"- {t('mt.undone_item', id=d.id, what=md(describe_decision(d, names, lang())))}"
                   for d in decided if d.status == "undone"]
     if rnd and rnd.number > 1:
         d = review.diff(township, rnd.number - 1, rnd.number)
@@ -78,7 +83,7 @@ def meeting_bar(township: str | None) -> str:
                        format_func=shown_as(lambda k: meeting_name(meetings[k]) if k else t("mt.none")))
     if mid:
         m = meetings[mid]
-        st.caption(t("mt.line", stage=md(m.stage), people=md("、".join(m.participants)) or "—",
+        st.caption(t("mt.line", stage=md(stage_label(m.stage)), people=md("、".join(m.participants)) or "—",
                      n=len(store.decisions(township, meeting=mid))))
     if not who:
         return mid
@@ -86,7 +91,7 @@ def meeting_bar(township: str | None) -> str:
         title = st.text_input(t("rv.title"), key="mt_new_title")
         date = st.date_input(t("rv.date"), value=dt.date.today(), key="mt_new_date", format="YYYY-MM-DD")
         people = st.text_input(t("rv.participants"), key="mt_new_people")
-        stage = st.selectbox(t("rv.stage"), STAGES, key="mt_new_stage")
+        stage = st.selectbox(t("rv.stage"), STAGES, key="mt_new_stage", format_func=shown_as(stage_label))
         if st.form_submit_button(t("mt.start_button"), key="mt_new_go"):
             m = store.record_meeting(township, title, date.isoformat() if date else "",
                                      [p for p in people.replace(",", "、").split("、") if p.strip()], editor=who,

@@ -30,7 +30,7 @@ from queries.rounds import RoundDiff, coverage_trend, diff_rounds, item_history
 from . import state
 from .i18n import lang, t
 from .safe import md
-from .labels import action_label, kind_label, local_time, status_label
+from .labels import action_label, finding_message, kind_label, local_time, status_label
 
 __all__ = ["editor", "signin_sidebar"]
 
@@ -111,8 +111,8 @@ def diff_frames(d: RoundDiff) -> tuple[pd.DataFrame, pd.DataFrame]:
         b, a = dict(c.before), dict(c.after)
         rows += [{"变化": "修改", "事项名称": c.name, "字段": t(f"rv.field.{f}"), "之前": b[f], "之后": a[f]}
                  for f in c.fields if f != "texts"]
-    finds = [{"状态": t("rv.resolved"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message} for f in d.resolved]
-    finds += [{"状态": t("rv.introduced"), "类型": kind_label(f.kind), "对象": f.subject, "说明": f.message}
+    finds = [{"状态": t("rv.resolved"), "类型": kind_label(f.kind), "对象": f.subject, "说明": finding_message(f)} for f in d.resolved]
+    finds += [{"状态": t("rv.introduced"), "类型": kind_label(f.kind), "对象": f.subject, "说明": finding_message(f)}
               for f in d.introduced]
     return pd.DataFrame(rows), pd.DataFrame(finds)
 
@@ -142,8 +142,9 @@ def history_frame(township: str, key: str) -> pd.DataFrame:
 
 def trail_frame(township: str, key: str | None = None) -> pd.DataFrame:
     names = item_names(township)
+    decided = {d.id: d for d in state.store().decisions(township)}
     return pd.DataFrame([{"时间": local_time(e.at), "操作人": _who(e.who), "操作": action_label(e.action),
-                          "对象": e.target, "内容": _what(e, names), "理由": e.why}
+                          "对象": e.target, "内容": _what(e, names, decided), "理由": e.why}
                          for e in state.store().audit_trail(township, item=key)],
                         columns=["时间", "操作人", "操作", "对象", "内容", "理由"])
 
@@ -152,8 +153,10 @@ def _who(name: str) -> str:
     return t("rv.anonymous_import") if name == "import" else name
 
 
-def _what(e, names: dict[str, str]) -> str:
+def _what(e, names: dict[str, str], decided: dict | None = None) -> str:
     """The audit entry's stored sentence, in the current language where the library wrote it in both."""
+    if e.action.startswith("decision.") and lang() == "en" and (d := (decided or {}).get(e.target)):
+        return describe_decision(d, names, "en")  # the stored sentence is describe_decision's Chinese
     if e.action == "import" and (m := re.search(r"\+(\d+) -(\d+) ~(\d+)", e.what)):
         return t("rv.trail.import", a=m[1], r=m[2], c=m[3])
     if e.action == "round" and (m := re.match(r"第(\d+)轮 round \d+ \(\w+\) ?(.*)", e.what)):
@@ -175,7 +178,7 @@ def decisions_frame(township: str, meeting: str | None = None) -> pd.DataFrame:
     names = item_names(township)
     meetings = {m.id: f"{m.date} {m.title}" for m in state.store().meetings(township)}
     rows = [{"编号": d.id, "状态": status_label(d.status), "会议": meetings.get(d.meeting, d.meeting),
-             "决定": describe_decision(d, names), "说明": d.note, "记录人": d.recorded_by,
+             "决定": describe_decision(d, names, lang()), "说明": d.note, "记录人": d.recorded_by,
              "时间": local_time(d.recorded_at), "确认人": d.confirmed_by,
              "撤销": f"{d.undone_by} {local_time(d.undone_at)} {d.reason}".strip() if d.status in ("undone", "rejected") else ""}
             for d in state.store().decisions(township, meeting=meeting)]

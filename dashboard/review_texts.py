@@ -125,6 +125,11 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
     "rv.pv.empty": ("选择操作并填写后，这里显示预览。", "Choose an operation and fill it in to see the preview."),
     # the meeting bar on the board (dashboard/meeting_bar.py)
     "mt.current": ("本次会议", "Current meeting"),
+    # review stages, in meeting_bar.STAGES order
+    "mt.stage.0": ("专题研讨", "Boundary meeting"),
+    "mt.stage.1": ("专班联审", "Task-force joint review"),
+    "mt.stage.2": ("专家评审", "Expert review"),
+    "mt.stage.3": ("部门自评", "Department self-review"),
     "mt.none": ("（不在会议中）", "(no meeting)"),
     "mt.one_township": ("在侧栏选择一个乡镇后，可在此开始或选择会议。", "Choose one township in the sidebar to start or pick a meeting."),
     "mt.line": ("{stage} · 参会：{people} · 已记录 {n} 项决定", "{stage} · present: {people} · {n} decisions recorded"),

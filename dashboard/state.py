@@ -36,7 +36,7 @@ from queries.rounds import diff_rounds
 from queries.whatif import WhatIf, what_if
 
 from .i18n import check_label, coverage_label, lang, lookup_answer, t
-from .labels import kind_label
+from .labels import finding_message, kind_label
 from .safe import md
 
 def store_options() -> tuple[str | None, tuple[tuple[str, str], ...]]:
@@ -279,7 +279,7 @@ def _worklist(sid: str, township: str | None, kinds: tuple[str, ...], department
                 "事项类型": ev.power_type,
                 "牵头部门": "、".join(d.name for d in ev.departments if d.role == "牵头"),
                 "配合部门": "、".join(d.name for d in ev.departments if d.role == "配合"),
-                "说明": f.message, "乡镇": f.township, "来源": ev.source, "键": ev.key,
+                "说明": finding_message(f), "乡镇": f.township, "来源": ev.source, "键": ev.key,
             })
     df = pd.DataFrame(rows, columns=["问题类型", "严重程度", "事项名称", "清单类别", "事项类型", "牵头部门",
                                      "配合部门", "说明", "乡镇", "来源", "键"])
@@ -437,6 +437,9 @@ def readable(df: pd.DataFrame) -> pd.DataFrame:
         out["问题"] = out["类型"].map(kind_label)
     if "层级" in out.columns:
         out["层级"] = out["层级"].map(lambda v: t(f"lv.{v}") if v in ("township", "county") else v)
+    for col in ("移交", "断点"):  # a chain step's hand-off and break, worded by queries/frames.py
+        if col in out.columns:
+            out[col] = out[col].map(lambda v: t(f"ch.{v}") if v in ("镇→县", "县→镇", "部门变更", "是") else v)
     return out.drop(columns=[c for c in ("类型", "链条", "状态代码", "详情", "键") if c in out.columns])
 
 
@@ -444,10 +447,19 @@ def chain_steps_frame(chain) -> pd.DataFrame:
     return readable(frames.chains_frame([chain]))
 
 
+def _findings_table(found) -> pd.DataFrame:
+    """Findings as a readable table, message and severity in the page's language."""
+    df = readable(frames.findings_frame(found))
+    if lang() == "en" and not df.empty:
+        df["说明"] = [finding_message(f) for f in found]
+        df["严重程度"] = [t(f"sev.{f.severity}") for f in found]
+    return df
+
+
 def candidate_links(township: str | None = None) -> pd.DataFrame:
     """Inspection and penalty items that look like one chain but are not linked."""
     found = [f for f in audit(township).findings if f.kind == "chain.candidate_link"]
-    return readable(frames.findings_frame(found))
+    return _findings_table(found)
 
 
 def findings_frame(township: str | None = None, department: str | None = None) -> pd.DataFrame:
@@ -455,7 +467,7 @@ def findings_frame(township: str | None = None, department: str | None = None) -
     found = audit(township).findings
     if department:
         found = [f for f in found if any(d.key == department for i in f.items for d in i.departments)]
-    return readable(frames.findings_frame(found))
+    return _findings_table(found)
 
 
 @st.cache_data(show_spinner=False)

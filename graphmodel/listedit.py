@@ -424,11 +424,13 @@ class Preview:
     after: TownshipList
 
 
-def fold_villages(entries: tuple[str, ...] | list[str], min_group: int = 2) -> list[str]:
+def fold_villages(entries: tuple[str, ...] | list[str], min_group: int = 2, lang: str = "zh") -> list[str]:
     """Village entries ("name：role") with the same role folded into one ("10 个村（社区）：role").
 
     >>> fold_villages(["东村：协助", "西村：协助", "南村：公示"])
     ['南村：公示', '2 个村（社区）：协助（东村、西村）']
+    >>> fold_villages(["东村：协助", "西村：协助"], lang="en")
+    ['2 villages: 协助 (东村, 西村)']
     """
     by_text: dict[str, list[str]] = {}
     for e in entries:
@@ -436,7 +438,9 @@ def fold_villages(entries: tuple[str, ...] | list[str], min_group: int = 2) -> l
         by_text.setdefault(text, []).append(name)
     out = []
     for text, names in sorted(by_text.items(), key=lambda kv: (len(kv[1]), kv[0])):
-        if len(names) >= min_group:
+        if len(names) >= min_group and lang == "en":
+            out.append(f"{len(names)} villages{': ' + text if text else ''} ({', '.join(names)})")
+        elif len(names) >= min_group:
             out.append(f"{len(names)} 个村（社区）{'：' + text if text else ''}（{'、'.join(names)}）")
         else:
             out += [f"{n}：{text}" if text else n for n in names]

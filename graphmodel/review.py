@@ -23,8 +23,10 @@ from .model import Relation, Township, TownshipList, node_from_dict, node_to_dic
 
 __all__ = [
     "ACTIONS",
+    "ACTIONS_EN",
     "DECISION_STATES",
     "LEAD_OTHERS",
+    "LEAD_OTHERS_EN",
     "REQUEST_STATES",
     "ROUND_KINDS",
     "AuditEntry",
@@ -60,6 +62,22 @@ LEAD_OTHERS: dict[str, str] = {
     "cooperate": "其他牵头部门改为配合（保留职责说明）",
     "remove": "其他牵头部门移出本事项",
     "stay": "其他牵头部门仍为牵头",
+}
+#: :data:`ACTIONS` and :data:`LEAD_OTHERS` in English (``describe_op(..., lang="en")``, the dashboard's English mode).
+ACTIONS_EN: dict[str, str] = {
+    "set_lead": "set the lead",
+    "move_to_cooperating": "move a lead to cooperating",
+    "add_cooperator": "add a cooperating department",
+    "remove_cooperator": "remove a cooperating department",
+    "add_village_role": "set a village's part",
+    "accept_shared": "accept shared leads with a split of duties",
+    "add_basis": "add a legal basis",
+    "add_item": "add an item",
+}
+LEAD_OTHERS_EN: dict[str, str] = {
+    "cooperate": "the other leads become cooperating, keeping their duty text",
+    "remove": "the other leads are taken off the item",
+    "stay": "the other leads stay leads",
 }
 DECISION_STATES = ("proposed", "applied", "rejected", "undone")
 REQUEST_STATES = ("submitted", "reviewed", "approved", "rejected")
@@ -113,15 +131,27 @@ class Op:
         return _from(cls, data)
 
 
-def describe_op(op: Op, names: dict[str, str] | None = None) -> str:
+def describe_op(op: Op, names: dict[str, str] | None = None, lang: str = "zh") -> str:
     """A sentence for minutes and tables; ``names`` maps item keys to item names.
+
+    ``lang="en"`` words it in English (the dashboard's English mode); names, departments and the
+    decision's own text stay as written, the text in corner quotes.
 
     >>> describe_op(Op("set_lead", "item:X镇:code:1", "农业农村办"), {"item:X镇:code:1": "宅基地审批"})
     '「宅基地审批」确定牵头部门：农业农村办（其他牵头部门改为配合（保留职责说明））'
     >>> describe_op(Op("set_lead", "k", "农业农村办", others="remove"))
     '「k」确定牵头部门：农业农村办（其他牵头部门移出本事项）'
+    >>> describe_op(Op("accept_shared", "k", text="甲负责审批"), {"k": "宅基地审批"}, lang="en")
+    '「宅基地审批」: accept shared leads with a split of duties: 「甲负责审批」'
     """
     label = (names or {}).get(op.item, op.item) if op.item else dict(op.fields).get("name", "")
+    if lang == "en":
+        said = [op.target] if op.target else []
+        said += [f"「{op.text}」"] if op.text else []
+        tail = ": " + ", ".join(said) if said else ""
+        if op.action == "set_lead":
+            tail += f" ({LEAD_OTHERS_EN[op.others or 'cooperate']})"
+        return f"「{label}」: {ACTIONS_EN[op.action]}{tail}"
     what = ACTIONS[op.action]
     tail = "：" + "，".join(t for t in (op.target, op.text) if t) if (op.target or op.text) else ""
     if op.action == "set_lead":  # the minutes say where the other leads went
@@ -129,9 +159,9 @@ def describe_op(op: Op, names: dict[str, str] | None = None) -> str:
     return f"「{label}」{what}{tail}"
 
 
-def describe_decision(d: Decision, names: dict[str, str] | None = None) -> str:
-    """Its operations as one sentence (``names``: item keys to names)."""
-    return "；".join(describe_op(o, names) for o in d.ops)
+def describe_decision(d: Decision, names: dict[str, str] | None = None, lang: str = "zh") -> str:
+    """Its operations as one sentence (``names``: item keys to names; ``lang="en"`` in English)."""
+    return ("; " if lang == "en" else "；").join(describe_op(o, names, lang) for o in d.ops)
 
 
 class _Record:

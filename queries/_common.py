@@ -28,8 +28,12 @@ __all__ = [
     "COUNTY_SIDE",
     "GROUPS",
     "KINDS",
+    "KIND_TITLES_EN",
+    "PART_EN",
     "agreed_split",
     "catalogue_townships",
+    "en_list",
+    "en_quote",
     "list_townships",
     "scope_townships",
     "PLACEHOLDERS",
@@ -200,6 +204,65 @@ _KIND_ROWS = (
 )
 #: Every finding kind: identifier -> group, severity, Chinese title. Stable; documented in docs/audit-output.md.
 KINDS: dict[str, KindInfo] = {k: KindInfo(k, k.split(".")[0], s, t) for k, s, t in _KIND_ROWS}
+#: Every finding kind's English title (the dashboard's English mode; a fold's "also" in ``message_en``).
+KIND_TITLES_EN: dict[str, str] = {
+    "overlap.multi_lead": "Several leads",
+    "overlap.near_duplicate": "Near-duplicate items led by different offices",
+    "overlap.shared_article": "One article enforced by several offices",
+    "overlap.cooperate_township_lead": "Cooperation item led by a township office",
+    "gap.no_lead": "No lead",
+    "gap.unknown_department": "Lead not in the department register",
+    "gap.withdrawn_township_lead": "Withdrawn item still led by a township office",
+    "gap.cooperate_no_county_lead": "Cooperation item without a county lead",
+    "gap.village_text_unlinked": "Village part written but no village linked",
+    "ownership.unconfirmed": "Lead to be confirmed",
+    "coverage.missing_fields": "Fields missing",
+    "coverage.column_absent": "Column absent from the sheet",
+    "text.withdrawn_in_name": "Withdrawn in name only: the township still does the work",
+    "text.cooperate_does_lead": "Cooperation item where the township does the lead's work",
+    "village.burden": "Village given work beyond assistance",
+    "village.overloaded": "Village carrying too many items",
+    "overlap.cross_part_duplicate": "The same duty in two parts of the list",
+    "topic.spread": "One topic spread over several offices",
+    "legal.not_empowered": "Cited basis does not empower the township, no delegation",
+    "legal.authority_unverified": "Whom the cited basis empowers is not verified",
+    "legal.no_basis": "No legal basis",
+    "legal.inconsistent_title": "One law written in several ways",
+    "handshake.missing_county_part": "Cooperation item lacks the county's part",
+    "handshake.missing_township_part": "Cooperation item lacks the township's part",
+    "handshake.no_counterpart": "No matching item in the county list",
+    "handshake.county_item_unmatched": "County item without a cooperation item here",
+    "village.missing_villages": "Item of every village misses some villages",
+    "chain.broken_step": "Chain step without an owner",
+    "chain.cycle": "Chain loops back",
+    "chain.inspection_no_followup": "Inspection without penalty or compulsory step",
+    "chain.level_crossing": "Chain hands off between township and county",
+    "chain.handoff": "Owner changes between chain steps",
+    "chain.candidate_link": "Inspection and penalty that look like one chain",
+}
+#: The list parts in English (a part outside the vocabulary is list text and stays quoted).
+PART_EN = {BASIC: "basic duties", COOPERATE: "cooperation duties", WITHDRAWN: "duties withdrawn by the county"}
+
+
+def en_quote(text: str) -> str:
+    """List text inside an English message: kept as written, in corner quotes so a reader (and the
+    language test) sees where the list speaks.
+
+    >>> en_quote("农村宅基地审批")
+    '「农村宅基地审批」'
+    """
+    return f"「{text}」"
+
+
+def en_list(texts: Iterable[str]) -> str:
+    """Names (departments, villages) joined for an English message.
+
+    >>> en_list(["农业农村办", "自然资源所"])
+    '农业农村办, 自然资源所'
+    """
+    return ", ".join(texts)
+
+
 #: Kinds read from the texts: a finding's severity may differ from its kind's, saying how sure the rule is
 #: (weak terms only: one step lower; a village given an administrative power: high).
 TEXT_KINDS = frozenset({"text.withdrawn_in_name", "text.cooperate_does_lead", "village.burden"})
@@ -224,7 +287,9 @@ class Finding:
 
     ``subject`` names what the finding is about (an item, a law article, a chain);
     ``details`` are (name, value) pairs specific to the kind, sorted by name;
-    ``related`` the kinds of findings saying the same about the same item, folded into this one.
+    ``related`` the kinds of findings saying the same about the same item, folded into this one;
+    ``message_en`` the message in English, built from the same values (list text kept as written,
+    quoted) for the dashboard's English mode; the CLI and the JSON show ``message``.
     """
 
     kind: str
@@ -235,6 +300,7 @@ class Finding:
     items: tuple[ItemEvidence, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
     related: tuple[str, ...] = ()  # kinds of restatements folded into this finding (queries.folding)
+    message_en: str = ""
 
     @property
     def group(self) -> str:
@@ -288,13 +354,13 @@ for _cls in (DeptRole, ItemEvidence, Finding):
 
 
 def finding(kind: str, township: str, subject: str, message: str,
-            items: Iterable[ItemEvidence] = (), **details: object) -> Finding:
+            items: Iterable[ItemEvidence] = (), message_en: str = "", **details: object) -> Finding:
     """Build a finding of a known kind; items sorted by key, details as sorted text pairs."""
     if kind not in KINDS:
         raise InvalidArgument(f"unknown finding kind {kind!r}")
     pairs = tuple(sorted((k, _detail_text(v)) for k, v in details.items()))
     return Finding(kind, KINDS[kind].severity, township, subject, message,
-                   tuple(sorted(items, key=lambda e: e.key)), pairs)
+                   tuple(sorted(items, key=lambda e: e.key)), pairs, message_en=message_en)
 
 
 def _detail_text(value: object) -> str:

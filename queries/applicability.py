@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, ItemCard, Township
 
 from ._common import BASIC, COOPERATE, WITHDRAWN, Finding, finding, sorted_findings
+from ._common import PART_EN, en_quote
 
 __all__ = ["APPLICABILITY", "Applies", "Layouts", "column_absent", "layouts", "recorded_townships", "sheet_checks"]
 
@@ -52,6 +53,10 @@ class Applies:
     item_field: str  # the DutyItem field holding its value
     label: str  # the column as users call it
 
+
+#: The checked columns in English (a finding's English message).
+_COLUMN_EN = {"法律依据": "legal basis", "办理时限": "time limit", "实施程序": "procedure", "事项编码": "item code",
+              "上级部门职责": "county department's part", "镇街配合职责": "township's cooperation part"}
 
 APPLICABILITY: dict[str, Applies] = {a.check: a for a in (
     Applies("basis", (BASIC, COOPERATE), "basis", "basis_text", "法律依据"),
@@ -145,5 +150,8 @@ def column_absent(store: DutyStore, cards: Sequence[ItemCard], checks: Sequence[
         cols = list(labels)
         out.append(finding("coverage.column_absent", town, f"{part}：{'、'.join(cols)}",
                            f"「{part}」表没有{'、'.join(cols)}列：{count[(town, part)]} 个事项未评估",
+                           message_en=f"The {PART_EN.get(part, en_quote(part))} sheet has no "
+                           f"{', '.join(_COLUMN_EN.get(c, en_quote(c)) for c in cols)} column: "
+                           f"{count[(town, part)]} items not assessed",
                            part=part, columns=cols, not_assessed=count[(town, part)]))
     return sorted_findings(out)

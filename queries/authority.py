@@ -41,7 +41,7 @@ from pathlib import Path
 from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact, int_to_chinese, normalise_law_title
 
-from ._common import kept, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import Finding, cards_of, en_list, en_quote, evidence, finding, kept, level_side, sorted_findings
 
 __all__ = ["EMPOWERS", "POWER_TYPES", "TABLE_ENV", "Authority", "DelegationEntry", "LawAuthority", "authority_of", "delegation_entries",
            "legal_authority", "load_law_table"]
@@ -174,17 +174,24 @@ def legal_authority(store: DutyStore, township: str | None = None, *, table: str
             deciding = [v for v in verdicts if v.empowers != "procedural"]
             shown = "；".join(f"{v.basis}（{_said(v)}）" for v in verdicts)
             leads = "、".join(p.name for p in c.leads if level_side(p.level) == "township")
+            shown_en = "; ".join(f"{en_quote(v.basis)} ({_said_en(v)})" for v in verdicts)
+            leads_en = en_list(p.name for p in c.leads if level_side(p.level) == "township") or "the township"
             details = dict(bases=[v.basis for v in verdicts], subjects=[v.subject or "—" for v in verdicts],
                            verdicts=[v.empowers for v in verdicts], sources=[v.source or "—" for v in verdicts],
                            power_type=c.item.power_type)
             if deciding and all(v.empowers in ("no", "delegable") for v in deciding):
                 out.append(finding("legal.not_empowered", town, c.item.label,
                                    f"「{c.item.label}」由{leads}实施{c.item.power_type}，所引依据未授权乡镇，"
-                                   f"也不在赋权清单中：{shown}", [evidence(c)], **details))
+                                   f"也不在赋权清单中：{shown}", [evidence(c)],
+                                   message_en=f"{en_quote(c.item.label)}: {leads_en} exercise(s) "
+                                   f"{en_quote(c.item.power_type)}; the cited basis does not empower the township "
+                                   f"and the item is not in the delegation list: {shown_en}", **details))
             else:
                 out.append(finding("legal.authority_unverified", town, c.item.label,
                                    f"「{c.item.label}」由{leads}实施{c.item.power_type}，所引依据是否授权乡镇未核实：{shown}",
-                                   [evidence(c)], **details))
+                                   [evidence(c)], message_en=f"{en_quote(c.item.label)}: {leads_en} exercise(s) "
+                                   f"{en_quote(c.item.power_type)}; whether the cited basis empowers the township "
+                                   f"is not verified: {shown_en}", **details))
     return sorted_findings(out)
 
 
@@ -210,6 +217,12 @@ def delegation_entries(store: DutyStore, township: str | None = None) -> tuple[D
     towns = [township] if township is not None else sorted(t.name for t in store.townships())
     return tuple(DelegationEntry(t, d.item, d.document, d.date, d.code, d.source)
                  for t in towns for d in store.delegations(t))
+
+
+def _said_en(v: Authority) -> str:
+    return {"no": f"empowers {en_quote(v.subject)}", "delegable": "needs a delegation decision",
+            "depends": f"depends on the article: {en_quote(v.subject)}", "procedural": "a procedural rule",
+            "unknown": "not in the authority table"}.get(v.empowers, en_quote(v.subject))
 
 
 def _said(v: Authority) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
 
-from ._common import kept, Finding, cards_of, finding, sorted_findings
+from ._common import Finding, cards_of, en_quote, finding, kept, sorted_findings
 from .text_checks import text_finding
 from .texts import ActionHit, load_lexicon, read_text
 
@@ -76,7 +76,10 @@ def village_burden(store: DutyStore, township: str | None = None, *, actions: Se
                 out.append(text_finding(
                     "village.burden", c, field, text, hits,
                     f"「{c.item.label}」交给村（社区）的不是协助" + (f"，含行政权力（{'、'.join(powers)}）" if powers else ""),
-                    "high" if powers else "medium", villages=names or ("（未关联村）",), powers=powers))
+                    "high" if powers else "medium",
+                    message_en=f"{en_quote(c.item.label)} gives the villages work that is not assistance"
+                    + (f", including administrative powers ({', '.join(en_quote(p) for p in powers)})" if powers else ""),
+                    villages=names or ("（未关联村）",), powers=powers))
                 break
     return sorted_findings(out)
 
@@ -167,7 +170,10 @@ def village_overloaded(store: DutyStore, township: str | None = None, *, ceiling
             why = ([f"超过上限{ceiling}项"] if v.over_ceiling else []) + (
                 [f"超过全镇中位数{median:g}项的{median_factor:g}倍"] if v.over_median else [])
             if why:
+                why_en = ([f"over the ceiling of {ceiling}"] if v.over_ceiling else []) + (
+                    [f"over {median_factor:g} times the township's median of {median:g}"] if v.over_median else [])
                 out.append(finding("village.overloaded", town, v.village, f"{v.village}承担{v.items}项，{'，'.join(why)}",
+                                   message_en=f"{v.village} carries {v.items} items, {', '.join(why_en)}",
                                    count=v.items, ceiling=ceiling, median=f"{median:g}",
                                    burden_items=v.burden_items, power_items=v.power_items))
     return sorted_findings(out)

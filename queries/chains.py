@@ -45,6 +45,7 @@ from ._common import (
     level_side,
     sorted_findings,
 )
+from ._common import en_list, en_quote
 
 __all__ = [
     "CANDIDATE_THRESHOLD",
@@ -117,6 +118,10 @@ def _side(card: ItemCard) -> str:
     if len(sides) > 1:
         return "mixed"
     return sides.pop()
+
+
+#: A level crossing in English (a finding's English message).
+_CROSSING_EN = {"镇→县": "township to county", "县→镇": "county to township"}
 
 
 def _crossing(src: str, dst: str) -> str:
@@ -248,7 +253,10 @@ def candidate_links(store: DutyStore, township: str | None = None, *, threshold:
                         "chain.candidate_link", town, f"{i.item.label} → {p.item.label}",
                         f"检查事项「{i.item.label}」（{'、'.join(x.name for x in i.leads)}）与处罚事项「{p.item.label}」"
                         f"（{'、'.join(x.name for x in p.leads)}）主题相同（{score:.2f}）但未衔接",
-                        [evidence(i), evidence(p)], score=f"{round(score, 4)}",
+                        [evidence(i), evidence(p)],
+                        message_en=f"Inspection item {en_quote(i.item.label)} ({en_list(x.name for x in i.leads)}) and "
+                        f"penalty item {en_quote(p.item.label)} ({en_list(x.name for x in p.leads)}) share a topic "
+                        f"({score:.2f}) but are not linked", score=f"{round(score, 4)}",
                         shared="".join(sorted(si & sp)), inspection=i.key, penalty=p.key))
     return sorted_findings(out)
 
@@ -272,24 +280,34 @@ def chain_findings(store: DutyStore, township: str | None = None, *, chain_list:
             s = steps[k]
             out.append(finding("chain.broken_step", ch.township, s.item.name,
                                f"链条「{path}」第{s.position + 1}步「{s.item.name}」无责任部门", [s.item],
+                               message_en=f"Chain {en_quote(path)}, step {s.position + 1} "
+                               f"{en_quote(s.item.name)} has no owner",
                                chain=ch.id, position=s.position + 1))
         for cyc in ch.cycles:
             out.append(finding("chain.cycle", ch.township, " → ".join(steps[k].item.name for k in cyc),
                                f"链条「{path}」成环：{'、'.join(steps[k].item.name for k in cyc)}",
-                               [steps[k].item for k in cyc], chain=ch.id))
+                               [steps[k].item for k in cyc], chain=ch.id,
+                               message_en=f"Chain {en_quote(path)} loops back: "
+                               f"{', '.join(en_quote(steps[k].item.name) for k in cyc)}"))
         for h in ch.handoffs:
             items = [steps[h.src].item, steps[h.dst].item]
             subject = f"{h.src_name} → {h.dst_name}"
             move = f"{'、'.join(h.from_owners)} → {'、'.join(h.to_owners)}"
+            move_en = f"{en_list(h.from_owners)} → {en_list(h.to_owners)}"
             out.append(finding("chain.handoff", ch.township, subject, f"「{subject}」责任部门变更：{move}", items,
+                               message_en=f"{en_quote(subject)}: the owner changes: {move_en}",
                                chain=ch.id, crossing=h.crossing, from_owners=h.from_owners, to_owners=h.to_owners))
             if h.crossing:
                 out.append(finding("chain.level_crossing", ch.township, subject,
                                    f"「{subject}」跨层级移交（{h.crossing}）：{move}", items,
+                                   message_en=f"{en_quote(subject)} is handed between levels "
+                                   f"({_CROSSING_EN.get(h.crossing, en_quote(h.crossing))}): {move_en}",
                                    chain=ch.id, crossing=h.crossing, from_owners=h.from_owners, to_owners=h.to_owners))
         for k in ch.inspections_without_followup:
             s = steps[k]
             out.append(finding("chain.inspection_no_followup", ch.township, s.item.name,
-                               f"检查事项「{s.item.name}」在链条「{path}」中没有后续处罚或强制环节", [s.item], chain=ch.id))
+                               f"检查事项「{s.item.name}」在链条「{path}」中没有后续处罚或强制环节", [s.item], chain=ch.id,
+                               message_en=f"Inspection item {en_quote(s.item.name)} has no penalty or compulsory "
+                               f"step after it in chain {en_quote(path)}"))
     out.extend(candidate_links(store, township, cards=cards, chain_list=chain_list))
     return sorted_findings(out)

@@ -43,6 +43,7 @@ from ._common import (
     ItemEvidence,
     cards_of,
     catalogue_townships,
+    en_quote,
     evidence,
     finding,
     kept,
@@ -93,6 +94,7 @@ ITEM_CHECKS: tuple[Check, ...] = (
     Check("code", "事项编码", 15, "code", _written("code")),
 )
 _LABELS = {c.name: c.label for c in ITEM_CHECKS} | {"lead": "责任主体"}
+_LABELS_EN = {"code": "an item code", "time_limit": "a time limit", "procedure": "a procedure"}
 
 def _applies(chk: Check, card: ItemCard, lay: Layouts) -> bool:
     return chk.name == "single_lead" or lay.applies(chk.name, card)
@@ -177,7 +179,9 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
         if miss:
             labels = [_LABELS[m] for m in miss]
             out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
-                               f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
+                               f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)],
+                               message_en=f"{en_quote(c.item.label)} lacks {', '.join(_LABELS_EN[m] for m in miss)}",
+                               missing=labels))
     return sorted_findings(out)
 
 

@@ -34,12 +34,16 @@ from ._common import (
     similar_pairs,
     sorted_findings,
 )
-from .overlaps import CONTENT_THRESHOLD, MIN_CONTAINED_CHARS, MIN_CONTENT_CHARS, NAME_THRESHOLD
+from ._common import PART_EN, en_list, en_quote
+from .overlaps import _BASIS_EN, CONTENT_THRESHOLD, MIN_CONTAINED_CHARS, MIN_CONTENT_CHARS, NAME_THRESHOLD
 
 __all__ = ["CROSS_PARTS", "cross_part_duplicates", "cross_part_pairs"]
 
 #: The part pairs compared: 基本 with 收回, 基本 with 配合.
 CROSS_PARTS = ((BASIC, WITHDRAWN), (BASIC, COOPERATE))
+
+def _part_en(part: str) -> str:
+    return PART_EN.get(part, en_quote(part))
 
 
 def cross_part_pairs(cards: Sequence[ItemCard], name_threshold: float = NAME_THRESHOLD
@@ -93,9 +97,16 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
         for a, b, score, basis in cross_part_pairs(group, name_threshold):
             what = "已收回的职责仍列为本级基本履职事项" if b.item.part == WITHDRAWN else "同一职责既列为基本履职又列为配合履职"
             leads = ["、".join(p.name for p in c.leads) or "（无）" for c in (a, b)]
+            leads_en = [en_list(p.name for p in c.leads) or "no lead" for c in (a, b)]
+            what_en = ("a withdrawn duty is still listed as this level's basic duty" if b.item.part == WITHDRAWN
+                       else "one duty is listed both as a basic and as a cooperation duty")
             out.append(finding(
                 "overlap.cross_part_duplicate", town, f"{a.item.label} / {b.item.label}",
                 f"「{a.item.label}」（{a.item.part}，{leads[0]}）与「{b.item.label}」（{b.item.part}，{leads[1]}）"
                 f"{basis[:2]}相近（{score:.2f}）：{what}",
-                [evidence(a), evidence(b)], parts=f"{a.item.part} / {b.item.part}", score=f"{score}", matched_on=basis))
+                [evidence(a), evidence(b)],
+                message_en=f"{en_quote(a.item.label)} ({_part_en(a.item.part)}, {leads_en[0]}) and "
+                f"{en_quote(b.item.label)} ({_part_en(b.item.part)}, {leads_en[1]}) have similar "
+                f"{_BASIS_EN.get(basis[:2], en_quote(basis[:2]))} ({score:.2f}): {what_en}",
+                parts=f"{a.item.part} / {b.item.part}", score=f"{score}", matched_on=basis))
     return sorted_findings(out)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._common import KINDS, SEVERITY_RANK, Finding, sorted_findings
+from ._common import KIND_TITLES_EN
 
 __all__ = ["RESTATES", "fold_findings"]
 
@@ -94,7 +95,9 @@ def fold_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
             continue
         related = tuple(sorted({f.kind for f in rest if f.kind != keep.kind} | set(keep.related), key=_ORDER.get))
         also = "；".join(dict.fromkeys(KINDS[k].title for k in related))
+        also_en = "; ".join(dict.fromkeys(KIND_TITLES_EN[k] for k in related))
         out.append(Finding(keep.kind, keep.severity, keep.township, keep.subject,
                            f"{keep.message}（同时：{also}）" if also else keep.message,
-                           keep.items, keep.details, related))
+                           keep.items, keep.details, related,
+                           f"{keep.message_en} (also: {also_en})" if also_en and keep.message_en else keep.message_en))
     return sorted_findings(out)

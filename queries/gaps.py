@@ -30,7 +30,8 @@ from ._common import (
     level_side,
     sorted_findings,
 )
-from .ownership import ownership_of
+from ._common import en_list, en_quote
+from .ownership import ownership_of, reason_parts
 
 __all__ = [
     "cooperate_no_county_lead",
@@ -41,6 +42,17 @@ __all__ = [
     "village_text_unlinked",
     "withdrawn_township_lead",
 ]
+
+
+def _reason_en(card: ItemCard) -> str:
+    """Why an item without a lead is a gap or unconfirmed, in English (ownership.reason_parts)."""
+    code, fields = reason_parts(card)
+    f = dict(fields)
+    if code == "unconfirmed":
+        return f"has its lead written as {en_quote(f['text'])}"
+    if code == "gap_unlinked":
+        return f"has no lead (written as {en_quote(f['text'])} but matching no department)"
+    return "has no lead"
 
 
 @kept()
@@ -56,7 +68,8 @@ def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[It
         state, _, reason = ownership_of(c)
         if state == "gap":
             out.append(finding("gap.no_lead", c.item.township, c.item.label, f"「{c.item.label}」{reason}",
-                               [evidence(c)], lead_text=c.item.lead_text))
+                               [evidence(c)], message_en=f"{en_quote(c.item.label)} {_reason_en(c)}",
+                               lead_text=c.item.lead_text))
     return sorted_findings(out)
 
 
@@ -73,7 +86,8 @@ def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequenc
         state, _, reason = ownership_of(c)
         if state == "unconfirmed":
             out.append(finding("ownership.unconfirmed", c.item.township, c.item.label, f"「{c.item.label}」{reason}",
-                               [evidence(c)], lead_text=c.item.lead_text or c.item.receiving_dept))
+                               [evidence(c)], message_en=f"{en_quote(c.item.label)} {_reason_en(c)}",
+                               lead_text=c.item.lead_text or c.item.receiving_dept))
     return sorted_findings(out)
 
 
@@ -96,7 +110,8 @@ def unknown_department(store: DutyStore, township: str | None = None, *,
         if unknown:
             out.append(finding("gap.unknown_department", c.item.township, c.item.label,
                                f"「{c.item.label}」的牵头部门不在部门名录：{'、'.join(unknown)}",
-                               [evidence(c)], departments=unknown))
+                               [evidence(c)], message_en=f"The lead of {en_quote(c.item.label)} is not in the "
+                               f"department register: {en_list(unknown)}", departments=unknown))
     return sorted_findings(out)
 
 
@@ -119,7 +134,9 @@ def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
         if own:
             out.append(finding("gap.withdrawn_township_lead", c.item.township, c.item.label,
                                f"收回事项「{c.item.label}」仍由镇街科室牵头：{'、'.join(own)}",
-                               [evidence(c)], township_leads=own, receiving_dept=c.item.receiving_dept))
+                               [evidence(c)], message_en=f"Withdrawn item {en_quote(c.item.label)} is still led by "
+                               f"a township office: {en_list(own)}",
+                               township_leads=own, receiving_dept=c.item.receiving_dept))
     return sorted_findings(out)
 
 
@@ -145,7 +162,8 @@ def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
             out.append(finding("gap.cooperate_no_county_lead", c.item.township, c.item.label,
                                f"配合事项「{c.item.label}」没有县级牵头部门"
                                + (f"（牵头：{'、'.join(leads)}）" if leads else ""),
-                               [evidence(c)], leads=leads))
+                               [evidence(c)], message_en=f"Cooperation item {en_quote(c.item.label)} has no county lead"
+                               + (f" (lead: {en_list(leads)})" if leads else ""), leads=leads))
     return sorted_findings(out)
 
 
@@ -167,7 +185,8 @@ def village_text_unlinked(store: DutyStore, township: str | None = None, *,
         if c.item.village_text.strip() and not c.villages:
             out.append(finding("gap.village_text_unlinked", c.item.township, c.item.label,
                                f"「{c.item.label}」写了村（社区）职责但未关联任何村（社区）",
-                               [evidence(c)], village_text=c.item.village_text.strip()))
+                               [evidence(c)], message_en=f"{en_quote(c.item.label)} has a village part written "
+                               "but no village linked", village_text=c.item.village_text.strip()))
     return sorted_findings(out)
 
 

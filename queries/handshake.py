@@ -44,6 +44,7 @@ from ._common import (
     level_side,
     sorted_findings,
 )
+from ._common import en_quote
 from .applicability import layouts
 from .overlaps import name_similarity
 
@@ -142,10 +143,14 @@ def missing_parts(store: DutyStore, township: str | None = None, *,
         if not _county_part(c) and lay.assessed("county_part", c):
             out.append(finding("handshake.missing_county_part", c.item.township, c.item.label,
                                f"配合事项「{c.item.label}」未写上级部门职责", [evidence(c)],
+                               message_en=f"Cooperation item {en_quote(c.item.label)} does not state the county "
+                               "department's part",
                                township_part=_township_part(c)))
         if not _township_part(c) and lay.assessed("township_part", c):
             out.append(finding("handshake.missing_township_part", c.item.township, c.item.label,
                                f"配合事项「{c.item.label}」未写镇街配合职责", [evidence(c)],
+                               message_en=f"Cooperation item {en_quote(c.item.label)} does not state the township's "
+                               "cooperation part",
                                county_part=_county_part(c)))
     return sorted_findings(out)
 
@@ -192,7 +197,8 @@ def counterparts(store: DutyStore, township: str | None = None) -> tuple[Finding
             if not hits and (township is None or township == c.item.township):
                 out.append(finding("handshake.no_counterpart", c.item.township, c.item.label,
                                    f"配合事项「{c.item.label}」在{cl.township}的清单中没有对应事项",
-                                   [evidence(c)], county_list=cl.township))
+                                   [evidence(c)], message_en=f"Cooperation item {en_quote(c.item.label)} has no "
+                                   f"matching item in the list of {cl.township}", county_list=cl.township))
     for cl in lists:
         if township is not None and township != cl.township:
             continue
@@ -200,7 +206,9 @@ def counterparts(store: DutyStore, township: str | None = None) -> tuple[Finding
             if x.key not in matched:
                 out.append(finding("handshake.county_item_unmatched", cl.township, x.item.label,
                                    f"{cl.township}的配合事项「{x.item.label}」在已导入的乡镇清单中没有对应配合事项",
-                                   [evidence(x)], county_list=cl.township))
+                                   [evidence(x)], message_en=f"Cooperation item {en_quote(x.item.label)} of "
+                                   f"{cl.township} has no matching cooperation item in the imported township lists",
+                                   county_list=cl.township))
     return sorted_findings(out)
 
 

@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
 from graphmodel.normalize import compact, normalise_law_title, parse_citations
 
-from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, scope_townships, sorted_findings
+from ._common import (
+    Finding,
+    ItemEvidence,
+    cards_of,
+    en_quote,
+    evidence,
+    finding,
+    kept,
+    scope_townships,
+    sorted_findings,
+)
 from .applicability import layouts
 from .chains import chains
 
@@ -65,7 +75,8 @@ def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     for c in cards:
         if not c.bases and lay.assessed("basis", c):
             out.append(finding("legal.no_basis", c.item.township, c.item.label, f"「{c.item.label}」没有法律依据",
-                               [evidence(c)], basis_text=c.item.basis_text))
+                               [evidence(c)], message_en=f"{en_quote(c.item.label)} has no legal basis",
+                               basis_text=c.item.basis_text))
     return sorted_findings(out)
 
 
@@ -144,6 +155,8 @@ def inconsistent_titles(store: DutyStore, township: str | None = None, *,
         usage = "；".join(f"《{t}》：{'、'.join(c.item.label for c in titles[t])}" for t in names)
         out.append(finding("legal.inconsistent_title", town, law, f"《{law}》有{len(names)}种写法：{usage}",
                            [evidence(c) for c in {c.key: c for t in names for c in titles[t]}.values()],
+                           message_en=f"《{law}》 is written in {len(names)} ways: " + "; ".join(
+                               f"《{t}》: {', '.join(en_quote(c.item.label) for c in titles[t])}" for t in names),
                            titles=names, law=law))
     return sorted_findings(out)
 

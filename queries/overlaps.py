@@ -51,6 +51,7 @@ from ._common import (
     similar_pairs,
     sorted_findings,
 )
+from ._common import en_list, en_quote
 
 __all__ = [
     "CONTENT_THRESHOLD",
@@ -73,6 +74,9 @@ SHARED_PREFIX = 4
 CONTENT_THRESHOLD = 0.8
 MIN_CONTENT_CHARS = 10
 MIN_CONTAINED_CHARS = 4
+
+#: What a pair matched on (名称, 内容), in English.
+_BASIS_EN = {"名称": "names", "内容": "contents"}
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -123,7 +127,8 @@ def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence
         names = [p.name for p in c.leads]
         out.append(finding("overlap.multi_lead", c.item.township, c.item.label,
                            f"「{c.item.label}」有{len(names)}个牵头部门：{'、'.join(names)}",
-                           [evidence(c)], leads=names))
+                           [evidence(c)], message_en=f"{en_quote(c.item.label)} has {len(names)} leads: {en_list(names)}",
+                           leads=names))
     return sorted_findings(out)
 
 
@@ -160,7 +165,11 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
                 "overlap.near_duplicate", town, subject,
                 f"「{first.item.label}」与「{second.item.label}」{basis[:2]}相近（{score:.2f}），"
                 f"牵头部门不同：{'、'.join(p.name for p in first.leads)} / {'、'.join(p.name for p in second.leads)}",
-                [evidence(ca), evidence(cb)], score=f"{score}", matched_on=basis,
+                [evidence(ca), evidence(cb)],
+                message_en=f"{en_quote(first.item.label)} and {en_quote(second.item.label)} have similar "
+                f"{_BASIS_EN.get(basis[:2], en_quote(basis[:2]))} ({score:.2f}) but different leads: "
+                f"{en_list(p.name for p in first.leads)} / {en_list(p.name for p in second.leads)}",
+                score=f"{score}", matched_on=basis,
             ))
     return sorted_findings(out)
 
@@ -234,7 +243,9 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
             continue
         out.append(finding("overlap.shared_article", town, labels[bkey],
                            f"{labels[bkey]}由{len(offices)}个部门在{len(group)}个事项中执行：{'、'.join(offices)}",
-                           [evidence(c) for c in group], basis=bkey, offices=offices))
+                           [evidence(c) for c in group],
+                           message_en=f"{en_quote(labels[bkey])} is enforced by {len(offices)} offices in "
+                           f"{len(group)} items: {en_list(offices)}", basis=bkey, offices=offices))
     return sorted_findings(out)
 
 
@@ -257,7 +268,8 @@ def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
         if own:
             out.append(finding("overlap.cooperate_township_lead", c.item.township, c.item.label,
                                f"配合事项「{c.item.label}」由镇街科室牵头：{'、'.join(own)}",
-                               [evidence(c)], township_leads=own))
+                               [evidence(c)], message_en=f"Cooperation item {en_quote(c.item.label)} is led by a "
+                               f"township office: {en_list(own)}", township_leads=own))
     return sorted_findings(out)
 
 

@@ -25,7 +25,18 @@ from collections.abc import Iterable, Sequence
 
 from graphmodel import DutyStore, ItemCard
 
-from ._common import kept, COOPERATE, WITHDRAWN, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import (
+    COOPERATE,
+    WITHDRAWN,
+    Finding,
+    cards_of,
+    en_quote,
+    evidence,
+    finding,
+    kept,
+    level_side,
+    sorted_findings,
+)
 from .texts import ActionHit, bracketed, load_lexicon, read_text
 
 __all__ = ["LEAD_ACTIONS", "WITHDRAWN_ACTIONS", "cooperate_does_lead", "text_finding", "withdrawn_in_name"]
@@ -49,10 +60,11 @@ def sure_severity(kind_severity: str, hits: Sequence[ActionHit]) -> str:
 
 
 def text_finding(kind: str, card: ItemCard, field: str, text: str, hits: Sequence[ActionHit], message: str,
-                 severity: str | None = None, **details: object) -> Finding:
+                 severity: str | None = None, message_en: str = "", **details: object) -> Finding:
     """A finding read from ``text`` (the item's ``field``): the clause with the spans in brackets, the rules."""
     shown = bracketed(text, hits)
     f = finding(kind, card.item.township, card.item.label, f"{message}：{shown}", [evidence(card)],
+                message_en=f"{message_en}: {en_quote(shown)}" if message_en else "",
                 field=field, text=text, evidence=shown, spans=[h.span for h in hits],
                 positions=[f"{h.start}-{h.end}" for h in hits], rules=sorted({h.rule for h in hits}), **details)
     return dataclasses.replace(f, severity=severity) if severity and severity != f.severity else f
@@ -81,7 +93,10 @@ def withdrawn_in_name(store: DutyStore, township: str | None = None, *, lexicon:
         if hits:
             out.append(text_finding("text.withdrawn_in_name", c, "工作方式", c.item.work_mode, hits,
                                     f"「{c.item.label}」已收回，工作方式仍交镇街实质性工作",
-                                    sure_severity("high", hits), receiving=c.item.receiving_dept))
+                                    sure_severity("high", hits),
+                                    message_en=f"{en_quote(c.item.label)} is withdrawn, yet its way of working "
+                                    "still gives the township substantive work",
+                                    receiving=c.item.receiving_dept))
     return sorted_findings(out)
 
 
@@ -112,6 +127,7 @@ def cooperate_does_lead(store: DutyStore, township: str | None = None, *, lexico
             if any(h.strength == "strong" for h in hits):
                 out.append(text_finding("text.cooperate_does_lead", c, field, text, hits,
                                         f"「{c.item.label}」是配合事项，镇街承担的却是牵头部门的工作",
-                                        "high"))
+                                        "high", message_en=f"{en_quote(c.item.label)} is a cooperation item, "
+                                        "yet the township carries the lead department's work"))
                 break
     return sorted_findings(out)

@@ -31,7 +31,19 @@ from importlib import resources
 from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact
 
-from ._common import kept, BASIC, COOPERATE, Finding, cards_of, evidence, finding, level_side, sorted_findings
+from ._common import (
+    BASIC,
+    COOPERATE,
+    Finding,
+    cards_of,
+    en_list,
+    en_quote,
+    evidence,
+    finding,
+    kept,
+    level_side,
+    sorted_findings,
+)
 
 __all__ = ["GENERIC", "MERGE_OVERLAP", "generic_phrases", "topic_spread", "topics"]
 
@@ -154,5 +166,8 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
             out.append(finding(
                 "topic.spread", town, name,
                 f"「{name}」相关的{len(cs)}项事项分散在{len(ranked)}个科室：{'、'.join(ranked)}，宜统一研究",
-                [evidence(c) for c in cs], offices=ranked, keywords=words, item_names=[c.item.label for c in cs]))
+                [evidence(c) for c in cs],
+                message_en=f"{len(cs)} items about {en_quote(name)} are spread over {len(ranked)} offices: "
+                f"{en_list(ranked)}; worth settling together",
+                offices=ranked, keywords=words, item_names=[c.item.label for c in cs]))
     return sorted_findings(out)

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter, Village
 
-from ._common import Finding, ItemEvidence, cards_of, evidence, finding, kept, scope_townships, sorted_findings
+from ._common import (
+    Finding,
+    ItemEvidence,
+    cards_of,
+    en_list,
+    en_quote,
+    evidence,
+    finding,
+    kept,
+    scope_townships,
+    sorted_findings,
+)
 
 __all__ = ["ALL_VILLAGES_PATTERN", "MOST_SHARE", "MatrixRow", "VillageMatrix", "missing_villages", "says_every_village",
            "village_matrix"]
@@ -121,7 +132,11 @@ def missing_villages(store: DutyStore, township: str | None = None, *,
             if row.missing:
                 why = "村（社区）职责写明各村" if says_every_village(c.item.village_text) else \
                     f"已关联{len(c.villages)}/{len(register)}个村（社区）"
+                why_en = "the village part says every village" if says_every_village(c.item.village_text) else \
+                    f"{len(c.villages)} of {len(register)} villages linked"
                 out.append(finding("village.missing_villages", town, c.item.label,
                                    f"「{c.item.label}」应由各村（社区）承担（{why}），缺少：{'、'.join(row.missing)}",
-                                   [evidence(c)], missing=row.missing, linked=[v.name for v in c.villages], reason=why))
+                                   [evidence(c)], message_en=f"{en_quote(c.item.label)} falls to every village "
+                                   f"({why_en}); missing: {en_list(row.missing)}",
+                                   missing=row.missing, linked=[v.name for v in c.villages], reason=why))
     return sorted_findings(out)

@@ -5,8 +5,8 @@ import streamlit as st
 
 from dashboard import duty_texts, graphview, state
 from dashboard.decision_panel import decision_panel
-from dashboard.i18n import columns, t, term, shown_as
-from dashboard.labels import kind_label
+from dashboard.i18n import column_title, columns, t, term, shown_as
+from dashboard.labels import finding_message, kind_label
 from dashboard.meeting_bar import meeting_bar
 from dashboard.safe import md
 from dashboard.tables import to_xlsx
@@ -31,7 +31,7 @@ def _findings_of(township: str, key: str) -> list[dict]:
     found = [f for f in state.audit(township).findings if key in f.item_keys]
     found.sort(key=lambda f: (state.SEVERITY_RANK.get(f.severity, 9), f.kind.split(".")[0] not in state.BOARD_GROUPS,
                               f.kind))
-    return [{"kind": f.kind, "subject": f.subject, "title": kind_label(f.kind), "message": f.message,
+    return [{"kind": f.kind, "subject": f.subject, "title": kind_label(f.kind), "message": finding_message(f),
              "severity": f.severity} for f in found]
 
 
@@ -184,7 +184,7 @@ def render() -> None:
     fields = {"来源": item.source, "事项编码": item.code, "清单类别": item.part, "事项类型": item.power_type_raw or item.power_type,
               "牵头部门": item.lead_text, "配合部门": item.cooperate_text, "村（社区）": item.village_text,
               "依据": item.basis_text, "办理时限": item.time_limit, "实施程序": item.procedure, "内容": item.content}
-    src = pd.DataFrame([(k, v) for k, v in fields.items() if v], columns=["标签", "值"])
+    src = pd.DataFrame([(column_title(k), v) for k, v in fields.items() if v], columns=["标签", "值"])
     st.dataframe(columns(src), hide_index=True, width="stretch")
 
 

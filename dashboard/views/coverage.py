@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import t, term, shown_as
+from dashboard.i18n import column_title, t, term, shown_as, tooltips
 from dashboard.safe import md
 from dashboard.tables import table
 
@@ -22,7 +22,8 @@ def render() -> None:
         heat = alt.Chart(long).mark_rect().encode(
             x=alt.X("事项类型:N", title=None, sort=list(matrix.columns), axis=alt.Axis(orient="top", labelAngle=0)),
             y=alt.Y("部门:N", title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("数量:Q", scale=alt.Scale(scheme="blues")), tooltip=["部门", "事项类型", "数量"],
+            color=alt.Color("数量:Q", scale=alt.Scale(scheme="blues"), title=column_title("数量")),
+            tooltip=tooltips("部门", "事项类型", "数量"),
         ).properties(height=max(160, 34 * len(matrix)))
         text = heat.mark_text(fontSize=14).encode(text="数量:Q", color=alt.value("#111"))
         st.altair_chart(heat + text, width="stretch")

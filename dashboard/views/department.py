@@ -23,9 +23,10 @@ def render() -> None:
     c.metric(t("ov.score"), f"{d.share_complete:.0%}")
     items = state.items_frame(township, department=key)
     st.subheader(t("dp.led"))
-    table(items[items["角色"] == "牵头"], f"{d.name}-牵头事项", key="dp-led")
+    # each table holds one role (its heading says which): the role column would repeat it in Chinese
+    table(items[items["角色"] == "牵头"].drop(columns="角色"), f"{d.name}-牵头事项", key="dp-led")
     st.subheader(t("dp.coop"))
-    table(items[items["角色"] == "配合"], f"{d.name}-配合事项", key="dp-coop")
+    table(items[items["角色"] == "配合"].drop(columns="角色"), f"{d.name}-配合事项", key="dp-coop")
     st.subheader(t("dp.findings"))
     table(state.findings_frame(township, department=key), f"{d.name}-问题", key="dp-findings")
 

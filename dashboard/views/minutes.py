@@ -5,8 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import review, state
-from dashboard.i18n import columns, t
-from dashboard.meeting_bar import STAGES, close_summary, is_open, meeting_name
+from dashboard.i18n import columns, lang, shown_as, t
+from dashboard.meeting_bar import STAGES, close_summary, is_open, meeting_name, stage_label
 from dashboard.safe import md
 from graphmodel.review import describe_decision
 
@@ -25,7 +25,7 @@ def meetings_section(township: str, who: str | None) -> str | None:
             title = st.text_input(t("rv.title"), key="mt_title")
             date = st.date_input(t("rv.date"), value=dt.date.today(), key="mt_date", format="YYYY-MM-DD")
             people = st.text_input(t("rv.participants"), key="mt_people")
-            stage = st.selectbox(t("rv.stage"), list(STAGES), key="mt_stage")
+            stage = st.selectbox(t("rv.stage"), list(STAGES), key="mt_stage", format_func=shown_as(stage_label))
             if st.form_submit_button(t("rv.save")):
                 m = store.record_meeting(township, title, date.isoformat() if date else "",
                                          [p for p in people.split("、") if p.strip()], editor=who, stage=stage)
@@ -46,11 +46,12 @@ def decisions_section(township: str, meeting: str | None, who: str | None) -> No
     store = state.store()
     decided = {d.id: d for d in store.decisions(township, meeting=meeting)}
     names = review.item_names(township)
+    language = lang()  # read now: a format_func may run outside the script run
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     did = c1.selectbox(t("rv.decision"), list(decided), key="mt_decision",
-                       format_func=lambda k: f"{k} {describe_decision(decided[k], names)}"[:80])
+                       format_func=lambda k: f"{k} {describe_decision(decided[k], names, language)}"[:80])
     d = decided[did]
-    what = describe_decision(d, names)
+    what = describe_decision(d, names, language)
     confirmer = review.may_confirm(who)  # 编辑 records; only 审核 confirms (graphmodel.editors.ROLES)
     if d.status == "proposed" and not confirmer:
         c2.caption(t("rv.needs_reviewer"))

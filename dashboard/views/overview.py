@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import columns, score_sentence, t
+from dashboard.i18n import column_title, columns, score_sentence, t, tooltips
 
 
 def render() -> None:
@@ -39,8 +39,9 @@ def render() -> None:
             x=alt.X("数量:Q", title=None),
             y=alt.Y("问题类型:N", sort=list(kinds["问题类型"]), title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("严重程度:N", scale=alt.Scale(domain=[t("sev.high"), t("sev.medium"), t("sev.low"), t("sev.info")],
-                                                          range=["#c00000", "#ef6c00", "#9e9e9e", "#1e88e5"])),
-            tooltip=["问题类型", "严重程度", "数量"],
+                                                          range=["#c00000", "#ef6c00", "#9e9e9e", "#1e88e5"]),
+                            title=column_title("严重程度")),
+            tooltip=tooltips("问题类型", "严重程度", "数量"),
         )
         st.altair_chart(chart, width="stretch")
         st.dataframe(columns(kinds.drop(columns=["类别"])), hide_index=True, width="stretch")
@@ -102,7 +103,7 @@ def headline(township: str | None) -> None:
 def _bars(df: pd.DataFrame, label: str, value: str = "数量", colour: str = "#1f4e79") -> alt.Chart:
     return alt.Chart(df).mark_bar(color=colour).encode(
         x=alt.X(f"{value}:Q", title=None), y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[label, value],
+        tooltip=tooltips(label, value),
     ).properties(height=max(120, 34 * len(df)))
 
 

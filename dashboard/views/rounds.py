@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import review, state
-from dashboard.i18n import columns, shown_as, t
+from dashboard.i18n import column_title, columns, shown_as, t, tooltips
 
 
 def _township() -> str | None:
@@ -18,7 +18,7 @@ def _score_chart(trend: pd.DataFrame) -> alt.Chart:
     return alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=80), color="#1f4e79").encode(
         x=alt.X("轮次:O", title=t("rv.round_axis")),
         y=alt.Y("完整度:Q", scale=alt.Scale(domain=[0, 100]), title=t("rv.score")),
-        tooltip=["轮次", "完整度"],
+        tooltip=tooltips("轮次", "完整度"),
     )
 
 
@@ -31,9 +31,9 @@ def _findings_chart(trend: pd.DataFrame) -> alt.Chart:
         x=alt.X("轮次:O", title=t("rv.round_axis")),
         y=alt.Y("问题数:Q", title=t("rv.findings")),
         color=alt.Color("严重程度:N", scale=alt.Scale(domain=[t(k) for _, k, _ in levels], range=[c for *_, c in levels]),
-                        sort=[t(k) for _, k, _ in levels]),
+                        sort=[t(k) for _, k, _ in levels], title=column_title("严重程度")),
         order=alt.Order("严重程度:N", sort="descending"),
-        tooltip=["轮次", "严重程度", "问题数"],
+        tooltip=tooltips("轮次", "严重程度", "问题数"),
     )
 
 

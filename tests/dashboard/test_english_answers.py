@@ -53,20 +53,46 @@ def _data(data_dir) -> list[str]:
                 out.add(n.label if hasattr(n, "label") else n.name)
         for c in s.item_cards():
             out |= {p.text for p in (*c.leads, *c.cooperators, *c.villages)} | {b.label for b in c.bases}
+            out |= {str(x) for x in c.citations}  # laws as the list cites them
             out.add(c.item.source)
     return sorted((d for d in out if _HAN.search(d)), key=len, reverse=True)
 
 
-def _ours(texts, data: list[str]) -> list[tuple[str, str]]:
-    """Texts that still hold Chinese once every piece of list text is taken out."""
+_QUOTED = re.compile(r"「([^」]*)」|《([^》]*)》")
+
+
+def _without(text: str, data: list[str]) -> str:
+    for d in data:
+        if d in text:
+            text = text.replace(d, " ")
+    return text
+
+
+def _unquote(text: str, corpus: str) -> str:
+    """``text`` without the quoted pieces the list holds (matched words in brackets count as the list's)."""
+    def piece(m):
+        return (m[1] or m[2] or "").replace("[", "").replace("]", "").strip()
+
+    return _QUOTED.sub(lambda m: " " if not piece(m) or piece(m) in corpus else m[0], text)
+
+
+def _ours(texts, data: list[str], spans: bool = False) -> list[tuple[str, str]]:
+    """Texts that still hold Chinese once every piece of list text is taken out.
+
+    ``spans``: a quoted 「piece」 or 《law》 of a list text (a matched term, a clause with the matched words
+    in brackets) counts as list text too; a quoted piece the list does not hold stays ours.
+    """
     found = []
+    corpus = "\n".join(data)
     for where, text in texts:
         if where == "segmented":  # the language switch names itself in both languages on purpose
             continue
         rest = _ESCAPE.sub(r"\1", text)  # what a person sees of escaped markdown
-        for d in data:
-            if d in rest:
-                rest = rest.replace(d, " ")
+        if spans:  # whole list texts first or quoted pieces first: either order takes out only list text
+            rest = min(_unquote(_without(rest, data), corpus), _without(_unquote(rest, corpus), data),
+                       key=lambda r: len(_HAN.findall(r)))
+        else:
+            rest = _without(rest, data)
         if _HAN.search(rest):
             found.append((where, text[:160]))
     return found
@@ -93,3 +119,57 @@ def test_english_overview_has_no_chinese_of_ours(data_dir):
     sentence = [text for where, text in texts if where == "caption" and "points (" in text]
     assert sentence and "Most points lost" in sentence[0]
     assert _ours(texts, _data(data_dir)) == []
+
+
+HOMESTEAD = "item:XX镇:code:XXZ-JB-049"
+SPLIT = "分头审批"  # short: the decision picker cuts its options at 80 characters
+
+
+def test_english_meeting_pages_have_no_chinese_of_ours(data_dir, monkeypatch):
+    """Board (worklist of the sample's findings, the item's findings, the decision form's pending
+    operation and preview), decisions list, meeting close and overview: in English only list text
+    is Chinese — finding messages and decision sentences included."""
+    import json
+
+    from graphmodel.editors import hash_password
+    from graphmodel.review import Op
+
+    monkeypatch.setenv("DUTYGRAPH_EDITORS", json.dumps({"王五": hash_password("pw")}))
+    with open_store("memory", data_dir=data_dir) as s:
+        s.record_decision("XX镇", [Op("accept_shared", HOMESTEAD, text=SPLIT)], editor="王五")
+        s.undo_decision("XX镇", "D1", editor="王五", reason="")
+    data = _data(data_dir) + [SPLIT, "王五"]
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    at.segmented_control(key="lang").set_value("en").run()
+    at.sidebar.text_input(key="signin_name").set_value("王五")
+    at.sidebar.text_input(key="signin_password").set_value("pw")
+    at.sidebar.button(key="signin_button").click()
+    at = open_page(at.run(), "board")
+    board = shown_texts(at)
+    work = at.dataframe[0].value
+    assert len(work) > 20 and "Message" in work.columns  # the sample's findings, 说明 in English
+    assert all(re.search(r"[A-Za-z]{3}", m) for m in work["Message"])
+    # the item with the most findings opens below, with the decision form and a pending operation
+    at.selectbox(key="board_item").set_value(HOMESTEAD).run()
+    at.selectbox(key="dec_action").set_value("set_lead").run()
+    at.selectbox(key="dec_dept").set_value("农业农村服务中心").run()
+    at.button(key="dec_add").click()
+    at = at.run()
+    assert not at.exception
+    item = shown_texts(at)
+    assert any(w == "text" and "set the lead" in s for w, s in item)  # the pending operation, in English
+    at = open_page(at, "minutes")
+    assert not at.exception
+    minutes = shown_texts(at)
+    assert any("accept shared leads" in s for _, s in minutes)  # the decisions list, in English
+    at = open_page(at, "overview")
+    overview = shown_texts(at)
+    at = open_page(at, "department")  # the department's findings, as a table
+    department = shown_texts(at)
+    at = open_page(at, "chains")  # inspection and penalty items not linked: findings too
+    chain_page = shown_texts(at)
+    assert not at.exception
+    pages = (("board", board), ("item", item), ("decisions", minutes), ("overview", overview),
+             ("department", department), ("chains", chain_page))
+    leaks = [(name, *leak) for name, texts in pages for leak in _ours(texts, data, spans=True)]
+    assert leaks == [], "\n".join(map(str, leaks))
