@@ -177,15 +177,20 @@ def missing_fields(store: DutyStore, township: str | None = None, *,
     for c in cards:
         miss = [m for m in _missing(c, lay) if m in _FIELD_CHECKS]
         if miss:
-            labels = [_LABELS[m] for m in miss]
-            out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
-                               f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)],
-                               message_en=f"{en_quote(c.item.label)} lacks {', '.join(_LABELS_EN[m] for m in miss)}",
-                               missing=labels))
+            out.append(_missing_fields_finding(c, miss))
     return sorted_findings(out)
 
 
 _FIELD_CHECKS = tuple(c.name for c in ITEM_CHECKS if c.field)  # time_limit, procedure, code
+
+
+def _missing_fields_finding(c: ItemCard, miss: Sequence[str]) -> Finding:
+    """The finding of an item lacking the fields of the checks ``miss`` (both halves build it here)."""
+    labels = [_LABELS[m] for m in miss]
+    return finding("coverage.missing_fields", c.item.township, c.item.label,
+                   f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)],
+                   message_en=f"{en_quote(c.item.label)} lacks {', '.join(_LABELS_EN[m] for m in miss)}",
+                   missing=labels)
 
 
 def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Finding, ...] | None:
@@ -210,9 +215,7 @@ def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Findi
     missing = {key: {check_of[f] for f in fields} for r in rows for key, fields in r["found"]}
     out = []
     for c in store.item_cards(ItemFilter(keys=missing)) if missing else ():
-        labels = [_LABELS[m] for m in _FIELD_CHECKS if m in missing[c.key]]
-        out.append(finding("coverage.missing_fields", c.item.township, c.item.label,
-                           f"「{c.item.label}」缺少{'、'.join(labels)}", [evidence(c)], missing=labels))
+        out.append(_missing_fields_finding(c, [m for m in _FIELD_CHECKS if m in missing[c.key]]))
     return sorted_findings(out)
 
 
