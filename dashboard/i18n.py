@@ -380,18 +380,41 @@ def tooltips(*fields: str) -> list:
     return [alt.Tooltip(f, title=column_title(f.split(":")[0])) for f in fields]
 
 
+#: The action categories of the duty-text lexicon (queries/data/duty_actions.csv), as column names.
+_ACTIONS_EN: dict[str, str] = {
+    "负责": "responsible", "组织": "organise", "审核": "review", "检查": "inspect", "督促": "urge", "整改": "rectify",
+    "处置": "handle", "处罚": "penalise", "强制": "enforce", "收费": "collect fees", "统计": "statistics",
+    "考核": "assess", "协助": "assist", "宣传": "publicise", "报告": "report", "提供": "provide",
+}
+#: Words of ours inside cells: yes/no and the names of the fields an item lacks.
+_CELLS_EN: dict[str, str] = {"是": "yes", "否": "no", "事项编码": "item code", "法律依据": "legal basis",
+                             "办理时限": "time limit", "实施程序": "procedure", "责任主体": "lead"}
+
+
+def _cell_en(value: object) -> object:
+    if not isinstance(value, str) or not value:
+        return value
+    return ", ".join(_CELLS_EN.get(v, v) for v in value.split("、"))
+
+
 def columns(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with its Chinese column names in the current language (``牵头·<part>`` too)."""
+    """``df`` with its Chinese column names in the current language (``牵头·<part>`` and the
+    action categories too), and our own words in the 缺少 / 要素齐全 cells."""
     if lang() == "zh":
         return df
 
     def name(c):
         if isinstance(c, str) and c.startswith("牵头·"):
             return f"Lead · {term(c.removeprefix('牵头·'))}"
+        if isinstance(c, str) and c.removesuffix("★") in _ACTIONS_EN:  # ★: an administrative power
+            return _ACTIONS_EN[c.removesuffix("★")] + ("★" if c.endswith("★") else "")
         return COLUMNS.get(c, c)
 
     if "来源" in df.columns:
         df = df.assign(来源=df["来源"].map(source_label))
+    ours = {c: df[c].map(_cell_en) for c in ("缺少", "要素齐全") if c in df.columns}
+    if ours:
+        df = df.assign(**ours)
     return df.rename(columns={c: name(c) for c in df.columns})
 
 

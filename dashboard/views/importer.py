@@ -3,14 +3,14 @@
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import lang, shown_as, t
+from dashboard.i18n import lang, shown_as, t, term
 from dashboard.review import editor
 from dashboard.safe import md
 from dashboard.tables import table
 from loaders.headers import FIELDS
 
-#: The list parts ``--part`` takes (loaders.values.part_of reads them).
-PARTS = ("基本", "配合", "收回")
+#: The list parts ``--part`` takes (loaders.values.part_of reads them), with the part each names.
+PARTS = {"基本": "基本履职事项", "配合": "配合履职事项", "收回": "上级部门收回事项"}
 
 
 def render() -> None:
@@ -22,7 +22,7 @@ def render() -> None:
         names = state.field_headers()
         st.caption(t("im.map_help", fields="、".join(names.values()) if lang() == "zh" else ", ".join(FIELDS)))
         part = st.selectbox(t("im.part"), [None, *PARTS], key="import_part",
-                            format_func=shown_as(lambda p: p or t("im.part_auto")))
+                            format_func=shown_as(lambda p: term(PARTS[p]) if p else t("im.part_auto")))
     if not uploads:
         return
     files = tuple((u.name, u.getvalue()) for u in uploads)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import duty_texts, state
-from dashboard.i18n import t
+from dashboard.i18n import columns, t
 from dashboard.tables import table
 
 
@@ -28,7 +28,7 @@ def render() -> None:
         c2.metric(t("vl.power_items"), load.power_items)
     st.subheader(t("vl.actions"))
     st.caption(t("vl.actions_note"))
-    st.dataframe(duty_texts.village_actions(v.township), width="stretch")
+    st.dataframe(columns(duty_texts.village_actions(v.township)), width="stretch")
 
 
 state.guard(render)()

@@ -12,7 +12,7 @@ import re
 
 import pytest
 import streamlit as st
-from dashboard_support import APP, open_page
+from dashboard_support import APP, PAGES, open_page
 from page_text import shown_texts
 from streamlit.testing.v1 import AppTest
 
@@ -119,6 +119,21 @@ def test_english_overview_has_no_chinese_of_ours(data_dir):
     sentence = [text for where, text in texts if where == "caption" and "points (" in text]
     assert sentence and "Most points lost" in sentence[0]
     assert _ours(texts, _data(data_dir)) == []
+
+
+def test_every_page_in_english_shows_only_list_text(data_dir):
+    """Every page of the walk, in English: Chinese only where it comes from the list, or where it
+    is what a user types (the lookup's example keywords, a header word in the column mapping)."""
+    typed = ["宅基地", "消防", "垃圾", "责任主体"]
+    data = _data(data_dir) + typed
+    at = AppTest.from_file(str(APP), default_timeout=30).run()
+    at.segmented_control(key="lang").set_value("en").run()
+    leaks = []
+    for page in PAGES:
+        at = open_page(at, page)
+        assert not at.exception, page
+        leaks += [(page, *leak) for leak in _ours(shown_texts(at), data, spans=True)]
+    assert leaks == [], "\n".join(map(str, leaks))
 
 
 HOMESTEAD = "item:XX镇:code:XXZ-JB-049"
