@@ -79,6 +79,8 @@ navigation = st.navigation(
             page("minutes", "page.minutes", ":material/gavel:"),
         ],
         t("nav.data"): [page("importer", "page.import", ":material/upload_file:")],
-    }
+    },
+    # every page listed: collapsed, Streamlit hides the pages past the tenth behind "View more"
+    expanded=True,
 )
 navigation.run()

@@ -59,6 +59,18 @@ def test_page_renders(page, server, artifacts, path):
     assert page.outside == [], f"requests left the machine: {page.outside}"
 
 
+def test_every_page_is_listed_in_the_sidebar(page, server):
+    # Streamlit folds a long navigation behind "View more": a page a meeting needs must not hide
+    from dashboard.i18n import TEXTS
+
+    _open(page, server, "")
+    nav = page.locator("[data-testid='stSidebarNav']")
+    titles = [zh for key, (zh, _) in TEXTS.items() if key.startswith("page.")]
+    assert len(titles) >= 13
+    missing = [title for title in titles if not nav.get_by_text(title, exact=True).count()]
+    assert missing == []
+
+
 @pytest.mark.parametrize("path", ["board", "chains"])
 def test_graph_draws_nodes(page, server, artifacts, path):
     _open(page, server, path)
