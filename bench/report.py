@@ -90,7 +90,8 @@ def write_report(results: dict, out: Path) -> str:
             e = results["sizes"][s]
             for store in ("memory", "neo4j"):
                 q = _get(e, store, "queries", n, default={}) or {}
-                cells.append(_ms(q.get("seconds")) if "seconds" in q else ("error" if "error" in q else "–"))
+                cells.append(_ms(q.get("seconds")) if "seconds" in q else
+                             "refused" if "refused" in q else "error" if "error" in q else "–")
         lines.append(f"| {n} | " + " | ".join(cells) + " |")
 
     lines += ["", "## Against the pandas baseline (clerk's flat sheet; our time / pandas time)", "",
