@@ -331,7 +331,7 @@ class _Builder:
                 self.problems.append(row.problem("village_group", "villages", "、".join(groups)))
 
     def villages_from_department_column(self, item: DutyItem, row: ItemRow, written: list[str]) -> None:
-        """村（社区） among the cooperating departments: every village of the register assists;
+        """村（社区） written in a department column: every village of the register assists;
         without a register, or for a group (沿河各村), the words are kept on the item as written."""
         every = [w for w in written if villages_as_party(w) == "all"]
         groups = [w for w in written if w not in every]
