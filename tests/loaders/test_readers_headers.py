@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import openpyxl
 import pytest
@@ -49,8 +48,9 @@ def test_merged_ranges_keep_excel_coordinates(tmp_path):
     assert sheet.merged == ((1, 1, 1, 3),)
 
 
-def test_calamine_reads_the_same_cells_as_openpyxl_and_faster(tmp_path):
-    """The measurement behind the numbers in loaders/readers.py, kept as a regression check."""
+def test_calamine_reads_the_same_cells_as_openpyxl(tmp_path):
+    """The reader (calamine) gives the cells openpyxl gives. Which is faster is a benchmark's
+    question (bench/run.py's parse floor), not a test's: a timed assertion here failed CI once."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["样例镇履行职责事项清单"])
@@ -63,19 +63,14 @@ def test_calamine_reads_the_same_cells_as_openpyxl_and_faster(tmp_path):
     path = tmp_path / "big.xlsx"
     wb.save(path)
 
-    t0 = time.perf_counter()
     [sheet] = read_file(path)
-    calamine = time.perf_counter() - t0
-    t0 = time.perf_counter()
     ro = openpyxl.load_workbook(path, read_only=True)
     expected = [["" if v is None else v for v in row] for row in ro.active.iter_rows(values_only=True)]
     ro.close()
-    openpyxl_time = time.perf_counter() - t0
 
     assert len(sheet.rows) == 5002
     got = [[int(v) if isinstance(v, float) and v.is_integer() else v for v in row] for row in sheet.rows]
     assert got == [row + [""] * (len(got[i]) - len(row)) for i, row in enumerate(expected)]
-    assert calamine < openpyxl_time
 
 
 def test_not_a_spreadsheet_problem_is_clear(tmp_path):
