@@ -386,9 +386,9 @@ _ACTIONS_EN: dict[str, str] = {
     "处置": "handle", "处罚": "penalise", "强制": "enforce", "收费": "collect fees", "统计": "statistics",
     "考核": "assess", "协助": "assist", "宣传": "publicise", "报告": "report", "提供": "provide",
 }
-#: Words of ours inside cells: yes/no and the names of the fields an item lacks.
-_CELLS_EN: dict[str, str] = {"是": "yes", "否": "no", "事项编码": "item code", "法律依据": "legal basis",
-                             "办理时限": "time limit", "实施程序": "procedure", "责任主体": "lead"}
+#: Words of ours inside cells: yes/no and the names of the checks (fields) an item lacks.
+_CELLS_EN: dict[str, str] = {"是": "yes", "否": "no"} | {
+    zh: en[:1].lower() + en[1:] for key, (zh, en) in TEXTS.items() if key.startswith("chk.")}
 
 
 def _cell_en(value: object) -> object:

@@ -460,14 +460,21 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
             truth["no_lead"].append(steps[0].name)
             truth["broken_steps"].append(steps[0].name)
         truth["chains"].append([s.name for s in steps])
-    for r in pick(basic, count("multi_lead")):
+    def add_second_lead(r: GenRow) -> tuple[str, str] | None:
+        """A second office leads ``r`` too: (first, second), or None when the township has no other."""
         first = _canonical_office(r.lead)
         others = [o for o in offices if o != first]
         if not others:
-            continue
+            return None
         second = rnd.choice(others)
         r.lead = f"{r.lead}、{_spell(rnd, OFFICES[second])}"
-        if r.coop and _canonical_office(r.coop) in (first, second):
+        return first, second
+
+    for r in pick(basic, count("multi_lead")):
+        leads = add_second_lead(r)
+        if leads is None:
+            continue
+        if r.coop and _canonical_office(r.coop) in leads:
             r.coop = ""
         truth["multi_lead"].append(r.name)
     for r in pick(basic, count("no_lead")):
@@ -486,12 +493,10 @@ def generate_township(index: int, items: int = 200, seed: int = 0, name: str | N
         r.basis = ""
         non["withdrawn_without_basis"].append(r.name)
     for r in pick(basic, max(1, round(items * NON_PROBLEM_RATES["agreed_split"]))):
-        first = _canonical_office(r.lead)
-        others = [o for o in offices if o != first]
-        if not others:
+        leads = add_second_lead(r)
+        if leads is None:
             continue
-        second = rnd.choice(others)
-        r.lead = f"{r.lead}、{_spell(rnd, OFFICES[second])}"
+        first, second = leads
         r.coop = ""
         r.note = f"职责分工：{first}负责组织实施和日常管理；{second}负责业务指导和监督检查"
         non["agreed_splits"].append(r.name)
