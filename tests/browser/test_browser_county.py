@@ -20,9 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_support import artifacts, browser, start_dashboard, watched_page  # noqa: E402,F401,F811 - fixtures
 
-from graphmodel import open_store  # noqa: E402
-from loaders import read_list  # noqa: E402
-from loaders.generate_county import generate_counties  # noqa: E402
+from county_fixture import load_generated_county  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +50,8 @@ def _agent(url: str, page: str) -> dict:
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-county")
-    out, data = root / "gen", root / "data"
-    truth = generate_counties(out, townships=3, items_per_township=30, seed=3)
-    with open_store("memory", data_dir=data) as s:
-        c = truth["counties"][0]
-        s.replace_township(read_list([out / c["folder"] / f for f in c["files"]], township=c["catalogue"],
-                                     county=c["county"], catalogue_of=c["county"]).tlist)
-        for t in truth["townships"]:
-            s.replace_township(read_list([out / t["folder"] / f for f in t["files"]], township=t["name"],
-                                         county=t["county"]).tlist)
+    data = root / "data"
+    truth = load_generated_county(root, data)
     for url in start_dashboard(data, {"STREAMLIT_SERVER_ENABLE_AGENT_API": "true"}):
         yield url, truth
 

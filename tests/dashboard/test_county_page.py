@@ -6,24 +6,16 @@ import pytest
 from dashboard_support import open_page
 from streamlit.testing.v1 import AppTest
 
+from county_fixture import load_generated_county
 from dashboard_support import APP
 from graphmodel import open_store
-from loaders import read_list
-from loaders.generate_county import generate_counties
 from queries.catalogue import catalogue_example
 
 
 @pytest.fixture
 def county_app(tmp_path, monkeypatch):
-    out, d = tmp_path / "gen", tmp_path / "data"
-    truth = generate_counties(out, townships=3, items_per_township=30, seed=3)
-    with open_store("memory", data_dir=d) as s:
-        c = truth["counties"][0]
-        s.replace_township(read_list([out / c["folder"] / f for f in c["files"]], township=c["catalogue"],
-                                     county=c["county"], catalogue_of=c["county"]).tlist)
-        for t in truth["townships"]:
-            s.replace_township(read_list([out / t["folder"] / f for f in t["files"]], township=t["name"],
-                                         county=t["county"]).tlist)
+    d = tmp_path / "data"
+    truth = load_generated_county(tmp_path, d)
     monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
     monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
     monkeypatch.delenv("NEO4J_URI", raising=False)
