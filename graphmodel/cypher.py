@@ -682,6 +682,55 @@ WITH s.township AS township, c.name AS check, count(*) AS applicable,
      collect(CASE WHEN verdict <> 'pass' THEN [i.key, i.name, i.sub_item, verdict] END) AS failing
 RETURN township, collect([check, applicable, assessed, failing]) AS checks
 """,
+    # queries.county.lead_spread -- items of the county's $townships grouped by (name, sub-item,
+    # lead names): the townships of each group and its first [township, key] (whose label names
+    # the duty); Python folds names that compact() makes equal (NFKC, spaces: not Cypher's).
+    "lead_spread": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH t, i, COLLECT { MATCH (d)-[:LEADS]->(i) RETURN DISTINCT d.name AS n ORDER BY n } AS leads
+WITH i.name AS name, i.sub_item AS sub, leads, collect(DISTINCT t) AS towns, min([t, i.key]) AS first
+RETURN collect([name, sub, leads, towns, first]) AS groups
+""",
+    # queries.county.county_department_load -- the townships listing each (name, sub-item), and
+    # per $county_level department name, role, (name, sub-item) and township: relations and keys.
+    "county_department_load": """
+CALL () {
+  UNWIND $townships AS t
+  MATCH (i:DutyItem {township: t})
+  WITH i.name AS name, i.sub_item AS sub, collect(DISTINCT t) AS towns
+  RETURN collect([name, sub, towns]) AS listing
+}
+CALL () {
+  UNWIND $townships AS t
+  MATCH (d:Department)-[r:LEADS|COOPERATES_ON]->(i:DutyItem {township: t})
+  WHERE d.level = $county_level
+  WITH d.name AS dept, type(r) AS role, i.name AS name, i.sub_item AS sub, t, count(*) AS n,
+       collect(DISTINCT d.key) AS keys
+  RETURN collect([dept, role, name, sub, t, n, keys]) AS roles
+}
+RETURN listing, roles
+""",
+    # queries.county.township_ranking (county_ranking) -- per township: items, items with no lead,
+    # with several leads, and its own offices ($office_level) among store.nodes("Department", t).
+    "county_ranking": """
+UNWIND $townships AS t
+CALL (t) {
+  MATCH (i:DutyItem {township: t})
+  WITH COUNT { ()-[:LEADS]->(i) } AS leads
+  RETURN count(*) AS items, sum(CASE WHEN leads = 0 THEN 1 ELSE 0 END) AS no_lead,
+         sum(CASE WHEN leads > 1 THEN 1 ELSE 0 END) AS multi_lead
+}
+CALL (t) {
+  CALL (t) {
+    MATCH (n:Department {township: t}) RETURN n
+    UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) WHERE m.township = t RETURN n
+  }
+  WITH n WHERE n.level = $office_level
+  RETURN count(DISTINCT n) AS offices
+}
+RETURN collect([t, items, no_lead, multi_lead, offices]) AS towns
+""",
 }
 
 

@@ -485,15 +485,20 @@ def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing
                       round(chk.weight - points, 2), tuple(labels), assessed)
 
 
-def _completeness_asked(store: DutyStore, township: str | None, show_failing: int) -> tuple[TownshipScore, ...] | None:
+def _completeness_asked(store: DutyStore, township: str | None, show_failing: int,
+                        among: Sequence[str] | None = None) -> tuple[TownshipScore, ...] | None:
     """completeness' store half: per township and check the counts and failing items from the store.
 
     An item without a lead passes ``single_lead`` only when handed to village self-governance,
-    which its texts say: those items' cards are read (``ownership_of``).
+    which its texts say: those items' cards are read (``ownership_of``). ``among`` (with no
+    ``township``) narrows the whole store to those townships (a county's, queries.county).
     """
     towns = recorded_townships(store, township)
     if towns is None:
         return None
+    if among is not None and township is None:
+        wanted = set(among)
+        towns = [t for t in towns if t.name in wanted]
     sheets = []
     for t in towns:
         for part in (p.value for p in ListPart):
