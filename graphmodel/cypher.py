@@ -731,6 +731,40 @@ CALL (t) {
 }
 RETURN collect([t, items, no_lead, multi_lead, offices]) AS towns
 """,
+    # Candidates: the keys of the items a finding query then checks on their cards (a superset
+    # of its findings; one township index seek per name in $townships).
+    # queries.gaps.unknown_department -- items with a lead of level $level (未知).
+    "unknown_department": """
+UNWIND $townships AS t
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: t}) WHERE d.level = $level
+RETURN collect(DISTINCT i.key) AS keys
+""",
+    # queries.gaps.withdrawn_township_lead -- $part (收回) items with a lead of level $level.
+    "withdrawn_township_lead": """
+UNWIND $townships AS t
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: t}) WHERE i.part = $part AND d.level = $level
+RETURN collect(DISTINCT i.key) AS keys
+""",
+    # queries.overlaps.cooperate_township_lead -- $part (配合) items with a lead of level $level.
+    "cooperate_township_lead": """
+UNWIND $townships AS t
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: t}) WHERE i.part = $part AND d.level = $level
+RETURN collect(DISTINCT i.key) AS keys
+""",
+    # queries.gaps.cooperate_no_county_lead -- $part (配合) items with no lead of a $county_side level.
+    "cooperate_no_county_lead": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t}) WHERE i.part = $part
+  AND NOT EXISTS { MATCH (d)-[:LEADS]->(i) WHERE d.level IN $county_side }
+RETURN collect(i.key) AS keys
+""",
+    # queries.gaps.village_text_unlinked -- items with a written village text and no ASSISTS.
+    "village_text_unlinked": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WHERE NOT coalesce(i.village_text, '') =~ $blank AND NOT EXISTS { ()-[:ASSISTS]->(i) }
+RETURN collect(i.key) AS keys
+""",
 }
 
 

@@ -41,6 +41,8 @@ from ._common import (
     COOPERATE,
     Finding,
     agreed_split,
+    answers_asks,
+    asked_cards,
     bigrams,
     cards_of,
     dice,
@@ -262,6 +264,8 @@ def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
     >>> [dict(f.details)["township_leads"] for f in cooperate_township_lead(s)]
     ['农业农村办']
     """
+    if cards is None:  # the store half: 配合 items with a township office among their leads
+        cards = asked_cards(store, township, "cooperate_township_lead", part=COOPERATE, level="镇街内设机构")
     out = []
     for c in cards_of(store, township, cards, parts=(COOPERATE,), min_leads=1):
         own = [p.name for p in c.leads if p.level == "镇街内设机构"]
@@ -281,7 +285,7 @@ def overlaps(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     >>> sorted({f.kind for f in overlaps(example_store())})
     ['overlap.multi_lead', 'overlap.near_duplicate', 'overlap.shared_article']
     """
-    if cards is None:
+    if cards is None and not answers_asks(store):  # Neo4j: each part asks its own statement
         cards = cards_of(store, township)
     return sorted_findings(
         f
