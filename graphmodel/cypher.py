@@ -765,6 +765,15 @@ MATCH (i:DutyItem {township: t})
 WHERE NOT coalesce(i.village_text, '') =~ $blank AND NOT EXISTS { ()-[:ASSISTS]->(i) }
 RETURN collect(i.key) AS keys
 """,
+    # queries.overlaps.near_duplicates -- per township, the fields its pair test reads and the
+    # lead keys of every item (bigram similarity is scored in Python; the query then reads the
+    # cards of the paired items only).
+    "near_duplicates": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), coalesce(i.power_type, ''),
+  coalesce(i.content, ''), COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.key }]) AS items
+""",
 }
 
 

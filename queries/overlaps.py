@@ -150,6 +150,8 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     >>> [(f.subject, dict(f.details)["score"]) for f in near_duplicates(example_store())]
     [('农村生活垃圾治理 / 农村生活垃圾清运保洁', '0.625')]
     """
+    if cards is None:
+        cards = _near_duplicates_asked(store, township, name_threshold, content_threshold)
     by_township: dict[str, list[ItemCard]] = defaultdict(list)
     for c in cards_of(store, township, cards):
         by_township[c.item.township].append(c)
@@ -174,6 +176,28 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
                 score=f"{score}", matched_on=basis,
             ))
     return sorted_findings(out)
+
+
+def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshold: float,
+                           content_threshold: float) -> tuple[ItemCard, ...] | None:
+    """near_duplicates' store half: the texts and lead keys of every item (not their cards), the
+    pairs scored here (bigram similarity is not Cypher's), then the cards of the items in a pair
+    with two different lead sets. Exact: every test of ``_similar_items`` is pairwise, so the
+    query finds the same pairs again among these cards. None when the store does not answer.
+    """
+    rows = store.ask("near_duplicates", townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    keys: set[str] = set()
+    for row in rows:
+        items = sorted(row["items"])
+        leads = {k: frozenset(ls) for k, _, _, _, _, ls in items}
+        records = tuple((k, f"{name}（{sub}）" if sub else name, power, content)  # DutyItem.label
+                        for k, name, sub, power, content, _ in items)
+        for (a, b), _ in _similar_items(records, name_threshold, content_threshold):
+            if leads[a] and leads[b] and leads[a] != leads[b]:
+                keys.update((a, b))
+    return store.item_cards(ItemFilter(keys=sorted(keys))) if keys else ()
 
 
 @functools.lru_cache(maxsize=1024)
