@@ -774,6 +774,12 @@ MATCH (i:DutyItem {township: t})
 RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), coalesce(i.power_type, ''),
   coalesce(i.content, ''), COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.key }]) AS items
 """,
+    # queries.duplicates.cross_part_duplicates -- per township, the fields its pair test reads.
+    "cross_part_duplicates": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part, coalesce(i.content, '')]) AS items
+""",
 }
 
 
