@@ -780,6 +780,18 @@ UNWIND $townships AS t
 MATCH (i:DutyItem {township: t})
 RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part, coalesce(i.content, '')]) AS items
 """,
+    # queries.legal.inconsistent_titles -- per township, law and citation text: the citing items.
+    "inconsistent_titles": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})-[r:BASED_ON]->(b)
+WITH t, b.law AS law, coalesce(r.text, '') AS cited, collect(i.key) AS keys
+RETURN collect([t, law, cited, keys]) AS uses
+""",
+    # queries.handshake.county_lists -- the distinct names of county-side departments ($county_side levels).
+    "county_lists": """
+MATCH (d:Department) WHERE d.level IN $county_side
+RETURN collect(DISTINCT d.name) AS names
+""",
 }
 
 

@@ -35,6 +35,7 @@ from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
 from ._common import (
+    COUNTY_SIDE,
     kept,
     COOPERATE,
     Finding,
@@ -92,7 +93,9 @@ def county_lists(store: DutyStore) -> tuple[CountyList, ...]:
     ()
     """
     towns = store.townships()
-    county_names = {d.name for d in store.nodes("Department") if level_side(d.level) == "county"}
+    asked = store.ask("county_lists", county_side=sorted(COUNTY_SIDE))  # the names, not every department
+    county_names = set(asked[0]["names"]) if asked is not None else {
+        d.name for d in store.nodes("Department") if level_side(d.level) == "county"}
     out = []
     for t in towns:
         if is_county_list(t.name, county_names):
