@@ -98,6 +98,9 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX township_township IF NOT EXISTS FOR (n:Township) ON (n.township)",
     "CREATE INDEX duty_item_part IF NOT EXISTS FOR (n:DutyItem) ON (n.part)",
     "CREATE INDEX duty_item_power_type IF NOT EXISTS FOR (n:DutyItem) ON (n.power_type)",
+    # the questions that read one sheet (township and part) at a time (QUESTIONS: department_load,
+    # missing_fields, completeness) seek it here: one township seek per part read the township 3×
+    "CREATE INDEX duty_item_township_part IF NOT EXISTS FOR (n:DutyItem) ON (n.township, n.part)",
     # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
     # quoted Chinese term of two or more characters is a phrase query that finds every
     # item containing it (docs/neo4j.md, "Full-text index").
@@ -792,6 +795,22 @@ RETURN collect([t, law, cited, keys]) AS uses
 MATCH (d:Department) WHERE d.level IN $county_side
 RETURN collect(DISTINCT d.name) AS names
 """,
+    # queries.burden.village_loads -- the villages of $registers, and the ASSISTS of $townships'
+    # items grouped by (village, the item's village text, the role's text) with how many.
+    "village_loads": """
+CALL () {
+  UNWIND $registers AS t
+  MATCH (v:Village {township: t})
+  RETURN collect([t, v.key, v.name, v.kind]) AS register
+}
+CALL () {
+  UNWIND $townships AS t
+  MATCH (v)-[r:ASSISTS]->(i:DutyItem {township: t})
+  WITH t, v.key AS village, coalesce(i.village_text, '') AS village_text, coalesce(r.text, '') AS role, count(*) AS n
+  RETURN collect([t, village, village_text, role, n]) AS roles
+}
+RETURN register, roles
+""",
 }
 
 
@@ -814,6 +833,7 @@ BULK_DROP_INDEXES: tuple[str, ...] = (
     "DROP INDEX duty_item_township IF EXISTS",
     "DROP INDEX duty_item_part IF EXISTS",
     "DROP INDEX duty_item_power_type IF EXISTS",
+    "DROP INDEX duty_item_township_part IF EXISTS",
     "DROP INDEX department_township IF EXISTS",
     "DROP INDEX village_township IF EXISTS",
     "DROP INDEX township_township IF EXISTS",
