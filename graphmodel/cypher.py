@@ -685,6 +685,25 @@ WITH s.township AS township, c.name AS check, count(*) AS applicable,
      collect(CASE WHEN verdict <> 'pass' THEN [i.key, i.name, i.sub_item, verdict] END) AS failing
 RETURN township, collect([check, applicable, assessed, failing]) AS checks
 """,
+    # queries.coverage.completeness with show_failing=0 (the scores only: county_ranking) -- the
+    # same verdicts counted; only the keys of items without a lead ('ask') come back.
+    "completeness_counts": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
+UNWIND s.checks AS c
+WITH s, c, i, CASE
+  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
+  WHEN NOT c.assessed THEN 'fail'
+  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
+  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
+  ELSE 'pass' END AS verdict
+WITH s.township AS township, c.name AS check, count(*) AS applicable,
+     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+     sum(CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END) AS fails,
+     collect(CASE WHEN verdict = 'ask' THEN i.key END) AS asks
+RETURN township, collect([check, applicable, assessed, fails, asks]) AS checks
+""",
     # queries.county.lead_spread -- items of the county's $townships grouped by (name, sub-item,
     # lead names): the townships of each group and its first [township, key] (whose label names
     # the duty); Python folds names that compact() makes equal (NFKC, spaces: not Cypher's).

@@ -286,7 +286,7 @@ def _ranking_asked(store: DutyStore, groups: dict[str, list[str]]) -> tuple[Town
     rows = store.ask("county_ranking", townships=towns, office_level=DeptLevel.TOWNSHIP.value)
     if rows is None:
         return None
-    scored = _completeness_asked(store, None, 5, among=towns) if towns else ()
+    scored = _completeness_asked(store, None, 0, among=towns) if towns else ()  # scores only
     if scored is None:
         return None
     scores = {s.township: s.score for s in scored}
