@@ -830,6 +830,18 @@ CALL () {
 }
 RETURN register, roles
 """,
+    # queries.handshake.missing_parts -- $part (配合) items with no county part (上级部门职责 blank and
+    # no $county_side lead with a written part) or no township part (镇街配合职责 blank and no
+    # cooperator with a written part).
+    "missing_parts": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t}) WHERE i.part = $part
+  AND ((coalesce(i.upper_duty, '') =~ $blank AND NOT EXISTS {
+          MATCH (d)-[r:LEADS]->(i) WHERE d.level IN $county_side AND NOT coalesce(r.text, '') =~ $blank })
+    OR (coalesce(i.township_duty, '') =~ $blank AND NOT EXISTS {
+          MATCH ()-[r:COOPERATES_ON]->(i) WHERE NOT coalesce(r.text, '') =~ $blank }))
+RETURN collect(i.key) AS keys
+""",
 }
 
 

@@ -39,6 +39,7 @@ from ._common import (
     kept,
     COOPERATE,
     Finding,
+    asked_cards,
     cards_of,
     evidence,
     finding,
@@ -46,7 +47,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_quote
-from .applicability import layouts
+from .applicability import layouts, recorded_townships
 from .overlaps import name_similarity
 
 __all__ = [
@@ -138,6 +139,10 @@ def missing_parts(store: DutyStore, township: str | None = None, *,
     """
     county = {c.township for c in county_lists(store)}
     out = []
+    if cards is None and recorded_townships(store, township) is not None:
+        # the store half: 配合 items lacking either part as written (the layouts are recorded, so
+        # reading only these cards does not change which columns a sheet had)
+        cards = asked_cards(store, township, "missing_parts", part=COOPERATE, county_side=sorted(COUNTY_SIDE))
     cards = cards_of(store, township, cards, parts=(COOPERATE,))
     lay = layouts(store, cards)
     for c in cards:
