@@ -842,6 +842,15 @@ MATCH (i:DutyItem {township: t}) WHERE i.part = $part
           MATCH ()-[r:COOPERATES_ON]->(i) WHERE NOT coalesce(r.text, '') =~ $blank }))
 RETURN collect(i.key) AS keys
 """,
+    # queries.burden.village_burden -- the village text and the ASSISTS role texts of every item
+    # with either (the lexicon reads them in Python).
+    "village_burden": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH i, COLLECT { MATCH ()-[r:ASSISTS]->(i) RETURN DISTINCT coalesce(r.text, '') } AS roles
+WHERE size(roles) > 0 OR NOT coalesce(i.village_text, '') =~ $blank
+RETURN collect([i.key, coalesce(i.village_text, ''), roles]) AS items
+""",
 }
 
 

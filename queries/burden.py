@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
+from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter, Village
 
 from ._common import Finding, cards_of, en_quote, finding, kept, scope_townships, sorted_findings
 from .text_checks import text_finding
@@ -67,6 +67,8 @@ def village_burden(store: DutyStore, township: str | None = None, *, actions: Se
     [('城乡居民医疗保险费征缴', 'high', '各村（社区）[负责][代收代缴]城乡居民医保费')]
     """
     lex = load_lexicon(lexicon or None)
+    if cards is None:
+        cards = _village_burden_asked(store, township, lex, actions)
     out = []
     for c in cards_of(store, township, cards):
         for field, text, names in _village_texts(c):
@@ -82,6 +84,25 @@ def village_burden(store: DutyStore, township: str | None = None, *, actions: Se
                     villages=names or ("（未关联村）",), powers=powers))
                 break
     return sorted_findings(out)
+
+
+def _village_burden_asked(store: DutyStore, township: str | None, lex, actions: Sequence[str]
+                          ) -> tuple[ItemCard, ...] | None:
+    """village_burden's store half: the village text and the role texts of every item with
+    either, read here (the lexicon is not Cypher's); then the cards of the items some text of
+    which gives a burden, checked as every card is. None when the store does not answer."""
+    rows = store.ask("village_burden", townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    memo: dict[str, bool] = {}
+
+    def burdens(text: str) -> bool:
+        if text not in memo:
+            memo[text] = bool(text.strip()) and bool(_burden_hits(text, lex, actions))
+        return memo[text]
+
+    keys = sorted(k for k, village_text, roles in rows[0]["items"] if any(map(burdens, (village_text, *roles))))
+    return store.item_cards(ItemFilter(keys=keys)) if keys else ()
 
 
 @dataclass(frozen=True, slots=True)
