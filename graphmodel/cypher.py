@@ -851,6 +851,14 @@ WITH i, COLLECT { MATCH ()-[r:ASSISTS]->(i) RETURN DISTINCT coalesce(r.text, '')
 WHERE size(roles) > 0 OR NOT coalesce(i.village_text, '') =~ $blank
 RETURN collect([i.key, coalesce(i.village_text, ''), roles]) AS items
 """,
+    # queries.topics.topic_spread -- per township, the $parts items' name, sub-item, part and the
+    # distinct names of their $township_level departments (leading or cooperating).
+    "topic_spread": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t}) WHERE i.part IN $parts
+RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part,
+  COLLECT { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name }]) AS items
+""",
 }
 
 
