@@ -201,8 +201,10 @@ def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, 
             if save:
                 save(results)
             entry["store_queries"] = {}
-            for name in (names or [None]):  # one by one, saved as they come (a long run may be cut short)
-                entry["store_queries"].update(measure_queries(store, repeat, None, names=[name] if name else None))
+            from queries import QUERIES
+
+            for name in (names or list(QUERIES)):  # one by one, saved as they come (a long run may be cut short)
+                entry["store_queries"].update(measure_queries(store, repeat, None, names=[name]))
                 if save:
                     save(results)
             entry["uptime_after"] = uptime()

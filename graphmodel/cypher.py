@@ -98,6 +98,9 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX township_township IF NOT EXISTS FOR (n:Township) ON (n.township)",
     "CREATE INDEX duty_item_part IF NOT EXISTS FOR (n:DutyItem) ON (n.part)",
     "CREATE INDEX duty_item_power_type IF NOT EXISTS FOR (n:DutyItem) ON (n.power_type)",
+    # the questions that read one sheet (township and part) at a time (QUESTIONS: department_load,
+    # missing_fields, completeness) seek it here: one township seek per part read the township 3×
+    "CREATE INDEX duty_item_township_part IF NOT EXISTS FOR (n:DutyItem) ON (n.township, n.part)",
     # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
     # quoted Chinese term of two or more characters is a phrase query that finds every
     # item containing it (docs/neo4j.md, "Full-text index").
@@ -682,6 +685,180 @@ WITH s.township AS township, c.name AS check, count(*) AS applicable,
      collect(CASE WHEN verdict <> 'pass' THEN [i.key, i.name, i.sub_item, verdict] END) AS failing
 RETURN township, collect([check, applicable, assessed, failing]) AS checks
 """,
+    # queries.coverage.completeness with show_failing=0 (the scores only: county_ranking) -- the
+    # same verdicts counted; only the keys of items without a lead ('ask') come back.
+    "completeness_counts": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
+UNWIND s.checks AS c
+WITH s, c, i, CASE
+  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
+  WHEN NOT c.assessed THEN 'fail'
+  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
+  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
+  ELSE 'pass' END AS verdict
+WITH s.township AS township, c.name AS check, count(*) AS applicable,
+     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+     sum(CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END) AS fails,
+     collect(CASE WHEN verdict = 'ask' THEN i.key END) AS asks
+RETURN township, collect([check, applicable, assessed, fails, asks]) AS checks
+""",
+    # queries.county.lead_spread -- items of the county's $townships grouped by (name, sub-item,
+    # lead names): the townships of each group and its first [township, key] (whose label names
+    # the duty); Python folds names that compact() makes equal (NFKC, spaces: not Cypher's).
+    "lead_spread": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH t, i, COLLECT { MATCH (d)-[:LEADS]->(i) RETURN DISTINCT d.name AS n ORDER BY n } AS leads
+WITH i.name AS name, i.sub_item AS sub, leads, collect(DISTINCT t) AS towns, min([t, i.key]) AS first
+RETURN collect([name, sub, leads, towns, first]) AS groups
+""",
+    # queries.county.county_department_load -- the townships listing each (name, sub-item), and
+    # per $county_level department name, role, (name, sub-item) and township: relations and keys.
+    "county_department_load": """
+CALL () {
+  UNWIND $townships AS t
+  MATCH (i:DutyItem {township: t})
+  WITH i.name AS name, i.sub_item AS sub, collect(DISTINCT t) AS towns
+  RETURN collect([name, sub, towns]) AS listing
+}
+CALL () {
+  UNWIND $townships AS t
+  MATCH (d:Department)-[r:LEADS|COOPERATES_ON]->(i:DutyItem {township: t})
+  WHERE d.level = $county_level
+  WITH d.name AS dept, type(r) AS role, i.name AS name, i.sub_item AS sub, t, count(*) AS n,
+       collect(DISTINCT d.key) AS keys
+  RETURN collect([dept, role, name, sub, t, n, keys]) AS roles
+}
+RETURN listing, roles
+""",
+    # queries.county.township_ranking (county_ranking) -- per township: items, items with no lead,
+    # with several leads, and its own offices ($office_level) among store.nodes("Department", t).
+    "county_ranking": """
+UNWIND $townships AS t
+CALL (t) {
+  MATCH (i:DutyItem {township: t})
+  WITH COUNT { ()-[:LEADS]->(i) } AS leads
+  RETURN count(*) AS items, sum(CASE WHEN leads = 0 THEN 1 ELSE 0 END) AS no_lead,
+         sum(CASE WHEN leads > 1 THEN 1 ELSE 0 END) AS multi_lead
+}
+CALL (t) {
+  CALL (t) {
+    MATCH (n:Department {township: t}) RETURN n
+    UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) WHERE m.township = t RETURN n
+  }
+  WITH n WHERE n.level = $office_level
+  RETURN count(DISTINCT n) AS offices
+}
+RETURN collect([t, items, no_lead, multi_lead, offices]) AS towns
+""",
+    # Candidates: the keys of the items a finding query then checks on their cards (a superset
+    # of its findings; one township index seek per name in $townships).
+    # queries.gaps.unknown_department -- items with a lead of level $level (未知).
+    "unknown_department": """
+UNWIND $townships AS t
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: t}) WHERE d.level = $level
+RETURN collect(DISTINCT i.key) AS keys
+""",
+    # queries.gaps.withdrawn_township_lead -- $part (收回) items with a lead of level $level.
+    "withdrawn_township_lead": """
+UNWIND $townships AS t
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: t}) WHERE i.part = $part AND d.level = $level
+RETURN collect(DISTINCT i.key) AS keys
+""",
+    # queries.overlaps.cooperate_township_lead -- $part (配合) items with a lead of level $level.
+    "cooperate_township_lead": """
+UNWIND $townships AS t
+MATCH (d:Department)-[:LEADS]->(i:DutyItem {township: t}) WHERE i.part = $part AND d.level = $level
+RETURN collect(DISTINCT i.key) AS keys
+""",
+    # queries.gaps.cooperate_no_county_lead -- $part (配合) items with no lead of a $county_side level.
+    "cooperate_no_county_lead": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t}) WHERE i.part = $part
+  AND NOT EXISTS { MATCH (d)-[:LEADS]->(i) WHERE d.level IN $county_side }
+RETURN collect(i.key) AS keys
+""",
+    # queries.gaps.village_text_unlinked -- items with a written village text and no ASSISTS.
+    "village_text_unlinked": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WHERE NOT coalesce(i.village_text, '') =~ $blank AND NOT EXISTS { ()-[:ASSISTS]->(i) }
+RETURN collect(i.key) AS keys
+""",
+    # queries.overlaps.near_duplicates -- per township, the fields its pair test reads and the
+    # lead keys of every item (bigram similarity is scored in Python; the query then reads the
+    # cards of the paired items only).
+    "near_duplicates": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), coalesce(i.power_type, ''),
+  coalesce(i.content, ''), COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.key }]) AS items
+""",
+    # queries.duplicates.cross_part_duplicates -- per township, the fields its pair test reads.
+    "cross_part_duplicates": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part, coalesce(i.content, '')]) AS items
+""",
+    # queries.legal.inconsistent_titles -- per township, law and citation text: the citing items.
+    "inconsistent_titles": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})-[r:BASED_ON]->(b)
+WITH t, b.law AS law, coalesce(r.text, '') AS cited, collect(i.key) AS keys
+RETURN collect([t, law, cited, keys]) AS uses
+""",
+    # queries.handshake.county_lists -- the distinct names of county-side departments ($county_side levels).
+    "county_lists": """
+MATCH (d:Department) WHERE d.level IN $county_side
+RETURN collect(DISTINCT d.name) AS names
+""",
+    # queries.burden.village_loads -- the villages of $registers, and the ASSISTS of $townships'
+    # items grouped by (village, the item's village text, the role's text) with how many.
+    "village_loads": """
+CALL () {
+  UNWIND $registers AS t
+  MATCH (v:Village {township: t})
+  RETURN collect([t, v.key, v.name, v.kind]) AS register
+}
+CALL () {
+  UNWIND $townships AS t
+  MATCH (v)-[r:ASSISTS]->(i:DutyItem {township: t})
+  WITH t, v.key AS village, coalesce(i.village_text, '') AS village_text, coalesce(r.text, '') AS role, count(*) AS n
+  RETURN collect([t, village, village_text, role, n]) AS roles
+}
+RETURN register, roles
+""",
+    # queries.handshake.missing_parts -- $part (配合) items with no county part (上级部门职责 blank and
+    # no $county_side lead with a written part) or no township part (镇街配合职责 blank and no
+    # cooperator with a written part).
+    "missing_parts": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t}) WHERE i.part = $part
+  AND ((coalesce(i.upper_duty, '') =~ $blank AND NOT EXISTS {
+          MATCH (d)-[r:LEADS]->(i) WHERE d.level IN $county_side AND NOT coalesce(r.text, '') =~ $blank })
+    OR (coalesce(i.township_duty, '') =~ $blank AND NOT EXISTS {
+          MATCH ()-[r:COOPERATES_ON]->(i) WHERE NOT coalesce(r.text, '') =~ $blank }))
+RETURN collect(i.key) AS keys
+""",
+    # queries.burden.village_burden -- the village text and the ASSISTS role texts of every item
+    # with either (the lexicon reads them in Python).
+    "village_burden": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH i, COLLECT { MATCH ()-[r:ASSISTS]->(i) RETURN DISTINCT coalesce(r.text, '') } AS roles
+WHERE size(roles) > 0 OR NOT coalesce(i.village_text, '') =~ $blank
+RETURN collect([i.key, coalesce(i.village_text, ''), roles]) AS items
+""",
+    # queries.topics.topic_spread -- per township, the $parts items' name, sub-item, part and the
+    # distinct names of their $township_level departments (leading or cooperating).
+    "topic_spread": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t}) WHERE i.part IN $parts
+RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part,
+  COLLECT { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name }]) AS items
+""",
 }
 
 
@@ -704,6 +881,7 @@ BULK_DROP_INDEXES: tuple[str, ...] = (
     "DROP INDEX duty_item_township IF EXISTS",
     "DROP INDEX duty_item_part IF EXISTS",
     "DROP INDEX duty_item_power_type IF EXISTS",
+    "DROP INDEX duty_item_township_part IF EXISTS",
     "DROP INDEX department_township IF EXISTS",
     "DROP INDEX village_township IF EXISTS",
     "DROP INDEX township_township IF EXISTS",

@@ -17,6 +17,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from typing import Any, TypeVar
 
 import neo4j
@@ -80,12 +81,30 @@ def _to_props(node: Node) -> dict[str, Any]:
     return props
 
 
+#: node type -> (class, its field names): node_from_dict asks dataclasses.fields() per node, which
+#: was half the Python time of reading item cards (profiled: 0.24 of 0.57 s for 3,000 cards)
+_NODE_FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {}
+
+
 def _from_props(props: dict[str, Any]) -> Node:
     data = dict(props)
     if data.get("node_type") == NodeType.ITEM:
         keys, values = data.pop("extra_keys", []) or [], data.pop("extra_values", []) or []
         data["extra"] = tuple(zip(keys, values, strict=True))
-    return node_from_dict(data)
+    known = _NODE_FIELDS.get(data.get("node_type"))
+    if known is None:
+        node = node_from_dict(data)  # also raises for an unknown node type
+        known = _NODE_FIELDS[data["node_type"]] = (type(node), tuple(f.name for f in fields(node)))
+        return node
+    cls, names = known
+    kwargs = {}
+    for name in names:  # as node_from_dict: the fields present, lists back to tuples
+        if name in data:
+            value = data[name]
+            if isinstance(value, list):
+                value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+            kwargs[name] = value
+    return cls(**kwargs)
 
 
 def _chunks(rows: list[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:

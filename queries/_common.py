@@ -31,6 +31,8 @@ __all__ = [
     "KIND_TITLES_EN",
     "PART_EN",
     "agreed_split",
+    "answers_asks",
+    "asked_cards",
     "catalogue_townships",
     "en_list",
     "en_quote",
@@ -405,6 +407,25 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
         # (or its items by key, as a chain's steps are) only
         found = tuple(c for c in found if c.item.township not in skipped)
     return found
+
+
+def answers_asks(store: DutyStore) -> bool:
+    """True when the store answers queries' own statements (``DutyStore.ask``: Neo4j); a composite
+    query then lets each part ask its own instead of reading every card for them."""
+    return type(store)._ask is not DutyStore._ask
+
+
+def asked_cards(store: DutyStore, township: str | None, question: str, **params: object
+                ) -> tuple[ItemCard, ...] | None:
+    """The cards of the items a query's store half names (``store.ask(question, townships=…)``
+    returning one row ``{keys: [...]}``): a superset the query checks on the cards as it checks
+    every card; None when the store does not answer (the query then reads the cards itself).
+    """
+    rows = store.ask(question, townships=scope_townships(store, township), **params)
+    if rows is None:
+        return None
+    keys = rows[0]["keys"] if rows else []
+    return store.item_cards(ItemFilter(keys=keys)) if keys else ()
 
 
 def kept(*uncached: str) -> Callable[[F], F]:

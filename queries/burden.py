@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import DutyStore, InvalidArgument, ItemCard, Village
+from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter, Village
 
-from ._common import Finding, cards_of, en_quote, finding, kept, sorted_findings
+from ._common import Finding, cards_of, en_quote, finding, kept, scope_townships, sorted_findings
 from .text_checks import text_finding
 from .texts import ActionHit, load_lexicon, read_text
 
@@ -67,6 +67,8 @@ def village_burden(store: DutyStore, township: str | None = None, *, actions: Se
     [('城乡居民医疗保险费征缴', 'high', '各村（社区）[负责][代收代缴]城乡居民医保费')]
     """
     lex = load_lexicon(lexicon or None)
+    if cards is None:
+        cards = _village_burden_asked(store, township, lex, actions)
     out = []
     for c in cards_of(store, township, cards):
         for field, text, names in _village_texts(c):
@@ -82,6 +84,25 @@ def village_burden(store: DutyStore, township: str | None = None, *, actions: Se
                     villages=names or ("（未关联村）",), powers=powers))
                 break
     return sorted_findings(out)
+
+
+def _village_burden_asked(store: DutyStore, township: str | None, lex, actions: Sequence[str]
+                          ) -> tuple[ItemCard, ...] | None:
+    """village_burden's store half: the village text and the role texts of every item with
+    either, read here (the lexicon is not Cypher's); then the cards of the items some text of
+    which gives a burden, checked as every card is. None when the store does not answer."""
+    rows = store.ask("village_burden", townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    memo: dict[str, bool] = {}
+
+    def burdens(text: str) -> bool:
+        if text not in memo:
+            memo[text] = bool(text.strip()) and bool(_burden_hits(text, lex, actions))
+        return memo[text]
+
+    keys = sorted(k for k, village_text, roles in rows[0]["items"] if any(map(burdens, (village_text, *roles))))
+    return store.item_cards(ItemFilter(keys=keys)) if keys else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +141,6 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
         raise InvalidArgument("ceiling must be >= 0 and median_factor > 0")
     lex = load_lexicon(lexicon or None)
     out = []
-    all_cards = cards_of(store, township, cards)
     memo: dict[str, tuple[ActionHit, ...]] = {}  # one reading per distinct text, not per village
 
     def hits_of(text: str) -> tuple[ActionHit, ...]:
@@ -128,10 +148,18 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
             memo[text] = _burden_hits(text, lex, BURDEN_ACTIONS)
         return memo[text]
 
+    asked = _village_loads_asked(store, township, hits_of) if cards is None else None
+    counted, registers = asked if asked is not None else (None, {})
+    all_cards = cards_of(store, township, cards) if counted is None else ()
+
     by_town: dict[str, list[ItemCard]] = defaultdict(list)  # once: a scan per township was quadratic
     for c in all_cards:
         by_town[c.item.township].append(c)
     for town in _towns(store, township):
+        if counted is not None:
+            items, burden, power = counted[town]
+            out += _loads(town, registers[town], items, burden, power, ceiling, median_factor)
+            continue
         items: Counter[str] = Counter()
         burden: Counter[str] = Counter()
         power: Counter[str] = Counter()
@@ -147,6 +175,37 @@ def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int
         out += [VillageLoad(town, v.name, v.kind, items[v.key], burden[v.key], power[v.key], items[v.key] > ceiling,
                             bool(median) and items[v.key] > median_factor * median) for v in register]
     return tuple(out)
+
+
+def _loads(town: str, register: list, items: Counter, burden: Counter, power: Counter, ceiling: int,
+           median_factor: float) -> list[VillageLoad]:
+    median = statistics.median([items[v[0]] for v in register]) if register else 0
+    return [VillageLoad(town, name, kind, items[key], burden[key], power[key], items[key] > ceiling,
+                        bool(median) and items[key] > median_factor * median) for key, name, kind in register]
+
+
+def _village_loads_asked(store: DutyStore, township: str | None, hits_of: Callable[[str], tuple]
+                         ) -> tuple[dict[str, tuple[Counter, Counter, Counter]], dict[str, list]] | None:
+    """village_loads' store half: every village register and the ASSISTS of the townships'
+    items as (village, the item's village text, the role text, how many) from the store; the texts
+    read here (the lexicon is not Cypher's). None when the store does not answer."""
+    towns = _towns(store, township)
+    rows = store.ask("village_loads", registers=towns, townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    registers: dict[str, list] = {t: [] for t in towns}
+    for t, key, name, kind in rows[0]["register"]:
+        registers[t].append((key, name, kind))
+    for t in registers:
+        registers[t].sort(key=lambda v: (v[1], v[0]))  # as _register: by name, then key
+    counted = {t: (Counter(), Counter(), Counter()) for t in towns}
+    for t, key, village_text, role, n in rows[0]["roles"]:
+        hits = [h for x in dict.fromkeys(x for x in (village_text, role) if x.strip()) for h in hits_of(x)]
+        items, burden, power = counted[t]
+        items[key] += n
+        burden[key] += n * bool(hits)
+        power[key] += n * any(h.power for h in hits)
+    return counted, registers
 
 
 @kept()

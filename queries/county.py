@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
-from .coverage import completeness
+from .coverage import _completeness_asked, completeness
 
 __all__ = ["DepartmentRole", "DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_items",
            "county_department_load", "lead_spread", "township_ranking"]
@@ -121,6 +121,10 @@ def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpre
     """
     out = []
     for county, towns in sorted(_counties(store, township).items()):
+        asked = store.ask("lead_spread", townships=towns)
+        if asked is not None:
+            out.extend(_lead_spread_asked(county, asked[0]["groups"]))
+            continue
         seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # duty -> leads -> towns
         names: dict[str, str] = {}
         for town, cards in _cards_by_township(store, towns).items():
@@ -138,11 +142,38 @@ def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpre
     return tuple(sorted(out))
 
 
+def _label(name: str, sub: str) -> str:
+    return f"{name}（{sub}）" if sub else name  # DutyItem.label
+
+
+def _lead_spread_asked(county: str, groups: list) -> list[LeadSpread]:
+    """lead_spread's store half: the (name, sub-item, leads) groups folded by duty as the cards are."""
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    first: dict[str, tuple[tuple[str, str], str]] = {}  # duty -> ((township, key), label) of its first card
+    for name, sub, leads, towns, (town, key) in groups:
+        label = _label(name, sub)
+        duty = compact(label)
+        seen[duty]["、".join(sorted(set(leads))) or NO_LEAD].update(towns)
+        if duty not in first or (town, key) < first[duty][0]:
+            first[duty] = ((town, key), label)
+    return [_spread(county, first[duty][1], by_lead) for duty, by_lead in seen.items() if len(by_lead) >= 2]
+
+
+def _spread(county: str, label: str, by_lead: dict[str, set[str]]) -> LeadSpread:
+    dist = tuple(sorted(((lead, len(ts), tuple(sorted(ts))) for lead, ts in by_lead.items()),
+                        key=lambda d: (-d[1], d[0])))
+    return LeadSpread(county, label, len(set().union(*by_lead.values())), dist)
+
+
 def county_department_load(store: DutyStore, township: str | None = None) -> tuple[DepartmentSpread, ...]:
     """Every county-level department of a county, across its townships (shared nodes and, for
     townships without a county, departments matched by name)."""
     out = []
     for county, towns in sorted(_counties(store, township).items()):
+        asked = store.ask("county_department_load", townships=towns, county_level=DeptLevel.COUNTY.value)
+        if asked is not None:
+            out.extend(_department_load_asked(county, asked[0]))
+            continue
         cards = _cards_by_township(store, towns)
         per: dict[str, dict] = {}
         listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
@@ -168,6 +199,32 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
             out.append(DepartmentSpread(county, name, "、".join(sorted(d["keys"])), d["leads"], d["cooperates"],
                                         tuple(sorted(d["towns"])), uneven))
     return tuple(sorted(out))
+
+
+def _department_load_asked(county: str, row: dict) -> list[DepartmentSpread]:
+    """county_department_load's store half: the listing and the department relations, grouped
+    by (name, sub-item) in the database, folded by duty here as the cards are."""
+    listing: dict[str, set[str]] = defaultdict(set)
+    for name, sub, towns in row["listing"]:
+        listing[compact(_label(name, sub))].update(towns)
+    per: dict[str, dict] = {}
+    for dept, role, name, sub, town, n, keys in row["roles"]:
+        d = per.setdefault(dept, {"keys": set(), "leads": 0, "cooperates": 0, "towns": set(),
+                                  "duties": defaultdict(set)})
+        d["keys"].update(keys)
+        d["leads" if role == "LEADS" else "cooperates"] += n
+        d["towns"].add(town)
+        d["duties"][compact(_label(name, sub))].add(town)
+    return [_department_spread(county, name, d, listing) for name, d in per.items()]
+
+
+def _department_spread(county: str, name: str, d: dict, listing: dict[str, set[str]]) -> DepartmentSpread:
+    uneven = tuple(sorted(
+        (duty, tuple(sorted(ts)), tuple(sorted(listing[duty] - ts)))
+        for duty, ts in d["duties"].items() if listing[duty] - ts
+    ))
+    return DepartmentSpread(county, name, "、".join(sorted(d["keys"])), d["leads"], d["cooperates"],
+                            tuple(sorted(d["towns"])), uneven)
 
 
 def county_department_items(store: DutyStore, department: str, county: str = "") -> tuple[DepartmentRole, ...]:
@@ -200,6 +257,9 @@ def township_ranking(store: DutyStore, township: str | None = None) -> tuple[Tow
     """The townships of each county ranked by completeness score (ties by name)."""
     out = []
     groups = _counties(store, township)
+    asked = _ranking_asked(store, groups)
+    if asked is not None:
+        return asked
     cards = _cards_by_township(store, [t for towns in groups.values() for t in towns])
     everything = [c for group in cards.values() for c in group]
     # one completeness pass over every township's cards (per township it re-read the layouts 30 times)
@@ -215,5 +275,29 @@ def township_ranking(store: DutyStore, township: str | None = None) -> tuple[Tow
                          sum(1 for c in group if len(c.leads) > 1), offices,
                          round(len(group) / offices, 2) if offices else 0.0))
         for rank, (_, town, *rest) in enumerate(sorted(rows), start=1):
+            out.append(TownshipRank(county, rank, town, *rest))
+    return tuple(out)
+
+
+def _ranking_asked(store: DutyStore, groups: dict[str, list[str]]) -> tuple[TownshipRank, ...] | None:
+    """township_ranking's store half: counts per township from one aggregate, the scores from
+    completeness' store half over the same townships; None when either cannot answer."""
+    towns = [t for ts in groups.values() for t in ts]
+    rows = store.ask("county_ranking", townships=towns, office_level=DeptLevel.TOWNSHIP.value)
+    if rows is None:
+        return None
+    scored = _completeness_asked(store, None, 0, among=towns) if towns else ()  # scores only
+    if scored is None:
+        return None
+    scores = {s.township: s.score for s in scored}
+    counts = {t: rest for t, *rest in rows[0]["towns"]}
+    out = []
+    for county, ts in sorted(groups.items()):
+        ranked = []
+        for town in ts:
+            items, no_lead, multi_lead, offices = counts.get(town, (0, 0, 0, 0))
+            ranked.append((-scores[town], town, scores[town], items, no_lead, multi_lead, offices,
+                           round(items / offices, 2) if offices else 0.0))
+        for rank, (_, town, *rest) in enumerate(sorted(ranked), start=1):
             out.append(TownshipRank(county, rank, town, *rest))
     return tuple(out)

@@ -485,15 +485,20 @@ def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing
                       round(chk.weight - points, 2), tuple(labels), assessed)
 
 
-def _completeness_asked(store: DutyStore, township: str | None, show_failing: int) -> tuple[TownshipScore, ...] | None:
+def _completeness_asked(store: DutyStore, township: str | None, show_failing: int,
+                        among: Sequence[str] | None = None) -> tuple[TownshipScore, ...] | None:
     """completeness' store half: per township and check the counts and failing items from the store.
 
     An item without a lead passes ``single_lead`` only when handed to village self-governance,
-    which its texts say: those items' cards are read (``ownership_of``).
+    which its texts say: those items' cards are read (``ownership_of``). ``among`` (with no
+    ``township``) narrows the whole store to those townships (a county's, queries.county).
     """
     towns = recorded_townships(store, township)
     if towns is None:
         return None
+    if among is not None and township is None:
+        wanted = set(among)
+        towns = [t for t in towns if t.name in wanted]
     sheets = []
     for t in towns:
         for part in (p.value for p in ListPart):
@@ -502,10 +507,17 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
             checks += [{"name": c, "assessed": c in assessed, "field": APPLICABILITY[c].item_field}
                        for c in (*assessed, *absent)]
             sheets.append({"township": t.name, "part": part, "checks": checks})
-    rows = store.ask("completeness", sheets=sheets)
-    if rows is None:
-        return None
-    tally = {(r["township"], name): (n, assessed, failing) for r in rows for name, n, assessed, failing in r["checks"]}
+    if show_failing == 0:  # the scores only (county_ranking): counts, and the keys of items without a lead
+        rows = store.ask("completeness_counts", sheets=sheets)
+        if rows is None:
+            return None
+        tally = {(r["township"], name): (n, assessed, [("", "", "", "fail")] * fails + [(k, "", "", "ask") for k in asks])
+                 for r in rows for name, n, assessed, fails, asks in r["checks"]}
+    else:
+        rows = store.ask("completeness", sheets=sheets)
+        if rows is None:
+            return None
+        tally = {(r["township"], name): (n, assessed, failing) for r in rows for name, n, assessed, failing in r["checks"]}
     ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
     handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
               if ownership_of(c)[0] in ("owned", "handed_over")}

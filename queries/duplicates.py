@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from graphmodel import DutyStore, ItemCard
+from graphmodel import DutyItem, DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
 from ._common import (
@@ -28,6 +28,7 @@ from ._common import (
     Finding,
     bigrams,
     cards_of,
+    scope_townships,
     dice,
     evidence,
     finding,
@@ -89,6 +90,8 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
     >>> [(f.subject, dict(f.details)["parts"]) for f in cross_part_duplicates(text_store())]
     [('农村宅基地审批 / 农村宅基地审批管理', '基本履职事项 / 上级部门收回事项')]
     """
+    if cards is None:
+        cards = _cross_part_asked(store, township, name_threshold)
     by_town: dict[str, list[ItemCard]] = defaultdict(list)
     for c in cards_of(store, township, cards):
         by_town[c.item.township].append(c)
@@ -110,3 +113,21 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
                 f"{_BASIS_EN.get(basis[:2], en_quote(basis[:2]))} ({score:.2f}): {what_en}",
                 parts=f"{a.item.part} / {b.item.part}", score=f"{score}", matched_on=basis))
     return sorted_findings(out)
+
+
+def _cross_part_asked(store: DutyStore, township: str | None, name_threshold: float) -> tuple[ItemCard, ...] | None:
+    """cross_part_duplicates' store half: the name, part and content of every item (bigram
+    similarity is not Cypher's), paired here on stand-in cards holding only those, then the cards
+    of the paired items. Exact: every test of ``cross_part_pairs`` is pairwise, so the query
+    finds the same pairs again among these cards. None when the store does not answer.
+    """
+    rows = store.ask("cross_part_duplicates", townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    keys: set[str] = set()
+    for row in rows:
+        texts = [ItemCard(DutyItem(k, row["township"], name, sub_item=sub, part=part, content=content))
+                 for k, name, sub, part, content in sorted(row["items"])]
+        for a, b, _, _ in cross_part_pairs(texts, name_threshold):
+            keys.update((a.key, b.key))
+    return store.item_cards(ItemFilter(keys=sorted(keys))) if keys else ()

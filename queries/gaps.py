@@ -22,8 +22,11 @@ from graphmodel import DeptLevel, DutyStore, ItemCard
 from ._common import (
     kept,
     COOPERATE,
+    COUNTY_SIDE,
     WITHDRAWN,
     Finding,
+    answers_asks,
+    asked_cards,
     cards_of,
     evidence,
     finding,
@@ -104,6 +107,8 @@ def unknown_department(store: DutyStore, township: str | None = None, *,
     >>> [dict(f.details)["departments"] for f in unknown_department(s)]
     ['老干部活动站点']
     """
+    if cards is None:  # the store half: items with a lead of level 未知
+        cards = asked_cards(store, township, "unknown_department", level=DeptLevel.UNKNOWN.value)
     out = []
     for c in cards_of(store, township, cards, min_leads=1):
         unknown = [p.name for p in c.leads if p.level == DeptLevel.UNKNOWN.value]
@@ -128,6 +133,9 @@ def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
     >>> [f.message for f in withdrawn_township_lead(s)]
     ['收回事项「犬只登记」仍由镇街科室牵头：社会事务办']
     """
+    if cards is None:  # the store half: 收回 items with a township office among their leads
+        cards = asked_cards(store, township, "withdrawn_township_lead", part=WITHDRAWN,
+                            level=DeptLevel.TOWNSHIP.value)
     out = []
     for c in cards_of(store, township, cards, parts=(WITHDRAWN,), min_leads=1):
         own = [p.name for p in c.leads if p.level == DeptLevel.TOWNSHIP.value]
@@ -155,6 +163,9 @@ def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
     >>> [f.subject for f in cooperate_no_county_lead(s)]
     ['地质灾害巡查']
     """
+    if cards is None:  # the store half: 配合 items with no county-side lead
+        cards = asked_cards(store, township, "cooperate_no_county_lead", part=COOPERATE,
+                            county_side=sorted(COUNTY_SIDE))
     out = []
     for c in cards_of(store, township, cards, parts=(COOPERATE,)):
         if not any(level_side(p.level) == "county" for p in c.leads):
@@ -180,6 +191,8 @@ def village_text_unlinked(store: DutyStore, township: str | None = None, *,
     >>> [dict(f.details)["village_text"] for f in village_text_unlinked(s)]
     ['各村巡查']
     """
+    if cards is None:  # the store half: a written village text and no ASSISTS
+        cards = asked_cards(store, township, "village_text_unlinked")
     out = []
     for c in cards_of(store, township, cards):
         if c.item.village_text.strip() and not c.villages:
@@ -198,7 +211,7 @@ def gaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemC
     >>> sorted({f.kind for f in gaps(example_store())})
     ['gap.no_lead']
     """
-    if cards is None:
+    if cards is None and not answers_asks(store):  # Neo4j: each part asks its own statement
         cards = cards_of(store, township)
     return sorted_findings(
         f

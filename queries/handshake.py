@@ -35,9 +35,11 @@ from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
 from ._common import (
+    COUNTY_SIDE,
     kept,
     COOPERATE,
     Finding,
+    asked_cards,
     cards_of,
     evidence,
     finding,
@@ -45,7 +47,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_quote
-from .applicability import layouts
+from .applicability import layouts, recorded_townships
 from .overlaps import name_similarity
 
 __all__ = [
@@ -92,7 +94,9 @@ def county_lists(store: DutyStore) -> tuple[CountyList, ...]:
     ()
     """
     towns = store.townships()
-    county_names = {d.name for d in store.nodes("Department") if level_side(d.level) == "county"}
+    asked = store.ask("county_lists", county_side=sorted(COUNTY_SIDE))  # the names, not every department
+    county_names = set(asked[0]["names"]) if asked is not None else {
+        d.name for d in store.nodes("Department") if level_side(d.level) == "county"}
     out = []
     for t in towns:
         if is_county_list(t.name, county_names):
@@ -135,6 +139,10 @@ def missing_parts(store: DutyStore, township: str | None = None, *,
     """
     county = {c.township for c in county_lists(store)}
     out = []
+    if cards is None and recorded_townships(store, township) is not None:
+        # the store half: 配合 items lacking either part as written (the layouts are recorded, so
+        # reading only these cards does not change which columns a sheet had)
+        cards = asked_cards(store, township, "missing_parts", part=COOPERATE, county_side=sorted(COUNTY_SIDE))
     cards = cards_of(store, township, cards, parts=(COOPERATE,))
     lay = layouts(store, cards)
     for c in cards:

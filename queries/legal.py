@@ -140,6 +140,8 @@ def inconsistent_titles(store: DutyStore, township: str | None = None, *,
     >>> [(f.subject, dict(f.details)["titles"]) for f in inconsistent_titles(example_store())]
     [('土地管理法', '中华人民共和国土地管理法、土地管理法'), ('消防法', '中华人民共和国消防法、消防法'), ('城乡规划法', '中华人民共和国城乡规划法、城乡规划法')]
     """
+    if cards is None:
+        cards = _inconsistent_titles_asked(store, township)
     seen: dict[tuple[str, str], dict[str, list[ItemCard]]] = defaultdict(lambda: defaultdict(list))
     for c in cards_of(store, township, cards):
         for b, cited in zip(c.bases, c.citations):
@@ -159,6 +161,24 @@ def inconsistent_titles(store: DutyStore, township: str | None = None, *,
                                f"《{t}》: {', '.join(en_quote(c.item.label) for c in titles[t])}" for t in names),
                            titles=names, law=law))
     return sorted_findings(out)
+
+
+def _inconsistent_titles_asked(store: DutyStore, township: str | None) -> tuple[ItemCard, ...] | None:
+    """inconsistent_titles' store half: (township, law, citation) with the citing items' keys from
+    the store, titles read here (``cited_title`` is not Cypher's), then the cards of every item
+    citing a law written two ways in its township: each such law's whole group, so the query
+    finds the same findings among them. None when the store does not answer.
+    """
+    rows = store.ask("inconsistent_titles", townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    citing: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for town, law, cited, keys in (rows[0]["uses"] if rows else ()):
+        titles[(town, law)].add(cited_title(cited) if cited else law)
+        citing[(town, law)].update(keys)
+    keys = sorted({k for tl, ts in titles.items() if len(ts) >= 2 for k in citing[tl]})
+    return store.item_cards(ItemFilter(keys=keys)) if keys else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,8 @@ from ._common import (
     COOPERATE,
     Finding,
     agreed_split,
+    answers_asks,
+    asked_cards,
     bigrams,
     cards_of,
     dice,
@@ -148,6 +150,8 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     >>> [(f.subject, dict(f.details)["score"]) for f in near_duplicates(example_store())]
     [('农村生活垃圾治理 / 农村生活垃圾清运保洁', '0.625')]
     """
+    if cards is None:
+        cards = _near_duplicates_asked(store, township, name_threshold, content_threshold)
     by_township: dict[str, list[ItemCard]] = defaultdict(list)
     for c in cards_of(store, township, cards):
         by_township[c.item.township].append(c)
@@ -172,6 +176,28 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
                 score=f"{score}", matched_on=basis,
             ))
     return sorted_findings(out)
+
+
+def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshold: float,
+                           content_threshold: float) -> tuple[ItemCard, ...] | None:
+    """near_duplicates' store half: the texts and lead keys of every item (not their cards), the
+    pairs scored here (bigram similarity is not Cypher's), then the cards of the items in a pair
+    with two different lead sets. Exact: every test of ``_similar_items`` is pairwise, so the
+    query finds the same pairs again among these cards. None when the store does not answer.
+    """
+    rows = store.ask("near_duplicates", townships=scope_townships(store, township))
+    if rows is None:
+        return None
+    keys: set[str] = set()
+    for row in rows:
+        items = sorted(row["items"])
+        leads = {k: frozenset(ls) for k, _, _, _, _, ls in items}
+        records = tuple((k, f"{name}（{sub}）" if sub else name, power, content)  # DutyItem.label
+                        for k, name, sub, power, content, _ in items)
+        for (a, b), _ in _similar_items(records, name_threshold, content_threshold):
+            if leads[a] and leads[b] and leads[a] != leads[b]:
+                keys.update((a, b))
+    return store.item_cards(ItemFilter(keys=sorted(keys))) if keys else ()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -262,6 +288,8 @@ def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
     >>> [dict(f.details)["township_leads"] for f in cooperate_township_lead(s)]
     ['农业农村办']
     """
+    if cards is None:  # the store half: 配合 items with a township office among their leads
+        cards = asked_cards(store, township, "cooperate_township_lead", part=COOPERATE, level="镇街内设机构")
     out = []
     for c in cards_of(store, township, cards, parts=(COOPERATE,), min_leads=1):
         own = [p.name for p in c.leads if p.level == "镇街内设机构"]
@@ -281,7 +309,7 @@ def overlaps(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     >>> sorted({f.kind for f in overlaps(example_store())})
     ['overlap.multi_lead', 'overlap.near_duplicate', 'overlap.shared_article']
     """
-    if cards is None:
+    if cards is None and not answers_asks(store):  # Neo4j: each part asks its own statement
         cards = cards_of(store, township)
     return sorted_findings(
         f

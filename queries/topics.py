@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from graphmodel import DutyStore, InvalidArgument, ItemCard
+from graphmodel import DeptLevel, DutyItem, DutyStore, InvalidArgument, ItemCard, ItemFilter, Party
 from graphmodel.normalize import compact
 
 from ._common import (
@@ -42,6 +42,7 @@ from ._common import (
     finding,
     kept,
     level_side,
+    scope_townships,
     sorted_findings,
 )
 
@@ -151,23 +152,48 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
     """
     if min_offices < 2:
         raise InvalidArgument("min_offices must be >= 2")
-    by_town: dict[str, list[ItemCard]] = defaultdict(list)
-    for c in cards_of(store, township, cards, parts=(BASIC, COOPERATE)):
-        by_town[c.item.township].append(c)
-    out = []
+    by_town = _topic_texts_asked(store, township) if cards is None else None
+    asked = by_town is not None  # stand-in cards from the store half
+    if by_town is None:
+        by_town = defaultdict(list)
+        for c in cards_of(store, township, cards, parts=(BASIC, COOPERATE)):
+            by_town[c.item.township].append(c)
+    spread = []
     for town, group in sorted(by_town.items()):
         for name, cs, words in topics(group, min_items=min_items, max_share=max_share, ignore=ignore):
             offices: Counter[str] = Counter()
             for c in cs:
                 offices.update(_offices(c))
-            if len(offices) < min_offices:
-                continue
-            ranked = sorted(offices, key=lambda o: (-offices[o], o))
-            out.append(finding(
-                "topic.spread", town, name,
-                f"「{name}」相关的{len(cs)}项事项分散在{len(ranked)}个科室：{'、'.join(ranked)}，宜统一研究",
-                [evidence(c) for c in cs],
-                message_en=f"{len(cs)} items about {en_quote(name)} are spread over {len(ranked)} offices: "
-                f"{en_list(ranked)}; worth settling together",
-                offices=ranked, keywords=words, item_names=[c.item.label for c in cs]))
+            if len(offices) >= min_offices:
+                spread.append((town, name, cs, words, sorted(offices, key=lambda o: (-offices[o], o))))
+    if asked and spread:  # the findings show the real cards of the topics' items
+        full = {c.key: c for c in store.item_cards(ItemFilter(keys=sorted({c.key for s in spread for c in s[2]})))}
+        spread = [(town, name, tuple(full[c.key] for c in cs), words, ranked) for town, name, cs, words, ranked in spread]
+    out = []
+    for town, name, cs, words, ranked in spread:
+        out.append(finding(
+            "topic.spread", town, name,
+            f"「{name}」相关的{len(cs)}项事项分散在{len(ranked)}个科室：{'、'.join(ranked)}，宜统一研究",
+            [evidence(c) for c in cs],
+            message_en=f"{len(cs)} items about {en_quote(name)} are spread over {len(ranked)} offices: "
+            f"{en_list(ranked)}; worth settling together",
+            offices=ranked, keywords=words, item_names=[c.item.label for c in cs]))
     return sorted_findings(out)
+
+
+def _topic_texts_asked(store: DutyStore, township: str | None) -> dict[str, list[ItemCard]] | None:
+    """topic_spread's store half: per township, the name, sub-item and township offices of every
+    基本 and 配合 item (topics are cut from the names of the whole township, which Cypher does not
+    do), as stand-in cards holding only those (the offices as township-level leads: all
+    ``_offices`` reads). None when the store does not answer."""
+    rows = store.ask("topic_spread", townships=scope_townships(store, township), parts=[BASIC, COOPERATE],
+                     township_level=DeptLevel.TOWNSHIP.value)
+    if rows is None:
+        return None
+    out: dict[str, list[ItemCard]] = {}
+    for row in rows:
+        out[row["township"]] = [
+            ItemCard(DutyItem(k, row["township"], name, sub_item=sub, part=part),
+                      leads=tuple(Party("", o, DeptLevel.TOWNSHIP.value) for o in offices))
+            for k, name, sub, part, offices in sorted(row["items"])]
+    return out

@@ -100,6 +100,7 @@ def test_schema_is_created_and_idempotent(neo, neo4j_server):
         assert any(r["type"] == "RANGE" and r["labelsOrTypes"] == [label] and r["properties"] == ["key"] for r in rows)
     for name in ("duty_item_township", "duty_item_part", "duty_item_power_type", "department_township"):
         assert by_name[name]["type"] == "RANGE"
+    assert by_name["duty_item_township_part"]["properties"] == ["township", "part"]  # a sheet in one seek
     fulltext = by_name[cypher.FULLTEXT_INDEX]
     assert fulltext["type"] == "FULLTEXT"
     assert fulltext["options"]["indexConfig"]["fulltext.analyzer"] == "cjk"
