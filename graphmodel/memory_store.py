@@ -33,6 +33,7 @@ from .atomic_file import atomic_write
 from .county_upgrade import migrate_review, shared_key
 from .errors import SchemaVersionError, StoreUnavailable
 from .file_lock import FileLock, StoreBusy
+from .gc_pause import gc_paused
 from .model import (
     Department,
     LegalBasis,
@@ -465,7 +466,7 @@ class MemoryStore(DutyStore):
             with self._lock:
                 return work(_MemoryReviewTx(self, township))
         # one writer at a time across processes, on the file as it is now; saved once at the end
-        with self._writing():
+        with self._writing(), gc_paused():  # an import's burst of records (gc_pause: a quarter of a county load)
             tx = _MemoryReviewTx(self, township)
             old_review = self.review.get(township)
             self._defer_save, self._dirty = True, False
