@@ -127,6 +127,8 @@ class _Builder:
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
     cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
+    identity: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)  # id(row) -> name, code, sub, key
+    powers: dict[str, tuple[str, bool]] = field(default_factory=dict)  # power type cell -> (type, known)
     layout: set[str] = field(default_factory=set)  # "part:field" of every column the sheets had
 
     # ---- relations ---------------------------------------------------------------------
@@ -186,15 +188,22 @@ class _Builder:
         if not self.check_types(row):
             return
         values = row.values
-        name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
-        power_raw = _text(row.get("power_type"))
-        power, known = map_power_type(power_raw)
+        found = self.identity.get(id(row))
+        if found is None:
+            name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+            key = item_key(self.township, code, name, sub_item)
+        else:
+            name, code, sub_item, key = found
+        power_raw = _text(values.get("power_type"))
+        mapped = self.powers.get(power_raw)
+        if mapped is None:
+            mapped = self.powers[power_raw] = map_power_type(power_raw)
+        power, known = mapped
         if not known:
             self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
-        key = item_key(self.township, code, name, sub_item)
         same: tuple[str, ...] = ()
-        parts = self.parts_by_key.get((key, compact(name + sub_item)), set())
-        if len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
+        parts = self.parts_by_key.get((key, compact(name + sub_item)))
+        if parts is not None and len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
             first = min(parts, key=_part_rank)
             keys = {p: key if p == first else f"{key}@{p}" for p in parts}
             key = keys[row.part]
@@ -203,14 +212,15 @@ class _Builder:
                 self.problems.append(row.problem("same_duty_in_parts", "name", name, (
                     f"「{name}」也列在{first}，作为{row.part}的事项另行导入并标为同一职责 "
                     f"(also listed under {first}: imported as an item of {row.part}, linked as the same duty)")))
-        filled = set(row.filled) | {f for f in split_multi(row.get("filled")) if f in _FILLABLE}
+        written = values.get("filled")  # a 由上方填入 column (written by our export)
+        filled = set(row.filled) | {f for f in split_multi(written) if f in _FILLABLE} if written else set(row.filled)
         if "power_type" in filled:
             power_raw = ""  # the cell itself was empty (or 同上): the value is marked as filled, not raw
         item = DutyItem(
             key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
             power_type=power, power_type_raw=power_raw, filled=tuple(sorted(filled)), same_duty=same,
-            lead_text=_join(_text(row.get("lead")), _text(row.get("upper_dept")), _text(row.get("receiving_dept"))),
-            cooperate_text=_join(_text(row.get("cooperate")), _text(row.get("township_office"))),
+            lead_text=_join(_text(values.get("lead")), _text(values.get("upper_dept")), _text(values.get("receiving_dept"))),
+            cooperate_text=_join(_text(values.get("cooperate")), _text(values.get("township_office"))),
             extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
             **{f: (v.strip() if type(v := values.get(src, "")) is str else _text(v)) for f, src in _TEXT_FIELDS.items()},
         )
@@ -454,8 +464,9 @@ def build_township(
     b.add_register(villages)
     rows = list(rows)
     for row in rows:
-        name, sub = _squash(row.get("name")), _squash(row.get("sub_item"))
-        plain = item_key(township, _squash(row.get("code")), name, sub)
+        name, code, sub = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+        plain = item_key(township, code, name, sub)
+        b.identity[id(row)] = (name, code, sub, plain)  # read once, used again by add_item
         b.parts_by_key.setdefault((plain, compact(name + sub)), set()).add(row.part)
     for parts in b.parts_by_key.values():
         b.same_duty_groups += len(parts) > 1
