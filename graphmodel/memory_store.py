@@ -351,7 +351,9 @@ class MemoryStore(DutyStore):
             if keys is None:
                 keys = out[rel.dst] = pred[rel.dst][rel.src] = {}
             keys[rel.type] = {"obj": rel}
-        nx._clear_cache(g)
+        cache = getattr(g, "__networkx_cache__", None)  # what add_node/add_edge clear (networkx >= 3.3)
+        if cache:
+            cache.clear()
         # dropped here and built on first read (``_card``): an import no longer pays for cards
         # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
         for key in touched:
