@@ -33,6 +33,7 @@ from .atomic_file import atomic_write
 from .county_upgrade import migrate_review, shared_key
 from .errors import SchemaVersionError, StoreUnavailable
 from .file_lock import FileLock, StoreBusy
+from .gc_pause import gc_paused
 from .model import (
     Department,
     LegalBasis,
@@ -309,12 +310,15 @@ class MemoryStore(DutyStore):
         # between writes: the cards of every item this diff touches (its own nodes, both ends of
         # changed relations, the neighbours of changed departments, villages and bases) are
         # dropped here, built again on their first read, and reads hand out the stored frozen cards.
-        touched = {k for rel in (*diff.drop_rels, *diff.add_rels) for k in (rel.src, rel.dst)}
-        for key in (*diff.remove, *diff.upsert):
-            touched.add(key)
-            if key in g:
-                touched.update(g.predecessors(key))
-                touched.update(g.successors(key))
+        # With no card kept (a load before any read) there is nothing to drop: the walk is skipped.
+        touched: set[str] = set()
+        if self._cards:
+            touched = {k for rel in (*diff.drop_rels, *diff.add_rels) for k in (rel.src, rel.dst)}
+            for key in (*diff.remove, *diff.upsert):
+                touched.add(key)
+                if key in g:
+                    touched.update(g.predecessors(key))
+                    touched.update(g.successors(key))
         for rel in diff.drop_rels:
             if g.has_edge(rel.src, rel.dst, key=rel.type):
                 g.remove_edge(rel.src, rel.dst, key=rel.type)
@@ -324,15 +328,32 @@ class MemoryStore(DutyStore):
                 self._by_type[node.node_type].discard(key)
                 self._by_township[_owner(node)].discard(key)
                 g.remove_node(key)
+        # Nodes and edges go straight into networkx's adjacency dicts, as add_node / add_edge
+        # write them (a county's 45,000 add_edge calls were half of its graph writes); an edge
+        # whose end is not a node yet takes networkx's own path.
+        succ, pred, node_attrs = g._succ, g._pred, g._node
+        by_type, by_township = self._by_type, self._by_township
         for key, node in diff.upsert.items():
-            if key in g:
-                old = g.nodes[key]["obj"]
-                self._by_township[_owner(old)].discard(key)
-            g.add_node(key, obj=node)
-            self._by_type[node.node_type].add(key)
-            self._by_township[_owner(node)].add(key)
+            attrs = node_attrs.get(key)
+            if attrs is not None:
+                by_township[_owner(attrs["obj"])].discard(key)
+                attrs["obj"] = node
+            else:
+                succ[key], pred[key], node_attrs[key] = {}, {}, {"obj": node}
+            by_type[node.node_type].add(key)
+            by_township[_owner(node)].add(key)
         for rel in diff.add_rels:
-            g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
+            out = succ.get(rel.src)
+            if out is None or rel.dst not in succ:
+                g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
+                continue
+            keys = out.get(rel.dst)
+            if keys is None:
+                keys = out[rel.dst] = pred[rel.dst][rel.src] = {}
+            keys[rel.type] = {"obj": rel}
+        cache = getattr(g, "__networkx_cache__", None)  # what add_node/add_edge clear (networkx >= 3.3)
+        if cache:
+            cache.clear()
         # dropped here and built on first read (``_card``): an import no longer pays for cards
         # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
         for key in touched:
@@ -447,7 +468,7 @@ class MemoryStore(DutyStore):
             with self._lock:
                 return work(_MemoryReviewTx(self, township))
         # one writer at a time across processes, on the file as it is now; saved once at the end
-        with self._writing():
+        with self._writing(), gc_paused():  # an import's burst of records (gc_pause: a quarter of a county load)
             tx = _MemoryReviewTx(self, township)
             old_review = self.review.get(township)
             self._defer_save, self._dirty = True, False

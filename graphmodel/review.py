@@ -16,7 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, fields, replace
+from operator import attrgetter
 from typing import Any
+
+import orjson
 
 from .errors import InvalidArgument
 from .model import Relation, Township, TownshipList, node_from_dict, node_to_dict
@@ -298,14 +301,37 @@ def list_to_dict(tlist: TownshipList) -> dict[str, Any]:
 def list_to_json(tlist: TownshipList) -> str:
     """:func:`list_to_dict` as compact JSON text, written once (what a round stores)."""
     data = {
-        "township": node_to_dict(tlist.township),
-        "items": [node_to_dict(n) for n in sorted(tlist.items, key=lambda n: n.key)],
-        "departments": [node_to_dict(n) for n in sorted(tlist.departments, key=lambda n: n.key)],
-        "villages": [node_to_dict(n) for n in sorted(tlist.villages, key=lambda n: n.key)],
-        "bases": [node_to_dict(n) for n in sorted(tlist.bases, key=lambda n: n.key)],
-        "relations": [[r.src, r.type, r.dst, r.text] for r in sorted(tlist.relations)],
+        "township": _json_fields(tlist.township),
+        "items": [_json_fields(n) for n in sorted(tlist.items, key=lambda n: n.key)],
+        "departments": [_json_fields(n) for n in sorted(tlist.departments, key=lambda n: n.key)],
+        "villages": [_json_fields(n) for n in sorted(tlist.villages, key=lambda n: n.key)],
+        "bases": [_json_fields(n) for n in sorted(tlist.bases, key=lambda n: n.key)],
+        "relations": [[r.src, r.type, r.dst, r.text] for r in sorted(tlist.relations, key=_rel_order)],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:  # orjson writes the same text as json.dumps below (UTF-8, same escapes), 3× faster on a county
+        return orjson.dumps(data).decode("utf-8")
+    except TypeError:  # what orjson refuses (a lone surrogate, an int past 64 bits …): the json module decides
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+_GETTERS: dict[type, tuple[tuple[str, ...], Any]] = {}
+
+
+def _json_fields(node: Any) -> dict[str, Any]:
+    """``node_to_dict`` for text about to be written: the same JSON, without the copy of mutable
+    fields (serialised at once, nothing keeps the dict); half of an import's round snapshot was
+    that check (profiled on a county, bench/README.md)."""
+    got = _GETTERS.get(type(node))
+    if got is None:
+        names = tuple(f.name for f in fields(node))
+        got = _GETTERS[type(node)] = (names, attrgetter(*names))
+    data = dict(zip(got[0], got[1](node)))
+    data["node_type"] = node.node_type
+    return data
+
+
+def _rel_order(r: Relation) -> tuple[str, str, str, str]:
+    return (r.src, r.type, r.dst, r.text)  # Relation's own order, without its dataclass __lt__
 
 
 def list_from_dict(data: dict[str, Any]) -> TownshipList:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graphmodel.errors import LoadError
+from graphmodel.gc_pause import gc_paused
 from graphmodel.model import TownshipList
 from graphmodel.normalize import compact
 
@@ -202,6 +203,13 @@ def read_list(
     (and the warnings) found; a file that cannot be read or has no header stops the
     import before its rows are read.
     """
+    with gc_paused():  # a burst of small records, none of them garbage yet (graphmodel.gc_pause)
+        return _read_list(paths, township, aliases, synonyms, column_map, part, county, catalogue_of, include_hidden)
+
+
+def _read_list(paths: PathLike | Iterable[PathLike], township: str | None, aliases: PathLike | AliasTable | None,
+               synonyms: PathLike | SynonymTable | None, column_map: dict[str, str] | None, part: str | None,
+               county: str, catalogue_of: str, include_hidden: bool | None) -> LoadResult:
     files = _as_paths(paths)
     if not files:
         raise LoadError("没有给出文件 (no files given)", [])

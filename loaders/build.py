@@ -79,6 +79,13 @@ def _part_rank(part: str) -> int:
 
 
 _SPACES = re.compile(r"\s+")
+# relation types as the plain strings a Relation holds (RelType.x.value looked up per relation cost 50k enum reads a county)
+_LEADS, _COOPERATES = RelType.LEADS.value, RelType.COOPERATES_ON.value
+_ASSISTS, _BASED_ON, _FOLLOWED_BY = RelType.ASSISTS.value, RelType.BASED_ON.value, RelType.FOLLOWED_BY.value
+#: (field, relation, item text of the relation) of the department columns, in reading order
+_PARTY_FIELDS = (("lead", _LEADS, "upper_duty"), ("upper_dept", _LEADS, "upper_duty"),
+                 ("receiving_dept", _LEADS, "work_mode"), ("cooperate", _COOPERATES, "township_duty"),
+                 ("township_office", _COOPERATES, "township_duty"))
 
 
 def _squash(value: object) -> str:
@@ -114,11 +121,22 @@ class _Builder:
     levels: dict[str, str] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
     resolved: dict[str, DeptName] = field(default_factory=dict)  # written name -> reconciled, once per list
+    dept_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, level) last read
+    spellings: dict[str, set[str]] = field(default_factory=dict)  # key -> every spelling read
+    dept_of: dict[str, tuple[str, str, str, bool, str]] = field(default_factory=dict)  # written -> key, name, level, known, spelling
+    cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
+    layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
+    cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
+    identity: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)  # id(row) -> name, code, sub, key
+    powers: dict[str, tuple[str, bool]] = field(default_factory=dict)  # power type cell -> (type, known)
     layout: set[str] = field(default_factory=set)  # "part:field" of every column the sheets had
 
     # ---- relations ---------------------------------------------------------------------
-    def relate(self, src: str, rel: RelType, dst: str, text: str = "") -> None:
-        texts = self.rel_texts.setdefault((src, rel.value, dst), [])
+    def relate(self, src: str, rel: str, dst: str, text: str = "") -> None:
+        key = (src, rel, dst)
+        texts = self.rel_texts.get(key)
+        if texts is None:
+            texts = self.rel_texts[key] = []
         if text and text not in texts:
             texts.append(text)
 
@@ -163,18 +181,29 @@ class _Builder:
         return ok
 
     def add_item(self, row: ItemRow) -> None:
-        self.layout.update(f"{row.part}:{f}" for f in row.columns)
+        shape = (row.part, tuple(row.columns))
+        if shape not in self.layouts:  # the columns of a sheet, not of each row
+            self.layouts.add(shape)
+            self.layout.update(f"{row.part}:{f}" for f in row.columns)
         if not self.check_types(row):
             return
-        name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
-        power_raw = _text(row.get("power_type"))
-        power, known = map_power_type(power_raw)
+        values = row.values
+        found = self.identity.get(id(row))
+        if found is None:
+            name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+            key = item_key(self.township, code, name, sub_item)
+        else:
+            name, code, sub_item, key = found
+        power_raw = _text(values.get("power_type"))
+        mapped = self.powers.get(power_raw)
+        if mapped is None:
+            mapped = self.powers[power_raw] = map_power_type(power_raw)
+        power, known = mapped
         if not known:
             self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
-        key = item_key(self.township, code, name, sub_item)
         same: tuple[str, ...] = ()
-        parts = self.parts_by_key.get((key, compact(name + sub_item)), set())
-        if len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
+        parts = self.parts_by_key.get((key, compact(name + sub_item)))
+        if parts is not None and len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
             first = min(parts, key=_part_rank)
             keys = {p: key if p == first else f"{key}@{p}" for p in parts}
             key = keys[row.part]
@@ -183,16 +212,17 @@ class _Builder:
                 self.problems.append(row.problem("same_duty_in_parts", "name", name, (
                     f"「{name}」也列在{first}，作为{row.part}的事项另行导入并标为同一职责 "
                     f"(also listed under {first}: imported as an item of {row.part}, linked as the same duty)")))
-        filled = set(row.filled) | {f for f in split_multi(row.get("filled")) if f in _FILLABLE}
+        written = values.get("filled")  # a 由上方填入 column (written by our export)
+        filled = set(row.filled) | {f for f in split_multi(written) if f in _FILLABLE} if written else set(row.filled)
         if "power_type" in filled:
             power_raw = ""  # the cell itself was empty (or 同上): the value is marked as filled, not raw
         item = DutyItem(
             key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
             power_type=power, power_type_raw=power_raw, filled=tuple(sorted(filled)), same_duty=same,
-            lead_text=_join(_text(row.get("lead")), _text(row.get("upper_dept")), _text(row.get("receiving_dept"))),
-            cooperate_text=_join(_text(row.get("cooperate")), _text(row.get("township_office"))),
+            lead_text=_join(_text(values.get("lead")), _text(values.get("upper_dept")), _text(values.get("receiving_dept"))),
+            cooperate_text=_join(_text(values.get("cooperate")), _text(values.get("township_office"))),
             extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
-            **{f: _text(row.get(src)) for f, src in _TEXT_FIELDS.items()},
+            **{f: (v.strip() if type(v := values.get(src, "")) is str else _text(v)) for f, src in _TEXT_FIELDS.items()},
         )
         if key in self.items:
             first, first_row = self.items[key], self.item_rows[key]
@@ -223,20 +253,35 @@ class _Builder:
         levels: dict[str, str] = {}
         known: set[str] = set()
         shorts: dict[str, str] = {}  # short name written in brackets -> the full name's canonical form
+        planned: dict[str, tuple[tuple[str, str, bool, str | None], ...]] = {}  # cell -> its names, read once
         for row in rows:
+            values = row.values
             for f in _DEPT_FIELDS:
-                for written, _ in split_parties(row.get(f))[0]:
-                    if villages_as_party(written):
-                        continue
-                    dn = self.resolve(written)
-                    levels[dn.name] = dn.level
-                    if dn.known:
-                        known.add(dn.name)
-                    short = split_short_name(written)[1]
-                    if short:
-                        shorts[self.aliases.resolve(short, self.township).name] = dn.name
+                cell = values.get(f)
+                if not cell:
+                    continue
+                names = planned.get(cell)
+                if names is None:
+                    names = planned[cell] = self._plan_cell(cell)
+                for name, level, is_known, short in names:  # in row order: the last reading of a name wins
+                    levels[name] = level
+                    if is_known:
+                        known.add(name)
+                    if short is not None:
+                        shorts[short] = name
         self.plan = plan_merges(levels, levels, known, shorts)
         self.levels, self.known = levels, known
+
+    def _plan_cell(self, cell: str) -> tuple[tuple[str, str, bool, str | None], ...]:
+        """``(canonical name, level, known, resolved short name or None)`` of each department in a cell."""
+        out = []
+        for written, _ in split_parties(cell)[0]:
+            if villages_as_party(written):
+                continue
+            dn = self.resolve(written)
+            short = split_short_name(written)[1]
+            out.append((dn.name, dn.level, dn.known, self.aliases.resolve(short, self.township).name if short else None))
+        return tuple(out)
 
     def resolve(self, written: str) -> DeptName:
         if written not in self.resolved:
@@ -244,54 +289,70 @@ class _Builder:
         return self.resolved[written]
 
     def department(self, written: str, row: ItemRow, field_name: str) -> str:
-        dn = self.resolve(written)
-        if self.plan is not None and dn.name in self.plan.mapping:
-            into = self.plan.mapping[dn.name]
-            dn = replace(dn, name=into, level=self.levels.get(into, dn.level), known=into in self.known)
-        key = dept_key(self.township, dn.name)
-        old = self.departments.get(key)
-        spellings = set(old.aliases) if old else set()
-        spellings.add(dn.written)
-        self.departments[key] = Department(key, self.township, dn.name, dn.level, tuple(sorted(spellings)))
-        if not dn.known and key not in self.warned_depts:
+        found = self.dept_of.get(written)
+        if found is None:  # reconciled once per spelling (after plan_departments, the plan is fixed)
+            dn = self.resolve(written)
+            if self.plan is not None and dn.name in self.plan.mapping:
+                into = self.plan.mapping[dn.name]
+                dn = replace(dn, name=into, level=self.levels.get(into, dn.level), known=into in self.known)
+            found = self.dept_of[written] = (dept_key(self.township, dn.name), dn.name, dn.level, dn.known, dn.written)
+        key, name, level, known, spelled = found
+        self.dept_names[key] = (name, level)  # the Department nodes are made once, in build_township
+        spellings = self.spellings.get(key)
+        if spellings is None:
+            spellings = self.spellings[key] = set()
+        spellings.add(spelled)
+        if not known and key not in self.warned_depts:
             self.warned_depts.add(key)
             self.problems.append(row.problem("unknown_department", field_name, written,
-                                             f"部门「{written}」不在别名表中，按「{dn.name}」（{dn.level}）处理 "
+                                             f"部门「{written}」不在别名表中，按「{name}」（{level}）处理 "
                                              f"(department not in the alias table)"))
         return key
+
+    def _party_cell(self, cell: str, rel: str) -> tuple:
+        """A department cell read once per list: ``(placeholder, villages, parties, roles written)``;
+        each party ``(written, as lead, relation, relation is the column's own)``."""
+        parties, held_placeholder = split_parties(cell)
+        # 村（社区）written among departments names the villages that assist, never a department
+        villages = tuple(n for n, _ in parties if villages_as_party(n))
+        if villages:
+            parties = [(n, role) for n, role in parties if n not in villages]
+        # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
+        # the names it leaves unmarked cooperate
+        marked_lead = any(role == "lead" for _, role in parties)
+        read = []
+        for written, role in parties:
+            as_lead = role == "lead" or (not role and rel == _LEADS and not marked_lead)
+            how = _LEADS if as_lead else _COOPERATES
+            read.append((written, as_lead, how, how == rel))
+        return held_placeholder, villages, tuple(read), any(role for _, role in parties)
 
     def add_parties(self, item: DutyItem, row: ItemRow) -> None:
         leads = 0
         placeholder = False
         party_villages: list[str] = []
-        for field_name, rel, text in (
-            ("lead", RelType.LEADS, item.upper_duty),
-            ("upper_dept", RelType.LEADS, item.upper_duty),
-            ("receiving_dept", RelType.LEADS, item.work_mode),
-            ("cooperate", RelType.COOPERATES_ON, item.township_duty),
-            ("township_office", RelType.COOPERATES_ON, item.township_duty),
-        ):
-            parties, held_placeholder = split_parties(row.get(field_name))
-            if rel == RelType.LEADS:
+        values = row.values
+        for field_name, rel, text_field in _PARTY_FIELDS:
+            cell = values.get(field_name)
+            if not cell:
+                continue
+            memo = (cell, rel)
+            found = self.cells.get(memo)
+            if found is None:
+                found = self.cells[memo] = self._party_cell(cell, rel)
+            held_placeholder, villages, parties, roles_written = found
+            if rel == _LEADS:
                 placeholder = placeholder or held_placeholder
-            # 村（社区） written among departments names the villages that assist, never a department
-            villages = [n for n, _ in parties if villages_as_party(n)]
             if villages:
-                parties = [(n, role) for n, role in parties if n not in villages]
                 self.problems.append(row.problem("villages_as_department", field_name, "、".join(villages)))
                 party_villages.extend(villages)
-            # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
-            # the names it leaves unmarked cooperate
-            marked_lead = any(role == "lead" for _, role in parties)
-            read = []
-            for written, role in parties:
-                as_lead = role == "lead" or (not role and rel == RelType.LEADS and not marked_lead)
-                how = RelType.LEADS if as_lead else RelType.COOPERATES_ON
-                leads += how == RelType.LEADS
-                own_text = text if how == rel else (item.upper_duty if as_lead else item.township_duty)
+            text = getattr(item, text_field)
+            for written, as_lead, how, own in parties:
+                leads += as_lead
+                own_text = text if own else (item.upper_duty if as_lead else item.township_duty)
                 self.relate(self.department(written, row, field_name), how, item.key, own_text)
-                read.append(f"{written}→{'牵头' if as_lead else '配合'}")
-            if any(role for _, role in parties):
+            if roles_written:
+                read = [f"{written}→{'牵头' if as_lead else '配合'}" for written, as_lead, _, _ in parties]
                 self.problems.append(row.problem("role_in_cell", field_name, row.get(field_name),
                                                  "单元格内写明了牵头/配合，按所写读入 (roles written in the cell, read "
                                                  f"as written): {'；'.join(read)}"))
@@ -313,18 +374,18 @@ class _Builder:
                     self.village_groups += 1
                     self.items[item.key] = replace(self.items[item.key], village_groups=(compact(cell),))
             for v in self.register.values():
-                self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
+                self.relate(v.key, _ASSISTS, item.key, item.village_text)
         elif cell and not is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
                 if (names_all_villages(name) or villages_as_party(name) == "all") and self.register:
                     for v in self.register.values():
-                        self.relate(v.key, RelType.ASSISTS, item.key, item.village_text)
+                        self.relate(v.key, _ASSISTS, item.key, item.village_text)
                 elif (is_village_group(name) or villages_as_party(name)) and \
                         village_key(self.township, name) not in self.register:
                     groups.append(name)  # 沿河各村, 相关村（社区）: kept as text, never a village
                 elif not is_placeholder(name):
-                    self.relate(self.village(name, row).key, RelType.ASSISTS, item.key, item.village_text)
+                    self.relate(self.village(name, row).key, _ASSISTS, item.key, item.village_text)
             if groups:
                 self.village_groups += len(groups)
                 self.items[item.key] = replace(self.items[item.key], village_groups=tuple(groups))
@@ -337,7 +398,7 @@ class _Builder:
         groups = [w for w in written if w not in every]
         if every and self.register:
             for v in self.register.values():
-                self.relate(v.key, RelType.ASSISTS, item.key, item.village_text or item.township_duty)
+                self.relate(v.key, _ASSISTS, item.key, item.village_text or item.township_duty)
         else:
             groups = written
         if groups:
@@ -349,17 +410,20 @@ class _Builder:
         if not text or is_placeholder(text):
             self.problems.append(row.problem("no_basis", "basis", text))
             return
-        try:
-            citations = parse_basis(text)
-        except ValueError:
-            citations = []
-        if not citations:
+        cited = self.cited.get(text)
+        if cited is None:  # parsed once per distinct cell of the list
+            try:
+                citations = parse_basis(text)
+            except ValueError:
+                citations = []
+            cited = self.cited[text] = tuple((basis_key(c.law, c.article), c.law, c.article, c.text) for c in citations)
+        if not cited:
             self.problems.append(row.problem("unparsed_basis", "basis", text))
             return
-        for c in citations:
-            key = basis_key(c.law, c.article)
-            self.bases.setdefault(key, LegalBasis(key, c.law, c.article))
-            self.relate(item.key, RelType.BASED_ON, key, c.text)
+        for key, law, article, citation in cited:
+            if key not in self.bases:
+                self.bases[key] = LegalBasis(key, law, article)
+            self.relate(item.key, _BASED_ON, key, citation)
 
     # ---- chains ------------------------------------------------------------------------
     def add_chains(self) -> None:
@@ -379,7 +443,7 @@ class _Builder:
                     self.problems.append(row.problem("unknown_next_item", "next_items", ref,
                                                      f"后续事项「{ref}」在清单中找不到 (next item names no item of the list)"))
                 for t in targets:
-                    self.relate(key, RelType.FOLLOWED_BY, t)
+                    self.relate(key, _FOLLOWED_BY, t)
 
 
 def build_township(
@@ -400,8 +464,9 @@ def build_township(
     b.add_register(villages)
     rows = list(rows)
     for row in rows:
-        name, sub = _squash(row.get("name")), _squash(row.get("sub_item"))
-        plain = item_key(township, _squash(row.get("code")), name, sub)
+        name, code, sub = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+        plain = item_key(township, code, name, sub)
+        b.identity[id(row)] = (name, code, sub, plain)  # read once, used again by add_item
         b.parts_by_key.setdefault((plain, compact(name + sub)), set()).add(row.part)
     for parts in b.parts_by_key.values():
         b.same_duty_groups += len(parts) > 1
@@ -409,9 +474,11 @@ def build_township(
     for row in rows:
         b.add_item(row)
     b.add_chains()
+    b.departments = {key: Department(key, township, name, level, tuple(sorted(b.spellings[key])))
+                     for key, (name, level) in b.dept_names.items()}
     tkey = township_key(township)
     for key in (*b.items, *b.departments, *b.villages):
-        b.relate(key, RelType.IN_TOWNSHIP, tkey)
+        b.relate(key, RelType.IN_TOWNSHIP.value, tkey)
     tlist = TownshipList(
         township=Township(tkey, township, county, tuple(sorted(set(sources))), tuple(sorted(b.layout))),
         items=list(b.items.values()),

@@ -120,10 +120,16 @@ class ParsedSheet:
         return self.header is not None and self.header.is_register
 
 
-def _grid(sheet: RawSheet, header_zone: bool) -> list[list[str]]:
+def _texts(sheet: RawSheet) -> list[list[str]]:
+    """Every cell as text, each row padded to the sheet's width (read once per sheet)."""
+    width = sheet.width
+    return [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in sheet.rows]
+
+
+def _grid(sheet: RawSheet, header_zone: bool, texts: list[list[str]] | None = None) -> list[list[str]]:
     """Cell texts with merged ranges filled: vertical ranges always, one-row ranges only near the top."""
     width = sheet.width
-    grid = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in sheet.rows]
+    grid = [list(row) for row in texts] if texts is not None else _texts(sheet)
     for r1, c1, r2, c2 in sheet.merged:
         if r1 >= len(grid):
             continue
@@ -194,7 +200,8 @@ def _part_by_values(sheet: RawSheet, header: Header) -> Header:
 def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | None = None) -> ParsedSheet:
     """Find the header and read every row below it. Problems are collected, never raised."""
     options = options or ReadOptions()
-    top = _grid(sheet, header_zone=True)
+    cells = _texts(sheet)  # the cells as text once: the header search, the grid and each row's own cells
+    top = _grid(sheet, header_zone=True, texts=cells)
     header = find_header(top, table)
     parsed = ParsedSheet(sheet.file, sheet.name, header)
     if header is None:
@@ -217,7 +224,7 @@ def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | Non
         parsed.problems.append(Problem(code="duplicate_column", file=sheet.file, sheet=sheet.name,
                                        row=header.rows[-1] + 1, column=col.header, column_letter=col.letter,
                                        value=col.field or ""))
-    grid = _grid(sheet, header_zone=False)
+    grid = _grid(sheet, header_zone=False, texts=cells)
     for i in header.rows:  # header rows keep their one-row merges filled
         grid[i] = top[i]
     for col in header.columns:
@@ -225,9 +232,9 @@ def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | Non
         parsed.samples[col.index] = list(dict.fromkeys(texts))[:_SAMPLES]
         parsed.values[col.index] = texts[:50]
     if header.is_register:
-        _read_register(sheet, grid, header, parsed)
+        _read_register(sheet, grid, header, parsed, cells)
     else:
-        _read_items(sheet, grid, header, parsed, options)
+        _read_items(sheet, grid, header, parsed, options, cells)
     return parsed
 
 
@@ -263,9 +270,11 @@ def _key_column(header: Header, key_field: str) -> Column:
     return col
 
 
-def _content_kind(sheet: RawSheet, i: int, header: Header, key_col: Column, after_footnote: bool) -> str:
-    """'blank', 'footnote', 'section', or 'row' for row ``i`` (judged on its own cells, not merges)."""
-    raw = _raw_texts(sheet, i)
+def _content_kind(sheet: RawSheet, i: int, header: Header, key_col: Column, after_footnote: bool,
+                  raw: list[str] | None = None) -> str:
+    """'blank', 'footnote', 'section', or 'row' for row ``i`` (judged on its own cells, not merges);
+    ``raw``: the row's own cell texts, when the caller has them."""
+    raw = _raw_texts(sheet, i) if raw is None else raw
     filled = [(j, t) for j, t in enumerate(raw) if t]
     seq_cols = {c.index for c in header.columns if c.field == "seq"}
     if not filled or all(j in seq_cols and t.replace(".", "").isdigit() for j, t in filled):
@@ -312,11 +321,10 @@ def _add_stage(item: ItemRow, values: dict[str, str], extra: list[tuple[str, str
 
 
 def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: ParsedSheet,
-                options: ReadOptions) -> None:
+                options: ReadOptions, texts: list[list[str]] | None = None) -> None:
     name_col = _key_column(header, "name")
     part_col = header.column("part")
     covered = _covered(sheet)
-    width = sheet.width  # computed once: it scans every row
     previous: dict[str, str] = {}  # fill-down values of the row above, inside the current section
     previous_part: str | None = None
     above: dict[str, str] = {}  # resolved values of the item row above (for 同上)
@@ -325,15 +333,19 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
     after_footnote = False
     last: ItemRow | None = None
     last_name_origin: tuple[int, int] | None = None
+    texts = texts if texts is not None else _texts(sheet)
+    mapped = [(c.field, c.index) for c in header.columns if c.field]  # the columns ItemRow.raw keeps
+    merged_cols = [(c.field, c.index) for c in header.columns if c.field and c.field != "seq"] if covered else []
     for i in range(header.data_start, len(sheet.rows)):
-        kind = _content_kind(sheet, i, header, name_col, after_footnote)
+        raw_texts = texts[i]  # the row's own cells, padded to the sheet's width
+        kind = _content_kind(sheet, i, header, name_col, after_footnote, raw_texts)
         if kind == "blank":
             continue
         if kind == "footnote":
             after_footnote = True
             continue
         if kind == "section":
-            text = next(t for t in _raw_texts(sheet, i) if t)
+            text = next(t for t in raw_texts if t)
             section_part = part_of(text) or section_part
             section_category = "" if part_of(text) else _SECTION.sub("", compact(text))
             previous, previous_part = {}, None
@@ -341,7 +353,6 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             continue
         after_footnote = False
         values, columns, extra = _row_values(grid[i], header)
-        raw_texts = _raw_texts(sheet, i) + [""] * (width - len(sheet.rows[i]))
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own
@@ -354,9 +365,8 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             _add_stage(last, stage_values, stage_extra)
             parsed.stage_rows += 1
             continue
-        merged = [c.field for c in header.columns  # values that came from a merged range above
-                  if c.field and c.field != "seq" and (i, c.index) in covered and values.get(c.field)
-                  and not raw_texts[c.index]]
+        merged = [f for f, j in merged_cols  # values that came from a merged range above
+                  if (i, j) in covered and values.get(f) and not raw_texts[j]]
         row = ItemRow(sheet.file, sheet.name, i + 1, "", values, columns, {}, extra)
         dittos: list[str] = []
         for f, text in list(values.items()):  # 同上 / 同前 / 〃: the cell above in the same column
@@ -381,8 +391,8 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
         if section_category and not values.get("category"):
             values["category"] = section_category  # from the section row above: marked like a fill
             down.append("category")
-        row.raw = {c.field: sheet.rows[i][c.index] for c in header.columns
-                   if c.field and c.index < len(sheet.rows[i])}
+        cells = sheet.rows[i]
+        row.raw = {f: cells[j] for f, j in mapped if j < len(cells)}
         row.filled = sorted(set(merged + dittos + down))
         parsed.filled_cells += len(set(merged + down) - {"name"})
         parsed.ditto_resolved += len(dittos)
@@ -407,12 +417,13 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
         last, last_name_origin = row, name_origin or (i, name_col.index)
 
 
-def _read_register(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: ParsedSheet) -> None:
+def _read_register(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: ParsedSheet,
+                   texts: list[list[str]] | None = None) -> None:
     name_col = _key_column(header, "village_name")
     kind_col = header.column("village_kind")
     after_footnote = False
     for i in range(header.data_start, len(sheet.rows)):
-        kind = _content_kind(sheet, i, header, name_col, after_footnote)
+        kind = _content_kind(sheet, i, header, name_col, after_footnote, texts[i] if texts is not None else None)
         if kind in ("blank", "section"):
             continue
         if kind == "footnote":

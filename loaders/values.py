@@ -215,8 +215,17 @@ def is_ditto(text: object) -> bool:
     >>> [is_ditto(t) for t in ("同上", " 〃 ", "同前", "同上。", "同上级部门")]
     [True, True, True, True, False]
     """
-    key = compact(text).rstrip("。.")
-    return key in DITTO
+    if type(text) is str:  # memoised: every value of every row is asked
+        found = _DITTO_SEEN.get(text)
+        if found is None:
+            if len(_DITTO_SEEN) >= 100_000:
+                _DITTO_SEEN.clear()
+            found = _DITTO_SEEN[text] = compact(text).rstrip("。.") in DITTO
+        return found
+    return compact(text).rstrip("。.") in DITTO
+
+
+_DITTO_SEEN: dict[str, bool] = {}
 
 
 def village_kind(name: str, written: object = "") -> str:
