@@ -102,7 +102,7 @@ class _Part:
     holds" is a comparison of id sets (records are frozen: a change is a new object).
     """
 
-    __slots__ = ("file", "nodes", "rels", "review", "_node_ids", "_rel_ids")
+    __slots__ = ("file", "nodes", "rels", "review", "_node_ids", "_rel_ids", "_counts")
 
     def __init__(self, file: str, nodes: Sequence[Node], rels: Sequence[Relation], review: dict | None) -> None:
         self.file = file
@@ -111,6 +111,17 @@ class _Part:
         self.review = review
         self._node_ids = frozenset(map(id, self.nodes))
         self._rel_ids = frozenset(map(id, self.rels))
+        self._counts: tuple[Counter, Counter, Counter, Counter, list[Node]] | None = None
+
+    def counts(self) -> tuple[Counter, Counter, Counter, Counter, list[Node]]:
+        """This part's share of ``MemoryStore._counts(None)`` (nodes, relations, parts, power types)
+        and its Township node: the head's summary is their sum, without a pass over the graph."""
+        if self._counts is None:
+            items = [n for n in self.nodes if n.node_type == NodeType.ITEM]
+            self._counts = (Counter(n.node_type for n in self.nodes), Counter(r.type for r in self.rels),
+                            Counter(i.part for i in items), Counter(i.power_type or "(空)" for i in items),
+                            [n for n in self.nodes if n.node_type == NodeType.TOWNSHIP])
+        return self._counts
 
     def holds(self, nodes: Sequence[Node], rels: Sequence[Relation], review: dict | None) -> bool:
         return (review is self.review and len(nodes) == len(self.nodes) and len(rels) == len(self.rels)
@@ -357,11 +368,28 @@ class MemoryStore(DutyStore):
         self._store_id = str(head.get("store_id") or "")
         self._seen = seen
 
-    def _info_summary(self) -> dict:
-        """What `dutygraph info` shows, kept at the head (graphmodel.store_summary)."""
-        counts = self.counts()
-        return {"nodes": counts.nodes, "relations": counts.relations, "parts": counts.parts,
-                "power_types": counts.power_types, "townships": [t.name for t in self.townships()]}
+    def _info_summary(self, parts: Iterable[_Part] | None = None) -> dict:
+        """What `dutygraph info` shows, kept at the head (graphmodel.store_summary): ``counts()`` and
+        ``townships()``, summed from the ``parts`` that together hold the whole graph when given."""
+        if parts is None:
+            counts = self.counts()
+            return {"nodes": counts.nodes, "relations": counts.relations, "parts": counts.parts,
+                    "power_types": counts.power_types, "townships": [t.name for t in self.townships()]}
+        nodes, rels, kinds, power, towns = Counter(), Counter(), Counter(), Counter(), []
+        for part in parts:
+            n, r, k, p, t = part.counts()
+            nodes.update(n)
+            rels.update(r)
+            kinds.update(k)
+            power.update(p)
+            towns += t
+        by_type = {t.value: nodes.get(t.value, 0) for t in NodeType}
+
+        def ordered(d: dict) -> dict:  # as StoreCounts gives them
+            return {k: d[k] for k in sorted(d)}
+
+        return {"nodes": ordered(by_type), "relations": ordered(dict(rels)), "parts": ordered(dict(kinds)),
+                "power_types": ordered(dict(power)), "townships": [t.name for t in sorted(towns, key=lambda t: t.key)]}
 
     def _current_parts(self) -> dict[str, tuple[list[Node], list[Relation]]]:
         """The graph cut into parts: a node goes with its township, a relation with its source's
@@ -442,10 +470,11 @@ class MemoryStore(DutyStore):
                 return  # nothing changed since the files were written
             if written:
                 store_files.fsync_dir(folder)
-            head = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": self._info_summary(),
+            head = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": self._info_summary(parts.values()),
                     "generation": generation, "store_id": store_id,
                     "parts": {t: parts[t].file for t in sorted(parts)}}
-            store_files.write_head(self.path, head)  # the new state exists from here on
+            data = store_files.dumps(head)
+            atomic_write(self.path, lambda fh: fh.write(data))  # the new state exists from here on
         except BaseException:
             try:  # the rename may have happened (a failed fsync of the folder after it): keep what the head names
                 now = store_files.read_json(self.path)

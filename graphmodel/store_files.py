@@ -13,7 +13,7 @@ Measured on a county of 30 townships (bench/README.md): the single file was 29.7
 after every import; now an import writes its township's file (~1 MB) and the head.
 
 A save writes the changed parts under new names (``<stem>.<generation>.json``), fsyncs them and
-the folder, and only then replaces the head by an atomic rename: a save killed at any point
+the folder, and only then replaces the head by an atomic rename (:mod:`graphmodel.atomic_file`): a save killed at any point
 leaves the old head, which names complete old files. Files no head names (a killed save's, or
 replaced two saves ago) are removed by the next save, under the write lock; the files of the
 head just replaced stay one more save, for a process that is reading the store meanwhile.
@@ -31,8 +31,6 @@ from typing import Any
 
 import orjson
 
-from .atomic_file import atomic_write
-
 __all__ = [
     "FORMAT",
     "HEAD_FILE",
@@ -48,7 +46,6 @@ __all__ = [
     "read_json",
     "read_store",
     "remove_unnamed",
-    "write_head",
     "write_part",
 ]
 
@@ -131,12 +128,6 @@ def fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def write_head(path: Path, doc: dict) -> None:
-    """Replace the head atomically (temp file, fsync, rename, fsync of the folder)."""
-    data = dumps(doc)
-    atomic_write(path, lambda fh: fh.write(data))
 
 
 def remove_unnamed(folder: Path, keep: set[str]) -> list[str]:

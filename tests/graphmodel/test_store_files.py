@@ -56,6 +56,11 @@ def _with_second_law(tl):
     return tl
 
 
+def _summary_is_true(path: Path, store: MemoryStore) -> bool:
+    """The head's summary (summed from the parts' counts) is what the opened store counts."""
+    return read_summary(path / FILE_NAME) == (store.counts(), [t.name for t in store.townships()])
+
+
 def _listing(path: Path) -> list[str]:
     return sorted(p.name for p in (path / PARTS_DIR).iterdir())
 
@@ -74,7 +79,7 @@ def test_a_reimport_rewrites_only_its_townships_file(tmp_path):
     after = _stats(tmp_path)
     assert after["乙镇"] != before["乙镇"]
     assert {t: after[t] for t in ("", "甲镇", "丙镇")} == {t: before[t] for t in ("", "甲镇", "丙镇")}
-    assert snapshot(MemoryStore(tmp_path)) == snapshot(store)
+    assert snapshot(MemoryStore(tmp_path)) == snapshot(store) and _summary_is_true(tmp_path, store)
 
 
 def test_a_shared_change_rewrites_the_shared_part_too(tmp_path):
@@ -83,6 +88,7 @@ def test_a_shared_change_rewrites_the_shared_part_too(tmp_path):
     store.replace_township(_with_second_law(small_list("甲镇")))
     after = _stats(tmp_path)
     assert {t for t in after if after[t] != before[t]} == {"", "甲镇"}
+    assert _summary_is_true(tmp_path, store)
     assert snapshot(MemoryStore(tmp_path)) == snapshot(store)
 
 
@@ -228,6 +234,7 @@ def test_a_deleted_townships_file_goes_and_a_damaged_part_is_named(tmp_path):
     assert gone in _listing(tmp_path)  # kept one save more, for a process reading meanwhile
     store.replace_township(small_list("甲镇", lead="综合行政执法队"))
     assert gone not in _listing(tmp_path) and kept in _listing(tmp_path)
+    assert _summary_is_true(tmp_path, store) and _summary_is_true(tmp_path, MemoryStore(tmp_path))
     part = tmp_path / PARTS_DIR / _head(tmp_path)["parts"]["乙镇"]
     part.write_bytes(b"{not json")
     with pytest.raises(StoreUnavailable, match=part.name):
