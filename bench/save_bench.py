@@ -7,7 +7,8 @@ old layout, then the new, on the same parsed lists, and the medians are printed 
 - ``file_by_file``: the county imported township by township, a save after each;
 - ``load_dir``: the county imported in one ``bulk()`` with one save (``dutygraph load DIR``);
 - ``open``: opening the saved store; ``refresh``: a second store seeing one township re-imported;
-- ``info``: ``dutygraph info`` in a fresh process (reads only the head).
+- ``info``: ``dutygraph info`` in a fresh process (reads only the head);
+- ``codec``: the county's one-file document encoded and decoded by the stdlib and by orjson.
 
 The old layout is written by ``memory_store.write_single_file`` (kept for the upgrade tests),
 which does what ``MemoryStore.save`` did before schema 4.
@@ -34,6 +35,7 @@ for p in (ROOT, ROOT / "bench"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
+import orjson  # noqa: E402
 from datasets import ensure  # noqa: E402
 
 from graphmodel.memory_store import FILE_NAME, MemoryStore, write_single_file  # noqa: E402
@@ -73,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--items", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-file-by-file", action="store_true",
+                    help="skip the file-by-file load (the old layout is quadratic: minutes at 300 townships)")
     args = ap.parse_args(argv)
 
     aliases, synonyms = load_aliases(), load_synonyms()
@@ -89,16 +93,22 @@ def main(argv: list[str] | None = None) -> int:
             old_dir, new_dir = work / f"old{r}", work / f"new{r}"
             # the county file by file, a save after each
             old = MemoryStore(None)
-
-            def old_file_by_file():
-                for t in lists:
-                    old.replace_township(t)
-                    write_single_file(old_dir / FILE_NAME, old)
-
             old_dir.mkdir()
-            note("file_by_file", "old", _timed(old_file_by_file))
             new = MemoryStore(new_dir)
-            note("file_by_file", "new", _timed(lambda: [new.replace_township(t) for t in lists]))
+            if args.no_file_by_file:
+                with old.bulk(), new.bulk():
+                    for t in lists:
+                        old.replace_township(t)
+                        new.replace_township(t)
+                write_single_file(old_dir / FILE_NAME, old)
+            else:
+                def old_file_by_file():
+                    for t in lists:
+                        old.replace_township(t)
+                        write_single_file(old_dir / FILE_NAME, old)
+
+                note("file_by_file", "old", _timed(old_file_by_file))
+                note("file_by_file", "new", _timed(lambda: [new.replace_township(t) for t in lists]))
             # one township re-imported with a change, saved
             note("reimport", "old", _timed(lambda: (old.replace_township(_changed(lists[middle])),
                                                     write_single_file(old_dir / FILE_NAME, old))))
@@ -135,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
             note("info", "old", _info(bulk_old))
             note("info", "new", _info(bulk_new))
             if r == 0:
+                doc = json.loads((old_dir / FILE_NAME).read_bytes())
+                for _ in range(2):
+                    note("codec_dumps", "stdlib", _timed(lambda: json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()))
+                    note("codec_dumps", "orjson", _timed(lambda: orjson.dumps(doc)))
+                    raw = (old_dir / FILE_NAME).read_bytes()
+                    note("codec_loads", "stdlib", _timed(lambda: json.loads(raw)))
+                    note("codec_loads", "orjson", _timed(lambda: orjson.loads(raw)))
                 parts = sorted((new_dir / PARTS_DIR).iterdir(), key=lambda p: p.stat().st_size)
                 sizes = {"old_file_bytes": (old_dir / FILE_NAME).stat().st_size, "new_total_bytes": _size(new_dir),
                          "new_head_bytes": (new_dir / FILE_NAME).stat().st_size,
