@@ -239,3 +239,35 @@ def test_a_deleted_townships_file_goes_and_a_damaged_part_is_named(tmp_path):
     part.write_bytes(b"{not json")
     with pytest.raises(StoreUnavailable, match=part.name):
         MemoryStore(tmp_path)
+
+
+def test_a_reader_whose_files_were_replaced_meanwhile_reads_the_new_head(tmp_path, monkeypatch):
+    writer = _store(tmp_path)
+    real, reader_heads, missing, done = store_files.read_json, [], [], []
+    writing = False
+
+    def writer_saves_between(path):
+        nonlocal writing
+        path = Path(path)
+        if writing:
+            return real(path)
+        if path.name == FILE_NAME:
+            reader_heads.append(real(path)["generation"])
+            return real(path)
+        if len(reader_heads) == 1 and not done:  # the reader has read the head, not yet the parts
+            done.append(path.name)
+            writing = True
+            for lead in ("综合行政执法队", "农业农村服务中心"):  # two saves per township: the old files go
+                for town in TOWNS:
+                    writer.replace_township(small_list(town, lead=lead + town))
+            writing = False
+        try:
+            return real(path)
+        except FileNotFoundError:
+            missing.append(path.name)
+            raise
+
+    monkeypatch.setattr(store_files, "read_json", writer_saves_between)
+    reader = MemoryStore(tmp_path)
+    assert missing and len(reader_heads) == 2 and reader_heads[1] == reader_heads[0] + 6  # read again, the new head
+    assert snapshot(reader) == snapshot(writer)
