@@ -215,6 +215,8 @@ class MemoryStore(DutyStore):
         self._parts: dict[str, _Part] = {}
         self._generation = 0
         self._store_id = ""
+        # (graph, ``_version``) when the parts were last read or written: unchanged, no graph write since
+        self._parts_version: tuple[nx.MultiDiGraph, int] | None = None
         self.file_lock = FileLock(self.path.with_name(self.path.name + ".lock")) if self.path is not None else None
         if self.path is not None:
             self._clean_stale_temps()
@@ -326,7 +328,7 @@ class MemoryStore(DutyStore):
             nodes, rels = upgrade_nodes(nodes, rels)
         diff = _Diff(upsert={n.key: n for n in nodes}, add_rels=rels)
         self._apply(diff)
-        self._parts, self._generation, self._store_id = {}, 0, ""
+        self._parts, self._generation, self._store_id, self._parts_version = {}, 0, "", None
         self._seen = seen
 
     def _load_parts(self, path: Path, head: dict, seen) -> None:
@@ -366,7 +368,13 @@ class MemoryStore(DutyStore):
                           add_rels={r for p in loaded.values() for r in p.rels}))
         self._parts, self._generation = loaded, int(head.get("generation") or 0)
         self._store_id = str(head.get("store_id") or "")
+        self._parts_version = self._graph_version()
         self._seen = seen
+
+    def _graph_version(self) -> tuple[nx.MultiDiGraph, int] | None:
+        """Changes when the graph does: ``_apply`` counts its writes, ``_reset`` puts a new graph in."""
+        version = getattr(self, "_version", None)
+        return None if version is None else (self.graph, version)
 
     def _info_summary(self, parts: Iterable[_Part] | None = None) -> dict:
         """What `dutygraph info` shows, kept at the head (graphmodel.store_summary): ``counts()`` and
@@ -443,7 +451,11 @@ class MemoryStore(DutyStore):
         known = self._parts if in_sync else {}
         store_id = (disk.get("store_id") if split else None) or self._store_id or os.urandom(8).hex()
         generation = max(disk_gen, self._generation) + 1
-        current = self._current_parts()
+        if in_sync and self._parts_version is not None and self._parts_version == self._graph_version():
+            # no graph write since (a meeting, a request …): only review records can have changed
+            current = {t: (p.nodes, p.rels) for t, p in known.items()}
+        else:
+            current = self._current_parts()
         towns = set(current) | {t for t, r in self.review.items() if r} | {store_files.SHARED}
         parts: dict[str, _Part] = {}
         written: list[str] = []
@@ -489,6 +501,7 @@ class MemoryStore(DutyStore):
                         pass
             raise
         self._parts, self._generation, self._store_id = parts, generation, store_id
+        self._parts_version = self._graph_version()
         self.read_schema = SCHEMA_VERSION
         # the files of the head just replaced stay one more save (a reader may be reading them)
         store_files.remove_unnamed(folder, {p.file for p in parts.values()} | set(disk_parts.values()))

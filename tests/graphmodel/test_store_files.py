@@ -271,3 +271,15 @@ def test_a_reader_whose_files_were_replaced_meanwhile_reads_the_new_head(tmp_pat
     reader = MemoryStore(tmp_path)
     assert missing and len(reader_heads) == 2 and reader_heads[1] == reader_heads[0] + 6  # read again, the new head
     assert snapshot(reader) == snapshot(writer)
+
+
+def test_a_wipe_is_saved_and_a_meeting_rewrites_only_its_township(tmp_path):
+    store = _store(tmp_path)
+    before = _stats(tmp_path)
+    store.record_meeting("丙镇", "会", "2025-03-01", editor="编辑")  # no graph write: the review records only
+    after = _stats(tmp_path)
+    assert {t for t in after if after[t] != before[t]} == {"丙镇"}
+    store.wipe()
+    again = MemoryStore(tmp_path)
+    assert not again.townships() and not again.review and _head(tmp_path)["parts"].keys() == {""}
+    assert _summary_is_true(tmp_path, again)
