@@ -283,3 +283,26 @@ def test_a_wipe_is_saved_and_a_meeting_rewrites_only_its_township(tmp_path):
     again = MemoryStore(tmp_path)
     assert not again.townships() and not again.review and _head(tmp_path)["parts"].keys() == {""}
     assert _summary_is_true(tmp_path, again)
+
+
+def test_a_store_written_by_dutygraph_before_schema_4_is_upgraded(tmp_path):
+    """tests/data/store_schema3/: written by the previous release's code (commit 6b82e04): two
+    townships, a meeting and a decision of 乙镇, in one file."""
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    fixture = ROOT / "tests" / "data" / "store_schema3" / FILE_NAME
+    (tmp_path / FILE_NAME).write_bytes(fixture.read_bytes())
+    old = MemoryStore(tmp_path)
+    assert old.read_schema == 3 and [t.name for t in old.townships()] == ["乙镇", "甲镇"]
+    assert [m.title for m in old.meetings("乙镇")] == ["宅基地边界会"] and "新增事项" in {c.item.name for c in old.item_cards()}
+    assert _summary_is_true(tmp_path, old)  # info reads the old head too
+
+    out = CliRunner().invoke(cli, ["upgrade", "--json", "--data-dir", str(tmp_path)], catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["results"]["from_version"] == 3
+    assert _head(tmp_path)["schema_version"] == 4 and set(_head(tmp_path)["parts"]) == {"", "甲镇", "乙镇"}
+    new = MemoryStore(tmp_path)
+    assert snapshot(new) == snapshot(old) and new.review == old.review and _summary_is_true(tmp_path, new)
+    assert new.meetings("乙镇") == old.meetings("乙镇") and new.rounds("乙镇") == old.rounds("乙镇")
