@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--items", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--reimport-only", action="store_true",
+                    help="one store only (300 townships hold GBs): a township re-imported and saved, against "
+                         "the same import unsaved (inside bulk) and the old layout's save of the whole store")
     ap.add_argument("--no-file-by-file", action="store_true",
                     help="skip the file-by-file load (the old layout is quadratic: minutes at 300 townships)")
     args = ap.parse_args(argv)
@@ -88,6 +91,33 @@ def main(argv: list[str] | None = None) -> int:
         times.setdefault(name, {}).setdefault(layout, []).append(seconds)
 
     work = Path(tempfile.mkdtemp(prefix="save-bench-"))
+    if args.reimport_only:
+        try:
+            store = MemoryStore(work / "new")
+            note("load_dir", "new", _timed(lambda: store.bulk_load(lists)))
+            for r in range(args.rounds):
+                variant = _changed(lists[middle])  # each round: changed (saved), then back (import, then its save)
+                note("reimport", "new", _timed(lambda: store.replace_township(variant)))
+                note("reimport", "old_save_only", _timed(lambda: write_single_file(work / FILE_NAME, store)))
+                back = lists[middle]
+                with store.bulk():  # the save is deferred to the end of the block
+                    note("reimport", "import_only", _timed(lambda: store.replace_township(back)))
+                    start = time.perf_counter()
+                note("reimport", "new_save_only", time.perf_counter() - start)
+            reader = MemoryStore(work / "new")
+            store.replace_township(_changed(lists[middle - 1]))
+            note("refresh", "new", _timed(reader.refresh))
+            note("open", "new", _timed(lambda: MemoryStore(work / "new")))
+            note("open", "old", _timed(lambda: MemoryStore(work)))
+            note("info", "new", _info(work / "new"))
+            note("info", "old", _info(work))
+            sizes = {"old_file_bytes": (work / FILE_NAME).stat().st_size, "new_total_bytes": _size(work / "new")}
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        out = {"townships": len(lists), "rounds": args.rounds, "uptime": os.getloadavg(), **sizes,
+               "median_s": {k: {lay: round(statistics.median(v), 4) for lay, v in d.items()} for k, d in times.items()}}
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
     try:
         for r in range(args.rounds):
             old_dir, new_dir = work / f"old{r}", work / f"new{r}"
