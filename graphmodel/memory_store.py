@@ -359,9 +359,12 @@ class MemoryStore(DutyStore):
             try:
                 nodes = [node_from_dict(n) for n in doc["nodes"]]
                 rels = [Relation(**r) for r in doc["relations"]]
-            except (KeyError, TypeError, ValueError) as e:
+                review = doc.get("review") or None
+                if review is not None and not all(isinstance(v, dict) for v in review.values()):
+                    raise TypeError("review records are not kind -> id -> record")
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
                 raise StoreUnavailable(f"the store file {file} is damaged: {e!r}") from e
-            loaded[town] = _Part(name, nodes, rels, doc.get("review") or None)
+            loaded[town] = _Part(name, nodes, rels, review)
         self.review = {t: p.review for t, p in loaded.items() if p.review}
         self.read_schema = head["schema_version"]
         self._apply(_Diff(upsert={n.key: n for p in loaded.values() for n in p.nodes},

@@ -239,6 +239,11 @@ def test_a_deleted_townships_file_goes_and_a_damaged_part_is_named(tmp_path):
     part.write_bytes(b"{not json")
     with pytest.raises(StoreUnavailable, match=part.name):
         MemoryStore(tmp_path)
+    head = _head(tmp_path)  # a head from elsewhere cannot send the reader out of its folder
+    head["parts"]["乙镇"] = "../../etc/passwd"
+    (tmp_path / FILE_NAME).write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(StoreUnavailable, match="bad part name"):
+        MemoryStore(tmp_path)
 
 
 def test_a_reader_whose_files_were_replaced_meanwhile_reads_the_new_head(tmp_path, monkeypatch):
