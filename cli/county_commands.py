@@ -121,8 +121,8 @@ def upgrade(settings: Settings, as_json: bool) -> None:
 
     Upgrade the store to the current layout: each township's county departments become the
     county's shared node, and decisions and rounds follow. A Neo4j database is upgraded when
-    opened; this says what moved. An embedded file is rewritten in the current schema. Safe to
-    run twice: the second run changes nothing.
+    opened; this says what moved. An embedded store is rewritten in the current schema (4: a head
+    file and one file per township). Safe to run twice: the second run changes nothing.
     """
     from graphmodel.county_upgrade import SCHEMA_VERSION, UpgradeReport  # noqa: PLC0415 - start-up time
 
@@ -134,19 +134,22 @@ def upgrade(settings: Settings, as_json: bool) -> None:
                    "departments": report.departments, "shared": report.shared, "relations": report.relations,
                    "records": report.records, "counties": report.counties}
     else:
+        from graphmodel.store_files import SCHEMA_VERSION as file_schema  # noqa: PLC0415 - 4: a file per township
+
         with store._writing():  # the file as it is now, under the write lock
-            before = getattr(store, "read_schema", SCHEMA_VERSION)
-            if store.path is not None and store.path.exists() and before < SCHEMA_VERSION:
+            before = getattr(store, "read_schema", file_schema)
+            if store.path is not None and store.path.exists() and before < file_schema:
                 store.save()
-        results = {"store": store.describe(), "from_version": before, "schema_version": SCHEMA_VERSION}
+        results = {"store": store.describe(), "from_version": before, "schema_version": file_schema}
     if as_json:
         click.echo(json.dumps(make_report(results), ensure_ascii=False, indent=2))
         return
-    if results["from_version"] >= SCHEMA_VERSION:
-        click.echo(f"存储已是最新（schema {SCHEMA_VERSION}）。The store is up to date (schema {SCHEMA_VERSION}).")
+    target = results["schema_version"]
+    if results["from_version"] >= target:
+        click.echo(f"存储已是最新（schema {target}）。The store is up to date (schema {target}).")
         return
-    click.echo(f"已从 schema {results['from_version'] or '(无版本)'} 升级到 {SCHEMA_VERSION}。"
-               f"Upgraded from schema {results['from_version'] or '(none)'} to {SCHEMA_VERSION}.")
+    click.echo(f"已从 schema {results['from_version'] or '(无版本)'} 升级到 {target}。"
+               f"Upgraded from schema {results['from_version'] or '(none)'} to {target}.")
     if "departments" in results:
         click.echo(f"县级部门 {results['departments']} 个合并为共用节点 {results['shared']} 个（{'、'.join(results['counties']) or '—'}），"
                    f"关系 {results['relations']} 条，审核记录 {results['records']} 条。"

@@ -3,8 +3,9 @@
 The rules, for the named file and every side file an export writes beside it (the village
 register CSV):
 
-- never one of the store's own files (``dutygraph.json``, its lock and temp files, the
-  editors and sign-in files) — an export named ``dutygraph.json`` once replaced the store;
+- never one of the store's own files (``dutygraph.json``, its lock and temp files, anything in
+  its ``dutygraph.parts`` folder, the editors and sign-in files) — an export named
+  ``dutygraph.json`` once replaced the store;
 - never through a symbolic link (the link could point anywhere the user may write);
 - an existing file only with ``--force``;
 - the suffix matches the format (an xlsx named ``.csv`` would read back as garbage);
@@ -29,6 +30,7 @@ __all__ = ["SUFFIXES", "check_suffix", "write_safely"]
 #: export kind -> suffixes it may be written under
 SUFFIXES = {"xlsx": (".xlsx",), "csv": (".csv", ".txt"), "minutes": (".docx", ".md"), "audit": (".xlsx",)}
 FILE_NAME = "dutygraph.json"  # graphmodel.memory_store.FILE_NAME (not imported: networkx is slow to load)
+PARTS_DIR = "dutygraph.parts"  # graphmodel.store_files.PARTS_DIR: the township files the head names
 _STORE_FILES = {FILE_NAME, FILE_NAME + ".lock", EDITORS_FILE, FAILURES_FILE}
 
 
@@ -41,6 +43,8 @@ def check_suffix(output: Path, kind: str) -> None:
 
 def _is_store_file(target: Path, data_dirs: list[Path]) -> bool:
     name = target.name
+    if name == PARTS_DIR or target.parent.name == PARTS_DIR:  # wherever it is, like dutygraph.json
+        return True
     if name in _STORE_FILES or name.startswith(f".{FILE_NAME}."):
         return any(target.parent.resolve() == d for d in data_dirs) or name == FILE_NAME
     return False

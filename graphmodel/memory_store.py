@@ -1,4 +1,4 @@
-"""The embedded store: a networkx MultiDiGraph in memory, saved to one JSON file.
+"""The embedded store: a networkx MultiDiGraph in memory, saved as a head file and one file per township.
 
 Indexes kept at write time (nodes by type, nodes by township, every item's card) plus
 networkx's own adjacency (an item's in-edges are its leads, cooperators and villages)
@@ -8,11 +8,19 @@ It is meant for a county (tens of townships). Past ``MAX_ITEMS`` items (default 
 ``$DUTYGRAPH_MEMORY_MAX_ITEMS``) an import is refused before anything changes, with a
 message pointing to Neo4j: bench/README.md has the measurements behind the limit.
 
-Several processes may share one file (the CLI while the dashboard runs, parallel imports).
+The files (:mod:`graphmodel.store_files`): ``dutygraph.json`` is the head, naming the file of
+each township in ``dutygraph.parts/``; a save rewrites only the parts that changed since the
+files were read or written (found by comparing the node and relation objects by identity:
+records are frozen, every write puts new objects in) and then the head, by an atomic rename.
+A store of schema 3 or older (everything in ``dutygraph.json``) is read as before and written
+in the new layout by its first save or ``dutygraph upgrade``.
+
+Several processes may share one store (the CLI while the dashboard runs, parallel imports).
 Every write holds an OS lock on ``dutygraph.json.lock`` (:mod:`graphmodel.file_lock`) for the
-whole read-modify-write and first re-reads the file if another process saved it since, so no
+whole read-modify-write and first re-reads the store if another process saved it since, so no
 write is lost and review ids stay unique. Readers call :meth:`MemoryStore.refresh` to see
-other processes' saves. Temp files of a save killed midway are removed at the next open.
+other processes' saves; it reads again only the township files whose generation changed.
+Temp files of a save killed midway are removed at the next open, its part files by the next save.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from . import store_files
 from .atomic_file import atomic_write
 from .county_upgrade import migrate_review, shared_key
 from .errors import SchemaVersionError, StoreUnavailable
@@ -51,7 +60,8 @@ from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir, is_written
 from .vocab import DeptLevel, NodeType, RelType
 
-__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy", "StoreTooLarge", "upgrade_nodes"]
+__all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy", "StoreTooLarge", "upgrade_nodes",
+           "write_single_file"]
 
 T = TypeVar("T")
 
@@ -59,10 +69,14 @@ T = TypeVar("T")
 #: as having no review yet and are written back as 2.
 #: 3 shares county departments: one node per county (see ``model.share_county_departments``);
 #: files of 1 and 2 are upgraded on reading (:func:`upgrade_nodes`) and written back as 3.
-SCHEMA_VERSION = 3
-_READS = (1, 2, 3)
-FILE_NAME = "dutygraph.json"
-_FORMAT = "dutygraph-memory-store"
+#: 4 splits the file: a head naming one file per township (:mod:`graphmodel.store_files`); the
+#: content is schema 3's. Files of 1-3 are read and written back as 4.
+SCHEMA_VERSION = store_files.SCHEMA_VERSION
+_READS = (1, 2, 3, 4)
+FILE_NAME = store_files.HEAD_FILE
+_FORMAT = store_files.FORMAT
+#: Times a reader starts again when a save removed a part file between its reading the head and the part.
+_READ_ATTEMPTS = 5
 #: Items the embedded store accepts (bench/README.md: at 90,000 items the whole-store audit
 #: already takes seconds and the process holds GBs; a province belongs in Neo4j).
 MAX_ITEMS = 100_000
@@ -80,6 +94,53 @@ class _Diff:
     remove: set[str] = field(default_factory=set)
     add_rels: set[Relation] = field(default_factory=set)
     drop_rels: set[Relation] = field(default_factory=set)
+
+
+class _Part:
+    """What one township's file holds (or the shared part's), as the objects in memory.
+
+    Holding the objects keeps their ids unique, so that "is this part still what the file
+    holds" is a comparison of id sets (records are frozen: a change is a new object).
+    """
+
+    __slots__ = ("file", "nodes", "rels", "review", "_node_ids", "_rel_ids", "_counts")
+
+    def __init__(self, file: str, nodes: Sequence[Node], rels: Sequence[Relation], review: dict | None) -> None:
+        self.file = file
+        self.nodes = tuple(nodes)
+        self.rels = tuple(rels)
+        self.review = review
+        self._node_ids = frozenset(map(id, self.nodes))
+        self._rel_ids = frozenset(map(id, self.rels))
+        self._counts: tuple[Counter, Counter, Counter, Counter, list[Node]] | None = None
+
+    def counts(self) -> tuple[Counter, Counter, Counter, Counter, list[Node]]:
+        """This part's share of ``MemoryStore._counts(None)`` (nodes, relations, parts, power types)
+        and its Township node: the head's summary is their sum, without a pass over the graph."""
+        if self._counts is None:
+            items = [n for n in self.nodes if n.node_type == NodeType.ITEM]
+            self._counts = (Counter(n.node_type for n in self.nodes), Counter(r.type for r in self.rels),
+                            Counter(i.part for i in items), Counter(i.power_type or "(空)" for i in items),
+                            [n for n in self.nodes if n.node_type == NodeType.TOWNSHIP])
+        return self._counts
+
+    def holds(self, nodes: Sequence[Node], rels: Sequence[Relation], review: dict | None) -> bool:
+        return (review is self.review and len(nodes) == len(self.nodes) and len(rels) == len(self.rels)
+                and frozenset(map(id, nodes)) == self._node_ids and frozenset(map(id, rels)) == self._rel_ids)
+
+
+def _rel_dict(r: Relation) -> dict[str, str]:
+    return {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
+
+
+def write_single_file(path: Path, store: MemoryStore) -> None:
+    """Write ``store`` as one file of schema 3, the layout before 4 (tests of the upgrade, bench/save_bench.py)."""
+    nodes = [node_to_dict(store.graph.nodes[k]["obj"]) for k in sorted(store.graph.nodes)]
+    rels = [_rel_dict(r) for r in sorted(d for _, _, d in store.graph.edges(data="obj"))]
+    doc = {"format": _FORMAT, "schema_version": 3, "summary": store._info_summary(), "nodes": nodes,
+           "relations": rels, "review": store.review}
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    atomic_write(Path(path), lambda fh: fh.write(data))
 
 
 def _owner(node: Node) -> str:
@@ -151,6 +212,12 @@ class MemoryStore(DutyStore):
         self._defer_save = False
         self._dirty = False
         self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the file we hold
+        # township ('' = shared) -> what its file holds; with the generation and id of the head naming them
+        self._parts: dict[str, _Part] = {}
+        self._generation = 0
+        self._store_id = ""
+        # (graph, ``_version``) when the parts were last read or written: unchanged, no graph write since
+        self._parts_version: tuple[nx.MultiDiGraph, int] | None = None
         self.file_lock = FileLock(self.path.with_name(self.path.name + ".lock")) if self.path is not None else None
         if self.path is not None:
             self._clean_stale_temps()
@@ -167,9 +234,11 @@ class MemoryStore(DutyStore):
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def refresh(self) -> bool:
-        """Re-read the file if another process saved it since this one read it; True when it did.
+        """Re-read the store if another process saved it since this one read it; True when it did.
 
-        Every save replaces the file by a rename, so its inode changes with every write.
+        Every save replaces the head by a rename, so its inode changes with every write. Only the
+        township files the new head names under another generation are read (``_load_parts``);
+        the graph is built anew, so that another thread reading the old one is not disturbed.
         """
         if self.path is None:
             return False
@@ -223,31 +292,138 @@ class MemoryStore(DutyStore):
 
     # ---- persistence -----------------------------------------------------------------
     def _load(self, path: Path) -> None:
+        for attempt in range(_READ_ATTEMPTS):
+            try:
+                seen = self._signature()
+                data = store_files.read_json(path)
+            except (OSError, ValueError) as e:
+                raise StoreUnavailable(f"cannot read the store file {path}: {e}") from e
+            if not isinstance(data, dict) or data.get("format") != _FORMAT:
+                raise StoreUnavailable(f"{path} is not a dutygraph store file")
+            if data.get("schema_version") not in _READS:
+                raise SchemaVersionError(
+                    f"{path} has schema version {data.get('schema_version')}, this dutygraph reads "
+                    f"{', '.join(map(str, _READS))}; export it with the version that wrote it, or move it away"
+                )
+            if data["schema_version"] < 4:
+                self._load_single(path, data, seen)
+                return
+            try:
+                self._load_parts(path, data, seen)
+                return
+            except FileNotFoundError as e:  # a save replaced the head after we read it: read the new one
+                if attempt == _READ_ATTEMPTS - 1:
+                    raise StoreUnavailable(f"cannot read the store {path}: a file it names is missing: {e}") from e
+
+    def _load_single(self, path: Path, data: dict, seen) -> None:
+        """A store of schema 1-3: everything in the one file (its first save writes the parts)."""
         try:
-            seen = self._signature()
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise StoreUnavailable(f"cannot read the store file {path}: {e}") from e
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
-            raise StoreUnavailable(f"{path} is not a dutygraph store file")
-        if data.get("schema_version") not in _READS:
-            raise SchemaVersionError(
-                f"{path} has schema version {data.get('schema_version')}, this dutygraph reads "
-                f"{', '.join(map(str, _READS))}; export it with the version that wrote it, or move it away"
-            )
+            nodes = [node_from_dict(n) for n in data["nodes"]]
+            rels = {Relation(**r) for r in data["relations"]}
+        except (KeyError, TypeError, ValueError) as e:
+            raise StoreUnavailable(f"the store file {path} is damaged: {e!r}") from e
         self.review = data.get("review") or {}
         self.read_schema = data["schema_version"]  # what the file was written in (`dutygraph upgrade` saves a newer)
-        nodes = [node_from_dict(n) for n in data["nodes"]]
-        rels = {Relation(**r) for r in data["relations"]}
         if data["schema_version"] < 3:
             self.review = upgrade_review(nodes, self.review)  # the history names the old keys too
             nodes, rels = upgrade_nodes(nodes, rels)
         diff = _Diff(upsert={n.key: n for n in nodes}, add_rels=rels)
         self._apply(diff)
+        self._parts, self._generation, self._store_id, self._parts_version = {}, 0, "", None
         self._seen = seen
 
+    def _load_parts(self, path: Path, head: dict, seen) -> None:
+        """A store of schema 4: the head and the files it names; files this process holds already
+        (same store, same generation: never rewritten) are not read again (refresh, bulk failure)."""
+        folder = path.parent / store_files.PARTS_DIR
+        same_store = head.get("store_id") == self._store_id
+        loaded: dict[str, _Part] = {}
+        parts = head.get("parts")
+        if not isinstance(parts, dict):
+            raise StoreUnavailable(f"the store file {path} is damaged: it names no parts")
+        for town, name in parts.items():
+            held = self._parts.get(town)
+            if same_store and held is not None and held.file == name:
+                loaded[town] = held
+                continue
+            if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+                raise StoreUnavailable(f"the store file {path} is damaged: bad part name {name!r}")
+            file = folder / name
+            try:
+                doc = store_files.read_json(file)
+            except FileNotFoundError:
+                raise
+            except (OSError, ValueError) as e:
+                raise StoreUnavailable(f"cannot read the store file {file}: {e}") from e
+            if not isinstance(doc, dict) or doc.get("format") != store_files.PART_FORMAT or doc.get("township") != town:
+                raise StoreUnavailable(f"{file} is not the file of {town or '(shared)'} that {path} names")
+            try:
+                nodes = [node_from_dict(n) for n in doc["nodes"]]
+                rels = [Relation(**r) for r in doc["relations"]]
+                review = doc.get("review") or None
+                if review is not None and not all(isinstance(v, dict) for v in review.values()):
+                    raise TypeError("review records are not kind -> id -> record")
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                raise StoreUnavailable(f"the store file {file} is damaged: {e!r}") from e
+            loaded[town] = _Part(name, nodes, rels, review)
+        self.review = {t: p.review for t, p in loaded.items() if p.review}
+        self.read_schema = head["schema_version"]
+        self._apply(_Diff(upsert={n.key: n for p in loaded.values() for n in p.nodes},
+                          add_rels={r for p in loaded.values() for r in p.rels}))
+        self._parts, self._generation = loaded, int(head.get("generation") or 0)
+        self._store_id = str(head.get("store_id") or "")
+        self._parts_version = self._graph_version()
+        self._seen = seen
+
+    def _graph_version(self) -> tuple[nx.MultiDiGraph, int] | None:
+        """Changes when the graph does: ``_apply`` counts its writes, ``_reset`` puts a new graph in."""
+        version = getattr(self, "_version", None)
+        return None if version is None else (self.graph, version)
+
+    def _info_summary(self, parts: Iterable[_Part] | None = None) -> dict:
+        """What `dutygraph info` shows, kept at the head (graphmodel.store_summary): ``counts()`` and
+        ``townships()``, summed from the ``parts`` that together hold the whole graph when given."""
+        if parts is None:
+            counts = self.counts()
+            return {"nodes": counts.nodes, "relations": counts.relations, "parts": counts.parts,
+                    "power_types": counts.power_types, "townships": [t.name for t in self.townships()]}
+        nodes, rels, kinds, power, towns = Counter(), Counter(), Counter(), Counter(), []
+        for part in parts:
+            n, r, k, p, t = part.counts()
+            nodes.update(n)
+            rels.update(r)
+            kinds.update(k)
+            power.update(p)
+            towns += t
+        by_type = {t.value: nodes.get(t.value, 0) for t in NodeType}
+
+        def ordered(d: dict) -> dict:  # as StoreCounts gives them
+            return {k: d[k] for k in sorted(d)}
+
+        return {"nodes": ordered(by_type), "relations": ordered(dict(rels)), "parts": ordered(dict(kinds)),
+                "power_types": ordered(dict(power)), "townships": [t.name for t in sorted(towns, key=lambda t: t.key)]}
+
+    def _current_parts(self) -> dict[str, tuple[list[Node], list[Relation]]]:
+        """The graph cut into parts: a node goes with its township, a relation with its source's
+        township, else its target's (a shared node's relation to a township's item), else shared."""
+        owner: dict[str, str] = {}
+        out: dict[str, tuple[list[Node], list[Relation]]] = {}
+        for key, node in self.graph.nodes(data="obj"):
+            town = owner[key] = _owner(node)
+            part = out.get(town)
+            if part is None:
+                part = out[town] = ([], [])
+            part[0].append(node)
+        for src, dst, rel in self.graph.edges(data="obj"):
+            town = owner[src] or owner[dst]
+            part = out.get(town)
+            if part is None:
+                part = out[town] = ([], [])
+            part[1].append(rel)
+        return out
+
     def save(self) -> None:
-        """Write the whole graph atomically (temp file, fsync, rename)."""
+        """Write the parts that changed and then the head (see :mod:`graphmodel.store_files`)."""
         if getattr(self, "_bulk", False):  # inside bulk(): one save at its end
             self._bulk_dirty = True
             return
@@ -256,27 +432,83 @@ class MemoryStore(DutyStore):
             return
         if self.path is None:
             return
-        nodes = [node_to_dict(self.graph.nodes[k]["obj"]) for k in sorted(self.graph.nodes)]
-        rels = [
-            {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
-            for r in sorted(d for _, _, d in self.graph.edges(data="obj"))
-        ]
-        counts = self.counts()
-        summary = {"nodes": counts.nodes, "relations": counts.relations, "parts": counts.parts,
-                   "power_types": counts.power_types, "townships": [t.name for t in self.townships()]}
-        # the summary first: `dutygraph info` reads it from the head of the file (graphmodel.store_summary)
-        doc = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": summary, "nodes": nodes,
-               "relations": rels, "review": self.review}
-
-        def write(fh) -> None:
-            fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
         with self._writing(reread=False):  # the caller's changes are what is saved
             try:
-                atomic_write(self.path, write)
+                self._save_parts()
             except OSError as e:
                 raise StoreUnavailable(f"cannot save the store to {self.path}: {e}") from e
             self._seen = self._signature()
+
+    def _save_parts(self) -> None:
+        assert self.path is not None
+        folder = self.path.parent / store_files.PARTS_DIR
+        try:  # the head as it is on disk: it decides the next generation and what may be kept
+            disk = store_files.read_json(self.path)
+        except (OSError, ValueError):
+            disk = None
+        split = store_files.is_part_layout(disk)
+        disk_parts: dict[str, str] = dict(disk["parts"]) if split else {}
+        disk_gen = int(disk.get("generation") or 0) if split else 0
+        in_sync = (split and disk_gen == self._generation and disk.get("store_id") == self._store_id
+                   and disk_parts == {t: p.file for t, p in self._parts.items()})
+        # another process saved since we read (a caller outside the write lock): write every part
+        known = self._parts if in_sync else {}
+        store_id = (disk.get("store_id") if split else None) or self._store_id or os.urandom(8).hex()
+        generation = max(disk_gen, self._generation) + 1
+        if in_sync and self._parts_version is not None and self._parts_version == self._graph_version():
+            # no graph write since (a meeting, a request …): only review records can have changed
+            current = {t: (p.nodes, p.rels) for t, p in known.items()}
+        else:
+            current = self._current_parts()
+        towns = set(current) | {t for t, r in self.review.items() if r} | {store_files.SHARED}
+        parts: dict[str, _Part] = {}
+        written: list[str] = []
+        try:
+            for town in sorted(towns):
+                nodes, rels = current.get(town, ([], []))
+                review = self.review.get(town) or None
+                held = known.get(town)
+                if held is not None and held.holds(nodes, rels, review):
+                    parts[town] = held
+                    continue
+                if not written:
+                    folder.mkdir(parents=True, exist_ok=True)
+                name = store_files.part_file(town, generation)
+                nodes = sorted(nodes, key=lambda n: n.key)
+                rels = sorted(rels)
+                doc = {"format": store_files.PART_FORMAT, "schema_version": SCHEMA_VERSION, "township": town,
+                       "nodes": [node_to_dict(n) for n in nodes], "relations": [_rel_dict(r) for r in rels],
+                       "review": review or {}}
+                written.append(name)
+                store_files.write_part(folder, name, doc)
+                parts[town] = _Part(name, nodes, rels, review)
+            if in_sync and not written and parts.keys() == known.keys():
+                return  # nothing changed since the files were written
+            if written:
+                store_files.fsync_dir(folder)
+            head = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": self._info_summary(parts.values()),
+                    "generation": generation, "store_id": store_id,
+                    "parts": {t: parts[t].file for t in sorted(parts)}}
+            data = store_files.dumps(head)
+            atomic_write(self.path, lambda fh: fh.write(data))  # the new state exists from here on
+        except BaseException:
+            try:  # the rename may have happened (a failed fsync of the folder after it): keep what the head names
+                now = store_files.read_json(self.path)
+                named = set(now["parts"].values()) if store_files.is_part_layout(now) else set()
+            except (OSError, ValueError):
+                named = set()
+            for name in written:  # named by no head: tidy now (a killed save's are removed by the next save)
+                if name not in named:
+                    try:
+                        os.unlink(folder / name)
+                    except OSError:
+                        pass
+            raise
+        self._parts, self._generation, self._store_id = parts, generation, store_id
+        self._parts_version = self._graph_version()
+        self.read_schema = SCHEMA_VERSION
+        # the files of the head just replaced stay one more save (a reader may be reading them)
+        store_files.remove_unnamed(folder, {p.file for p in parts.values()} | set(disk_parts.values()))
 
     @contextmanager
     def bulk(self) -> Iterator[MemoryStore]:

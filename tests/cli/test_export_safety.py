@@ -97,6 +97,11 @@ def test_export_refuses_the_stores_own_files(data):
         result = _run(data, "export", "--format", "csv", "-o", str(data / name), "--force")
         assert result.exit_code == 1
     assert (data / "dutygraph.json").read_bytes() == before
+    # nor into the folder of the township files the head names
+    parts = sorted((data / "dutygraph.parts").iterdir())
+    into = _run(data, "export", "--format", "csv", "-o", str(data / "dutygraph.parts" / "x.csv"), "--force")
+    assert into.exit_code == 1 and "dutygraph.parts" in into.output
+    assert sorted((data / "dutygraph.parts").iterdir()) == parts
 
 
 def test_export_refuses_an_existing_file_unless_forced(data, tmp_path):

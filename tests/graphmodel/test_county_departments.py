@@ -133,9 +133,9 @@ def test_schema_2_file_upgrades_without_loss(tmp_path):
     assert store.review == doc["review"]
     for tl in old:
         assert len(store.item_cards(ItemFilter(township=tl.township.name))) == len(tl.items)
-    # a save writes schema 3 and the upgraded store loads back equal
+    # a save writes schema 4 (3's content, a file per township) and the upgraded store loads back equal
     store.save()
-    assert json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))["schema_version"] == 3
+    assert json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))["schema_version"] == 4
     again = MemoryStore(tmp_path)
     assert again.relations() == store.relations() and again.nodes("Department") == store.nodes("Department")
     # a re-import of an upgraded township (now with the county sharing) changes nothing

@@ -17,6 +17,7 @@ import pytest
 from graphmodel import ItemFilter, open_store
 from graphmodel.county_upgrade import SCHEMA_VERSION, upgrade_neo4j
 from graphmodel.memory_store import FILE_NAME, MemoryStore
+from graphmodel.store_files import read_store
 from graphmodel.model import node_to_dict
 from graphmodel.review import Op
 from queries._examples import ListBuilder
@@ -210,8 +211,9 @@ def test_dutygraph_upgrade_rewrites_an_old_file_once(tmp_path, monkeypatch):
         return json.loads(out.output)["results"]
 
     assert run()["from_version"] == 2
-    saved = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
-    assert saved["schema_version"] == 3
+    saved = read_store(tmp_path / FILE_NAME)  # schema 4: the head and a file per township
+    assert saved["schema_version"] == 4
     assert SHARED in {n["key"] for n in saved["nodes"]} and OLD[0] not in {n["key"] for n in saved["nodes"]}
-    assert run()["from_version"] == 3  # the second run finds nothing to do
-    assert json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8")) == saved
+    head = (tmp_path / FILE_NAME).read_bytes()
+    assert run()["from_version"] == 4  # the second run finds nothing to do
+    assert (tmp_path / FILE_NAME).read_bytes() == head and read_store(tmp_path / FILE_NAME) == saved

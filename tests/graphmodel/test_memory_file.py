@@ -19,6 +19,7 @@ from graphmodel import (
 )
 from graphmodel import atomic_file
 from graphmodel.memory_store import FILE_NAME, MemoryStore
+from graphmodel.store_files import PARTS_DIR
 from graphmodel.normalize import basis_key, dept_key, item_key, village_key
 
 
@@ -59,9 +60,11 @@ def test_saved_store_loads_back_equal(tmp_path):
 
 def test_file_carries_schema_version_and_is_utf8(tmp_path):
     open_store("memory", data_dir=tmp_path).replace_township(small_list())
-    raw = (tmp_path / FILE_NAME).read_bytes()
-    doc = json.loads(raw.decode("utf-8"))
-    assert doc["schema_version"] == 3  # 3: county departments shared (2: review records)
+    doc = json.loads((tmp_path / FILE_NAME).read_bytes().decode("utf-8"))
+    # 4: a head naming a file per township (3: county departments shared, 2: review records)
+    assert doc["schema_version"] == 4 and set(doc["parts"]) == {"", "XX镇"}
+    raw = (tmp_path / PARTS_DIR / doc["parts"]["XX镇"]).read_bytes()
+    assert json.loads(raw.decode("utf-8"))["township"] == "XX镇"
     assert "农村宅基地审批".encode() in raw  # Chinese stored as text, not \u escapes
 
 
@@ -86,6 +89,7 @@ def test_interrupted_save_keeps_previous_file_and_memory(tmp_path, monkeypatch):
     store = open_store("memory", data_dir=tmp_path)
     store.replace_township(small_list())
     before_bytes = (tmp_path / FILE_NAME).read_bytes()
+    parts_before = [p.name for p in (tmp_path / PARTS_DIR).iterdir()]
     before = snapshot(store)
 
     real_fsync = atomic_file.os.fsync
@@ -101,7 +105,8 @@ def test_interrupted_save_keeps_previous_file_and_memory(tmp_path, monkeypatch):
     assert (tmp_path / FILE_NAME).read_bytes() == before_bytes
     assert snapshot(store) == before
     # no temp file left behind (the write lock's file stays, by design: removing it would race)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME, FILE_NAME + ".lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME, FILE_NAME + ".lock", PARTS_DIR]
+    assert sorted(p.name for p in (tmp_path / PARTS_DIR).iterdir()) == sorted(parts_before)
     assert snapshot(MemoryStore(tmp_path)) == before
 
 

@@ -106,6 +106,8 @@ def test_an_interrupted_save_leaves_file_and_memory_as_before(tmp_path, mem_stor
     mem_store.replace_township(read_list(messy_xlsx).tlist)
     path = mem_store.path
     before_bytes, before_graph, before_counts = path.read_bytes(), graph_of(mem_store), mem_store.counts()
+    parts = path.parent / "dutygraph.parts"  # the township files the head names (graphmodel.store_files)
+    before_parts = sorted(p.name for p in parts.iterdir())
     changed = read_list(messy_xlsx, township="样例镇").tlist
     changed.items.pop()  # a smaller list, so the replace has work to do
     changed.relations = [r for r in changed.relations if r.src in {n.key for n in changed.nodes()}
@@ -117,5 +119,6 @@ def test_an_interrupted_save_leaves_file_and_memory_as_before(tmp_path, mem_stor
     assert path.read_bytes() == before_bytes
     assert graph_of(mem_store) == before_graph and mem_store.counts() == before_counts
     # no temp file left behind (the write lock's own file stays by design)
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.name + ".lock"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.name + ".lock", parts.name]
+    assert sorted(p.name for p in parts.iterdir()) == before_parts  # the parts written for it are removed
     assert graph_of(open_store("memory", data_dir=path.parent)) == before_graph
