@@ -143,6 +143,7 @@ class MemoryStore(DutyStore):
         self._by_type: dict[str, set[str]] = defaultdict(set)
         self._by_township: dict[str, set[str]] = defaultdict(set)
         self._cards: dict[str, ItemCard] = {}  # item key -> its card, dropped at write time, built on read
+        self._kept_towns: dict[str, dict[tuple, Any]] = {}  # township -> its kept data (see derived)
         self._version = 0  # counts writes (see _card)
         # township -> kind -> id -> {"data": dict, "blob": str | None}
         self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
@@ -200,6 +201,7 @@ class MemoryStore(DutyStore):
         self._by_township = defaultdict(set)
         self._cards = {}
         self._reads = None
+        self._kept_towns = {}
         self.review = {}
         self._seen = None
 
@@ -315,6 +317,7 @@ class MemoryStore(DutyStore):
             if key in g:
                 touched.update(g.predecessors(key))
                 touched.update(g.successors(key))
+        towns = self._owners_of(touched, diff.upsert)  # whose per-township kept data this write drops
         for rel in diff.drop_rels:
             if g.has_edge(rel.src, rel.dst, key=rel.type):
                 g.remove_edge(rel.src, rel.dst, key=rel.type)
@@ -337,7 +340,7 @@ class MemoryStore(DutyStore):
         # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
         for key in touched:
             self._cards.pop(key, None)
-        self._reads = None  # the read indexes (_ReadIndex) are rebuilt on the next read
+        self._forget_townships(towns)  # the read indexes (_ReadIndex) are rebuilt on the next read
         self._version = getattr(self, "_version", 0) + 1  # last: a card built during this write is not kept
 
     def _township_rels(self, keys: Iterable[str]) -> set[Relation]:
@@ -456,7 +459,7 @@ class MemoryStore(DutyStore):
                 if tx.staged is not None:
                     self.review[township] = tx.staged
                     self._dirty = True
-                    self._reads = None  # kept answers may read review records (赋权 delegations)
+                    self._forget_townships({township})  # kept answers may read review records (赋权 delegations)
                 self._defer_save = False
                 if self._dirty:
                     self.save()
@@ -469,7 +472,7 @@ class MemoryStore(DutyStore):
                     self.review.pop(township, None)
                 else:
                     self.review[township] = old_review
-                self._reads = None
+                self._forget_townships({township})
                 raise
             finally:
                 self._defer_save = False
@@ -639,16 +642,52 @@ class MemoryStore(DutyStore):
 
     keeps_derived = True
 
-    def forget_derived(self) -> None:
-        """Drop the read indexes and kept answers, as every write does (for measurements)."""
+    def forget_derived(self, cards: bool = False) -> None:
+        """Drop the read indexes and every kept answer (for measurements); ``cards`` too: the
+        store as just opened. A write drops only what it touched (:meth:`_forget_townships`)."""
+        self._reads = None
+        self._kept_towns = {}
+        if cards:
+            self._cards = {}
+
+    def _owners_of(self, keys: Iterable[str], upsert: dict[str, Node]) -> set[str]:
+        """The townships owning ``keys`` before and after a write ('' for shared nodes)."""
+        g = self.graph
+        towns = {_owner(g.nodes[k]["obj"]) for k in keys if k in g}
+        towns.update(_owner(upsert[k]) for k in keys if k in upsert)
+        return towns
+
+    def _forget_townships(self, towns: Iterable[str]) -> None:
+        """A write changed ``towns``: drop their kept data and every whole-store answer; the
+        other townships keep theirs (their cards, and nothing they depend on, changed: a write
+        to a shared basis or county department names the townships citing it)."""
+        kept = self._kept_towns
+        for t in towns:
+            kept.pop(t, None)
         self._reads = None
 
-    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
-        # kept in the read index, which every write drops (``_apply``): never stale
+    def _town_memo(self, township: str) -> dict[tuple, Any]:
+        memo = self._kept_towns.get(township)
+        if memo is None:
+            memo = self._kept_towns[township] = {}
+        return memo
+
+    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T], *,
+                township_only: bool = False) -> T:
+        # kept in the read index, which every write drops (``_apply``): never stale; data of one
+        # township that depends on nothing else (``township_only``) is kept with the township and
+        # dropped only by a write that touches it
         index = self._read_index()
         town = index.owner_of(cards)
         if town is False:
             return build()
+        if town is not None and township_only:
+            memo = self._town_memo(town)  # taken before the build: a write meanwhile orphans it
+            try:
+                return memo[name]
+            except KeyError:
+                value = memo[name] = build()
+                return value
         return index._get(("derived", town, *name), build)
 
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
@@ -702,7 +741,6 @@ class _ReadIndex:
         self.store = store
         self.graph = store.graph  # the graph these answers are for (a reload replaces it)
         self._memo: dict[tuple, Any] = {}
-        self._owners: dict[int, tuple[tuple[ItemCard, ...], str | None]] = {}
 
     def _get(self, key: tuple, build: Callable[[], T]) -> T:
         try:
@@ -712,18 +750,31 @@ class _ReadIndex:
             return value
 
     def cards(self, township: str | None) -> tuple[ItemCard, ...]:
-        def build() -> tuple[ItemCard, ...]:
-            store = self.store
-            cards = tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
-            self._owners[id(cards)] = (cards, township)  # held here, so the id stays this tuple's
-            return cards
+        store = self.store
 
-        return self._get(("cards", township), build)
+        def build() -> tuple[ItemCard, ...]:
+            return tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+
+        if township is None:
+            return self._get(("cards", None), build)
+        # one township's cards are kept with it: a write to another township keeps them
+        memo = store._town_memo(township)
+        cards = memo.get(("cards",))
+        if cards is None or self.graph is not store.graph:
+            cards = build()
+            if self.graph is store.graph:
+                memo[("cards",)] = cards
+        return cards
 
     def owner_of(self, cards: Sequence[ItemCard]) -> str | None | bool:
-        """The township (None: the whole store) whose cached cards ``cards`` are, else False."""
-        held = self._owners.get(id(cards))
-        return held[1] if held is not None and held[0] is cards else False
+        """The township (None: the whole store) whose kept cards ``cards`` are, else False."""
+        if cards is self._memo.get(("cards", None)):
+            return None
+        if cards and isinstance(cards, tuple):
+            town = cards[0].item.township
+            if self.store._kept_towns.get(town, {}).get(("cards",)) is cards:
+                return town
+        return False
 
     def relations(self, rel_type: str) -> list[Relation]:
         def build() -> dict[str, list[Relation]]:

@@ -407,12 +407,19 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
     return found
 
 
-def kept(*uncached: str) -> Callable[[F], F]:
+def kept(*uncached: str, per_township: bool = False) -> Callable[[F], F]:
     """Decorate a query ``fn(store, township=None, *, cards=None, **options)`` whose answer (an
     immutable record) depends only on the store's cards and hashable ``options``: a store that
     keeps derived data (the embedded one) answers it once per store version (``store.derived``;
     every write drops it, review records included). Calls with one of the ``uncached`` options
     set, unhashable options or a store that keeps nothing (Neo4j) run ``fn`` as written.
+
+    ``per_township``: the query's answer for one township depends on that township's list only,
+    and its whole-store answer (a tuple sorted by township first) is the townships' answers one
+    after the other. Then each township's answer is kept with the township (a write to another
+    township keeps it) and the whole-store answer is joined from them: after re-importing one
+    township only that township is asked again (``tests/queries/test_kept_answers.py`` checks
+    the join against the query as written for every such query).
 
     >>> from queries._examples import example_store
     >>> from queries.overlaps import overlaps
@@ -442,7 +449,15 @@ def kept(*uncached: str) -> Callable[[F], F]:
                 hash(key)
             except TypeError:
                 return call()
-            return store.derived(key, cards if cards is not None else cards_of(store, township), call)
+            if per_township and township is None:
+                whole = store.item_cards()
+                if (cards is None or cards is whole) and not catalogue_townships(store):
+                    def joined() -> tuple:
+                        return tuple(x for t in list_townships(store) for x in wrapper(store, t, **options))
+                    return store.derived(key, whole, joined)
+            return store.derived(key, cards if cards is not None else cards_of(store, township), call,
+                                 township_only=per_township)
+        wrapper.per_township = per_township  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
     return decorate
 

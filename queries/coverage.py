@@ -134,7 +134,7 @@ def _complete(card: ItemCard, lay: Layouts) -> bool:
     return all(_assessed(c, card, lay) and c.passes(card) for c in ITEM_CHECKS if _applies(c, card, lay))
 
 
-@kept()
+@kept(per_township=True)
 def item_coverage(store: DutyStore, township: str | None = None, *, only_incomplete: bool = False,
                   cards: Sequence[ItemCard] | None = None) -> tuple[ItemCoverage, ...]:
     """Per item, which of code, basis, time limit, procedure and lead are missing.
@@ -156,7 +156,7 @@ def item_coverage(store: DutyStore, township: str | None = None, *, only_incompl
     return tuple(sorted(out, key=lambda x: x.item.key))
 
 
-@kept()
+@kept(per_township=True)
 def missing_fields(store: DutyStore, township: str | None = None, *,
                    cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``coverage.missing_fields``: items lacking a code, time limit or procedure.
@@ -330,7 +330,7 @@ class VillageRole:
         return len(self.items)
 
 
-@kept()
+@kept(per_township=True)
 def village_roles(store: DutyStore, township: str | None = None, *,
                   cards: Sequence[ItemCard] | None = None) -> tuple[VillageRole, ...]:
     """Per village (idle ones included), the items it assists and its role in each.
@@ -440,7 +440,7 @@ class TownshipScore:
         return tuple(c.check for c in self.checks if c.applicable and c.assessed < c.applicable)
 
 
-@kept()
+@kept(per_township=True)
 def completeness(store: DutyStore, township: str | None = None, *, show_failing: int = 5,
                  cards: Sequence[ItemCard] | None = None) -> tuple[TownshipScore, ...]:
     """A completeness score per township with its explanation (see the module docstring).

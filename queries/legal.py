@@ -56,7 +56,7 @@ def cited_title(citation: str) -> str:
     return parsed[0][0] if parsed else compact(citation)
 
 
-@kept()
+@kept(per_township=True)
 def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with no legal basis (``legal.no_basis``); ``basis_text`` shows what the cell said.
 
@@ -131,7 +131,7 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
     return tuple(uses[:limit] if limit is not None else uses)
 
 
-@kept()
+@kept(per_township=True)
 def inconsistent_titles(store: DutyStore, township: str | None = None, *,
                         cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Laws cited under more than one title in one township (``legal.inconsistent_title``).
