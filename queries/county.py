@@ -202,8 +202,11 @@ def township_ranking(store: DutyStore, township: str | None = None) -> tuple[Tow
     groups = _counties(store, township)
     cards = _cards_by_township(store, [t for towns in groups.values() for t in towns])
     everything = [c for group in cards.values() for c in group]
-    # one completeness pass over every township's cards (per township it re-read the layouts 30 times)
-    scores = {s.township: s.score for s in completeness(store, None, cards=everything)} if township is None else {
+    # one completeness pass over every township's cards (per township it re-read the layouts 30 times),
+    # except where each township's scores are kept with it (the embedded store: after a write to one
+    # township only its scores are computed again)
+    scores = {s.township: s.score for s in completeness(store, None, cards=everything)} if (
+        township is None and not store.keeps_derived) else {
         s.township: s.score for t in cards for s in completeness(store, t, cards=cards[t])}
     for county, towns in sorted(groups.items()):
         rows = []

@@ -50,6 +50,7 @@ from ._common import (
     list_townships,
     scope_townships,
     sorted_findings,
+    township_parts,
 )
 from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
 from .ownership import ownership_of
@@ -252,7 +253,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     led: dict[str, list[ItemCard]] = defaultdict(list)
     coop: Counter[str] = Counter()
     cards = cards_of(store, township, cards)
-    lay = layouts(store, cards)
+    complete = _complete_keys(store, cards)
     for c in cards:
         for p in c.leads:
             led[p.key].append(c)
@@ -261,7 +262,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     out = []
     for d in store.nodes("Department", township):
         items = led.get(d.key, [])
-        done = sum(1 for c in items if _complete(c, lay))
+        done = sum(1 for c in items if c.key in complete)
         out.append(DepartmentLoad(
             d.key, d.township, d.name, d.level, len(items), coop.get(d.key, 0),
             tuple(sorted(Counter(c.item.part for c in items).items())),
@@ -269,6 +270,17 @@ def department_load(store: DutyStore, township: str | None = None, *,
             done, round(done / len(items), 4) if items else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
+
+
+def _complete_keys(store: DutyStore, cards: Sequence[ItemCard]) -> frozenset[str]:
+    """Keys of the complete items of ``cards`` (:func:`_complete`); of the whole store joined from
+    the townships' sets, each kept with its township."""
+    def build(own: Sequence[ItemCard]) -> frozenset[str]:
+        lay = layouts(store, own)
+        return frozenset(c.key for c in own if _complete(c, lay))
+
+    parts = township_parts(store, cards, ("complete_keys",), build)
+    return frozenset().union(*parts) if parts is not None else build(cards)
 
 
 def _department_load_asked(store: DutyStore, township: str | None) -> tuple[DepartmentLoad, ...] | None:

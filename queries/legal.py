@@ -190,8 +190,10 @@ def law_impact(store: DutyStore, law: str, article: int | None = None, township:
         raise InvalidArgument("article must be >= 0")
     bases = [b for b in store.nodes("LegalBasis", township)
              if b.law == key_title and (article is None or b.article == article)]
-    bkeys = {b.key for b in bases}
-    item_keys = tuple(sorted({r.src for r in store.relations("BASED_ON", township) if r.dst in bkeys}))
+    # the items citing each basis, from the basis's neighbourhood: reading every BASED_ON relation
+    # of the store was most of a first run after a write (107 of 110 ms on a county)
+    item_keys = tuple(sorted({n.key for b in bases for n in store.neighbourhood(b.key, 1, ("BASED_ON",)).nodes
+                              if n.node_type == "DutyItem" and township in (None, n.township)}))
     cards = store.item_cards(ItemFilter(township=township, keys=item_keys)) if item_keys else ()
     depts: Counter[tuple[str, str]] = Counter()
     for c in cards:

@@ -22,8 +22,8 @@ def _params(store):
             "village_actions": {"township": "示例镇"}}
 
 
-def _answers(store):
-    params = _params(store)
+def _answers(store, **changed):
+    params = {**_params(store), **changed}
     return {name: run_query(store, name, params.get(name)) for name in QUERIES}
 
 
@@ -129,7 +129,22 @@ def test_the_per_township_queries_are_the_local_ones():
     # counts) must not be joined from townships' answers
     assert len(PER_TOWNSHIP) >= 25
     assert not {"handshake", "department_load", "most_cited", "power_type_counts", "ownership_summary",
-                "lead_spread", "county_department_load", "county_ranking", "audit"} & set(PER_TOWNSHIP)
+                "lead_spread", "county_department_load", "county_ranking"} & set(PER_TOWNSHIP)
+
+
+def test_the_audit_is_joined_from_townships_only_without_county_lists():
+    from queries._examples import ListBuilder
+
+    store, _ = _towns_store()
+    assert run_audit(store) == run_audit.__wrapped__(store)
+    by_town = run_audit(store, "随机1镇")
+    # a county department's own list: the townships' handshake now reads it, so no joining
+    b = ListBuilder("县农业农村局")
+    b.item("动物防疫监督", part="配合履职事项", leads=["县农业农村局"], upper_duty="组织免疫")
+    store.replace_township(b.build())
+    assert run_audit(store) == run_audit.__wrapped__(store)
+    assert run_audit(store, "随机1镇") == run_audit.__wrapped__(store, "随机1镇")
+    assert run_audit(store, "随机1镇") is not by_town
 
 
 @pytest.mark.parametrize("name", PER_TOWNSHIP)
@@ -203,3 +218,31 @@ def test_cold_forgets_cards_too():
     store.forget_derived(cards=True)
     assert store.item_cards() == cards and store.item_cards()[0] is not cards[0]
     assert overlaps(store, "示例镇") == kept_answer and overlaps(store, "示例镇") is not kept_answer
+
+
+def test_townships_sharing_a_county_department_answer_as_a_fresh_store_after_one_is_rewritten():
+    from graphmodel.model import share_county_departments
+    from queries._examples import ListBuilder
+
+    def town(name, *, with_county_lead=True, extra=""):
+        b = ListBuilder(name, villages=["东村"], county="东河县")
+        b.item("动物防疫", part="配合履职事项", leads=["县农业农村局"] if with_county_lead else ["农业农村办"],
+               coops=["农业农村办"], upper_duty="组织免疫", township_duty="协助", bases=["《动物防疫法》"])
+        b.item("秸秆禁烧" + extra, leads=["农业农村办"], code="A1", bases=["《大气污染防治法》第七十七条"])
+        return share_county_departments(b.build())
+
+    store = open_store("memory", data_dir=None)
+    for t in (town("甲镇"), town("乙镇")):
+        store.replace_township(t)
+    assert [d.key for d in store.nodes("Department", "乙镇") if not d.township]  # the shared county department
+    params = {"what_if": {"remove": "农业农村办"}, "village_matrix": {"township": "乙镇"},
+              "village_actions": {"township": "乙镇"}}
+    _answers(store, **params)  # everything kept
+    kept_b = store.nodes("Department", "乙镇")
+    changed = town("甲镇", with_county_lead=False, extra="巡查")
+    store.replace_township(changed)
+    fresh = open_store("memory", data_dir=None)
+    for t in (changed, town("乙镇")):
+        fresh.replace_township(t)
+    assert _answers(store, **params) == _answers(fresh, **params)
+    assert store.nodes("Department", "乙镇") == kept_b
