@@ -887,8 +887,21 @@ class _ReadIndex:
             Counter(p.key for c in self.cards(township) for p in c.cooperators)))
 
     def part_power(self, township: str | None) -> dict[tuple[str, str], int]:
-        return self._get(("part_power", township), lambda: dict(
-            Counter((c.item.power_type or "(空)", c.item.part) for c in self.cards(township))))
+        if township is None:  # the townships' counts added up: after a write only its township counts again
+            def build() -> dict[tuple[str, str], int]:
+                total: Counter[tuple[str, str]] = Counter()
+                for town in list(self.store._by_township):
+                    total.update(self.part_power(town))
+                return dict(total)
+
+            return self._get(("part_power", None), build)
+        memo = self.store._town_memo(township)
+        found = memo.get(("part_power",))
+        if found is None:
+            found = dict(Counter((c.item.power_type or "(空)", c.item.part) for c in self.cards(township)))
+            if self.store._kept_towns.get(township) is memo:
+                memo[("part_power",)] = found
+        return found
 
 
 class _MemoryReviewTx(ReviewTx):
