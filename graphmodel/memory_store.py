@@ -25,6 +25,7 @@ Temp files of a save killed midway are removed at the next open, its part files 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import threading
@@ -205,6 +206,7 @@ class MemoryStore(DutyStore):
         self._by_type: dict[str, set[str]] = defaultdict(set)
         self._by_township: dict[str, set[str]] = defaultdict(set)
         self._cards: dict[str, ItemCard] = {}  # item key -> its card, dropped at write time, built on read
+        self._kept_towns: dict[str, dict[tuple, Any]] = {}  # township -> its kept data (see derived)
         self._version = 0  # counts writes (see _card)
         # township -> kind -> id -> {"data": dict, "blob": str | None}
         self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
@@ -270,6 +272,7 @@ class MemoryStore(DutyStore):
         self._by_township = defaultdict(set)
         self._cards = {}
         self._reads = None
+        self._kept_towns = {}
         self.review = {}
         self._seen = None
 
@@ -542,15 +545,16 @@ class MemoryStore(DutyStore):
         # between writes: the cards of every item this diff touches (its own nodes, both ends of
         # changed relations, the neighbours of changed departments, villages and bases) are
         # dropped here, built again on their first read, and reads hand out the stored frozen cards.
-        # With no card kept (a load before any read) there is nothing to drop: the walk is skipped.
+        # With nothing kept (a load before any read) there is nothing to drop: the walk is skipped.
         touched: set[str] = set()
-        if self._cards:
+        if self._cards or self._kept_towns:
             touched = {k for rel in (*diff.drop_rels, *diff.add_rels) for k in (rel.src, rel.dst)}
             for key in (*diff.remove, *diff.upsert):
                 touched.add(key)
                 if key in g:
                     touched.update(g.predecessors(key))
                     touched.update(g.successors(key))
+        towns = self._owners_of(touched, diff.upsert)  # whose per-township kept data this write drops
         for rel in diff.drop_rels:
             if g.has_edge(rel.src, rel.dst, key=rel.type):
                 g.remove_edge(rel.src, rel.dst, key=rel.type)
@@ -590,7 +594,7 @@ class MemoryStore(DutyStore):
         # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
         for key in touched:
             self._cards.pop(key, None)
-        self._reads = None  # the read indexes (_ReadIndex) are rebuilt on the next read
+        self._forget_townships(towns)  # the read indexes (_ReadIndex) are rebuilt on the next read
         self._version = getattr(self, "_version", 0) + 1  # last: a card built during this write is not kept
 
     def _township_rels(self, keys: Iterable[str]) -> set[Relation]:
@@ -709,7 +713,7 @@ class MemoryStore(DutyStore):
                 if tx.staged is not None:
                     self.review[township] = tx.staged
                     self._dirty = True
-                    self._reads = None  # kept answers may read review records (赋权 delegations)
+                    self._forget_townships({township})  # kept answers may read review records (赋权 delegations)
                 self._defer_save = False
                 if self._dirty:
                     self.save()
@@ -722,7 +726,7 @@ class MemoryStore(DutyStore):
                     self.review.pop(township, None)
                 else:
                     self.review[township] = old_review
-                self._reads = None
+                self._forget_townships({township})
                 raise
             finally:
                 self._defer_save = False
@@ -738,7 +742,7 @@ class MemoryStore(DutyStore):
 
     # ---- reading -----------------------------------------------------------------------
     def _obj(self, key: str) -> Node:
-        return self.graph.nodes[key]["obj"]
+        return self.graph._node[key]["obj"]  # networkx's node dict: ``graph.nodes[key]`` builds a view per call
 
     def _get_nodes(self, keys: Sequence[str]) -> list[Node]:
         return [self._obj(k) for k in keys if k in self.graph]
@@ -762,6 +766,19 @@ class MemoryStore(DutyStore):
     def _shared_departments(self, owned: Iterable[str]) -> set[str]:
         depts = self._by_type.get(NodeType.DEPARTMENT, set())
         return {s for k in owned for s in self.graph.predecessors(k) if s in depts and not _owner(self._obj(s))}
+
+    def nodes(self, node_type: str, township: str | None = None) -> tuple[Node, ...]:
+        # kept like the cards: one township's with it (its shared county departments are named by
+        # a write that changes them, see _forget_townships), the whole store's until the next write
+        if township is None:
+            return self._read_index()._get(("nodes", node_type), lambda: super(MemoryStore, self).nodes(node_type))
+        memo = self._town_memo(township)
+        found = memo.get(("nodes", node_type))
+        if found is None:
+            found = super().nodes(node_type, township)
+            if self._kept_towns.get(township) is memo:
+                memo[("nodes", node_type)] = found
+        return found
 
     def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
         return [self._obj(k) for k in self._keys(node_type, township)]
@@ -808,29 +825,35 @@ class MemoryStore(DutyStore):
         return card
 
     def _build_card(self, key: str) -> ItemCard:
+        # networkx's own dicts ({neighbour: {relation type: {"obj": Relation}}}) rather than its edge
+        # views: the first read of a county's 9,000 cards (a store just opened) took 3× as long
         g = self.graph
+        node = g._node
         leads, coops, villages, prev = [], [], [], []
-        for src, _, t, rel in g.in_edges(key, keys=True, data="obj"):
-            if t == RelType.FOLLOWED_BY:
-                prev.append(src)
-                continue
-            other = self._obj(src)
-            if t == RelType.LEADS:
-                leads.append(Party(other.key, other.name, other.level, rel.text))
-            elif t == RelType.COOPERATES_ON:
-                coops.append(Party(other.key, other.name, other.level, rel.text))
-            elif t == RelType.ASSISTS:
-                villages.append(Party(other.key, other.name, other.kind, rel.text))
+        for src, by_type in g._pred[key].items():
+            for t, data in by_type.items():
+                if t == _FOLLOWED_BY:
+                    prev.append(src)
+                    continue
+                other = node[src]["obj"]
+                if t == _LEADS:
+                    leads.append(Party(other.key, other.name, other.level, data["obj"].text))
+                elif t == _COOPERATES_ON:
+                    coops.append(Party(other.key, other.name, other.level, data["obj"].text))
+                elif t == _ASSISTS:
+                    villages.append(Party(other.key, other.name, other.kind, data["obj"].text))
         bases: list[tuple[LegalBasis, str]] = []
         nxt = []
-        for _, dst, t, rel in g.out_edges(key, keys=True, data="obj"):
-            if t == RelType.BASED_ON:
-                bases.append((self._obj(dst), rel.text))
-            elif t == RelType.FOLLOWED_BY:
-                nxt.append(dst)
-        bases.sort(key=lambda bc: bc[0].key)
+        for dst, by_type in g._succ[key].items():
+            for t, data in by_type.items():
+                if t == _BASED_ON:
+                    bases.append((node[dst]["obj"], data["obj"].text))
+                elif t == _FOLLOWED_BY:
+                    nxt.append(dst)
+        if len(bases) > 1:
+            bases.sort(key=lambda bc: bc[0].key)
         return ItemCard(
-            item=self._obj(key),
+            item=node[key]["obj"],
             leads=tuple(sorted(leads)),
             cooperators=tuple(sorted(coops)),
             villages=tuple(sorted(villages)),
@@ -883,6 +906,18 @@ class MemoryStore(DutyStore):
                 c for c in index.cards(flt.township) if flt.admits(c)))
         return super().item_cards(flt)
 
+    def chain_links(self, township: str | None = None) -> tuple[tuple[str, str], ...]:
+        # from the kept cards' FOLLOWED_BY ends (every link has an item at each end), not from a
+        # scan of every relation, which a write drops: 0.2 s of what_if's first run after a write
+        index = self._read_index()
+
+        def build() -> tuple[tuple[str, str], ...]:
+            cards = index.cards(township)
+            return tuple(sorted({(c.key, n) for c in cards for n in c.next_items}
+                                | {(p, c.key) for c in cards for p in c.prev_items}))
+
+        return index._get(("chain_links", township), build)
+
     def _read_index(self) -> _ReadIndex:
         index = getattr(self, "_reads", None)
         if index is None or index.graph is not self.graph:
@@ -892,16 +927,52 @@ class MemoryStore(DutyStore):
 
     keeps_derived = True
 
-    def forget_derived(self) -> None:
-        """Drop the read indexes and kept answers, as every write does (for measurements)."""
+    def forget_derived(self, cards: bool = False) -> None:
+        """Drop the read indexes and every kept answer (for measurements); ``cards`` too: the
+        store as just opened. A write drops only what it touched (:meth:`_forget_townships`)."""
+        self._reads = None
+        self._kept_towns = {}
+        if cards:
+            self._cards = {}
+
+    def _owners_of(self, keys: Iterable[str], upsert: dict[str, Node]) -> set[str]:
+        """The townships owning ``keys`` before and after a write ('' for shared nodes)."""
+        g = self.graph
+        towns = {_owner(g.nodes[k]["obj"]) for k in keys if k in g}
+        towns.update(_owner(upsert[k]) for k in keys if k in upsert)
+        return towns
+
+    def _forget_townships(self, towns: Iterable[str]) -> None:
+        """A write changed ``towns``: drop their kept data and every whole-store answer; the
+        other townships keep theirs (their cards, and nothing they depend on, changed: a write
+        to a shared basis or county department names the townships citing it)."""
+        kept = self._kept_towns
+        for t in towns:
+            kept.pop(t, None)
         self._reads = None
 
-    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
-        # kept in the read index, which every write drops (``_apply``): never stale
+    def _town_memo(self, township: str) -> dict[tuple, Any]:
+        memo = self._kept_towns.get(township)
+        if memo is None:
+            memo = self._kept_towns[township] = {}
+        return memo
+
+    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T], *,
+                township_only: bool = False) -> T:
+        # kept in the read index, which every write drops (``_apply``): never stale; data of one
+        # township that depends on nothing else (``township_only``) is kept with the township and
+        # dropped only by a write that touches it
         index = self._read_index()
         town = index.owner_of(cards)
         if town is False:
             return build()
+        if town is not None and township_only:
+            memo = self._town_memo(town)  # taken before the build: a write meanwhile orphans it
+            try:
+                return memo[name]
+            except KeyError:
+                value = memo[name] = build()
+                return value
         return index._get(("derived", town, *name), build)
 
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
@@ -926,12 +997,22 @@ class MemoryStore(DutyStore):
 
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
         out = []
-        for key in self._keys(NodeType.ITEM, township):
-            item = self._obj(key)
-            text = f"{item.name}\n{item.sub_item}\n{item.content}\n{item.category}"
-            if any(t in text for t in terms):
-                out.append(self._card(key))
+        for town in ([township] if township is not None else list(self._by_township)):
+            for key, text in self._search_texts(town):
+                if any(t in text for t in terms):
+                    out.append(self._card(key))
         return out
+
+    def _search_texts(self, township: str) -> tuple[tuple[str, str], ...]:
+        """(item key, the text search_items reads) of one township, kept with the township."""
+        memo = self._town_memo(township)
+        texts = memo.get(("search_texts",))
+        if texts is None:
+            items = [self._obj(k) for k in self._keys(NodeType.ITEM, township)]
+            texts = tuple((i.key, f"{i.name}\n{i.sub_item}\n{i.content}\n{i.category}") for i in items)
+            if self._kept_towns.get(township) is memo:
+                memo[("search_texts",)] = texts
+        return texts
 
     def _counts(self, township: str | None):
         nodes = {t.value: len(self._keys(t.value, township)) for t in NodeType}
@@ -940,6 +1021,11 @@ class MemoryStore(DutyStore):
         parts = Counter(i.part for i in items)
         power = Counter(i.power_type or "(空)" for i in items)
         return nodes, dict(rels), dict(parts), dict(power)
+
+
+# relation types as plain strings, for the card builder's comparisons
+_LEADS, _COOPERATES_ON, _ASSISTS = RelType.LEADS.value, RelType.COOPERATES_ON.value, RelType.ASSISTS.value
+_BASED_ON, _FOLLOWED_BY = RelType.BASED_ON.value, RelType.FOLLOWED_BY.value
 
 
 class _ReadIndex:
@@ -955,7 +1041,6 @@ class _ReadIndex:
         self.store = store
         self.graph = store.graph  # the graph these answers are for (a reload replaces it)
         self._memo: dict[tuple, Any] = {}
-        self._owners: dict[int, tuple[tuple[ItemCard, ...], str | None]] = {}
 
     def _get(self, key: tuple, build: Callable[[], T]) -> T:
         try:
@@ -965,24 +1050,57 @@ class _ReadIndex:
             return value
 
     def cards(self, township: str | None) -> tuple[ItemCard, ...]:
+        store = self.store
+
         def build() -> tuple[ItemCard, ...]:
-            store = self.store
-            cards = tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
-            self._owners[id(cards)] = (cards, township)  # held here, so the id stays this tuple's
+            # tens of thousands of small acyclic records: the cyclic GC, set off by the allocations
+            # and scanning the whole graph each time, took ~40% of a county's first card build
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                return tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+            finally:
+                if enabled:
+                    gc.enable()
+
+        def joined() -> tuple[ItemCard, ...]:
+            # the townships' kept tuples one after the other: after a write to one township only its
+            # cards are looked up again; item keys start with their township, so the joined tuple
+            # is sorted, which is checked (else sorted here)
+            cards = tuple(c for t in sorted(store._by_township) for c in self.cards(t))
+            if any(a.key >= b.key for a, b in zip(cards, cards[1:])):
+                cards = tuple(sorted(cards, key=lambda c: c.key))
             return cards
 
-        return self._get(("cards", township), build)
+        if township is None:
+            return self._get(("cards", None), joined)
+        # one township's cards are kept with it: a write to another township keeps them
+        memo = store._town_memo(township)
+        cards = memo.get(("cards",))
+        if cards is None or self.graph is not store.graph:
+            cards = build()
+            if self.graph is store.graph:
+                memo[("cards",)] = cards
+        return cards
 
     def owner_of(self, cards: Sequence[ItemCard]) -> str | None | bool:
-        """The township (None: the whole store) whose cached cards ``cards`` are, else False."""
-        held = self._owners.get(id(cards))
-        return held[1] if held is not None and held[0] is cards else False
+        """The township (None: the whole store) whose kept cards ``cards`` are, else False."""
+        if cards is self._memo.get(("cards", None)):
+            return None
+        if cards and isinstance(cards, tuple):
+            town = cards[0].item.township
+            if self.store._kept_towns.get(town, {}).get(("cards",)) is cards:
+                return town
+        return False
 
     def relations(self, rel_type: str) -> list[Relation]:
         def build() -> dict[str, list[Relation]]:
+            # networkx's adjacency dicts, not its edge view (3× as fast; rebuilt after every write)
             by_type: dict[str, list[Relation]] = defaultdict(list)
-            for _, _, k, d in self.graph.edges(keys=True, data="obj"):
-                by_type[k].append(d)
+            for nbrs in self.graph._succ.values():
+                for by_key in nbrs.values():
+                    for k, d in by_key.items():
+                        by_type[k].append(d["obj"])
             return by_type
 
         return list(self._get(("relations",), build).get(rel_type, ()))
@@ -1022,8 +1140,21 @@ class _ReadIndex:
             Counter(p.key for c in self.cards(township) for p in c.cooperators)))
 
     def part_power(self, township: str | None) -> dict[tuple[str, str], int]:
-        return self._get(("part_power", township), lambda: dict(
-            Counter((c.item.power_type or "(空)", c.item.part) for c in self.cards(township))))
+        if township is None:  # the townships' counts added up: after a write only its township counts again
+            def build() -> dict[tuple[str, str], int]:
+                total: Counter[tuple[str, str]] = Counter()
+                for town in list(self.store._by_township):
+                    total.update(self.part_power(town))
+                return dict(total)
+
+            return self._get(("part_power", None), build)
+        memo = self.store._town_memo(township)
+        found = memo.get(("part_power",))
+        if found is None:
+            found = dict(Counter((c.item.power_type or "(空)", c.item.part) for c in self.cards(township)))
+            if self.store._kept_towns.get(township) is memo:
+                memo[("part_power",)] = found
+        return found
 
 
 class _MemoryReviewTx(ReviewTx):

@@ -313,12 +313,15 @@ class DutyStore(ReviewContract, ABC):
     #: True when :meth:`derived` keeps what it builds (callers then hand it the store's own cards)
     keeps_derived = False
 
-    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T]) -> T:
+    def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T], *,
+                township_only: bool = False) -> T:
         """``build()``: data a query derives from ``cards`` alone (pairs, chains, layouts …).
 
         A store may keep it until its next write when ``cards`` are its own whole-store or
         whole-township cards (``name`` names the data and every parameter it depends on);
         this default keeps nothing. The answer must not depend on whether it was kept.
+        ``township_only``: the data depends on that one township's list (its cards, nodes and
+        review records) and nothing else, so a write to another township may keep it.
         """
         return build()
 

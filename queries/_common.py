@@ -57,12 +57,14 @@ __all__ = [
     "level_side",
     "similar_pairs",
     "sorted_findings",
+    "township_parts",
 ]
 
 BASIC = ListPart.BASIC.value
 COOPERATE = ListPart.COOPERATE.value
 WITHDRAWN = ListPart.WITHDRAWN.value
 F = TypeVar("F", bound=Callable)
+T = TypeVar("T")
 
 #: Department levels on the county side of a boundary (a dispatched station is the county's).
 COUNTY_SIDE = frozenset({DeptLevel.COUNTY.value, DeptLevel.STATION.value})
@@ -428,12 +430,22 @@ def asked_cards(store: DutyStore, township: str | None, question: str, **params:
     return store.item_cards(ItemFilter(keys=keys)) if keys else ()
 
 
-def kept(*uncached: str) -> Callable[[F], F]:
+def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = False,
+         join: Callable[[DutyStore, list], Any] | None = None) -> Callable[[F], F]:
     """Decorate a query ``fn(store, township=None, *, cards=None, **options)`` whose answer (an
     immutable record) depends only on the store's cards and hashable ``options``: a store that
     keeps derived data (the embedded one) answers it once per store version (``store.derived``;
     every write drops it, review records included). Calls with one of the ``uncached`` options
     set, unhashable options or a store that keeps nothing (Neo4j) run ``fn`` as written.
+
+    ``per_township``: the query's answer for one township depends on that township's list only,
+    and its whole-store answer (a tuple sorted by township first) is the townships' answers one
+    after the other. Then each township's answer is kept with the township (a write to another
+    township keeps it) and the whole-store answer is joined from them: after re-importing one
+    township only that township is asked again (``tests/queries/test_kept_answers.py`` checks
+    the join against the query as written for every such query). ``per_township`` may be a test
+    of the store (the answers are local in this store as it is now); ``join(store, answers)``
+    joins the townships' answers when the answer is not a tuple.
 
     >>> from queries._examples import example_store
     >>> from queries.overlaps import overlaps
@@ -457,15 +469,51 @@ def kept(*uncached: str) -> Callable[[F], F]:
                     return fn(store, township, *args, cards=cards, **options)
             if args or not store.keeps_derived or any(options.get(u) is not None for u in uncached):
                 return call()
+            return answer(store, township, cards, options, _config(), call)
+
+        def answer(store: DutyStore, township: str | None, cards: Sequence[ItemCard] | None,
+                   options: dict, config: tuple, call: Callable[[], object], local: bool | None = None) -> object:
             # an option left out and the same option given its default are one answer
-            key = (fn.__module__, fn.__qualname__, township, tuple(sorted({**defaults, **options}.items())), _config())
+            key = (fn.__module__, fn.__qualname__, township, tuple(sorted({**defaults, **options}.items())), config)
             try:
                 hash(key)
             except TypeError:
                 return call()
-            return store.derived(key, cards if cards is not None else cards_of(store, township), call)
+            if local is None:
+                local = per_township(store) if callable(per_township) else per_township
+            if local and township is None:
+                whole = store.item_cards()
+                if (cards is None or cards is whole) and not catalogue_townships(store):
+                    def part(t: str) -> object:
+                        return answer(store, t, None, options, config, lambda: fn(store, t, **options), True)
+
+                    def joined() -> object:
+                        parts = [part(t) for t in list_townships(store)]
+                        if join is None:
+                            return tuple(x for p in parts for x in p)
+                        return join(store, parts) if parts else call()
+                    return store.derived(key, whole, joined)
+            return store.derived(key, cards if cards is not None else cards_of(store, township), call,
+                                 township_only=bool(local))
+        wrapper.per_township = per_township  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
     return decorate
+
+
+def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
+                   build: Callable[[tuple[ItemCard, ...]], T]) -> list[T] | None:
+    """``build(one township's cards)`` for every township, each kept with its township, when
+    ``cards`` are the store's own whole-store cards and the store keeps derived data; else None.
+    For data a query joins from per-township parts (layouts, complete items …): after a write
+    to one township only that township's part is built again.
+    """
+    if not store.keeps_derived or cards is not store.item_cards() or catalogue_townships(store):
+        return None
+    out = []
+    for t in list_townships(store):
+        own = store.item_cards(ItemFilter(township=t))
+        out.append(store.derived(name, own, functools.partial(build, own), township_only=True))
+    return out
 
 
 def _config() -> tuple[tuple[str, str], ...]:

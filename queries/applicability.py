@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from graphmodel import DutyStore, ItemCard, Township
 
-from ._common import BASIC, COOPERATE, WITHDRAWN, Finding, finding, sorted_findings
+from ._common import BASIC, COOPERATE, WITHDRAWN, Finding, finding, sorted_findings, township_parts
 from ._common import PART_EN, en_quote
 
 __all__ = ["APPLICABILITY", "Applies", "Layouts", "column_absent", "layouts", "recorded_townships", "sheet_checks"]
@@ -86,6 +86,13 @@ class Layouts:
             cols = t.columns(part) if t is not None else None
             self._has[(town, part)] = frozenset(fields) if cols is None else cols
 
+    @classmethod
+    def joined(cls, parts: Sequence[Layouts]) -> Layouts:
+        """The layouts of several townships' cards (each township's sheets are its own)."""
+        lay = cls.__new__(cls)
+        lay._has = {k: v for p in parts for k, v in p._has.items()}
+        return lay
+
     def applies(self, check: str, card: ItemCard) -> bool:
         """The check is meant for the card's part (whether or not the sheet had the column)."""
         return card.item.part in APPLICABILITY[check].parts
@@ -97,8 +104,12 @@ class Layouts:
 
 
 def layouts(store: DutyStore, cards: Sequence[ItemCard]) -> Layouts:
-    """The layouts of ``cards``; of the store's own cards, built once per store version (five checks ask)."""
-    return store.derived(("layouts",), cards, lambda: Layouts(store, cards))
+    """The layouts of ``cards``; of the store's own cards, built once per store version (five checks ask),
+    and for the whole store joined from the townships' (a write to one township keeps the others')."""
+    parts = township_parts(store, cards, ("layouts",), lambda own: Layouts(store, own))
+    if parts is not None:
+        return store.derived(("layouts",), cards, lambda: Layouts.joined(parts))
+    return store.derived(("layouts",), cards, lambda: Layouts(store, cards), township_only=True)
 
 
 def recorded_townships(store: DutyStore, township: str | None) -> list[Township] | None:

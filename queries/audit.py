@@ -30,7 +30,7 @@ from .chains import chain_findings
 from .coverage import TownshipScore, completeness, missing_fields
 from .folding import fold_findings
 from .gaps import gaps, unconfirmed
-from .handshake import handshake
+from .handshake import county_lists, handshake
 from .legal import inconsistent_titles, no_basis
 from .overlaps import (
     CONTENT_THRESHOLD,
@@ -144,7 +144,24 @@ class AuditResult:
         return make_report(results=results, counts=self.report_counts())
 
 
-@kept()
+def _local(store: DutyStore) -> bool:
+    # one township's audit reads other lists only through the county lists (handshake): with
+    # none in the store, each township's audit is its own and the store's is theirs joined
+    return not county_lists(store)
+
+
+def _join(store: DutyStore, parts: list[AuditResult]) -> AuditResult:
+    """The whole store's audit from its townships' (in township order: findings stay sorted;
+    folding only joins findings of one township)."""
+    states: Counter[str] = Counter()
+    for a in parts:
+        states.update(dict(a.ownership))
+    return AuditResult(None, list_townships(store), sum(a.items for a in parts),
+                       tuple(f for a in parts for f in a.findings), tuple((s, states.get(s, 0)) for s in STATES),
+                       tuple(s for a in parts for s in a.scores), parts[0].kinds)
+
+
+@kept(per_township=_local, join=_join)
 def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[str] = ("all",),
               name_threshold: float = NAME_THRESHOLD, content_threshold: float = CONTENT_THRESHOLD,
               village_ceiling: int = CEILING, median_factor: float = MEDIAN_FACTOR,

@@ -148,7 +148,7 @@ def _township_led(card: ItemCard) -> bool:
     return any(level_side(p.level) == "township" for p in card.leads)
 
 
-@kept()
+@kept(per_township=True)
 def legal_authority(store: DutyStore, township: str | None = None, *, table: str = "",
                     cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``legal.not_empowered`` and ``legal.authority_unverified`` for township-led items of ``POWER_TYPES``.

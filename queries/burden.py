@@ -57,7 +57,7 @@ def _burden_hits(text: str, lexicon, actions: Sequence[str]) -> tuple[ActionHit,
                  if h.action in wanted and h.strength == "strong")
 
 
-@kept()
+@kept(per_township=True)
 def village_burden(store: DutyStore, township: str | None = None, *, actions: Sequence[str] = BURDEN_ACTIONS,
                    lexicon: str = "", cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``village.burden``: items whose village text gives villages work that is not assistance.
@@ -127,7 +127,7 @@ def _towns(store: DutyStore, township: str | None) -> list[str]:
     return [township] if township is not None else sorted(t.name for t in store.townships())
 
 
-@kept()
+@kept(per_township=True)
 def village_loads(store: DutyStore, township: str | None = None, *, ceiling: int = CEILING,
                   median_factor: float = MEDIAN_FACTOR, lexicon: str = "",
                   cards: Sequence[ItemCard] | None = None) -> tuple[VillageLoad, ...]:
@@ -208,7 +208,7 @@ def _village_loads_asked(store: DutyStore, township: str | None, hits_of: Callab
     return counted, registers
 
 
-@kept()
+@kept(per_township=True)
 def village_overloaded(store: DutyStore, township: str | None = None, *, ceiling: int = CEILING,
                        median_factor: float = MEDIAN_FACTOR, cards: Sequence[ItemCard] | None = None
                        ) -> tuple[Finding, ...]:

@@ -173,7 +173,7 @@ def chains_from_cards(links: Sequence[tuple[str, str]], cards: dict[str, ItemCar
     return tuple(sorted(out, key=lambda ch: (ch.township, ch.id)))
 
 
-@kept()
+@kept(per_township=True)
 def chains(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Chain, ...]:
     """Every enforcement chain (optionally of one township), sorted by township and id.
 
@@ -201,7 +201,7 @@ def _subject(name: str) -> frozenset[str]:
     return bigrams(_GENERIC.sub("", name) or name)
 
 
-@kept("chain_list")
+@kept("chain_list", per_township=True)
 def candidate_links(store: DutyStore, township: str | None = None, *, threshold: float = CANDIDATE_THRESHOLD,
                     cards: Sequence[ItemCard] | None = None,
                     chain_list: Sequence[Chain] | None = None) -> tuple[Finding, ...]:
@@ -261,7 +261,7 @@ def candidate_links(store: DutyStore, township: str | None = None, *, threshold:
     return sorted_findings(out)
 
 
-@kept("chain_list")
+@kept("chain_list", per_township=True)
 def chain_findings(store: DutyStore, township: str | None = None, *, chain_list: Sequence[Chain] | None = None,
                    cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every ``chain.*`` finding.

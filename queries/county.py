@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
+from ._common import kept
 from .coverage import _completeness_asked, completeness
 
 __all__ = ["DepartmentRole", "DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_items",
@@ -107,6 +108,25 @@ def _cards_by_township(store: DutyStore, towns: list[str]) -> dict[str, tuple[It
     return {t: store.item_cards(ItemFilter(township=t)) for t in towns}
 
 
+# Each township's rows below depend on its own cards only: kept with the township, so that after a
+# write to one township the county's answers are joined from the kept rows of the others.
+def _duty_leads(store: DutyStore, cards: tuple[ItemCard, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(duty, its leads joined, item label) of each card of one township."""
+    return store.derived(("county.duty_leads",), cards, lambda: tuple(
+        (_duty(c), "、".join(sorted({p.name for p in c.leads})) or NO_LEAD, c.item.label) for c in cards),
+        township_only=True)
+
+
+def _county_roles(store: DutyStore, cards: tuple[ItemCard, ...]
+                  ) -> tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]:
+    """(duty, its county-level parties as (role, name, key)) of each card of one township."""
+    return store.derived(("county.roles",), cards, lambda: tuple(
+        (_duty(c), tuple((role, p.name, p.key) for role, parties in (("leads", c.leads), ("cooperates", c.cooperators))
+                         for p in parties if p.level == DeptLevel.COUNTY.value)) for c in cards),
+        township_only=True)
+
+
+@kept()
 def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpread, ...]:
     """Duties listed in two or more townships of a county whose leads differ between them.
 
@@ -128,17 +148,10 @@ def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpre
         seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # duty -> leads -> towns
         names: dict[str, str] = {}
         for town, cards in _cards_by_township(store, towns).items():
-            for c in cards:
-                leads = "、".join(sorted({p.name for p in c.leads})) or NO_LEAD
-                duty = _duty(c)
+            for duty, leads, label in _duty_leads(store, cards):
                 seen[duty][leads].add(town)
-                names.setdefault(duty, c.item.label)
-        for duty, by_lead in seen.items():
-            if len(by_lead) < 2:
-                continue
-            dist = tuple(sorted(((lead, len(ts), tuple(sorted(ts))) for lead, ts in by_lead.items()),
-                                key=lambda d: (-d[1], d[0])))
-            out.append(LeadSpread(county, names[duty], len(set().union(*by_lead.values())), dist))
+                names.setdefault(duty, label)
+        out.extend(_spread(county, names[duty], by_lead) for duty, by_lead in seen.items() if len(by_lead) >= 2)
     return tuple(sorted(out))
 
 
@@ -165,6 +178,7 @@ def _spread(county: str, label: str, by_lead: dict[str, set[str]]) -> LeadSpread
     return LeadSpread(county, label, len(set().union(*by_lead.values())), dist)
 
 
+@kept()
 def county_department_load(store: DutyStore, township: str | None = None) -> tuple[DepartmentSpread, ...]:
     """Every county-level department of a county, across its townships (shared nodes and, for
     townships without a county, departments matched by name)."""
@@ -178,19 +192,15 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
         per: dict[str, dict] = {}
         listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
         for town, group in cards.items():
-            for c in group:
-                duty = _duty(c)
+            for duty, parties in _county_roles(store, group):
                 listing[duty].add(town)
-                for role, parties in (("leads", c.leads), ("cooperates", c.cooperators)):
-                    for p in parties:
-                        if p.level != DeptLevel.COUNTY.value:
-                            continue
-                        d = per.setdefault(p.name, {"keys": set(), "leads": 0, "cooperates": 0,
-                                                    "towns": set(), "duties": defaultdict(set)})
-                        d["keys"].add(p.key)
-                        d[role] += 1
-                        d["towns"].add(town)
-                        d["duties"][duty].add(town)
+                for role, name, key in parties:
+                    d = per.setdefault(name, {"keys": set(), "leads": 0, "cooperates": 0,
+                                              "towns": set(), "duties": defaultdict(set)})
+                    d["keys"].add(key)
+                    d[role] += 1
+                    d["towns"].add(town)
+                    d["duties"][duty].add(town)
         for name, d in per.items():
             uneven = tuple(sorted(
                 (duty, tuple(sorted(ts)), tuple(sorted(listing[duty] - ts)))
@@ -253,6 +263,7 @@ def county_department_items(store: DutyStore, department: str, county: str = "")
     return tuple(sorted(out))
 
 
+@kept()
 def township_ranking(store: DutyStore, township: str | None = None) -> tuple[TownshipRank, ...]:
     """The townships of each county ranked by completeness score (ties by name)."""
     out = []
@@ -262,8 +273,11 @@ def township_ranking(store: DutyStore, township: str | None = None) -> tuple[Tow
         return asked
     cards = _cards_by_township(store, [t for towns in groups.values() for t in towns])
     everything = [c for group in cards.values() for c in group]
-    # one completeness pass over every township's cards (per township it re-read the layouts 30 times)
-    scores = {s.township: s.score for s in completeness(store, None, cards=everything)} if township is None else {
+    # one completeness pass over every township's cards (per township it re-read the layouts 30 times),
+    # except where each township's scores are kept with it (the embedded store: after a write to one
+    # township only its scores are computed again)
+    scores = {s.township: s.score for s in completeness(store, None, cards=everything)} if (
+        township is None and not store.keeps_derived) else {
         s.township: s.score for t in cards for s in completeness(store, t, cards=cards[t])}
     for county, towns in sorted(groups.items()):
         rows = []

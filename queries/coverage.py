@@ -50,6 +50,7 @@ from ._common import (
     list_townships,
     scope_townships,
     sorted_findings,
+    township_parts,
 )
 from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
 from .ownership import ownership_of
@@ -134,7 +135,7 @@ def _complete(card: ItemCard, lay: Layouts) -> bool:
     return all(_assessed(c, card, lay) and c.passes(card) for c in ITEM_CHECKS if _applies(c, card, lay))
 
 
-@kept()
+@kept(per_township=True)
 def item_coverage(store: DutyStore, township: str | None = None, *, only_incomplete: bool = False,
                   cards: Sequence[ItemCard] | None = None) -> tuple[ItemCoverage, ...]:
     """Per item, which of code, basis, time limit, procedure and lead are missing.
@@ -156,7 +157,7 @@ def item_coverage(store: DutyStore, township: str | None = None, *, only_incompl
     return tuple(sorted(out, key=lambda x: x.item.key))
 
 
-@kept()
+@kept(per_township=True)
 def missing_fields(store: DutyStore, township: str | None = None, *,
                    cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``coverage.missing_fields``: items lacking a code, time limit or procedure.
@@ -252,7 +253,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     led: dict[str, list[ItemCard]] = defaultdict(list)
     coop: Counter[str] = Counter()
     cards = cards_of(store, township, cards)
-    lay = layouts(store, cards)
+    complete = _complete_keys(store, cards)
     for c in cards:
         for p in c.leads:
             led[p.key].append(c)
@@ -261,7 +262,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     out = []
     for d in store.nodes("Department", township):
         items = led.get(d.key, [])
-        done = sum(1 for c in items if _complete(c, lay))
+        done = sum(1 for c in items if c.key in complete)
         out.append(DepartmentLoad(
             d.key, d.township, d.name, d.level, len(items), coop.get(d.key, 0),
             tuple(sorted(Counter(c.item.part for c in items).items())),
@@ -269,6 +270,17 @@ def department_load(store: DutyStore, township: str | None = None, *,
             done, round(done / len(items), 4) if items else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
+
+
+def _complete_keys(store: DutyStore, cards: Sequence[ItemCard]) -> frozenset[str]:
+    """Keys of the complete items of ``cards`` (:func:`_complete`); of the whole store joined from
+    the townships' sets, each kept with its township."""
+    def build(own: Sequence[ItemCard]) -> frozenset[str]:
+        lay = layouts(store, own)
+        return frozenset(c.key for c in own if _complete(c, lay))
+
+    parts = township_parts(store, cards, ("complete_keys",), build)
+    return frozenset().union(*parts) if parts is not None else build(cards)
 
 
 def _department_load_asked(store: DutyStore, township: str | None) -> tuple[DepartmentLoad, ...] | None:
@@ -330,7 +342,7 @@ class VillageRole:
         return len(self.items)
 
 
-@kept()
+@kept(per_township=True)
 def village_roles(store: DutyStore, township: str | None = None, *,
                   cards: Sequence[ItemCard] | None = None) -> tuple[VillageRole, ...]:
     """Per village (idle ones included), the items it assists and its role in each.
@@ -440,7 +452,7 @@ class TownshipScore:
         return tuple(c.check for c in self.checks if c.applicable and c.assessed < c.applicable)
 
 
-@kept()
+@kept(per_township=True)
 def completeness(store: DutyStore, township: str | None = None, *, show_failing: int = 5,
                  cards: Sequence[ItemCard] | None = None) -> tuple[TownshipScore, ...]:
     """A completeness score per township with its explanation (see the module docstring).

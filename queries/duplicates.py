@@ -81,7 +81,7 @@ def cross_part_pairs(cards: Sequence[ItemCard], name_threshold: float = NAME_THR
     return out
 
 
-@kept()
+@kept(per_township=True)
 def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
                           cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``overlap.cross_part_duplicate``: the same duty in 基本 and in 收回 or 配合.

@@ -58,7 +58,7 @@ def _reason_en(card: ItemCard) -> str:
     return "has no lead"
 
 
-@kept()
+@kept(per_township=True)
 def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items in ownership state ``gap``: no lead, no placeholder, not self-governed.
 
@@ -76,7 +76,7 @@ def no_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[It
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items whose lead is written as a placeholder (待定, 待明确, 暂无 …): ``ownership.unconfirmed``.
 
@@ -94,7 +94,7 @@ def unconfirmed(store: DutyStore, township: str | None = None, *, cards: Sequenc
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def unknown_department(store: DutyStore, township: str | None = None, *,
                        cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items led by a department of level 未知 (not a known department).
@@ -120,7 +120,7 @@ def unknown_department(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """收回 items that a township office still leads.
@@ -148,7 +148,7 @@ def withdrawn_township_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
                              cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items with no county department (县级部门 or 县派驻机构) among their leads.
@@ -178,7 +178,7 @@ def cooperate_no_county_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def village_text_unlinked(store: DutyStore, township: str | None = None, *,
                           cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items whose 村（社区）职责 text is written but that no village assists.
@@ -203,7 +203,7 @@ def village_text_unlinked(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def gaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every gap finding (the five ``gap.*`` kinds), sorted.
 

@@ -171,6 +171,7 @@ class LookupHit:
         return self.confidence >= CONFIDENCE_THRESHOLD
 
 
+@lru_cache(maxsize=200_000)  # pure; every lookup bares the texts of every item it found
 def _bare(text: str) -> str:
     return "".join(_SPLIT.split(compact(text)))
 

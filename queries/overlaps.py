@@ -110,7 +110,7 @@ def _contained_pairs(names: dict[str, str], grams: dict[str, frozenset[str]]) ->
     return sorted(set(out))
 
 
-@kept()
+@kept(per_township=True)
 def multi_lead(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Items with two or more lead departments (``overlap.multi_lead``).
 
@@ -138,7 +138,7 @@ def _lead_set(card: ItemCard) -> frozenset[str]:
     return frozenset(p.key for p in card.leads)
 
 
-@kept()
+@kept(per_township=True)
 def near_duplicates(store: DutyStore, township: str | None = None, *, name_threshold: float = NAME_THRESHOLD,
                     content_threshold: float = CONTENT_THRESHOLD, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Pairs of items of one township with nearly the same name or content, led by different offices.
@@ -229,7 +229,7 @@ def _similar_items(records: tuple[tuple[str, str, str, str], ...], name_threshol
     return tuple(sorted(pairs.items()))
 
 
-@kept()
+@kept(per_township=True)
 def shared_articles(store: DutyStore, township: str | None = None, *, include_whole_law: bool = False,
                     min_items: int = 2, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Law articles cited by ``min_items`` or more items that are led by two or more different offices.
@@ -275,7 +275,7 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
                             cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """配合 items that have a township office (镇街内设机构) among their leads.
@@ -301,7 +301,7 @@ def cooperate_township_lead(store: DutyStore, township: str | None = None, *,
     return sorted_findings(out)
 
 
-@kept()
+@kept(per_township=True)
 def overlaps(store: DutyStore, township: str | None = None, *, cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """Every overlap finding, sorted by township, kind and item keys.
 

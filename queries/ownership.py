@@ -124,7 +124,7 @@ def reason_parts(card: ItemCard) -> tuple[str, tuple[tuple[str, str], ...]]:
     return ("gap_unlinked", (("text", item.lead_text),)) if item.lead_text.strip() else ("gap", ())
 
 
-@kept()
+@kept(per_township=True)
 def ownership(store: DutyStore, township: str | None = None, *, states: Sequence[str] = (),
               cards: Sequence[ItemCard] | None = None) -> tuple[Ownership, ...]:
     """The ownership state of every item (optionally only some ``states``), sorted by item key.

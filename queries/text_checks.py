@@ -75,7 +75,7 @@ def _township_hits(text: str, actions: Iterable[str], lexicon) -> tuple[ActionHi
     return tuple(h for h in read_text(text, "township", lexicon).substantive() if h.action in wanted)
 
 
-@kept()
+@kept(per_township=True)
 def withdrawn_in_name(store: DutyStore, township: str | None = None, *, lexicon: str = "",
                       cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``text.withdrawn_in_name``: 收回 items whose 工作方式 still gives the township substantive work.
@@ -110,7 +110,7 @@ def _cooperation_texts(card: ItemCard) -> list[tuple[str, str]]:
     return texts
 
 
-@kept()
+@kept(per_township=True)
 def cooperate_does_lead(store: DutyStore, township: str | None = None, *, lexicon: str = "",
                         cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``text.cooperate_does_lead``: 配合 items whose township part carries the lead's work.

@@ -140,7 +140,7 @@ def topics(cards: Sequence[ItemCard], *, min_items: int = 3, max_share: float = 
     return sorted(out, key=lambda t: (-len(t[1]), t[0]))
 
 
-@kept()
+@kept(per_township=True)
 def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: int = 3, min_items: int = 3,
                  max_share: float = 0.08, ignore: Sequence[str] = (),
                  cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:

@@ -103,7 +103,7 @@ def village_matrix(store: DutyStore, township: str | None = None, *,
     return VillageMatrix(township, tuple(v.name for v in register), tuple(sorted(rows, key=lambda r: r.item.key)))
 
 
-@kept()
+@kept(per_township=True)
 def missing_villages(store: DutyStore, township: str | None = None, *,
                      cards: Sequence[ItemCard] | None = None) -> tuple[Finding, ...]:
     """``village.missing_villages``: every-village items that some villages do not assist.

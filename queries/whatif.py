@@ -135,7 +135,13 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     hand_a = {(h.src, h.dst) for ch in chains_a.values() for h in ch.handoffs}
 
     ov_b = {_ident(f): f for f in (*multi_lead(store, township, cards=before), *near_duplicates(store, township, cards=before))}
-    ov_a = {_ident(f): f for f in (*multi_lead(store, township, cards=after), *near_duplicates(store, township, cards=after))}
+    # both checks compare items of one township: only the townships with a changed card are asked again
+    towns = {a.item.township for b, a in zip(before, after) if a is not b}
+    redone = tuple(c for c in after if c.item.township in towns)
+    ov_a = {k: f for k, f in ov_b.items() if f.township not in towns}
+    if redone:
+        ov_a.update((_ident(f), f) for f in (*multi_lead(store, township, cards=redone),
+                                              *near_duplicates(store, township, cards=redone)))
     return WhatIf(
         tuple(sorted(gone)), tuple(sorted((k, v.key) for k, v in into.items())),
         tuple(changes), tuple(lost), tuple(broken),

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from graphmodel import open_store
+from graphmodel import ItemFilter, open_store
 from queries import QUERIES, run_query
 from queries._examples import example_list
 from queries.audit import run_audit
@@ -22,8 +22,8 @@ def _params(store):
             "village_actions": {"township": "示例镇"}}
 
 
-def _answers(store):
-    params = _params(store)
+def _answers(store, **changed):
+    params = {**_params(store), **changed}
     return {name: run_query(store, name, params.get(name)) for name in QUERIES}
 
 
@@ -104,3 +104,145 @@ def test_a_delegation_import_after_a_kept_answer_changes_it():
     store.import_delegations("权限镇", [Delegation("擅自取水处罚", "X政发〔2024〕1号", code="A2")], editor="测试")
     assert legal_authority(store) == legal_authority.__wrapped__(store)
     assert [f.kind for f in legal_authority(store)] != ["legal.not_empowered"]
+
+
+# ---- answers kept per township (``kept(per_township=True)``) ------------------------------------
+def _towns_store():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from graphgen import generate
+
+    store = open_store("memory", data_dir=None)
+    store.replace_township(example_list())
+    for seed in (1, 2, 3):
+        store.replace_township(generate(seed, 40))
+    return store, generate
+
+
+PER_TOWNSHIP = sorted(name for name, spec in QUERIES.items() if getattr(spec.func, "per_township", False))
+
+
+def test_the_per_township_queries_are_the_local_ones():
+    # a query that reads other townships (county lists, shared county departments, store-wide
+    # counts) must not be joined from townships' answers
+    assert len(PER_TOWNSHIP) >= 25
+    assert not {"handshake", "department_load", "most_cited", "power_type_counts", "ownership_summary",
+                "lead_spread", "county_department_load", "county_ranking"} & set(PER_TOWNSHIP)
+
+
+def test_the_audit_is_joined_from_townships_only_without_county_lists():
+    from queries._examples import ListBuilder
+
+    store, _ = _towns_store()
+    assert run_audit(store) == run_audit.__wrapped__(store)
+    by_town = run_audit(store, "随机1镇")
+    # a county department's own list: the townships' handshake now reads it, so no joining
+    b = ListBuilder("县农业农村局")
+    b.item("动物防疫监督", part="配合履职事项", leads=["县农业农村局"], upper_duty="组织免疫")
+    store.replace_township(b.build())
+    assert run_audit(store) == run_audit.__wrapped__(store)
+    assert run_audit(store, "随机1镇") == run_audit.__wrapped__(store, "随机1镇")
+    assert run_audit(store, "随机1镇") is not by_town
+
+
+@pytest.mark.parametrize("name", PER_TOWNSHIP)
+def test_a_whole_store_answer_joined_from_townships_equals_the_query_as_written(name):
+    store, _ = _towns_store()
+    func = QUERIES[name].func
+    joined = func(store)
+    assert joined == func.__wrapped__(store)
+    assert joined is func(store)  # kept
+    for town in ("示例镇", "随机2镇"):
+        assert func(store, town) == func.__wrapped__(store, town)
+
+
+def test_a_write_to_one_township_keeps_the_others_answers_and_renews_its_own():
+    store, generate = _towns_store()
+    params = _params(store)
+    before = _answers(store)
+    kept_b = {name: QUERIES[name].func(store, "随机2镇") for name in PER_TOWNSHIP}
+    cards_b = store.item_cards(ItemFilter(township="随机2镇"))
+
+    changed = _one_lead_for_homestead(example_list())
+    store.replace_township(changed)  # a write to 示例镇 only
+    # 随机2镇's answers and cards are kept: the same records, not recomputed
+    assert store.item_cards(ItemFilter(township="随机2镇")) is cards_b
+    for name in PER_TOWNSHIP:
+        assert QUERIES[name].func(store, "随机2镇") is kept_b[name], name
+    # 示例镇's answers follow the write, and every answer is a fresh store's
+    assert multi_lead(store, "示例镇") == ()
+    assert [f.subject for f in multi_lead(store)] == [f.subject for f in multi_lead(store) if f.township != "示例镇"]
+    fresh = open_store("memory", data_dir=None)
+    fresh.replace_township(changed)
+    for seed in (1, 2, 3):
+        fresh.replace_township(generate(seed, 40))
+    after = _answers(store)
+    assert after == _answers(fresh)
+    assert before["multi_lead"] != after["multi_lead"]
+    assert {k for k in before if before[k] != after[k]} >= {"multi_lead", "overlaps", "audit"}
+    assert params == _params(fresh)
+
+
+def test_a_review_write_to_one_township_renews_only_its_answers():
+    from graphmodel.delegation import Delegation
+    from queries._examples import ListBuilder
+    from queries.authority import legal_authority
+
+    store, _ = _towns_store()
+    b = ListBuilder("权限镇")
+    b.item("擅自取水处罚", power_type="行政处罚", leads=["综合行政执法队"], bases=["《水法》第六十九条"], code="A2")
+    store.replace_township(b.build())
+    other = legal_authority(store, "随机1镇")
+    assert "legal.not_empowered" in {f.kind for f in legal_authority(store, "权限镇")}
+    store.import_delegations("权限镇", [Delegation("擅自取水处罚", "X政发〔2024〕1号", code="A2")], editor="测试")
+    assert "legal.not_empowered" not in {f.kind for f in legal_authority(store, "权限镇")}
+    assert legal_authority(store, "随机1镇") is other
+    assert legal_authority(store) == legal_authority.__wrapped__(store)
+
+
+def test_a_township_deleted_leaves_no_kept_answer():
+    store, _ = _towns_store()
+    assert multi_lead(store, "示例镇")
+    whole = overlaps(store)
+    store.delete_township("示例镇")
+    assert multi_lead(store, "示例镇") == ()
+    assert overlaps(store) == overlaps.__wrapped__(store) != whole
+
+
+def test_cold_forgets_cards_too():
+    store, _ = _towns_store()
+    cards = store.item_cards()
+    kept_answer = overlaps(store, "示例镇")
+    store.forget_derived(cards=True)
+    assert store.item_cards() == cards and store.item_cards()[0] is not cards[0]
+    assert overlaps(store, "示例镇") == kept_answer and overlaps(store, "示例镇") is not kept_answer
+
+
+def test_townships_sharing_a_county_department_answer_as_a_fresh_store_after_one_is_rewritten():
+    from graphmodel.model import share_county_departments
+    from queries._examples import ListBuilder
+
+    def town(name, *, with_county_lead=True, extra=""):
+        b = ListBuilder(name, villages=["东村"], county="东河县")
+        b.item("动物防疫", part="配合履职事项", leads=["县农业农村局"] if with_county_lead else ["农业农村办"],
+               coops=["农业农村办"], upper_duty="组织免疫", township_duty="协助", bases=["《动物防疫法》"])
+        b.item("秸秆禁烧" + extra, leads=["农业农村办"], code="A1", bases=["《大气污染防治法》第七十七条"])
+        return share_county_departments(b.build())
+
+    store = open_store("memory", data_dir=None)
+    for t in (town("甲镇"), town("乙镇")):
+        store.replace_township(t)
+    assert [d.key for d in store.nodes("Department", "乙镇") if not d.township]  # the shared county department
+    params = {"what_if": {"remove": "农业农村办"}, "village_matrix": {"township": "乙镇"},
+              "village_actions": {"township": "乙镇"}}
+    _answers(store, **params)  # everything kept
+    kept_b = store.nodes("Department", "乙镇")
+    changed = town("甲镇", with_county_lead=False, extra="巡查")
+    store.replace_township(changed)
+    fresh = open_store("memory", data_dir=None)
+    for t in (changed, town("乙镇")):
+        fresh.replace_township(t)
+    assert _answers(store, **params) == _answers(fresh, **params)
+    assert store.nodes("Department", "乙镇") == kept_b
