@@ -65,6 +65,8 @@ __all__ = [
     "STAGE_RETIRE",
     "STAGE_RELATIONS",
     "STAGE_NODES",
+    "STAGE_ROUND",
+    "STAGE_ROUND_PUT",
     "STAGE_LOCK_VERSION",
     "NEIGHBOURHOOD_EXPAND",
     "NEIGHBOURHOOD_GRAPH",
@@ -815,6 +817,15 @@ STAGE_RELATIONS: dict[str, str] = {
     f"MATCH (b:Staged {{stage: $stage, key: row.dst}}) CREATE (a)-[:{rel} {{text: row.text}}]->(b)"
     for rel in _REL_TYPES
 }
+
+# The new round's snapshot of the staged list (a large text), staged apart; the swap makes it the
+# township's Round record (REVIEW_PUT's properties, the blob already there).
+STAGE_ROUND = "CREATE (n:Staged {stage: $stage, stage_label: 'Round', blob: $blob})"
+STAGE_ROUND_PUT = """
+MATCH (n:Staged {stage: $stage}) WHERE n.stage_label = 'Round'
+REMOVE n:Staged, n.stage, n.stage_label
+SET n:Round, n.key = $key, n.township = $township, n.id = $id, n.data = $data
+"""
 
 # The swap: the township's current nodes leave (retired), the staged ones take their labels.
 STAGE_RETIRE: dict[str, str] = {

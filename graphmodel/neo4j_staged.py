@@ -16,8 +16,9 @@ other 40,000 relations did not). Such a list goes through a stage instead:
    and their links to shared nodes are deleted; the staged nodes get their real labels;
    the links to shared nodes are created (shared nodes merged as the normal import does);
    shared nodes nobody uses any more are removed; the import's audit entry and round are
-   written by the same review code as every import. This transaction changes labels and
-   creates only the links to shared nodes, so it stays small.
+   written by the same review code as every import (the round's snapshot of the list, 12 MB
+   for 10,000 items, was staged too and only gets its label here). This transaction changes
+   labels and creates only the links to shared nodes, so it stays small.
 3. **Clean up** (small transactions): the retired nodes are deleted with their relations.
 
 All or nothing: a failure while staging deletes the staged nodes and the old list stays as
@@ -67,10 +68,11 @@ def _batches(rows: list[Any], size: int) -> list[list[Any]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def stage(store: Any, tlist: TownshipList) -> tuple[str, Any]:
-    """Write the township's own nodes and the relations among them as ``Staged``; return
-    (stage id, the review lock's version when staging began)."""
+def stage(store: Any, tlist: TownshipList) -> tuple[str, Any, str]:
+    """Write the township's own nodes, the relations among them and the round's snapshot of the
+    list as ``Staged``; return (stage id, the review lock's version when staging began, snapshot)."""
     from .neo4j_store import _to_props
+    from .review import list_to_json
 
     name = tlist.township.name
     stage_id = uuid.uuid4().hex
@@ -83,7 +85,9 @@ def stage(store: Any, tlist: TownshipList) -> tuple[str, Any]:
         if r.src in owned and r.dst in owned:
             rels[r.type].append({"src": r.src, "dst": r.dst, "text": r.text})
     size = STAGE_BATCH_ROWS
+    snapshot = list_to_json(tlist)  # what the import's new round holds (review_contract._new_round)
     try:
+        store._run(True, lambda tx: tx.run(cypher.STAGE_ROUND, stage=stage_id, blob=snapshot).consume())
         for batch in _batches(nodes, size):
             store._run(True, lambda tx, b=batch: tx.run(cypher.STAGE_NODES, rows=b).consume())
         for rel_type, rows in sorted(rels.items()):
@@ -93,7 +97,7 @@ def stage(store: Any, tlist: TownshipList) -> tuple[str, Any]:
     except BaseException:
         drop_stage(store, stage_id)
         raise
-    return stage_id, version
+    return stage_id, version, snapshot
 
 
 def drop_stage(store: Any, stage_id: str) -> None:
@@ -211,9 +215,10 @@ def staged_import(store: Any, tlist: TownshipList, editor: str,
     unchanged = store._review_transaction(name, lambda rtx: rtx.current_list(), write=False)
     if _same_list(unchanged, tlist):
         return ImportResult(name, 0, 0, 0, tlist.counts())
-    stage_id, version = stage(store, tlist)
+    staged = stage(store, tlist)
+    stage_id = staged[0]
     try:
-        result = store._review_transaction(name, import_round(tlist, editor), stage=(stage_id, version))
+        result = store._review_transaction(name, import_round(tlist, editor), stage=staged)
     except BaseException:
         drop_stage(store, stage_id)
         raise

@@ -307,7 +307,7 @@ class Neo4jStore(DutyStore):
 
     # ---- review records ------------------------------------------------------------------
     def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True,
-                            stage: tuple[str, Any] | None = None) -> T:
+                            stage: tuple[str, Any, str] | None = None) -> T:
         def run(tx: neo4j.ManagedTransaction) -> T:
             if write:
                 tx.run(cypher.REVIEW_LOCK, township=township).consume()
@@ -670,10 +670,11 @@ def _write_by_key(tx: neo4j.ManagedTransaction, upsert: dict[str, Node], current
 class _Neo4jReviewTx(ReviewTx):
     """The township's list and review records, read and written inside one managed transaction."""
 
-    def __init__(self, tx: neo4j.ManagedTransaction, township: str, stage: tuple[str, Any] | None = None) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction, township: str,
+                 stage: tuple[str, Any, str] | None = None) -> None:
         self.tx = tx
         self.township = township
-        self.stage = stage  # (stage id, lock version): the list was staged, the replace swaps it in
+        self.stage = stage  # (stage id, lock version, snapshot): the list was staged, the replace swaps it in
         self._cache: dict[str, dict[str, dict]] = {}
 
     def current_list(self) -> TownshipList:
@@ -700,7 +701,7 @@ class _Neo4jReviewTx(ReviewTx):
         if self.stage is not None:
             from .neo4j_staged import swap_work
 
-            return swap_work(self.tx, tlist, *self.stage)
+            return swap_work(self.tx, tlist, self.stage[0], self.stage[1])
         return _replace_work(self.tx, tlist, False)
 
     def _records(self, kind: str) -> dict[str, dict]:
@@ -724,7 +725,13 @@ class _Neo4jReviewTx(ReviewTx):
     def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links=()) -> None:
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         key = f"{self.township}/{rid}"
-        self.tx.run(cypher.REVIEW_PUT[kind], key=key, township=self.township, id=rid, data=text, blob=blob).consume()
+        if kind == "Round" and self.stage is not None and blob is not None and blob == self.stage[2]:
+            # the staged list's snapshot was written while staging (a 10,000-item list's is 12 MB)
+            self.tx.run(cypher.STAGE_ROUND_PUT, stage=self.stage[0], key=key, township=self.township, id=rid,
+                        data=text).consume()
+        else:
+            self.tx.run(cypher.REVIEW_PUT[kind], key=key, township=self.township, id=rid, data=text,
+                        blob=blob).consume()
         self._records(kind)[rid] = json.loads(text)
         by_type: dict[str, list[str]] = defaultdict(list)
         for rel_type, target in links:
