@@ -21,6 +21,9 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "ADMIN_IMPORT_DONE",
+    "ADMIN_IMPORT_FILL",
+    "ADMIN_IMPORT_PENDING",
     "BULK_CREATE_NODES",
     "BULK_CREATE_RELATIONS",
     "BULK_CREATE_RECORDS",
@@ -853,3 +856,22 @@ WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
 """
+
+
+# ---- after a neo4j-admin import (graphmodel.neo4j_import_csv) -------------------------------------
+# The importer stores no empty arrays (an empty cell is no property), the Cypher imports store []:
+# the first store to open the database writes them, batch by batch, then deletes the marker node
+# the import wrote. The list-valued properties by label (graphmodel.model's tuple fields).
+ADMIN_IMPORT_PENDING = "MATCH (m:AdminImport) RETURN count(m) AS n"
+_LIST_PROPERTIES = {
+    "DutyItem": ("extra_keys", "extra_values", "filled", "same_duty", "village_groups"),
+    "Department": ("aliases",),
+    "Township": ("layout", "sources"),
+}
+ADMIN_IMPORT_FILL: dict[str, str] = {
+    label: f"MATCH (n:{label}) WHERE " + " OR ".join(f"n.{p} IS NULL" for p in props)
+    + " WITH n LIMIT $batch SET " + ", ".join(f"n.{p} = coalesce(n.{p}, [])" for p in props)
+    + " RETURN count(*) AS n"
+    for label, props in _LIST_PROPERTIES.items()
+}
+ADMIN_IMPORT_DONE = "MATCH (m:AdminImport) DELETE m"

@@ -150,6 +150,10 @@ class Neo4jStore(DutyStore):
             except (AuthError, ServiceUnavailable, SessionExpired, ClientError, neo4j.exceptions.DriverError) as e:
                 raise self._unavailable(e) from e
             self._setup_schema()
+            if self._run(False, lambda tx: tx.run(cypher.ADMIN_IMPORT_PENDING).single()["n"]):
+                from .neo4j_import_csv import finish_import  # the first open after a neo4j-admin import
+
+                finish_import(self)
             # an older database's county departments become shared ones (what moved: `dutygraph upgrade`)
             self.upgrade_report = upgrade_neo4j_if_needed(self)
         except BaseException:

@@ -14,7 +14,7 @@ import yaml
 from test_store_contract import build_list, used_bases_only, without_items
 
 from graphmodel import NODE_TYPES, REL_TYPES, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
-from graphmodel.vocab import BASIS_LOCK_LABEL, REVIEW_LABELS, REVIEW_LOCK_LABEL, REVIEW_REL_TYPES
+from graphmodel.vocab import BASIS_LOCK_LABEL, REVIEW_LABELS, REVIEW_LOCK_LABEL, REVIEW_REL_TYPES, STAGED_LABEL, ADMIN_IMPORT_LABEL
 from graphmodel.memory_store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -190,7 +190,8 @@ def _statements():
 
 def test_cypher_names_only_labels_and_types_of_the_vocabulary():
     pattern = re.compile(r"[(\[]\s*\w*\s*:\s*([A-Za-z_]+(?:\|[A-Za-z_]+)*)")
-    allowed = (set(NODE_TYPES) | set(REL_TYPES) | set(REVIEW_LABELS) | {REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL}
+    allowed = (set(NODE_TYPES) | set(REL_TYPES) | set(REVIEW_LABELS)
+               | {REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL, STAGED_LABEL, ADMIN_IMPORT_LABEL}
                | set(REVIEW_REL_TYPES))
     seen = set()
     for name, text in _statements():
