@@ -15,9 +15,10 @@ All or nothing: the load commits batch by batch (a province does not fit in one
 transaction); if any batch fails, everything written so far is deleted again (the database
 was empty before), so the database ends either loaded or empty.
 
-Measured alternatives (bench/neo4j_bench.py): ``neo4j-admin database import`` needs the
-database stopped and an admin tool the embedded test server does not ship; parallel writers
-gain nothing on two shared cores (relations of one batch lock their end nodes).
+The offline alternative, ``neo4j-admin database import`` into a stopped database, writes the
+same rows as CSV (:mod:`graphmodel.neo4j_import_csv`, sharing :func:`plan_graph` and
+:func:`review_rows`); bench/neo4j_bench.py measures both. Parallel writers were not built:
+two shared cores, and relations of one batch lock their end nodes.
 """
 
 from __future__ import annotations
