@@ -124,7 +124,10 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
     if row["version"] != expected:
         raise StoreUnavailable(f"{name} was changed by another writer while its large list was being staged: "
                                "nothing of the new list was kept; import it again")
-    county = tlist.township.county
+    county = tlist.township.county  # the county lock, as _replace_work takes it
+    if not county:
+        row = tx.run(cypher.TOWNSHIP_COUNTY, key=tlist.township.key).single()
+        county = (row["county"] if row else "") or ""
     if county:
         tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
 
