@@ -53,7 +53,8 @@ def township_units(paths: tuple[Path, ...], each: bool) -> list[list[Path]]:
 
 
 def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, check: bool, aliases, synonyms,
-                as_json: bool, editor: str = "", county: str = "", province: bool = False) -> None:
+                as_json: bool, editor: str = "", county: str = "", province: bool = False,
+                admin_import: Path | None = None) -> None:
     from loaders import load_aliases, load_synonyms, read_list
 
     from .load_commands import _console, _print_problems
@@ -91,7 +92,14 @@ def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, chec
         sys.exit(EXIT_ERROR)
 
     done = []
-    if not check:
+    command = ""
+    if not check and admin_import is not None:  # the CSV files and the command; the store is not opened
+        from graphmodel.neo4j_import_csv import admin_command, printable, results as planned, write_import_csv
+
+        with status.status(f"写出 Writing the import of {len(results)} townships…"):
+            done = planned(write_import_csv([r.tlist for r in results], admin_import, editor=editor))
+        command = printable(admin_command(admin_import), admin_import.resolve())
+    elif not check:
         store = settings.store()
         if province:  # an empty store's first load by the backend's fastest path (Neo4j: batched CREATE)
             with status.status(f"批量写入 Bulk-loading {len(results)} townships…"):
@@ -105,8 +113,10 @@ def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, chec
             for r, d in zip(results, done or [None] * len(results), strict=True)]
     counts = {"townships": len(results), "items": sum(r.counts["items"] for r in results)}
     if as_json:
-        click.echo(json.dumps(make_report({"written": bool(done), "townships": rows}, counts, problems),
-                              ensure_ascii=False, indent=2))
+        body = {"written": bool(done) and not command, "townships": rows}
+        if command:
+            body["admin_import"] = {"folder": str(admin_import), "command": command}
+        click.echo(json.dumps(make_report(body, counts, problems), ensure_ascii=False, indent=2))
         return
     table = Table(title=f"乡镇 Townships ({len(rows)})", title_justify="left")
     for col in ("乡镇 Township", "文件 Files", "事项 Items", "新增 Added", "删除 Removed", "修改 Changed"):
@@ -117,7 +127,14 @@ def load_county(settings: Settings, paths: tuple[Path, ...], *, each: bool, chec
                       *(str(imp.get(k, "—")) for k in ("added", "removed", "changed")))
     out.print(table)
     _print_problems(out, problems)
-    if not done:
+    if command:
+        out.print(f"已写出 Wrote the import of {len(rows)} 个乡镇 townships, {counts['items']} 个事项 items to "
+                  f"{admin_import}. 停止 Neo4j 后运行 With Neo4j stopped, run (it replaces the database):",
+                  soft_wrap=True)
+        out.print(command, soft_wrap=True, markup=False, highlight=False)
+        out.print("然后启动 Neo4j 并运行 Then start Neo4j and run `dutygraph info` (the first open builds the "
+                  "indexes and finishes the import).", soft_wrap=True, markup=False)
+    elif not done:
         out.print(f"--check：{len(rows)} 个清单检查通过，未写入存储。Check passed; nothing written.", soft_wrap=True)
     else:
         out.print(f"已写入 Written to {settings.store().describe()}: {len(rows)} 个乡镇 townships, "

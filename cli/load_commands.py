@@ -119,6 +119,10 @@ def _print_reading(reading: ReadingReport) -> None:
 @click.option("--check", is_flag=True, help="只检查，不写入存储。Validate and report only; write nothing.")
 @click.option("--province", is_flag=True,
               help="全省首次导入空存储（Neo4j 批量写入）。A province's first load into an EMPTY store, by the fast bulk path.")
+@click.option("--admin-import", "admin_import", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="与 --province 同用：写出 neo4j-admin 离线导入的 CSV 并打印命令，不写存储。With --province: write "
+                   "the CSV files of an offline neo4j-admin import into this folder and print the command "
+                   "(Neo4j stopped); nothing is written to the store. See docs/neo4j.md.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="部门别名表 CSV（alias,canonical,level），补充内置表。Extra department alias table.")
 @click.option("--synonyms", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -139,7 +143,7 @@ def _print_reading(reading: ReadingReport) -> None:
 @pass_settings
 @handle_errors
 def load(settings: Settings, files: tuple[Path, ...], township: str | None, county: str, catalogue_of: str,
-         each: bool, check: bool, province: bool,
+         each: bool, check: bool, province: bool, admin_import: Path | None,
          aliases: Path | None, synonyms: Path | None, map_column: tuple[str, ...], part: str | None, fmt: str,
          as_json: bool, include_hidden_sheets: bool, editor_name: str | None) -> None:
     """导入一个乡镇的履行职责事项清单（.xlsx/.xls/.csv，可多个文件）；给出文件夹则导入全县。
@@ -153,6 +157,8 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, coun
     as_json = as_json or fmt == "json"
     if province and not (each or any(f.is_dir() for f in files)):
         raise InvalidArgument("--province loads folders (or --each files) of townships into an empty store")
+    if admin_import is not None and not province:
+        raise InvalidArgument("--admin-import writes a province's first load: use it with --province")
     if each or any(f.is_dir() for f in files):
         settings.as_json = as_json
         if township is not None or map_column or part or catalogue_of:
@@ -162,7 +168,8 @@ def load(settings: Settings, files: tuple[Path, ...], township: str | None, coun
         from .county_load import load_county
 
         return load_county(settings, files, each=each, check=check, aliases=aliases, synonyms=synonyms,
-                           as_json=as_json, editor=who or "", county=county, province=province)
+                           as_json=as_json, editor=who or "", county=county, province=province,
+                           admin_import=admin_import)
     from loaders import read_list
 
     settings.as_json = as_json

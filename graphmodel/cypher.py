@@ -21,6 +21,9 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "ADMIN_IMPORT_DONE",
+    "ADMIN_IMPORT_FILL",
+    "ADMIN_IMPORT_PENDING",
     "BULK_CREATE_NODES",
     "BULK_CREATE_RELATIONS",
     "BULK_CREATE_RECORDS",
@@ -54,10 +57,25 @@ __all__ = [
     "ITEM_PARTS_ALL",
     "ITEM_PARTS_IN_TOWNSHIP",
     "MERGE_RELATIONS",
+    "CREATE_NODES",
+    "CREATE_RELATIONS_BY_KEY",
+    "MERGE_NODES",
+    "MERGE_RELATIONS_BY_KEY",
+    "SET_NODES",
+    "STAGE_DROP_BATCH",
+    "STAGE_DROP_RELATIONS_BATCH",
+    "STAGE_PROMOTE",
+    "STAGE_RETIRE",
+    "STAGE_RELATIONS",
+    "STAGE_NODES",
+    "STAGE_ROUND",
+    "STAGE_ROUND_PUT",
+    "STAGE_LOCK_VERSION",
     "NEIGHBOURHOOD_EXPAND",
     "NEIGHBOURHOOD_GRAPH",
     "NODES_ALL",
     "NODES_BY_KEYS",
+    "NODES_BY_LABELLED_KEYS",
     "NODES_IN_TOWNSHIP",
     "RELATIONS_ALL",
     "RELATIONS_IN_TOWNSHIP",
@@ -77,6 +95,7 @@ __all__ = [
     "REVIEW_LOCK",
     "REVIEW_PUT",
     "REVIEW_RECORDS",
+    "REVIEW_RECORDS_ALL",
     "REVIEW_SCHEMA",
     "WIPE_REVIEW_BATCH",
 ]
@@ -101,6 +120,7 @@ SCHEMA: tuple[str, ...] = (
     # the questions that read one sheet (township and part) at a time (QUESTIONS: department_load,
     # missing_fields, completeness) seek it here: one township seek per part read the township 3×
     "CREATE INDEX duty_item_township_part IF NOT EXISTS FOR (n:DutyItem) ON (n.township, n.part)",
+    "CREATE INDEX staged_key IF NOT EXISTS FOR (n:Staged) ON (n.stage, n.key)",
     # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
     # quoted Chinese term of two or more characters is a phrase query that finds every
     # item containing it (docs/neo4j.md, "Full-text index").
@@ -150,6 +170,13 @@ NODES_BY_KEYS: dict[str, str] = {
     "LegalBasis": "MATCH (n:LegalBasis) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
     "Township": "MATCH (n:Township) WHERE n.key IN $keys RETURN elementId(n) AS id, properties(n) AS props",
 }
+
+# The same for several labels in one round trip: each label's keys in its own parameter
+# ($DutyItem, $Department, … ; an empty list seeks nothing).
+NODES_BY_LABELLED_KEYS = "CALL () {\n" + "\n  UNION ALL\n".join(
+    f"  MATCH (n:{label}) WHERE n.key IN ${label} RETURN n"
+    for label in ("DutyItem", "Department", "Village", "LegalBasis", "Township")
+) + "\n}\nRETURN elementId(n) AS id, properties(n) AS props"
 
 # Legal bases are shared between townships. An import write-locks one lock node per basis it
 # starts or stops citing, in key order, before it reads the shared bases or who cites them:
@@ -218,6 +245,35 @@ MERGE_RELATIONS: dict[str, str] = {
     "IN_TOWNSHIP": _MERGE_REL_HEAD + "MERGE (a)-[r:IN_TOWNSHIP]->(b) SET r.text = row.text",
 }
 
+# The import's writes by key (what a hand-written UNWIND loader sends), no element ids travel
+# back: a node nowhere in the database is CREATEd (its key is new, found by neither the read of
+# the township nor the per-label lookup of the list's other keys); a node that exists is SET by
+# key; a shared node (a legal basis, a county department) is MERGEd, since another township's
+# import may create it at the same moment. A relation with an end the import owns or creates is
+# CREATEd: the diff read every relation of the owned nodes, and a new node has none. Only a
+# relation between two nodes that exist outside the township is MERGEd. Labels and types come
+# from the fixed tuples below (every combination, so a list with unusual ends still finds one).
+_LABELS = ("DutyItem", "Department", "Village", "LegalBasis", "Township")
+_REL_TYPES = ("LEADS", "COOPERATES_ON", "BASED_ON", "ASSISTS", "FOLLOWED_BY", "IN_TOWNSHIP")
+
+CREATE_NODES: dict[str, str] = {label: f"UNWIND $rows AS row CREATE (n:{label}) SET n = row" for label in _LABELS}
+SET_NODES: dict[str, str] = {
+    label: f"UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n = row" for label in _LABELS}
+MERGE_NODES: dict[str, str] = {
+    label: f"UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row" for label in _LABELS}
+
+# (relation type, start label, end label) -> rows {src, dst, text} with the ends' keys.
+CREATE_RELATIONS_BY_KEY: dict[tuple[str, str, str], str] = {
+    (rel, a, b): f"UNWIND $rows AS row MATCH (a:{a} {{key: row.src}}) MATCH (b:{b} {{key: row.dst}}) "
+    f"CREATE (a)-[:{rel} {{text: row.text}}]->(b)"
+    for rel in _REL_TYPES for a in _LABELS for b in _LABELS
+}
+MERGE_RELATIONS_BY_KEY: dict[tuple[str, str, str], str] = {
+    (rel, a, b): f"UNWIND $rows AS row MATCH (a:{a} {{key: row.src}}) MATCH (b:{b} {{key: row.dst}}) "
+    f"MERGE (a)-[r:{rel}]->(b) SET r.text = row.text"
+    for rel in _REL_TYPES for a in _LABELS for b in _LABELS
+}
+
 # Deletes up to $batch of the list's relations, then (WIPE_BATCH) of our nodes; the store repeats
 # each until it deletes none. Relations first: at 300 townships one DETACH DELETE of 10,000 nodes
 # took their relations along (a shared law is cited thousands of times) and overran the 256 MB
@@ -230,7 +286,7 @@ RETURN count(*) AS deleted
 """
 
 WIPE_BATCH = """
-MATCH (n:DutyItem|Department|Village|LegalBasis|Township)
+MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Staged)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
@@ -277,15 +333,18 @@ NODES_IN_TOWNSHIP: dict[str, str] = {
 
 _REL_RETURN = "RETURN a.key AS src, type(r) AS type, b.key AS dst, r.text AS text"
 
-RELATIONS_ALL = "MATCH (a)-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]->(b) " + _REL_RETURN
+# (A relation with a Staged end belongs to a list being staged or just replaced: not shown.)
+_NOT_STAGED = "WHERE NOT a:Staged "
+RELATIONS_ALL = ("MATCH (a)-[r:LEADS|COOPERATES_ON|BASED_ON|ASSISTS|FOLLOWED_BY|IN_TOWNSHIP]->(b) " + _NOT_STAGED
+                 + _REL_RETURN)
 
 RELATIONS_OF_TYPE: dict[str, str] = {
-    "LEADS": "MATCH (a)-[r:LEADS]->(b) " + _REL_RETURN,
-    "COOPERATES_ON": "MATCH (a)-[r:COOPERATES_ON]->(b) " + _REL_RETURN,
-    "BASED_ON": "MATCH (a)-[r:BASED_ON]->(b) " + _REL_RETURN,
-    "ASSISTS": "MATCH (a)-[r:ASSISTS]->(b) " + _REL_RETURN,
-    "FOLLOWED_BY": "MATCH (a)-[r:FOLLOWED_BY]->(b) " + _REL_RETURN,
-    "IN_TOWNSHIP": "MATCH (a)-[r:IN_TOWNSHIP]->(b) " + _REL_RETURN,
+    "LEADS": "MATCH (a)-[r:LEADS]->(b) " + _NOT_STAGED + _REL_RETURN,
+    "COOPERATES_ON": "MATCH (a)-[r:COOPERATES_ON]->(b) " + _NOT_STAGED + _REL_RETURN,
+    "BASED_ON": "MATCH (a)-[r:BASED_ON]->(b) " + _NOT_STAGED + _REL_RETURN,
+    "ASSISTS": "MATCH (a)-[r:ASSISTS]->(b) " + _NOT_STAGED + _REL_RETURN,
+    "FOLLOWED_BY": "MATCH (a)-[r:FOLLOWED_BY]->(b) " + _NOT_STAGED + _REL_RETURN,
+    "IN_TOWNSHIP": "MATCH (a)-[r:IN_TOWNSHIP]->(b) " + _NOT_STAGED + _REL_RETURN,
 }
 
 # Relations touching a township's nodes; $type null means every type.
@@ -411,14 +470,13 @@ UNION ALL MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n)
 UNION ALL MATCH (n:Township {township: $township}) RETURN 'Township' AS type, count(n) AS n
 """
 
-COUNT_RELATIONS_ALL = """
-MATCH ()-[r:LEADS]->() RETURN 'LEADS' AS type, count(r) AS n
-UNION ALL MATCH ()-[r:COOPERATES_ON]->() RETURN 'COOPERATES_ON' AS type, count(r) AS n
-UNION ALL MATCH ()-[r:BASED_ON]->() RETURN 'BASED_ON' AS type, count(r) AS n
-UNION ALL MATCH ()-[r:ASSISTS]->() RETURN 'ASSISTS' AS type, count(r) AS n
-UNION ALL MATCH ()-[r:FOLLOWED_BY]->() RETURN 'FOLLOWED_BY' AS type, count(r) AS n
-UNION ALL MATCH ()-[r:IN_TOWNSHIP]->() RETURN 'IN_TOWNSHIP' AS type, count(r) AS n
-"""
+# Each from the count store, less the relations starting at a Staged node (also a count-store read).
+COUNT_RELATIONS_ALL = "\nUNION ALL\n".join(
+    f"CALL () {{ MATCH ()-[r:{rel}]->() RETURN count(r) AS total }} "
+    f"CALL () {{ MATCH (:Staged)-[r:{rel}]->() RETURN count(r) AS staged }} "
+    f"RETURN '{rel}' AS type, total - staged AS n"
+    for rel in ("LEADS", "COOPERATES_ON", "BASED_ON", "ASSISTS", "FOLLOWED_BY", "IN_TOWNSHIP")
+)
 
 COUNT_RELATIONS_IN_TOWNSHIP = (
     _OWNED
@@ -527,6 +585,11 @@ REVIEW_RECORDS: dict[str, str] = {
     "ReviewSettings": "MATCH (n:ReviewSettings {township: $township}) RETURN n.data AS data",
     "Delegation": "MATCH (n:Delegation {township: $township}) RETURN n.data AS data",
 }
+
+# Every record of a township, each with its kind, in one round trip (an import reads three kinds).
+REVIEW_KINDS = ("Meeting", "Decision", "Round", "ChangeRequest", "AuditEntry", "ReviewSettings", "Delegation")
+REVIEW_RECORDS_ALL = "\nUNION ALL\n".join(
+    f"MATCH (n:{kind} {{township: $township}}) RETURN '{kind}' AS kind, n.data AS data" for kind in REVIEW_KINDS)
 
 REVIEW_BLOB: dict[str, str] = {
     "Round": "MATCH (n:Round {key: $key}) RETURN n.blob AS blob",
@@ -916,3 +979,77 @@ BULK_CREATE_RECORDS: dict[str, str] = {
     "Round": "UNWIND $rows AS row CREATE (n:Round) SET n = row",
     "AuditEntry": "UNWIND $rows AS row CREATE (n:AuditEntry) SET n = row",
 }
+
+
+# ---- the staged import of a list larger than one transaction (graphmodel.neo4j_staged) ---------
+# Staged nodes carry the one label Staged (never read by the list's statements), $stage and
+# their real label in stage_label ('retired' for the replaced list's nodes after the swap).
+
+# The township's review lock version (null before its first write): the swap checks it moved
+# only by its own lock, i.e. nobody wrote the township between stage and swap.
+STAGE_LOCK_VERSION = (
+    "OPTIONAL MATCH (l:ReviewLock {township: $township}) RETURN l.version AS version"
+)
+
+STAGE_NODES = "UNWIND $rows AS row CREATE (n:Staged) SET n = row"
+
+STAGE_RELATIONS: dict[str, str] = {
+    rel: "UNWIND $rows AS row MATCH (a:Staged {stage: $stage, key: row.src}) "
+    f"MATCH (b:Staged {{stage: $stage, key: row.dst}}) CREATE (a)-[:{rel} {{text: row.text}}]->(b)"
+    for rel in _REL_TYPES
+}
+
+# The new round's snapshot of the staged list (a large text), staged apart; the swap makes it the
+# township's Round record (REVIEW_PUT's properties, the blob already there).
+STAGE_ROUND = "CREATE (n:Staged {stage: $stage, stage_label: 'Round', blob: $blob})"
+STAGE_ROUND_PUT = """
+MATCH (n:Staged {stage: $stage}) WHERE n.stage_label = 'Round'
+REMOVE n:Staged, n.stage, n.stage_label
+SET n:Round, n.key = $key, n.township = $township, n.id = $id, n.data = $data
+"""
+
+# The swap: the township's current nodes leave (retired), the staged ones take their labels.
+STAGE_RETIRE: dict[str, str] = {
+    label: f"MATCH (n:{label} {{township: $township}}) REMOVE n:{label} "
+    "SET n:Staged, n.stage = $stage, n.stage_label = 'retired'"
+    for label in _LABELS
+}
+STAGE_PROMOTE: dict[str, str] = {
+    label: f"MATCH (n:Staged {{stage: $stage}}) WHERE n.stage_label = '{label}' "
+    f"REMOVE n:Staged, n.stage, n.stage_label SET n:{label}"
+    for label in _LABELS
+}
+
+# Deleting a stage (staged or retired nodes) in small transactions: relations first (a retired
+# Township node holds one IN_TOWNSHIP per item), then the nodes.
+STAGE_DROP_RELATIONS_BATCH = """
+MATCH (n:Staged {stage: $stage})-[r]-()
+WITH DISTINCT r LIMIT $batch
+DELETE r
+RETURN count(*) AS deleted
+"""
+STAGE_DROP_BATCH = """
+MATCH (n:Staged {stage: $stage})
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+
+# ---- after a neo4j-admin import (graphmodel.neo4j_import_csv) -------------------------------------
+# The importer stores no empty arrays (an empty cell is no property), the Cypher imports store []:
+# the first store to open the database writes them, batch by batch, then deletes the marker node
+# the import wrote. The list-valued properties by label (graphmodel.model's tuple fields).
+ADMIN_IMPORT_PENDING = "MATCH (m:AdminImport) RETURN count(m) AS n"
+_LIST_PROPERTIES = {
+    "DutyItem": ("extra_keys", "extra_values", "filled", "same_duty", "village_groups"),
+    "Department": ("aliases",),
+    "Township": ("layout", "sources"),
+}
+ADMIN_IMPORT_FILL: dict[str, str] = {
+    label: f"MATCH (n:{label}) WHERE " + " OR ".join(f"n.{p} IS NULL" for p in props)
+    + " WITH n LIMIT $batch SET " + ", ".join(f"n.{p} = coalesce(n.{p}, [])" for p in props)
+    + " RETURN count(*) AS n"
+    for label, props in _LIST_PROPERTIES.items()
+}
+ADMIN_IMPORT_DONE = "MATCH (m:AdminImport) DELETE m"

@@ -15,9 +15,10 @@ All or nothing: the load commits batch by batch (a province does not fit in one
 transaction); if any batch fails, everything written so far is deleted again (the database
 was empty before), so the database ends either loaded or empty.
 
-Measured alternatives (bench/neo4j_bench.py): ``neo4j-admin database import`` needs the
-database stopped and an admin tool the embedded test server does not ship; parallel writers
-gain nothing on two shared cores (relations of one batch lock their end nodes).
+The offline alternative, ``neo4j-admin database import`` into a stopped database, writes the
+same rows as CSV (:mod:`graphmodel.neo4j_import_csv`, sharing :func:`plan_graph` and
+:func:`review_rows`); bench/neo4j_bench.py measures both. Parallel writers were not built:
+two shared cores, and relations of one batch lock their end nodes.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .model import Node, TownshipList, is_shared, merge_shared
 from .review_contract import ReviewTx
 from .store import ImportResult
 
-__all__ = ["BATCH_ROWS", "bulk_create"]
+__all__ = ["BATCH_ROWS", "bulk_create", "plan_graph", "review_rows"]
 
 #: Rows per transaction (nodes, relations or records): well under the server's transaction memory.
 BATCH_ROWS = 10_000
@@ -71,22 +72,12 @@ class _RecordingTx(ReviewTx):
         self.puts[kind].pop(rid, None)
 
 
-def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
-                progress: Callable[[str], None] | None = None) -> list[ImportResult]:
-    """Write ``tlists`` into ``store``'s empty database; one ImportResult per list, as the normal import gives.
-
-    ``store`` is a :class:`graphmodel.neo4j_store.Neo4jStore`. Raises InvalidArgument when
-    the database is not empty or two lists name the same township.
-    """
-    names = [t.township.name for t in tlists]
-    if len(set(names)) != len(names):
-        raise InvalidArgument("two lists name the same township: " + "、".join(sorted({n for n in names if names.count(n) > 1})))
-    for tlist in tlists:
-        tlist.check()
-    if not store._run(False, lambda tx: tx.run(cypher.BULK_IS_EMPTY).single()["empty"]):
-        raise InvalidArgument("the bulk load needs an empty database; use `dutygraph load` to add to a loaded one "
-                              "(or wipe it first)")
-
+def plan_graph(tlists: Sequence[TownshipList]) -> tuple[list[ImportResult], dict[str, list[dict[str, Any]]],
+                                                       dict[tuple[str, str, str], set[tuple[str, str, str]]]]:
+    """What importing ``tlists`` one by one into an empty store writes: each list's ImportResult,
+    the node properties by label, the relations (src, dst, text) by (type, start label, end label).
+    Shared nodes are merged as the normal import merges them. Used by the bulk load and the
+    admin import's CSV (graphmodel.neo4j_import_csv)."""
     from .neo4j_store import _to_props  # the same properties the normal import writes
 
     nodes: dict[str, Node] = {}
@@ -114,6 +105,46 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
     for tlist in tlists:
         for r in tlist.relations:
             by_rel[(r.type, label_of[r.src], label_of[r.dst])].add((r.src, r.dst, r.text))
+    return counted, by_label, by_rel
+
+
+def review_rows(import_round: Callable[[TownshipList, str], Callable[[Any], ImportResult]],
+                tlists: Sequence[TownshipList], counted: Sequence[ImportResult], editor: str,
+                records: dict[str, list[dict[str, Any]]]) -> list[ImportResult]:
+    """Each township's first audit entries and round, built by the import's own review code
+    (``import_round``: ReviewContract._import_round) against a recording transaction; the
+    records' node properties are appended to ``records`` by kind (as REVIEW_PUT writes them)."""
+    results = []
+    for tlist, result in zip(tlists, counted, strict=True):
+        rtx = _RecordingTx(tlist.township.name, result)
+        results.append(import_round(tlist, editor)(rtx))
+        for kind, puts in rtx.puts.items():
+            for rid, (data, blob) in puts.items():
+                text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+                row = {"key": f"{rtx.township}/{rid}", "township": rtx.township, "id": rid, "data": text}
+                if blob is not None:
+                    row["blob"] = blob
+                records[kind].append(row)
+    return results
+
+
+def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
+                progress: Callable[[str], None] | None = None) -> list[ImportResult]:
+    """Write ``tlists`` into ``store``'s empty database; one ImportResult per list, as the normal import gives.
+
+    ``store`` is a :class:`graphmodel.neo4j_store.Neo4jStore`. Raises InvalidArgument when
+    the database is not empty or two lists name the same township.
+    """
+    names = [t.township.name for t in tlists]
+    if len(set(names)) != len(names):
+        raise InvalidArgument("two lists name the same township: " + "、".join(sorted({n for n in names if names.count(n) > 1})))
+    for tlist in tlists:
+        tlist.check()
+    if not store._run(False, lambda tx: tx.run(cypher.BULK_IS_EMPTY).single()["empty"]):
+        raise InvalidArgument("the bulk load needs an empty database; use `dutygraph load` to add to a loaded one "
+                              "(or wipe it first)")
+
+    counted, by_label, by_rel = plan_graph(tlists)
     graph: list[tuple[str, list[dict[str, Any]]]] = []
     for label, rows in by_label.items():
         graph.extend((cypher.BULK_CREATE_NODES[label], batch) for batch in _batches(rows))
@@ -140,17 +171,7 @@ def _load(store: Any, tlists: Sequence[TownshipList], editor: str, counted: list
     results: list[ImportResult] = []
     records: dict[str, list[dict[str, Any]]] = defaultdict(list)
     try:
-        import_round = store._import_round
-        for tlist, result in zip(tlists, counted, strict=True):
-            rtx = _RecordingTx(tlist.township.name, result)
-            results.append(import_round(tlist, editor)(rtx))
-            for kind, puts in rtx.puts.items():
-                for rid, (data, blob) in puts.items():
-                    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-                    row = {"key": f"{rtx.township}/{rid}", "township": rtx.township, "id": rid, "data": text}
-                    if blob is not None:
-                        row["blob"] = blob
-                    records[kind].append(row)
+        results.extend(review_rows(store._import_round, tlists, counted, editor, records))
     except BaseException as e:
         failure.append(e)
     writer.join()

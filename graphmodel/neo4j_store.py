@@ -169,6 +169,10 @@ class Neo4jStore(DutyStore):
             except (AuthError, ServiceUnavailable, SessionExpired, ClientError, neo4j.exceptions.DriverError) as e:
                 raise self._unavailable(e) from e
             self._setup_schema()
+            if self._run(False, lambda tx: tx.run(cypher.ADMIN_IMPORT_PENDING).single()["n"]):
+                from .neo4j_import_csv import finish_import  # the first open after a neo4j-admin import
+
+                finish_import(self)
             # an older database's county departments become shared ones (what moved: `dutygraph upgrade`)
             self.upgrade_report = upgrade_neo4j_if_needed(self)
         except BaseException:
@@ -248,6 +252,21 @@ class Neo4jStore(DutyStore):
     def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
         return self._write(_replace_work, tlist, delete)
 
+    def replace_township(self, tlist: TownshipList, *, editor: str = "") -> ImportResult:
+        """As :meth:`DutyStore.replace_township`; a list larger than one transaction is staged
+        (:mod:`graphmodel.neo4j_staged`: written in batches, shown at once, all or nothing)."""
+        from .neo4j_staged import needs_stage, staged_import
+
+        if not isinstance(tlist, TownshipList) or not needs_stage(tlist):
+            return super().replace_township(tlist, editor=editor)
+        tlist.check()
+        if self._group is not None:
+            self._group.commit()  # the townships before it stay committed, as a full group would
+        try:
+            return staged_import(self, tlist, editor, self._import_round)
+        except (AuthError, ServiceUnavailable, SessionExpired, TransientError) as e:
+            raise self._unavailable(e) from e
+
     def _write(self, work: Callable[..., T], *args: Any) -> T:
         """A township's write: its own managed transaction, or the open group of a :meth:`bulk`."""
         if self._group is None:
@@ -310,11 +329,12 @@ class Neo4jStore(DutyStore):
             pass
 
     # ---- review records ------------------------------------------------------------------
-    def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True) -> T:
+    def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True,
+                            stage: tuple[str, Any, str] | None = None) -> T:
         def run(tx: neo4j.ManagedTransaction) -> T:
             if write:
                 tx.run(cypher.REVIEW_LOCK, township=township).consume()
-            return work(_Neo4jReviewTx(tx, township))
+            return work(_Neo4jReviewTx(tx, township, stage))
 
         return self._write(run) if write else self._run(False, run)
 
@@ -528,6 +548,13 @@ class _WriteGroup:
             self._finish(True)
         return result
 
+    def commit(self) -> None:
+        """Commit what the group holds now (a staged import runs its own transactions next)."""
+        if self.failed:
+            raise StoreUnavailable("an import of this bulk failed and its open group was rolled back: "
+                                   "end the bulk and load again")
+        self._finish(True)
+
     def _finish(self, commit: bool) -> None:
         tx, self._tx, self.pending = self._tx, None, 0
         if tx is None:
@@ -584,12 +611,16 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     if old_cited ^ new_cited:
         tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
 
-    # Nodes of the new list that exist outside this township (shared legal bases).
-    outside = sorted(key for key in new_nodes if key not in current)
-    for r in tx.run(cypher.FIND_NODES, keys=outside) if outside else ():  # one statement for every label
+    # Nodes of the new list that exist outside this township (shared legal bases, county
+    # departments): one seek per key in its own label (a key under another label is not this node).
+    outside: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(new_nodes):
+        if key not in current:
+            outside[new_nodes[key].node_type].append(key)
+    found = tx.run(cypher.NODES_BY_LABELLED_KEYS, {label: outside.get(label, []) for label in NODE_TYPES}) \
+        if outside else ()
+    for r in found:
         node = _from_props(r["props"])
-        if node.node_type != new_nodes[node.key].node_type:
-            continue  # a key of another label (as the per-label lookup did, it is not this node)
         current[node.key] = node
         ids[node.key] = r["id"]
         if is_shared(node):  # keep the other townships' spellings
@@ -617,21 +648,44 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
             tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
         for batch in _chunks(sorted(ids.pop(k) for k in remove)):
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
-        rows_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for key in sorted(upsert):
-            node = upsert[key]
-            rows_by_label[node.node_type].append({"key": key, "props": _to_props(node)})
-        for label, rows in rows_by_label.items():
-            for batch in _chunks(rows):
-                ids.update((r["key"], r["id"]) for r in tx.run(cypher.UPSERT_NODES[label], rows=batch))
-        rels_by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for rel in sorted(add_rels):
-            rels_by_type[rel.type].append({"src": ids[rel.src], "dst": ids[rel.dst], "text": rel.text})
-        for rel_type, rows in rels_by_type.items():
-            for batch in _chunks(rows):
-                tx.run(cypher.MERGE_RELATIONS[rel_type], rows=batch).consume()
+        _write_by_key(tx, upsert, current, old_keys, add_rels, new_nodes)
     counts = tlist.counts() if not delete else {}
     return ImportResult(name, added, removed, changed, counts)
+
+
+
+def _write_by_key(tx: neo4j.ManagedTransaction, upsert: dict[str, Node], current: dict[str, Node],
+                  owned: set[str], add_rels: set[Relation], new_nodes: dict[str, Node]) -> None:
+    """Write the diff's nodes and relations by key (cypher.CREATE_NODES … MERGE_RELATIONS_BY_KEY).
+
+    Nothing is returned to Python: the element ids the old statements returned cost a record
+    per node. New nodes are CREATEd, existing ones SET, shared ones MERGEd (see cypher.py).
+    """
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for key in sorted(upsert):
+        node = upsert[key]
+        old = current.get(key)
+        if is_shared(node) or (old is not None and old.node_type != node.node_type):
+            how = "merge"  # (a key stored under another label: MERGE makes this label's node, as before)
+        else:
+            how = "set" if old is not None else "create"
+        rows[(how, node.node_type)].append(_to_props(node))
+    tables = {"create": cypher.CREATE_NODES, "set": cypher.SET_NODES, "merge": cypher.MERGE_NODES}
+    for how in ("merge", "set", "create"):
+        for (h, label), batch_rows in sorted(rows.items()):
+            if h == how:
+                for batch in _chunks(batch_rows):
+                    tx.run(tables[how][label], rows=batch).consume()
+    rels: dict[tuple[bool, str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for rel in sorted(add_rels):
+        # the diff is exact for a relation touching a node this township owns or a node just created
+        create = rel.src in owned or rel.dst in owned or rel.src not in current or rel.dst not in current
+        key = (create, rel.type, new_nodes[rel.src].node_type, new_nodes[rel.dst].node_type)
+        rels[key].append({"src": rel.src, "dst": rel.dst, "text": rel.text})
+    for (create, *ends), batch_rows in sorted(rels.items()):
+        table = cypher.CREATE_RELATIONS_BY_KEY if create else cypher.MERGE_RELATIONS_BY_KEY
+        for batch in _chunks(batch_rows):
+            tx.run(table[tuple(ends)], rows=batch).consume()
 
 
 
@@ -639,9 +693,11 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
 class _Neo4jReviewTx(ReviewTx):
     """The township's list and review records, read and written inside one managed transaction."""
 
-    def __init__(self, tx: neo4j.ManagedTransaction, township: str) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction, township: str,
+                 stage: tuple[str, Any, str] | None = None) -> None:
         self.tx = tx
         self.township = township
+        self.stage = stage  # (stage id, lock version, snapshot): the list was staged, the replace swaps it in
         self._cache: dict[str, dict[str, dict]] = {}
 
     def current_list(self) -> TownshipList:
@@ -665,9 +721,18 @@ class _Neo4jReviewTx(ReviewTx):
         return tlist
 
     def _replace(self, tlist: TownshipList) -> ImportResult:
+        if self.stage is not None:
+            from .neo4j_staged import swap_work
+
+            return swap_work(self.tx, tlist, self.stage[0], self.stage[1])
         return _replace_work(self.tx, tlist, False)
 
     def _records(self, kind: str) -> dict[str, dict]:
+        if not self._cache:  # every kind in one round trip: an import asks for three
+            self._cache = {k: {} for k in cypher.REVIEW_KINDS}
+            for r in self.tx.run(cypher.REVIEW_RECORDS_ALL, township=self.township):
+                d = json.loads(r["data"])
+                self._cache[r["kind"]][d["id"]] = d
         if kind not in self._cache:
             rows = self.tx.run(cypher.REVIEW_RECORDS[kind], township=self.township)
             self._cache[kind] = {d["id"]: d for d in (json.loads(r["data"]) for r in rows)}
@@ -683,7 +748,13 @@ class _Neo4jReviewTx(ReviewTx):
     def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links=()) -> None:
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         key = f"{self.township}/{rid}"
-        self.tx.run(cypher.REVIEW_PUT[kind], key=key, township=self.township, id=rid, data=text, blob=blob).consume()
+        if kind == "Round" and self.stage is not None and blob is not None and blob == self.stage[2]:
+            # the staged list's snapshot was written while staging (a 10,000-item list's is 12 MB)
+            self.tx.run(cypher.STAGE_ROUND_PUT, stage=self.stage[0], key=key, township=self.township, id=rid,
+                        data=text).consume()
+        else:
+            self.tx.run(cypher.REVIEW_PUT[kind], key=key, township=self.township, id=rid, data=text,
+                        blob=blob).consume()
         self._records(kind)[rid] = json.loads(text)
         by_type: dict[str, list[str]] = defaultdict(list)
         for rel_type, target in links:

@@ -15,6 +15,8 @@ __all__ = [
     "REVIEW_LABELS",
     "REVIEW_LOCK_LABEL",
     "BASIS_LOCK_LABEL",
+    "STAGED_LABEL",
+    "ADMIN_IMPORT_LABEL",
     "REVIEW_REL_TYPES",
     "NodeType",
     "RelType",
@@ -86,6 +88,10 @@ REVIEW_LABELS: tuple[str, ...] = ("Meeting", "Decision", "Round", "ChangeRequest
 REVIEW_LOCK_LABEL = "ReviewLock"
 #: Lock nodes an import takes on the shared legal bases it starts or stops citing (graphmodel.neo4j_store).
 BASIS_LOCK_LABEL = "BasisLock"
+#: Nodes of a list being staged, or of the list a staged import replaced (graphmodel.neo4j_staged).
+STAGED_LABEL = "Staged"
+#: The marker a neo4j-admin import leaves until a store has finished it (graphmodel.neo4j_import_csv).
+ADMIN_IMPORT_LABEL = "AdminImport"
 #: Relations from review records: a decision CHANGED items and was TAKEN_AT a meeting; a change
 #: request CONCERNS an item and was REVIEWED_AT a meeting.
 REVIEW_REL_TYPES: dict[str, str] = {"CHANGED": "DutyItem", "CONCERNS": "DutyItem", "TAKEN_AT": "Meeting",

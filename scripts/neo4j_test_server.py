@@ -26,7 +26,7 @@ Python API (stdlib + the ``neo4j`` driver only; the driver is imported lazily)::
 CLI::
 
     python scripts/neo4j_test_server.py build [--force]
-    python scripts/neo4j_test_server.py run [--port N] [--env-file PATH] [--keep-logs]
+    python scripts/neo4j_test_server.py run [--port N] [--env-file PATH] [--keep-logs] [--import FOLDER]
 
 ``run`` prints ``NEO4J_URI=...``, ``NEO4J_USER=...`` and ``NEO4J_PASSWORD=...`` (one per
 line; ``--env-file`` also writes them to a file once the server is ready) and serves until
@@ -59,6 +59,7 @@ __all__ = [
     "build",
     "clear_database",
     "is_built",
+    "admin_import",
     "main",
     "tools_available",
 ]
@@ -275,8 +276,10 @@ class Neo4jTestServer:
         auto_build: bool = True,
         keep_logs: bool = False,
         jvm_args: Optional[Sequence[str]] = None,
+        copy_from: Optional[Path] = None,
     ) -> None:
         self.requested_port = int(port)
+        self.copy_from = Path(copy_from) if copy_from else None  # a DBMS data folder to start with
         self.user = DEFAULT_USER
         self.password = password or secrets.token_urlsafe(18)
         if len(self.password) < 8:
@@ -323,6 +326,7 @@ class Neo4jTestServer:
             self.pagecache,
             "--data-dir",
             str((self._tmpdir or Path(tempfile.gettempdir())) / "data"),
+            *(["--copy-from", str(self.copy_from)] if self.copy_from else []),
         ]
 
     def start(self, timeout: float = 180) -> tuple[str, str, str]:
@@ -566,6 +570,29 @@ def clear_database(
 # --------------------------------------------------------------------------- CLI
 
 
+def admin_import(folder: Path, home: Path, *, heap: str = "2g", timeout: float = 3600) -> float:
+    """Run ``neo4j-admin database import full`` (the harness's own classes, offline) on the import
+    written by ``dutygraph load --province --admin-import FOLDER`` (its ``import.json`` names the
+    options and files); the database lands in ``home/data``; ``Neo4jTestServer(copy_from=
+    home)`` starts with. Returns the seconds the tool ran; raises RuntimeError on failure."""
+    import json
+
+    folder, home = Path(folder).resolve(), Path(home).resolve()
+    plan = json.loads((folder / "import.json").read_text(encoding="utf-8"))
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    (home / "conf" / "neo4j.conf").touch()
+    if not is_built():
+        build()
+    cmd = [_java_binary() or "java", f"-Xmx{heap}", "-cp", _classpath(), "org.neo4j.cli.AdminTool",
+           "database", "import", "full", "neo4j", *plan["options"], *plan["files"]]
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0 or "IMPORT DONE" not in proc.stdout + proc.stderr:
+        raise RuntimeError(f"neo4j-admin import failed ({proc.returncode}):\n{_tail(proc.stdout + proc.stderr)}")
+    return time.monotonic() - start
+
+
 def _write_env_file(path: Path, values: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -600,12 +627,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _on_signal)
 
+    home = None
+    if args.import_from:
+        home = Path(tempfile.mkdtemp(prefix="dutygraph-neo4j-import-"))
+        try:
+            seconds = admin_import(Path(args.import_from), home)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            shutil.rmtree(home, ignore_errors=True)
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"# neo4j-admin import of {args.import_from} took {seconds:.1f}s", file=sys.stderr)
     server = Neo4jTestServer(
         port=args.port,
         password=args.password or os.environ.get(PASSWORD_ENV) or None,
         heap=args.heap,
         pagecache=args.pagecache,
         keep_logs=args.keep_logs,
+        copy_from=home,
     )
     env_file = Path(args.env_file) if args.env_file else None
     try:
@@ -636,6 +674,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 break
     finally:
         server.stop()
+        if home:
+            shutil.rmtree(home, ignore_errors=True)
         if env_file:
             try:
                 env_file.unlink()
@@ -661,6 +701,9 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
     p_run.add_argument("--pagecache", default="256m", help="page cache size (default 256m)")
     p_run.add_argument("--timeout", type=float, default=180, help="startup timeout in seconds")
     p_run.add_argument("--keep-logs", action="store_true", help="keep the server log after stopping")
+    p_run.add_argument("--import", dest="import_from", metavar="FOLDER",
+                       help="start with the database neo4j-admin imports from FOLDER "
+                            "(written by: dutygraph load DIR --province --admin-import FOLDER)")
     p_run.set_defaults(func=_cmd_run)
     args = parser.parse_args(list(argv) if argv is not None else None)
     return args.func(args)

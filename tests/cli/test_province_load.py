@@ -65,3 +65,29 @@ def test_province_load_into_neo4j_gives_what_a_county_load_gives(province, tmp_p
     finally:
         neo4j.wipe()
         neo4j.close()
+
+
+def test_admin_import_writes_the_files_and_the_command_and_no_store(province, tmp_path):
+    folder, names = province
+    out = tmp_path / "import"
+    result = _load(["--data-dir", str(tmp_path / "s"), "load", *folder, "--province", "--admin-import", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert_report(report)
+    assert not report["results"]["written"] and not (tmp_path / "s").exists()
+    command = report["results"]["admin_import"]["command"]
+    assert "neo4j-admin database import full" in command and "--nodes=DutyItem=nodes-DutyItem.csv" in command
+    plan = json.loads((out / "import.json").read_text(encoding="utf-8"))
+    county = json.loads(_load(["--data-dir", str(tmp_path / "m"), "load", *folder]).output)
+    assert report["results"]["townships"] == county["results"]["townships"]  # the import results one by one
+    assert sorted(r["township"] for r in plan["results"]) == names
+    for arg in plan["files"]:
+        assert (out / arg.split("=")[-1]).exists(), arg
+    again = _load(["--data-dir", str(tmp_path / "s"), "load", *folder, "--province", "--admin-import", str(out)])
+    assert again.exit_code != 0 and "already holds an import" in again.output
+
+
+def test_admin_import_goes_with_province(province, tmp_path):
+    folder, _ = province
+    result = _load(["--data-dir", str(tmp_path / "s"), "load", *folder, "--admin-import", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "--province" in result.output

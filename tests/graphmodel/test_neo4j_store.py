@@ -14,7 +14,7 @@ import yaml
 from test_store_contract import build_list, used_bases_only, without_items
 
 from graphmodel import NODE_TYPES, REL_TYPES, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
-from graphmodel.vocab import BASIS_LOCK_LABEL, REVIEW_LABELS, REVIEW_LOCK_LABEL, REVIEW_REL_TYPES
+from graphmodel.vocab import BASIS_LOCK_LABEL, REVIEW_LABELS, REVIEW_LOCK_LABEL, REVIEW_REL_TYPES, STAGED_LABEL, ADMIN_IMPORT_LABEL
 from graphmodel.memory_store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,8 +115,9 @@ def test_a_failing_import_changes_nothing(neo, monkeypatch):
     neo.replace_township(first)
     before = (neo.relations(), neo.item_cards(), neo.counts())
     # deletes and node writes run first; make the relation statements fail inside the transaction
-    broken = {t: "UNWIND $rows AS row WITH row WHERE row.text <> 'x' RETURN 1 / 0" for t in cypher.MERGE_RELATIONS}
-    monkeypatch.setattr(cypher, "MERGE_RELATIONS", broken)
+    for table in ("CREATE_RELATIONS_BY_KEY", "MERGE_RELATIONS_BY_KEY"):
+        broken = {t: "UNWIND $rows AS row WITH row WHERE row.text <> 'x' RETURN 1 / 0" for t in getattr(cypher, table)}
+        monkeypatch.setattr(cypher, table, broken)
     second = without_items(build_list("甲镇", items=20), {first.items[0].key})
     second.items[1] = replace(second.items[1], name="改名")
     second.relations.append(Relation(second.departments[0].key, "COOPERATES_ON", second.items[2].key, "新"))
@@ -190,7 +191,8 @@ def _statements():
 
 def test_cypher_names_only_labels_and_types_of_the_vocabulary():
     pattern = re.compile(r"[(\[]\s*\w*\s*:\s*([A-Za-z_]+(?:\|[A-Za-z_]+)*)")
-    allowed = (set(NODE_TYPES) | set(REL_TYPES) | set(REVIEW_LABELS) | {REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL}
+    allowed = (set(NODE_TYPES) | set(REL_TYPES) | set(REVIEW_LABELS)
+               | {REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL, STAGED_LABEL, ADMIN_IMPORT_LABEL}
                | set(REVIEW_REL_TYPES))
     seen = set()
     for name, text in _statements():
@@ -211,6 +213,16 @@ def test_per_label_and_per_type_tables_are_complete():
         assert set(table) == set(REL_TYPES)
         for rel_type, text in table.items():
             assert f"[r:{rel_type}]" in text
+    # the import's writes by key: every label, every (type, start label, end label)
+    for table in (cypher.CREATE_NODES, cypher.SET_NODES, cypher.MERGE_NODES):
+        assert set(table) == set(NODE_TYPES)
+        for label, text in table.items():
+            assert f"(n:{label}" in text
+    for table in (cypher.CREATE_RELATIONS_BY_KEY, cypher.MERGE_RELATIONS_BY_KEY):
+        assert set(table) == {(t, a, b) for t in REL_TYPES for a in NODE_TYPES for b in NODE_TYPES}
+        for (rel_type, a, b), text in table.items():
+            assert f"(a:{a} {{key: row.src}})" in text and f"(b:{b} {{key: row.dst}})" in text
+            assert f":{rel_type}" in text
 
 
 def test_only_the_neo4j_store_imports_the_driver():

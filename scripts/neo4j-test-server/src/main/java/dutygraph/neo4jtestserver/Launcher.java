@@ -61,6 +61,7 @@ public final class Launcher {
         Integer httpPort = null; // null = HTTP disabled
         String password = null;
         Path dataDir = null; // null = fresh temp dir, deleted on exit
+        Path copyFrom = null; // a DBMS folder whose databases the server starts with (an admin import)
         String pageCache = "256m";
         String txMemoryMax = "256m";
         boolean ignoreStdin = false;
@@ -76,6 +77,7 @@ public final class Launcher {
         s.println("  --data-dir DIR     parent directory for the DBMS files (kept); default a temp dir (deleted)");
         s.println("  --pagecache SIZE   page cache size, e.g. 256m (default 256m)");
         s.println("  --tx-memory-max S  global transaction memory limit (default 256m)");
+        s.println("  --copy-from DIR    start with the databases of DIR (e.g. written by neo4j-admin import)");
         s.println("  --ignore-stdin     do not stop when stdin is closed (e.g. started with </dev/null)");
     }
 
@@ -104,6 +106,7 @@ public final class Launcher {
                 case "--data-dir":
                 case "--pagecache":
                 case "--tx-memory-max":
+                case "--copy-from":
                     if (v == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(a + " needs a value");
@@ -116,6 +119,7 @@ public final class Launcher {
                         case "--password" -> o.password = v;
                         case "--data-dir" -> o.dataDir = Paths.get(v);
                         case "--pagecache" -> o.pageCache = v;
+                        case "--copy-from" -> o.copyFrom = Paths.get(v);
                         default -> o.txMemoryMax = v;
                     }
                     break;
@@ -223,6 +227,9 @@ public final class Launcher {
                     .withConfig(GraphDatabaseSettings.udc_enabled, false)
                     // Test server: don't linger 2x5 s in Netty's graceful-shutdown quiet period.
                     .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0);
+            if (o.copyFrom != null) {
+                b = b.copyFrom(o.copyFrom);
+            }
             if (o.httpPort == null) {
                 b = b.withDisabledServer();
             } else {

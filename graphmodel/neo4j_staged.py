@@ -1,0 +1,241 @@
+"""A township list larger than one Neo4j transaction: written in batches, shown all at once.
+
+One transaction per import (``Neo4jStore.replace_township``) holds the whole list in the
+server's transaction memory: a list of 10,000 items and 50,000 relations overran the test
+server's 256 MB at commit (measured: the items and their township links alone fit, the
+other 40,000 relations did not). Such a list goes through a stage instead:
+
+1. **Stage** (many small transactions): every node the township owns (items, its own
+   departments, villages, its Township node) is created with the single label ``Staged``
+   and a ``stage`` id, and every relation between two of them with its real type. Nothing of
+   it is visible: every read names the real labels, the relation scans that start from no
+   label skip ``Staged`` ends (cypher.RELATIONS_ALL …), and no relation touches a node
+   other townships share (legal bases, county departments) yet.
+2. **Swap** (one transaction, under the township's review lock like any import): the
+   township's current nodes lose their labels (they become ``Staged`` too, marked retired)
+   and their links to shared nodes are deleted; the staged nodes get their real labels;
+   the links to shared nodes are created (shared nodes merged as the normal import does);
+   shared nodes nobody uses any more are removed; the import's audit entry and round are
+   written by the same review code as every import (the round's snapshot of the list, 12 MB
+   for 10,000 items, was staged too and only gets its label here). This transaction changes
+   labels and creates only the links to shared nodes, so it stays small.
+3. **Clean up** (small transactions): the retired nodes are deleted with their relations.
+
+All or nothing: a failure while staging deletes the staged nodes and the old list stays as
+it was; the swap is one transaction. A write to the township between stage and swap (the
+review lock's version moved) aborts the swap: nothing of the new list remains. Leftovers of
+a process killed mid-way are ``Staged`` nodes nobody reads; :meth:`Neo4jStore.wipe` removes
+them. ``tests/graphmodel/test_neo4j_staged.py`` checks the result equals the one-transaction
+import's, that nothing shows before the swap, and that a failure leaves the old list.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from . import cypher
+from .errors import StoreUnavailable
+from .model import Node, Relation, TownshipList, is_shared, merge_shared
+from .store import ImportResult
+from .vocab import NODE_TYPES
+
+__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "needs_stage", "stage_rows"]
+
+#: Nodes + relations above which an import is staged (``$DUTYGRAPH_NEO4J_STAGE_ROWS``): a
+#: 300-item township has ~1,800; the 256 MB test server failed at 60,000 in one transaction.
+STAGE_ROWS = 20_000
+#: Rows per staging transaction.
+STAGE_BATCH_ROWS = 5_000
+
+
+def stage_rows() -> int:
+    raw = os.environ.get("DUTYGRAPH_NEO4J_STAGE_ROWS", "").strip()
+    try:
+        return max(1, int(raw)) if raw else STAGE_ROWS
+    except ValueError:
+        return STAGE_ROWS
+
+
+def needs_stage(tlist: TownshipList) -> bool:
+    return len(tlist.nodes()) + len(tlist.relations) > stage_rows()
+
+
+def _batches(rows: list[Any], size: int) -> list[list[Any]]:
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def stage(store: Any, tlist: TownshipList) -> tuple[str, Any, str]:
+    """Write the township's own nodes, the relations among them and the round's snapshot of the
+    list as ``Staged``; return (stage id, the review lock's version when staging began, snapshot)."""
+    from .neo4j_store import _to_props
+    from .review import list_to_json
+
+    name = tlist.township.name
+    stage_id = uuid.uuid4().hex
+    version = store._run(False, lambda tx: tx.run(cypher.STAGE_LOCK_VERSION, township=name).single()["version"])
+    owned = {n.key for n in tlist.nodes() if not is_shared(n)}
+    nodes = [{**_to_props(n), "stage": stage_id, "stage_label": n.node_type}
+             for n in sorted(tlist.nodes(), key=lambda n: n.key) if n.key in owned]
+    rels: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in sorted(tlist.relations):
+        if r.src in owned and r.dst in owned:
+            rels[r.type].append({"src": r.src, "dst": r.dst, "text": r.text})
+    size = STAGE_BATCH_ROWS
+    snapshot = list_to_json(tlist)  # what the import's new round holds (review_contract._new_round)
+    try:
+        store._run(True, lambda tx: tx.run(cypher.STAGE_ROUND, stage=stage_id, blob=snapshot).consume())
+        for batch in _batches(nodes, size):
+            store._run(True, lambda tx, b=batch: tx.run(cypher.STAGE_NODES, rows=b).consume())
+        for rel_type, rows in sorted(rels.items()):
+            for batch in _batches(rows, size):
+                store._run(True, lambda tx, t=rel_type, b=batch: tx.run(cypher.STAGE_RELATIONS[t], rows=b,
+                                                                         stage=stage_id).consume())
+    except BaseException:
+        drop_stage(store, stage_id)
+        raise
+    return stage_id, version, snapshot
+
+
+def drop_stage(store: Any, stage_id: str) -> None:
+    """Delete the nodes of a stage (staged or retired) and their relations, in small transactions."""
+    for statement in (cypher.STAGE_DROP_RELATIONS_BATCH, cypher.STAGE_DROP_BATCH):
+        def work(tx: Any, s: str = statement) -> int:
+            return tx.run(s, stage=stage_id, batch=STAGE_BATCH_ROWS).single()["deleted"]
+
+        while store._run(True, work):
+            pass
+
+
+def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> ImportResult:
+    """The swap, inside the import's review transaction (the township's lock is already held).
+
+    The counts are the one-transaction import's: the same diff of the stored list against the
+    new one (node and relation identity, not element ids).
+    """
+    from .neo4j_store import _from_props, _relation, _to_props
+
+    name = tlist.township.name
+    row = tx.run(cypher.STAGE_LOCK_VERSION, township=name).single()
+    expected = (version or 0) + 1  # the review lock this transaction took counted once
+    if row["version"] != expected:
+        raise StoreUnavailable(f"{name} was changed by another writer while its large list was being staged: "
+                               "nothing of the new list was kept; import it again")
+    county = tlist.township.county  # the county lock, as _replace_work takes it
+    if not county:
+        row = tx.run(cypher.TOWNSHIP_COUNTY, key=tlist.township.key).single()
+        county = (row["county"] if row else "") or ""
+    if county:
+        tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
+
+    current: dict[str, Node] = {}
+    ids: dict[str, str] = {}
+    for r in tx.run(cypher.TOWNSHIP_NODES, township=name):
+        node = _from_props(r["props"])
+        current[node.key] = node
+        ids[node.key] = r["id"]
+    old_keys = set(current)
+    old_rels: dict[Relation, str] = {}
+    for r in tx.run(cypher.TOWNSHIP_RELATIONS, township=name) if current else ():
+        old_rels[_relation(r)] = r["id"]
+        ids[r["src"]], ids[r["dst"]] = r["src_id"], r["dst_id"]
+    new_nodes = {n.key: n for n in tlist.nodes()}
+    new_rels = set(tlist.relations)
+
+    old_cited = {r.dst for r in old_rels if r.type == "BASED_ON"}
+    new_cited = {r.dst for r in new_rels if r.type == "BASED_ON"}
+    if old_cited ^ new_cited:
+        tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
+    outside: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(new_nodes):
+        if key not in current:
+            outside[new_nodes[key].node_type].append(key)
+    if outside:
+        for r in tx.run(cypher.NODES_BY_LABELLED_KEYS, {label: outside.get(label, []) for label in NODE_TYPES}):
+            node = _from_props(r["props"])
+            current[node.key] = node
+            ids[node.key] = r["id"]
+            if is_shared(node):
+                new_nodes[node.key] = merge_shared(new_nodes[node.key], node)
+
+    upsert = {k: n for k, n in new_nodes.items() if k not in current or current[k] != n}
+    still_used = {k for r in new_rels for k in (r.src, r.dst)}
+    add_rels = new_rels - old_rels.keys()
+    drop_rels = old_rels.keys() - new_rels
+
+    # 1. the old list leaves: its links to shared nodes are deleted, its own nodes retired
+    shared_old = sorted(i for r, i in old_rels.items() if r.src not in old_keys or r.dst not in old_keys)
+    for batch in _batches(shared_old, 1000):
+        tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
+    candidates = sorted({k for r in old_rels for k in (r.src, r.dst) if k not in old_keys} - still_used)
+    orphans = set()
+    if candidates:
+        for r in tx.run(cypher.SHARED_NODE_USERS, ids=[ids[b] for b in candidates]):
+            if set(r["users"]) <= old_keys:
+                orphans.add(r["key"])
+    for batch in _batches(sorted(ids[k] for k in orphans), 1000):
+        tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
+    for label in NODE_TYPES:
+        if label != "LegalBasis":
+            tx.run(cypher.STAGE_RETIRE[label], township=name, stage=stage_id).consume()
+    # 2. the staged list appears; shared nodes merged; its links to them created
+    for label in NODE_TYPES:
+        tx.run(cypher.STAGE_PROMOTE[label], stage=stage_id).consume()
+    shared_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key in sorted(upsert):
+        if is_shared(upsert[key]):
+            shared_rows[upsert[key].node_type].append(_to_props(upsert[key]))
+    for label, rows in sorted(shared_rows.items()):
+        for batch in _batches(rows, 1000):
+            tx.run(cypher.MERGE_NODES[label], rows=batch).consume()
+    owned = {k for k, n in new_nodes.items() if not is_shared(n)}
+    links: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for r in sorted(new_rels):
+        if not (r.src in owned and r.dst in owned):
+            links[(r.type, new_nodes[r.src].node_type, new_nodes[r.dst].node_type)].append(
+                {"src": r.src, "dst": r.dst, "text": r.text})
+    for key, rows in sorted(links.items()):
+        # both ends are never shared in a list of ours; if they were, the link may exist: MERGE
+        table = cypher.CREATE_RELATIONS_BY_KEY if not (is_shared(new_nodes[rows[0]["src"]])
+                                                       and is_shared(new_nodes[rows[0]["dst"]])) \
+            else cypher.MERGE_RELATIONS_BY_KEY
+        for batch in _batches(rows, 1000):
+            tx.run(table[key], rows=batch).consume()
+
+    added = sum(1 for k in upsert if k not in current) + len(add_rels)
+    changed = sum(1 for k in upsert if k in current)
+    removed = len((old_keys - new_nodes.keys()) | orphans) + len(drop_rels)
+    return ImportResult(name, added, removed, changed, tlist.counts())
+
+
+def staged_import(store: Any, tlist: TownshipList, editor: str,
+                  import_round: Callable[[TownshipList, str], Callable[[Any], ImportResult]]) -> ImportResult:
+    """Stage, swap, clean up (see the module docstring). A list equal to the stored one is not staged."""
+    name = tlist.township.name
+    unchanged = store._review_transaction(name, lambda rtx: rtx.current_list(), write=False)
+    if _same_list(unchanged, tlist):
+        return ImportResult(name, 0, 0, 0, tlist.counts())
+    staged = stage(store, tlist)
+    stage_id = staged[0]
+    try:
+        result = store._review_transaction(name, import_round(tlist, editor), stage=staged)
+    except BaseException:
+        drop_stage(store, stage_id)
+        raise
+    drop_stage(store, stage_id)  # the retired old list
+    return result
+
+
+def _same_list(stored: TownshipList, new: TownshipList) -> bool:
+    """The stored list already is ``new`` (shared nodes compared as the import merges them)."""
+    if stored.township != new.township or set(stored.relations) != set(new.relations):
+        return False
+    have = {n.key: n for n in stored.nodes()}
+    for node in new.nodes():
+        old = have.pop(node.key, None)
+        if old is None or (merge_shared(node, old) if is_shared(node) else node) != old:
+            return False
+    return not have
