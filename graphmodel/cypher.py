@@ -905,6 +905,13 @@ MATCH (i:DutyItem {township: t}) WHERE i.part = $part
           MATCH ()-[r:COOPERATES_ON]->(i) WHERE NOT coalesce(r.text, '') =~ $blank }))
 RETURN collect(i.key) AS keys
 """,
+    # queries.legal.law_impact -- the items citing any of the bases (keys), of one township or all
+    # (catalogues included, as the embedded half reads them)
+    "law_items": """
+MATCH (b:LegalBasis) WHERE b.key IN $bases
+MATCH (i:DutyItem)-[:BASED_ON]->(b) WHERE $township IS NULL OR i.township = $township
+RETURN collect(DISTINCT i.key) AS keys
+""",
     # queries.burden.village_burden -- the village text and the ASSISTS role texts of every item
     # with either (the lexicon reads them in Python).
     "village_burden": """

@@ -241,16 +241,46 @@ class MemoryStore(DutyStore):
         Every save replaces the head by a rename, so its inode changes with every write. Only the
         township files the new head names under another generation are read (``_load_parts``);
         the graph is built anew, so that another thread reading the old one is not disturbed.
+        The kept data of the townships whose files did not change is carried over
+        (:meth:`_carry_kept`): after the CLI imported one township, the dashboard recomputes that
+        township's answers only.
         """
         if self.path is None:
             return False
         with self._lock:
             if self._signature() == self._seen:
                 return False
+            held = (self._parts, self._store_id, self._kept_towns, self._cards,
+                    self._parts_version is not None and self._parts_version == self._graph_version())
             self._reset()
             if self.path.exists():
                 self._load(self.path)
+                self._carry_kept(*held)
             return True
+
+    def _carry_kept(self, parts: dict[str, _Part], store_id: str, kept: dict[str, dict[tuple, Any]],
+                    cards: dict[str, ItemCard], clean: bool) -> None:
+        """Keep what was kept for a township whose file the new head names unchanged.
+
+        Sound only when memory held exactly the files read (``clean``: no write since), the
+        store is the same and the shared file (laws, county departments, which every card may
+        name) is unchanged; the carried data was built from the very node objects now in the
+        graph (``_load_parts`` reuses the parts it holds). Anything else starts cold.
+        """
+        if not clean or not store_id or store_id != self._store_id:
+            return
+        shared = store_files.SHARED
+        if parts.get(shared) is not self._parts.get(shared):
+            return
+        for town, part in self._parts.items():
+            if town == shared or parts.get(town) is not part:
+                continue
+            if town in kept:
+                self._kept_towns[town] = kept[town]
+            for node in part.nodes:
+                card = cards.get(node.key)
+                if card is not None:
+                    self._cards[node.key] = card
 
     @contextmanager
     def _writing(self, reread: bool = True) -> Iterator[None]:

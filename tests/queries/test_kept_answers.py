@@ -246,3 +246,49 @@ def test_townships_sharing_a_county_department_answer_as_a_fresh_store_after_one
         fresh.replace_township(t)
     assert _answers(store, **params) == _answers(fresh, **params)
     assert store.nodes("Department", "乙镇") == kept_b
+
+
+def test_a_refresh_keeps_the_answers_of_townships_the_other_process_did_not_touch(tmp_path):
+    # the dashboard (reader) open while the CLI (writer) re-imports one township
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from graphgen import generate
+
+    writer = open_store("memory", data_dir=tmp_path)
+    with writer.bulk():
+        writer.replace_township(example_list())
+        for seed in (1, 2):
+            writer.replace_township(generate(seed, 40))
+    reader = open_store("memory", data_dir=tmp_path)
+    before = _answers(reader)
+    kept_b = {name: QUERIES[name].func(reader, "随机2镇") for name in PER_TOWNSHIP}
+    kept_a = multi_lead(reader, "示例镇")
+    cards_b = reader.item_cards(ItemFilter(township="随机2镇"))
+
+    changed = _one_lead_for_homestead(example_list())
+    writer.replace_township(changed)  # 示例镇's file only; the shared file stays
+    assert reader.refresh()
+    assert reader.item_cards(ItemFilter(township="随机2镇")) is cards_b
+    for name in PER_TOWNSHIP:
+        assert QUERIES[name].func(reader, "随机2镇") is kept_b[name], name
+    assert kept_a and multi_lead(reader, "示例镇") == ()
+    fresh = open_store("memory", data_dir=None)
+    fresh.replace_township(changed)
+    for seed in (1, 2):
+        fresh.replace_township(generate(seed, 40))
+    after = _answers(reader)
+    assert after == _answers(fresh) and after != before
+
+    # a change to the shared file (a law only the new list cites) keeps nothing: every card may name it
+    kept_b = multi_lead(reader, "随机2镇")
+    from queries._examples import ListBuilder
+
+    b = ListBuilder("新镇")
+    b.item("取水许可", leads=["水利站"], bases=["《取水许可和水资源费征收管理条例》"])
+    writer.replace_township(b.build())
+    assert reader.refresh()
+    assert multi_lead(reader, "随机2镇") == kept_b and multi_lead(reader, "随机2镇") is not kept_b
+    fresh.replace_township(b.build())
+    assert _answers(reader) == _answers(fresh)
