@@ -306,9 +306,10 @@ def _dashboard_pages(data_dir: Path, repeat: int) -> dict[str, float]:
     os.environ["DUTYGRAPH_DATA_DIR"] = str(data_dir)
     os.environ.pop("DUTYGRAPH_STORE", None)
     sys.path.insert(0, str(ROOT / "tests" / "dashboard"))
-    import streamlit as st
     from dashboard_support import APP, PAGES, open_page
     from streamlit.testing.v1 import AppTest
+
+    from dashboard import state
 
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()  # imports, opens the store once (st.cache_resource)
@@ -317,7 +318,7 @@ def _dashboard_pages(data_dir: Path, repeat: int) -> dict[str, float]:
         times = []
         for _ in range(repeat):
             open_page(at, "overview" if page != "overview" else "lookup")
-            st.cache_data.clear()  # a first visit: nothing of this page computed yet
+            state.clear_results()  # a first visit: nothing of this page computed yet
             start = time.perf_counter()
             open_page(at, page)
             times.append(time.perf_counter() - start)

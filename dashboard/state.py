@@ -78,9 +78,29 @@ def data_dir() -> str | None:
     return os.environ.get("DUTYGRAPH_DATA_DIR") or None
 
 
+#: The query results cached by :func:`_shared`, cleared with the others.
+_SHARED: list = []
+
+
+def _shared(fn):
+    """Cache a query's result once per process and hand out the object itself.
+
+    ``st.cache_data`` pickles a value on every read, so that a caller cannot change the cached
+    copy: reading the audit of a county (31,000 findings) back took 0.2 s, and the 总览 page
+    reads it four times (1.4 s of its first render; bench/README.md). Query results are frozen
+    records and tuples (the embedded store hands out the same kept objects), so they are shared.
+    DataFrames, which pages may change, stay with ``st.cache_data``.
+    """
+    cached = st.cache_resource(show_spinner=False, max_entries=256)(fn)
+    _SHARED.append(cached)
+    return cached
+
+
 def clear_results() -> None:
     """Forget every cached result (after an import, or when the user reloads the store)."""
     st.cache_data.clear()
+    for cached in _SHARED:
+        cached.clear()
 
 
 def after_write(message: str) -> None:
@@ -179,7 +199,7 @@ def counts(township: str | None = None):
     return _counts(_sid(), township)
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _audit(sid: str, township: str | None) -> AuditResult:
     return run_audit(store(), township)
 
@@ -294,7 +314,7 @@ def worklist(township: str | None, kinds: tuple[str, ...] = (), department: str 
     return _worklist(_sid(), township, tuple(kinds), department, power_type, part, village, lang())
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _nodes(sid: str, node_type: str, township: str | None):
     return store().nodes(node_type, township)
 
@@ -307,7 +327,7 @@ def villages(township: str | None = None):
     return _nodes(_sid(), "Village", township)
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _cards(sid: str, flt: ItemFilter):
     return store().item_cards(flt)
 
@@ -335,7 +355,7 @@ def items_frame(township: str | None = None, department: str | None = None, vill
     return pd.DataFrame(rows, columns=["角色", "事项名称", "清单类别", "事项类型", "职责", "牵头部门", "依据", "来源", "键"])
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _neighbourhood(sid: str, key: str, depth: int) -> Neighbourhood:
     return neighbourhood_query(store(), key, depth, limit=GRAPH_LIMIT)
 
@@ -345,7 +365,7 @@ def neighbourhood(key: str, depth: int = 1) -> Neighbourhood:
     return _neighbourhood(_sid(), key, depth)
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _department_load(sid: str, township: str | None):
     return coverage.department_load(store(), township)
 
@@ -382,7 +402,7 @@ def item_coverage(township: str | None = None, only_incomplete: bool = True, par
     return _item_coverage(_sid(), township, only_incomplete, part, power_type)
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _village_roles(sid: str, township: str | None):
     return coverage.village_roles(store(), township)
 
@@ -420,7 +440,7 @@ def power_by_township() -> pd.DataFrame:
     return _power_by_township(_sid())
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _chains(sid: str, township: str | None):
     return chain_queries.chains(store(), township)
 
@@ -470,7 +490,7 @@ def findings_frame(township: str | None = None, department: str | None = None) -
     return _findings_table(found)
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _lookup(sid: str, text: str, township: str | None):
     return lookup_queries.lookup(store(), text, township, limit=10)
 
@@ -480,7 +500,7 @@ def lookup(text: str, township: str | None = None):
     return _lookup(_sid(), text, township) if text.strip() else ()
 
 
-@st.cache_data(show_spinner=False)
+@_shared
 def _what_if(sid: str, township: str | None, remove: tuple[str, ...], merge: tuple[tuple[str, str], ...]) -> WhatIf:
     return what_if(store(), remove, dict(merge), township)
 

@@ -29,5 +29,7 @@ def table(df: pd.DataFrame, name: str, key: str, hide: tuple[str, ...] = ("键",
     """Show ``df`` (columns in the current language, internal keys hidden) with a download button."""
     shown = columns(df.drop(columns=[c for c in hide if c in df.columns]))
     st.dataframe(shown, hide_index=isinstance(df.index, pd.RangeIndex), width="stretch")
-    st.download_button(t("download.xlsx"), to_xlsx(shown, name), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
+    # the workbook is built when the button is clicked, not on every render: openpyxl took ~1 s per
+    # render for the 覆盖审计 page's 9,000-row table of a county (bench/README.md)
+    st.download_button(t("download.xlsx"), lambda: to_xlsx(shown, name), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

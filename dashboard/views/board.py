@@ -72,7 +72,7 @@ def worklist(township: str | None) -> pd.DataFrame:
                          key="board_rows", row_height=ROW_HEIGHT, height=min(560, 38 + ROW_HEIGHT * max(1, len(shown))),
                          column_config={shown.columns[i]: st.column_config.TextColumn(width=SCREEN[c])
                                         for i, c in enumerate(keep)})
-    st.download_button(t("download.xlsx"), to_xlsx(full, "研讨清单"), file_name="边界研讨清单.xlsx", key="board-xlsx",
+    st.download_button(t("download.xlsx"), lambda: to_xlsx(full, "研讨清单"), file_name="边界研讨清单.xlsx", key="board-xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     _pick_row(work, event)
     return work

@@ -61,3 +61,26 @@ def test_clicking_a_worklist_row_opens_the_item(page, server, width):
     _settle(page)
     assert page.locator("h3").nth(1).inner_text() == name
     page.get_by_text(f"牵头部门：{leads}", exact=False).first.wait_for(timeout=20_000)
+
+
+def test_the_worklist_download_is_built_on_click_and_holds_every_row(page, server):
+    # the workbook is made when the button is clicked (not on every render): the file Chromium
+    # receives must still be the worklist on screen, every row and every column
+    import openpyxl
+
+    page.goto(f"{server}/board", wait_until="domcontentloaded")
+    page.wait_for_selector(f"{GRID} canvas", timeout=60_000)
+    _settle(page)
+    shown = int(re.search(r"共 (\d+) 条", page.inner_text("body")).group(1))
+    with page.expect_download() as got:
+        page.get_by_role("button", name="下载 Excel").first.click()
+    assert got.value.suggested_filename == "边界研讨清单.xlsx"
+    book = Path(got.value.path()).with_suffix(".xlsx")
+    Path(got.value.path()).rename(book)
+    ws = openpyxl.load_workbook(book).active
+    header = [c.value for c in ws[1]]
+    assert {"事项名称", "牵头部门", "说明", "问题类型"} <= set(header), header
+    assert ws.max_row - 1 == shown > 0
+    names = {r[header.index("事项名称")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert "农村宅基地审批管理" in names or any("宅基地" in str(n) for n in names)
+    assert page.outside == []

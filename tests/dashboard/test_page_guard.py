@@ -14,7 +14,7 @@ def test_unexpected_error_is_one_sentence_and_logged(app, monkeypatch, caplog):
         raise RuntimeError("索引损坏")
 
     monkeypatch.setattr(state, "run_audit", broken)  # the overview reaches the audit through state
-    state.st.cache_data.clear()
+    state.clear_results()
     with caplog.at_level(logging.ERROR, logger="dutygraph.dashboard"):
         at = open_page(app, "overview")
     assert not at.exception, at.exception
