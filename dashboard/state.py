@@ -3,8 +3,8 @@
 The store is opened once per process (``st.cache_resource``) from the environment
 that ``dutygraph dashboard`` sets: ``DUTYGRAPH_STORE``, ``DUTYGRAPH_DATA_DIR`` and
 ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE``. Every query
-result is cached with ``st.cache_data`` keyed on the store, the townships in view and
-the filter values; an import clears those caches. Pages call the functions here,
+result is cached keyed on the store, the townships in view and the filter values (frozen
+results shared, DataFrames copied: see :func:`_shared`); an import clears those caches. Pages call the functions here,
 which call ``queries/`` (and ``loaders/`` for the import page) and nothing else.
 """
 
