@@ -39,7 +39,7 @@ from typing import Any
 
 from . import cypher
 from .errors import StoreUnavailable
-from .model import Node, Relation, TownshipList, is_shared, merge_shared
+from .model import TownshipList, is_shared, merge_shared
 from .store import ImportResult
 from .vocab import NODE_TYPES
 
@@ -116,7 +116,7 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
     The counts are the one-transaction import's: the same diff of the stored list against the
     new one (node and relation identity, not element ids).
     """
-    from .neo4j_store import _from_props, _relation, _to_props
+    from .neo4j_store import _read_township_diff, _to_props
 
     name = tlist.township.name
     row = tx.run(cypher.STAGE_LOCK_VERSION, township=name).single()
@@ -124,59 +124,14 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
     if row["version"] != expected:
         raise StoreUnavailable(f"{name} was changed by another writer while its large list was being staged: "
                                "nothing of the new list was kept; import it again")
-    county = tlist.township.county  # the county lock, as _replace_work takes it
-    if not county:
-        row = tx.run(cypher.TOWNSHIP_COUNTY, key=tlist.township.key).single()
-        county = (row["county"] if row else "") or ""
-    if county:
-        tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
-
-    current: dict[str, Node] = {}
-    ids: dict[str, str] = {}
-    for r in tx.run(cypher.TOWNSHIP_NODES, township=name):
-        node = _from_props(r["props"])
-        current[node.key] = node
-        ids[node.key] = r["id"]
-    old_keys = set(current)
-    old_rels: dict[Relation, str] = {}
-    for r in tx.run(cypher.TOWNSHIP_RELATIONS, township=name) if current else ():
-        old_rels[_relation(r)] = r["id"]
-        ids[r["src"]], ids[r["dst"]] = r["src_id"], r["dst_id"]
-    new_nodes = {n.key: n for n in tlist.nodes()}
-    new_rels = set(tlist.relations)
-
-    old_cited = {r.dst for r in old_rels if r.type == "BASED_ON"}
-    new_cited = {r.dst for r in new_rels if r.type == "BASED_ON"}
-    if old_cited ^ new_cited:
-        tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
-    outside: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(new_nodes):
-        if key not in current:
-            outside[new_nodes[key].node_type].append(key)
-    if outside:
-        for r in tx.run(cypher.NODES_BY_LABELLED_KEYS, {label: outside.get(label, []) for label in NODE_TYPES}):
-            node = _from_props(r["props"])
-            current[node.key] = node
-            ids[node.key] = r["id"]
-            if is_shared(node):
-                new_nodes[node.key] = merge_shared(new_nodes[node.key], node)
-
-    upsert = {k: n for k, n in new_nodes.items() if k not in current or current[k] != n}
-    still_used = {k for r in new_rels for k in (r.src, r.dst)}
-    add_rels = new_rels - old_rels.keys()
-    drop_rels = old_rels.keys() - new_rels
+    d = _read_township_diff(tx, tlist, delete=False)  # the county and base locks as the import takes them
+    upsert, new_nodes, new_rels, old_keys = d.upsert, d.new_nodes, d.new_rels, d.old_keys
 
     # 1. the old list leaves: its links to shared nodes are deleted, its own nodes retired
-    shared_old = sorted(i for r, i in old_rels.items() if r.src not in old_keys or r.dst not in old_keys)
+    shared_old = sorted(i for r, i in d.old_rels.items() if r.src not in old_keys or r.dst not in old_keys)
     for batch in _batches(shared_old, 1000):
         tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
-    candidates = sorted({k for r in old_rels for k in (r.src, r.dst) if k not in old_keys} - still_used)
-    orphans = set()
-    if candidates:
-        for r in tx.run(cypher.SHARED_NODE_USERS, ids=[ids[b] for b in candidates]):
-            if set(r["users"]) <= old_keys:
-                orphans.add(r["key"])
-    for batch in _batches(sorted(ids[k] for k in orphans), 1000):
+    for batch in _batches(sorted(d.ids[k] for k in d.orphans), 1000):
         tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
     for label in NODE_TYPES:
         if label != "LegalBasis":
@@ -205,9 +160,7 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
         for batch in _batches(rows, 1000):
             tx.run(table[key], rows=batch).consume()
 
-    added = sum(1 for k in upsert if k not in current) + len(add_rels)
-    changed = sum(1 for k in upsert if k in current)
-    removed = len((old_keys - new_nodes.keys()) | orphans) + len(drop_rels)
+    added, removed, changed = d.counts(upsert)
     return ImportResult(name, added, removed, changed, tlist.counts())
 
 

@@ -17,7 +17,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import neo4j
@@ -573,12 +573,42 @@ class _WriteGroup:
 
 
 # ---- the replace transaction --------------------------------------------------------------
-def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> ImportResult:
-    """Read the township's current state, diff it like the memory store, apply the diff.
+@dataclass
+class _TownshipDiff:
+    """A township's stored state against a new list, read inside the import's transaction."""
 
-    Runs inside one managed write transaction: on any error nothing is changed, and
-    on a transient error the driver runs the whole function again.
-    """
+    current: dict[str, Node]  # the stored nodes of the township, and the new list's nodes found outside it
+    ids: dict[str, str]  # node key -> element id, valid inside this transaction
+    old_keys: set[str]  # the nodes the township owns now
+    old_rels: dict[Relation, str]  # the township's relations -> element id
+    new_nodes: dict[str, Node]  # the new list's nodes (shared ones merged with the stored spellings)
+    new_rels: set[Relation]
+    orphans: set[str]  # shared nodes nobody uses once the new list is in
+
+    @property
+    def upsert(self) -> dict[str, Node]:
+        return {k: n for k, n in self.new_nodes.items() if k not in self.current or self.current[k] != n}
+
+    @property
+    def add_rels(self) -> set[Relation]:
+        return self.new_rels - self.old_rels.keys()
+
+    @property
+    def drop_rels(self) -> set[Relation]:
+        return self.old_rels.keys() - self.new_rels
+
+    def counts(self, upsert: dict[str, Node]) -> tuple[int, int, int]:
+        """(added, removed, changed) as the embedded store counts them."""
+        added = sum(1 for k in upsert if k not in self.current) + len(self.add_rels)
+        changed = sum(1 for k in upsert if k in self.current)
+        removed = len((self.old_keys - self.new_nodes.keys()) | self.orphans) + len(self.drop_rels)
+        return added, removed, changed
+
+
+def _read_township_diff(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> _TownshipDiff:
+    """Lock what the import shares with others, read the township's current state, diff it
+    against ``tlist`` (nothing when ``delete``). Used by the one-transaction import and by the
+    staged import's swap (graphmodel.neo4j_staged)."""
     name = tlist.township.name
     # Townships of one county share department nodes: their imports take turns (a county lock,
     # after the township's review lock), so that one never drops a node another is linking to.
@@ -588,7 +618,7 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         county = (row["county"] if row else "") or ""
     if county:
         tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
-    ids: dict[str, str] = {}  # node key -> element id, valid inside this transaction
+    ids: dict[str, str] = {}
     current: dict[str, Node] = {}
     for r in tx.run(cypher.TOWNSHIP_NODES, township=name):
         node = _from_props(r["props"])
@@ -634,23 +664,27 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         for r in tx.run(cypher.SHARED_NODE_USERS, ids=[ids[b] for b in candidates]):
             if set(r["users"]) <= old_keys:
                 orphans.add(r["key"])
+    return _TownshipDiff(current, ids, old_keys, old_rels, new_nodes, new_rels, orphans)
 
-    upsert = {k: n for k, n in new_nodes.items() if k not in current or current[k] != n}
-    remove = (old_keys - new_nodes.keys()) | orphans
-    add_rels = new_rels - old_rels.keys()
-    drop_rels = old_rels.keys() - new_rels
-    added = sum(1 for k in upsert if k not in current) + len(add_rels)
-    changed = sum(1 for k in upsert if k in current)
-    removed = len(remove) + len(drop_rels)
 
+def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> ImportResult:
+    """Read the township's current state, diff it like the memory store, apply the diff.
+
+    Runs inside one managed write transaction: on any error nothing is changed, and
+    on a transient error the driver runs the whole function again.
+    """
+    d = _read_township_diff(tx, tlist, delete)
+    upsert = d.upsert
+    added, removed, changed = d.counts(upsert)
     if added or changed or removed:
-        for batch in _chunks(sorted(old_rels[r] for r in drop_rels)):
+        for batch in _chunks(sorted(d.old_rels[r] for r in d.drop_rels)):
             tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
-        for batch in _chunks(sorted(ids.pop(k) for k in remove)):
+        remove = (d.old_keys - d.new_nodes.keys()) | d.orphans
+        for batch in _chunks(sorted(d.ids.pop(k) for k in remove)):
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
-        _write_by_key(tx, upsert, current, old_keys, add_rels, new_nodes)
+        _write_by_key(tx, upsert, d.current, d.old_keys, d.add_rels, d.new_nodes)
     counts = tlist.counts() if not delete else {}
-    return ImportResult(name, added, removed, changed, counts)
+    return ImportResult(tlist.township.name, added, removed, changed, counts)
 
 
 
