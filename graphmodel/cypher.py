@@ -647,6 +647,23 @@ RETURN count(*) AS deleted
 # seek per name in $townships (the caller passes one township or all of them), so a whole-store
 # question costs what its findings cost, not a scan of every card. $blank is cypher.BLANK.
 
+# queries.coverage.completeness: each item's verdict per check of its sheet, grouped by township
+# and check (the two statements below differ in what they return per group).
+_COMPLETENESS_VERDICTS = """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
+WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
+UNWIND s.checks AS c
+WITH s, c, i, CASE
+  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
+  WHEN NOT c.assessed THEN 'fail'
+  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
+  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
+  ELSE 'pass' END AS verdict
+WITH s.township AS township, c.name AS check, count(*) AS applicable,
+     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+"""
+
 QUESTIONS: dict[str, str] = {
     # queries.coverage.missing_fields -- $columns: [{township, part, fields}] where each field is
     # a check the sheet had the column for (queries.applicability); an item lacking one is a finding.
@@ -732,37 +749,13 @@ RETURN collect(i.key) AS keys
     # assessed, and the failing ones [key, name, sub_item, verdict]; $sheets: [{township, part,
     # checks: [{name, assessed, field}]}] (the checks applying to the part, from the layouts).
     # single_lead passes with one lead; an item with none is 'ask' (decided from its texts).
-    "completeness": """
-UNWIND $sheets AS s
-MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
-WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
-UNWIND s.checks AS c
-WITH s, c, i, CASE
-  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
-  WHEN NOT c.assessed THEN 'fail'
-  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
-  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
-  ELSE 'pass' END AS verdict
-WITH s.township AS township, c.name AS check, count(*) AS applicable,
-     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+    "completeness": _COMPLETENESS_VERDICTS + """\
      collect(CASE WHEN verdict <> 'pass' THEN [i.key, i.name, i.sub_item, verdict] END) AS failing
 RETURN township, collect([check, applicable, assessed, failing]) AS checks
 """,
     # queries.coverage.completeness with show_failing=0 (the scores only: county_ranking) -- the
     # same verdicts counted; only the keys of items without a lead ('ask') come back.
-    "completeness_counts": """
-UNWIND $sheets AS s
-MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part
-WITH s, i, COUNT { ()-[:LEADS]->(i) } AS leads, EXISTS { (i)-[:BASED_ON]->() } AS based
-UNWIND s.checks AS c
-WITH s, c, i, CASE
-  WHEN c.name = 'single_lead' THEN CASE WHEN leads = 1 THEN 'pass' WHEN leads = 0 THEN 'ask' ELSE 'fail' END
-  WHEN NOT c.assessed THEN 'fail'
-  WHEN c.name = 'basis' THEN CASE WHEN based THEN 'pass' ELSE 'fail' END
-  WHEN coalesce(i[c.field], '') =~ $blank THEN 'fail'
-  ELSE 'pass' END AS verdict
-WITH s.township AS township, c.name AS check, count(*) AS applicable,
-     sum(CASE WHEN c.assessed THEN 1 ELSE 0 END) AS assessed,
+    "completeness_counts": _COMPLETENESS_VERDICTS + """\
      sum(CASE WHEN verdict = 'fail' THEN 1 ELSE 0 END) AS fails,
      collect(CASE WHEN verdict = 'ask' THEN i.key END) AS asks
 RETURN township, collect([check, applicable, assessed, fails, asks]) AS checks
