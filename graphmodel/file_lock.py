@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .env_number import env_number
 from .errors import StoreUnavailable
 
 try:  # POSIX; on Windows the lock is a thread lock only (documented in docs/security.md)
@@ -39,11 +40,7 @@ class StoreBusy(StoreUnavailable):
 
 def lock_timeout() -> float:
     """``$DUTYGRAPH_LOCK_TIMEOUT`` seconds, else :data:`DEFAULT_TIMEOUT`."""
-    raw = os.environ.get("DUTYGRAPH_LOCK_TIMEOUT", "").strip()
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
+    return env_number("DUTYGRAPH_LOCK_TIMEOUT", DEFAULT_TIMEOUT, 0.0)
 
 
 class FileLock:

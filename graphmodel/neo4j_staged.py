@@ -31,13 +31,13 @@ import's, that nothing shows before the swap, and that a failure leaves the old 
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from . import cypher
+from .env_number import env_number
 from .errors import StoreUnavailable
 from .model import TownshipList, is_shared, merge_shared
 from .store import ImportResult
@@ -53,11 +53,7 @@ STAGE_BATCH_ROWS = 5_000
 
 
 def stage_rows() -> int:
-    raw = os.environ.get("DUTYGRAPH_NEO4J_STAGE_ROWS", "").strip()
-    try:
-        return max(1, int(raw)) if raw else STAGE_ROWS
-    except ValueError:
-        return STAGE_ROWS
+    return env_number("DUTYGRAPH_NEO4J_STAGE_ROWS", STAGE_ROWS, 1)
 
 
 def needs_stage(tlist: TownshipList) -> bool:

@@ -25,6 +25,7 @@ from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavaila
 
 from . import cypher
 from .county_upgrade import upgrade_neo4j_if_needed
+from .env_number import env_number
 from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
@@ -46,11 +47,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
 def connect_timeout() -> float:
-    raw = os.environ.get("DUTYGRAPH_NEO4J_TIMEOUT", "").strip()
-    try:
-        return max(0.1, float(raw)) if raw else DEFAULT_CONNECT_TIMEOUT
-    except ValueError:
-        return DEFAULT_CONNECT_TIMEOUT
+    return env_number("DUTYGRAPH_NEO4J_TIMEOUT", DEFAULT_CONNECT_TIMEOUT, 0.1)
 #: Rows per ``UNWIND $rows`` statement inside the one import transaction.
 BATCH_SIZE = 1000
 _WIPE_BATCH = 10_000
@@ -512,11 +509,7 @@ BULK_ROWS = 20_000
 
 
 def bulk_rows() -> int:
-    raw = os.environ.get("DUTYGRAPH_NEO4J_BULK_ROWS", "").strip()
-    try:
-        return max(1, int(raw)) if raw else BULK_ROWS
-    except ValueError:
-        return BULK_ROWS
+    return env_number("DUTYGRAPH_NEO4J_BULK_ROWS", BULK_ROWS, 1)
 
 
 class _WriteGroup:
