@@ -114,10 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             sizes = {"old_file_bytes": (work / FILE_NAME).stat().st_size, "new_total_bytes": _size(work / "new")}
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        out = {"townships": len(lists), "rounds": args.rounds, "uptime": os.getloadavg(), **sizes,
-               "median_s": {k: {lay: round(statistics.median(v), 4) for lay, v in d.items()} for k, d in times.items()}}
-        print(json.dumps(out, ensure_ascii=False, indent=1))
-        return 0
+        return _report(len(lists), args.rounds, sizes, times)
     try:
         for r in range(args.rounds):
             old_dir, new_dir = work / f"old{r}", work / f"new{r}"
@@ -193,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(new_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = {"townships": len(lists), "rounds": args.rounds, "uptime": os.getloadavg(), **sizes,
+    return _report(len(lists), args.rounds, sizes, times)
+
+
+def _report(townships: int, rounds: int, sizes: dict, times: dict) -> int:
+    """Print the medians of every measure and the file sizes as JSON."""
+    out = {"townships": townships, "rounds": rounds, "uptime": os.getloadavg(), **sizes,
            "median_s": {k: {lay: round(statistics.median(v), 4) for lay, v in d.items()} for k, d in times.items()}}
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0
