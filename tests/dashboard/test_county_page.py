@@ -12,15 +12,21 @@ from graphmodel import open_store
 from queries.catalogue import catalogue_example
 
 
-@pytest.fixture
-def county_app(tmp_path, monkeypatch):
-    d = tmp_path / "data"
-    truth = load_generated_county(tmp_path, d)
-    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
+def _app(data_dir, monkeypatch) -> AppTest:
+    """The dashboard on the embedded store in ``data_dir``, first run done."""
+    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(data_dir))
     monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
     monkeypatch.delenv("NEO4J_URI", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.run()
+    return at
+
+
+@pytest.fixture
+def county_app(tmp_path, monkeypatch):
+    d = tmp_path / "data"
+    truth = load_generated_county(tmp_path, d)
+    at = _app(d, monkeypatch)
     return open_page(at, "county"), truth
 
 
@@ -54,11 +60,7 @@ def test_county_page_keeps_list_text_as_data(tmp_path, monkeypatch):
         town.items = [type(i)(**{**{f: getattr(i, f) for f in i.__slots__}, "name": hostile})
                       if i.name == "养犬登记" else i for i in town.items]
         s.replace_township(town)
-    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
-    monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = _app(d, monkeypatch)
     open_page(at, "county")
     assert not at.exception and not at.error
     assert hostile in list(_frames(at)[2]["事项"])  # in a table cell, verbatim
@@ -75,11 +77,7 @@ def test_a_catalogue_is_no_township_in_the_pickers_but_is_the_catalogue_on_the_c
     with open_store("memory", data_dir=d) as s:
         for tl in (ref, town, other.build()):
             s.replace_township(tl)
-    monkeypatch.setenv("DUTYGRAPH_DATA_DIR", str(d))
-    monkeypatch.delenv("DUTYGRAPH_STORE", raising=False)
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = _app(d, monkeypatch)
     assert not at.exception
     assert at.sidebar.selectbox(key="township").options == ["全部乡镇", "乙镇", "甲镇"]
     items = {m.label: m.value for m in at.metric}
