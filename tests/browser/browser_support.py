@@ -67,6 +67,18 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 10) -> None:
     proc.wait()
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test process dies, even by SIGKILL.
+
+    `dutygraph dashboard` passes SIGTERM on to Streamlit, so a killed test session no longer
+    leaves dashboards serving (the fixture's ``finally`` does not run then).
+    """
+    import ctypes
+
+    PR_SET_DEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DEATHSIG, signal.SIGTERM)
+
+
 def start_dashboard(data: Path, extra_env: dict[str, str] | None = None):
     """Serve the store in ``data`` with ``dutygraph dashboard``; yield its base URL, then stop it."""
     port = _free_port()
@@ -76,6 +88,7 @@ def start_dashboard(data: Path, extra_env: dict[str, str] | None = None):
     proc = subprocess.Popen(
         [sys.executable, "-c", "from cli.main import main; main()", "--data-dir", str(data), "--store", "memory", "dashboard", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

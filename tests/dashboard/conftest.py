@@ -15,6 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashboard_support import APP, load_sample  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _embedded_unless_told(monkeypatch):
+    """A NEO4J_URI or DUTYGRAPH_STORE exported in the shell must not turn these tests to Neo4j;
+    the tests that want Neo4j set them themselves."""
+    for var in ("NEO4J_URI", "DUTYGRAPH_STORE"):
+        monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     """A data dir holding the sample; the dashboard finds it through DUTYGRAPH_DATA_DIR."""
