@@ -57,6 +57,7 @@ from .model import (
     node_to_dict,
 )
 from .normalize import township_key
+from .review import ListSnapshot, blob_text
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir
 from .vocab import DeptLevel, NodeType, RelType
@@ -130,6 +131,16 @@ class _Part:
                 and frozenset(map(id, nodes)) == self._node_ids and frozenset(map(id, rels)) == self._rel_ids)
 
 
+def _written_blobs(review: dict | None) -> dict | None:
+    """``review`` (a township's records) with every round snapshot as text, written in place: the
+    file format holds text, and the dict stays the one the township's part compares by identity."""
+    for recs in (review or {}).values():
+        for rec in recs.values():
+            if isinstance(rec.get("blob"), ListSnapshot):
+                rec["blob"] = rec["blob"].text()
+    return review
+
+
 def _rel_dict(r: Relation) -> dict[str, str]:
     return {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
 
@@ -139,7 +150,7 @@ def write_single_file(path: Path, store: MemoryStore) -> None:
     nodes = [node_to_dict(store.graph.nodes[k]["obj"]) for k in sorted(store.graph.nodes)]
     rels = [_rel_dict(r) for r in sorted(d for _, _, d in store.graph.edges(data="obj"))]
     doc = {"format": _FORMAT, "schema_version": 3, "summary": store._info_summary(), "nodes": nodes,
-           "relations": rels, "review": store.review}
+           "relations": rels, "review": {t: _written_blobs(r) for t, r in store.review.items()}}
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     atomic_write(Path(path), lambda fh: fh.write(data))
 
@@ -511,7 +522,7 @@ class MemoryStore(DutyStore):
                 rels = sorted(rels)
                 doc = {"format": store_files.PART_FORMAT, "schema_version": SCHEMA_VERSION, "township": town,
                        "nodes": [node_to_dict(n) for n in nodes], "relations": [_rel_dict(r) for r in rels],
-                       "review": review or {}}
+                       "review": _written_blobs(review) or {}}
                 written.append(name)
                 store_files.write_part(folder, name, doc)
                 parts[town] = _Part(name, nodes, rels, review)
@@ -768,7 +779,7 @@ class MemoryStore(DutyStore):
     def _review_blob(self, township: str, kind: str, rid: str) -> str | None:
         with self._lock:
             rec = self.review.get(township, {}).get(kind, {}).get(rid)
-            return rec.get("blob") if rec else None
+            return blob_text(rec.get("blob")) if rec else None
 
     # ---- reading -----------------------------------------------------------------------
     def _obj(self, key: str) -> Node:
@@ -1061,6 +1072,8 @@ _BASED_ON, _FOLLOWED_BY = RelType.BASED_ON.value, RelType.FOLLOWED_BY.value
 class _MemoryReviewTx(ReviewTx):
     """Reads see the staged writes; the store installs them when the work returns."""
 
+    lazy_blobs = True  # a round's snapshot is written as text on save or first read (_written_blobs)
+
     def __init__(self, store: MemoryStore, township: str) -> None:
         self.store = store
         self.township = township
@@ -1087,7 +1100,7 @@ class _MemoryReviewTx(ReviewTx):
 
     def blob(self, kind: str, rid: str) -> str | None:
         rec = self._review().get(kind, {}).get(rid)
-        return rec.get("blob") if rec else None
+        return blob_text(rec.get("blob")) if rec else None
 
     def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links: Iterable[tuple[str, str]] = ()) -> None:
         if self.staged is None:
