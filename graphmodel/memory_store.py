@@ -652,6 +652,7 @@ class MemoryStore(DutyStore):
 
     def _replace_township_locked(self, tlist: TownshipList, delete: bool) -> ImportResult:
         g = self.graph
+        held = g._node  # networkx's node dict: key -> {"obj": node} (``k in g`` and ``g.nodes[k]`` cost a call each)
         name = tlist.township.name
         old_keys = set(self._by_township.get(name, ()))
         self._check_capacity(name, 0 if delete else len(tlist.items))
@@ -659,33 +660,43 @@ class MemoryStore(DutyStore):
         new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
         new_rels = set() if delete else set(tlist.relations)
         for k, n in new_nodes.items():  # a shared county department keeps the other townships' spellings
-            if is_shared(n) and k in g:
-                new_nodes[k] = merge_shared(n, g.nodes[k]["obj"])
+            if is_shared(n) and k in held:
+                new_nodes[k] = merge_shared(n, held[k]["obj"])
 
         # Bases and county departments are shared: one nobody else uses once this list is in goes too.
         old_shared = {k for r in old_rels for k in (r.src, r.dst) if k not in old_keys}
-        still_used = {k for r in new_rels for k in (r.src, r.dst)}
         orphans = set()
-        for b in old_shared - still_used:
-            if b not in g or not is_shared(g.nodes[b]["obj"]):
-                continue
-            users = set(g.predecessors(b)) | set(g.successors(b))
-            if users <= old_keys:
-                orphans.add(b)
+        if old_shared:  # a township new to the store has none (and no relation to compare)
+            still_used = {k for r in new_rels for k in (r.src, r.dst)}
+            for b in old_shared - still_used:
+                if b not in held or not is_shared(held[b]["obj"]):
+                    continue
+                users = set(g.predecessors(b)) | set(g.successors(b))
+                if users <= old_keys:
+                    orphans.add(b)
 
+        upsert: dict[str, Node] = {}
+        fresh: set[str] = set()  # upserted keys the graph does not hold yet
+        for k, n in new_nodes.items():
+            attrs = held.get(k)
+            if attrs is None:
+                upsert[k] = n
+                fresh.add(k)
+            elif attrs["obj"] != n:
+                upsert[k] = n
         diff = _Diff(
-            upsert={k: n for k, n in new_nodes.items() if k not in g or g.nodes[k]["obj"] != n},
+            upsert=upsert,
             remove=(old_keys - new_nodes.keys()) | orphans,
-            add_rels=new_rels - old_rels,
+            add_rels=new_rels - old_rels if old_rels else new_rels,
             drop_rels=old_rels - new_rels,
         )
-        added = sum(1 for k in diff.upsert if k not in g) + len(diff.add_rels)
-        changed = sum(1 for k in diff.upsert if k in g)
+        added = len(fresh) + len(diff.add_rels)
+        changed = len(upsert) - len(fresh)
         removed = len(diff.remove) + len(diff.drop_rels)
         if added or changed or removed:
             undo = _Diff(
-                upsert={k: g.nodes[k]["obj"] for k in (diff.remove | diff.upsert.keys()) if k in g},
-                remove={k for k in diff.upsert if k not in g},
+                upsert={k: held[k]["obj"] for k in (diff.remove | (upsert.keys() - fresh)) if k in held},
+                remove=fresh,
                 add_rels=diff.drop_rels | {r for r in old_rels if r.src in diff.remove or r.dst in diff.remove},
                 drop_rels=diff.add_rels,
             )
