@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from graphmodel.model import (
     Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village, county_dept_key,
@@ -98,6 +99,16 @@ def _text(value: object) -> str:
     return str(value or "").strip()
 
 
+# The cell tests asked of every row, memoised on the text (pure functions of it; a list repeats its cells)
+_is_placeholder = lru_cache(maxsize=1 << 16)(is_placeholder)
+_names_all = lru_cache(maxsize=1 << 16)(names_all_villages)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_names_all(text: str) -> bool:
+    return names_all_villages(text, whole_cell=False)
+
+
 def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
 
@@ -128,7 +139,8 @@ class _Builder:
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
     cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
-    identity: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)  # id(row) -> name, code, sub, key
+    # id(row) -> name, code, sub-item, key, compact(name + sub-item): read once, in build_township
+    identity: dict[int, tuple[str, str, str, str, str]] = field(default_factory=dict)
     powers: dict[str, tuple[str, bool]] = field(default_factory=dict)  # power type cell -> (type, known)
     layout: set[str] = field(default_factory=set)  # "part:field" of every column the sheets had
 
@@ -171,6 +183,8 @@ class _Builder:
     def check_types(self, row: ItemRow) -> bool:
         ok = True
         name, code = row.raw.get("name"), row.raw.get("code")
+        if type(name) is str and (code is None or type(code) is str):
+            return True  # cells read as text (nearly every row): nothing below applies
         if isinstance(name, (int, float, bool, dt.date, dt.time)):
             self.problems.append(row.problem("bad_type", "name", row.get("name"),
                                              "事项名称是数字或日期，应为文字 (item name is a number or date, not text)"))
@@ -199,8 +213,9 @@ class _Builder:
         if found is None:
             name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
             key = item_key(self.township, code, name, sub_item)
+            label = compact(name + sub_item)
         else:
-            name, code, sub_item, key = found
+            name, code, sub_item, key, label = found
         power_raw = _text(values.get("power_type"))
         mapped = self.powers.get(power_raw)
         if mapped is None:
@@ -209,7 +224,7 @@ class _Builder:
         if not known:
             self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
         same: tuple[str, ...] = ()
-        parts = self.parts_by_key.get((key, compact(name + sub_item)))
+        parts = self.parts_by_key.get((key, label))
         if parts is not None and len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
             first = min(parts, key=_part_rank)
             keys = {p: key if p == first else f"{key}@{p}" for p in parts}
@@ -368,12 +383,12 @@ class _Builder:
             code = "lead_unconfirmed" if placeholder else "no_lead"
             self.problems.append(row.problem(code, lead_field, row.get(lead_field)))
         # villages
-        cell = row.get("villages")
-        if party_villages and not (cell and not is_placeholder(cell)):
+        cell = values.get("villages", "")
+        if party_villages and not (cell and not _is_placeholder(cell)):
             # no 涉及村 cell says which villages: the department column's words stand for it
             self.villages_from_department_column(item, row, party_villages)
             return
-        if cell and names_all_villages(cell) or not cell and names_all_villages(item.village_text, whole_cell=False):
+        if cell and _names_all(cell) or not cell and _text_names_all(item.village_text):
             if not self.register:
                 self.problems.append(row.problem("no_village_register", "villages" if cell else "village_text",
                                                  cell or item.village_text))
@@ -382,7 +397,7 @@ class _Builder:
                     self.items[item.key] = replace(self.items[item.key], village_groups=(compact(cell),))
             for v in self.register.values():
                 self.relate(v.key, _ASSISTS, item.key, item.village_text)
-        elif cell and not is_placeholder(cell):
+        elif cell and not _is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
                 if (names_all_villages(name) or villages_as_party(name) == "all") and self.register:
@@ -414,10 +429,10 @@ class _Builder:
 
     def add_bases(self, item: DutyItem, row: ItemRow) -> None:
         text = item.basis_text
-        if not text or is_placeholder(text):
+        cited = self.cited.get(text)  # a cell met before (never a placeholder: those are not kept)
+        if cited is None and (not text or _is_placeholder(text)):
             self.problems.append(row.problem("no_basis", "basis", text))
             return
-        cited = self.cited.get(text)
         if cited is None:  # parsed once per distinct cell of the list
             try:
                 citations = parse_basis(text)
@@ -442,6 +457,8 @@ class _Builder:
             by_name[compact(item.name)].append(key)
             if item.sub_item:
                 by_name[compact(item.label)].append(key)
+        if not any(row.values.get("next_items") for row in self.item_rows.values()):
+            return  # no 后续事项 cell in the list: no chain to draw (the maps below cost a pass over every item)
         for key, row in self.item_rows.items():
             for ref in split_multi(row.get("next_items")):
                 targets = by_code.get(ref) or by_name.get(ref) or []
@@ -481,9 +498,9 @@ def build_township(
     rows = list(rows)
     for row in rows:
         name, code, sub = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
-        plain = item_key(township, code, name, sub)
-        b.identity[id(row)] = (name, code, sub, plain)  # read once, used again by add_item
-        b.parts_by_key.setdefault((plain, compact(name + sub)), set()).add(row.part)
+        plain, label = item_key(township, code, name, sub), compact(name + sub)
+        b.identity[id(row)] = (name, code, sub, plain, label)  # read once, used again by add_item
+        b.parts_by_key.setdefault((plain, label), set()).add(row.part)
     for parts in b.parts_by_key.values():
         b.same_duty_groups += len(parts) > 1
     b.plan_departments(rows)

@@ -17,7 +17,7 @@ from graphmodel.vocab import ListPart
 from .headers import HEADER_SEARCH_ROWS, MULTI_FIELDS, Column, Header, SynonymTable, find_header, header_key
 from .problems import Problem
 from .readers import RawSheet
-from .values import is_ditto, part_cell, part_of, township_from_title, village_kind
+from .values import ditto_fields, part_cell, part_of, township_from_title, village_kind
 
 __all__ = ["FILL_DOWN", "ItemRow", "ParsedSheet", "ReadOptions", "VillageRow", "cell_text", "parse_sheet"]
 
@@ -389,14 +389,12 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
                   if (i, j) in covered and values.get(f) and not raw_texts[j]]
         row = ItemRow(sheet.file, sheet.name, i + 1, "", values, columns, {}, extra)
         dittos: list[str] = []
-        for f, text in list(values.items()):  # 同上 / 同前 / 〃: the cell above in the same column
-            if is_ditto(text):
-                if above.get(f):
-                    values[f] = above[f]
-                    dittos.append(f)
-                else:
-                    del values[f]
-                    parsed.problems.append(row.problem("ditto_unresolved", f, text))
+        for f in ditto_fields(values):  # 同上 / 同前 / 〃: the cell above in the same column
+            if above.get(f):
+                values[f] = above[f]
+                dittos.append(f)
+            else:
+                parsed.problems.append(row.problem("ditto_unresolved", f, values.pop(f)))
         down: list[str] = []
         if "part" in columns and not values.get("part") and previous.get("part"):
             values["part"] = previous["part"]
