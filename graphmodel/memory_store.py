@@ -29,7 +29,7 @@ import json
 import os
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,8 +94,8 @@ class _Diff:
 
     upsert: dict[str, Node] = field(default_factory=dict)
     remove: set[str] = field(default_factory=set)
-    add_rels: set[Relation] = field(default_factory=set)
-    drop_rels: set[Relation] = field(default_factory=set)
+    add_rels: Collection[Relation] = field(default_factory=set)  # a set, or a new township's list of relations
+    drop_rels: Collection[Relation] = field(default_factory=set)
 
 
 class _Part:
@@ -219,8 +219,9 @@ class MemoryStore(DutyStore):
         self._cards: dict[str, ItemCard] = {}  # item key -> its card, dropped at write time, built on read
         self._kept_towns: dict[str, dict[tuple, Any]] = {}  # township -> its kept data (see derived)
         self._version = 0  # counts writes (see _card)
-        # township -> kind -> id -> {"data": dict, "blob": str | None}
-        self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        # township -> kind -> id -> {"data": dict, "blob": str | None}; read through ``review``
+        self._review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self._unwritten: set[str] = set()  # townships whose records may hold a ListSnapshot blob
         self._lock = threading.RLock()
         self._defer_save = False
         self._dirty = False
@@ -236,6 +237,24 @@ class MemoryStore(DutyStore):
             self._clean_stale_temps()
             if self.path.exists():
                 self._load(self.path)
+
+    @property
+    def review(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """township -> kind -> id -> ``{"data": dict, "blob": str | None}``, every blob as text.
+
+        An import's round snapshot is held as a :class:`graphmodel.review.ListSnapshot` (its text
+        is a tenth of a county's load) and written here, on the first read of the records, or by
+        the save; the import path itself reads ``_review``."""
+        if self._unwritten:
+            for town in tuple(self._unwritten):
+                _written_blobs(self._review.get(town))
+            self._unwritten.clear()
+        return self._review
+
+    @review.setter
+    def review(self, value: dict[str, dict[str, dict[str, dict[str, Any]]]]) -> None:
+        self._review = value
+        self._unwritten.clear()
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
@@ -658,7 +677,9 @@ class MemoryStore(DutyStore):
         self._check_capacity(name, 0 if delete else len(tlist.items))
         old_rels = self._township_rels(old_keys)
         new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
-        new_rels = set() if delete else set(tlist.relations)
+        # a township new to the store: its relations as listed (check() made them unique; no set to hash)
+        new_rels: Collection[Relation] = (set() if delete else set(tlist.relations) if old_rels
+                                          else list(tlist.relations))
         for k, n in new_nodes.items():  # a shared county department keeps the other townships' spellings
             if is_shared(n) and k in held:
                 new_nodes[k] = merge_shared(n, held[k]["obj"])
@@ -687,8 +708,8 @@ class MemoryStore(DutyStore):
         diff = _Diff(
             upsert=upsert,
             remove=(old_keys - new_nodes.keys()) | orphans,
-            add_rels=new_rels - old_rels if old_rels else new_rels,
-            drop_rels=old_rels - new_rels,
+            add_rels=new_rels - old_rels if old_rels else new_rels,  # type: ignore[operator]
+            drop_rels=old_rels - new_rels if old_rels else set(),  # type: ignore[operator]
         )
         added = len(fresh) + len(diff.add_rels)
         changed = len(upsert) - len(fresh)
@@ -758,12 +779,13 @@ class MemoryStore(DutyStore):
         # one writer at a time across processes, on the file as it is now; saved once at the end
         with self._writing(), gc_paused():  # an import's burst of records (gc_pause: a quarter of a county load)
             tx = _MemoryReviewTx(self, township)
-            old_review = self.review.get(township)
+            old_review = self._review.get(township)
             self._defer_save, self._dirty = True, False
             try:
                 result = work(tx)
                 if tx.staged is not None:
-                    self.review[township] = tx.staged
+                    self._review[township] = tx.staged
+                    self._unwritten.add(township)  # its new round's snapshot, if any, is written on read
                     self._dirty = True
                     self._forget_townships({township})  # kept answers may read review records (赋权 delegations)
                 self._defer_save = False
@@ -775,9 +797,9 @@ class MemoryStore(DutyStore):
                 if tx.original is not None:
                     self._replace_township(tx.original, delete=not tx.existed)
                 if old_review is None:
-                    self.review.pop(township, None)
+                    self._review.pop(township, None)
                 else:
-                    self.review[township] = old_review
+                    self._review[township] = old_review
                 self._forget_townships({township})
                 raise
             finally:
@@ -1095,7 +1117,7 @@ class _MemoryReviewTx(ReviewTx):
     def _review(self) -> dict[str, dict[str, dict[str, Any]]]:
         if self.staged is not None:
             return self.staged
-        return self.store.review.get(self.township, {})
+        return self.store._review.get(self.township, {})
 
     def current_list(self) -> TownshipList:
         return self.store._township_list(self.township)
@@ -1115,7 +1137,7 @@ class _MemoryReviewTx(ReviewTx):
 
     def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links: Iterable[tuple[str, str]] = ()) -> None:
         if self.staged is None:
-            self.staged = {k: dict(v) for k, v in self.store.review.get(self.township, {}).items()}
+            self.staged = {k: dict(v) for k, v in self.store._review.get(self.township, {}).items()}
         old = self.staged.setdefault(kind, {}).get(rid)
         keep = old.get("blob") if old else None
         data = json.loads(json.dumps(data, ensure_ascii=False))  # links: the records name their targets already
@@ -1123,5 +1145,5 @@ class _MemoryReviewTx(ReviewTx):
 
     def drop(self, kind: str, rid: str) -> None:
         if self.staged is None:
-            self.staged = {k: dict(v) for k, v in self.store.review.get(self.township, {}).items()}
+            self.staged = {k: dict(v) for k, v in self.store._review.get(self.township, {}).items()}
         self.staged.get(kind, {}).pop(rid, None)
