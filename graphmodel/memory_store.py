@@ -29,7 +29,7 @@ import json
 import os
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +57,7 @@ from .model import (
     node_to_dict,
 )
 from .normalize import township_key
+from .review import ListSnapshot, blob_text
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party, default_data_dir
 from .vocab import DeptLevel, NodeType, RelType
@@ -93,8 +94,8 @@ class _Diff:
 
     upsert: dict[str, Node] = field(default_factory=dict)
     remove: set[str] = field(default_factory=set)
-    add_rels: set[Relation] = field(default_factory=set)
-    drop_rels: set[Relation] = field(default_factory=set)
+    add_rels: Collection[Relation] = field(default_factory=set)  # a set, or a new township's list of relations
+    drop_rels: Collection[Relation] = field(default_factory=set)
 
 
 class _Part:
@@ -130,6 +131,16 @@ class _Part:
                 and frozenset(map(id, nodes)) == self._node_ids and frozenset(map(id, rels)) == self._rel_ids)
 
 
+def _written_blobs(review: dict | None) -> dict | None:
+    """``review`` (a township's records) with every round snapshot as text, written in place: the
+    file format holds text, and the dict stays the one the township's part compares by identity."""
+    for recs in (review or {}).values():
+        for rec in recs.values():
+            if isinstance(rec.get("blob"), ListSnapshot):
+                rec["blob"] = rec["blob"].text()
+    return review
+
+
 def _rel_dict(r: Relation) -> dict[str, str]:
     return {"src": r.src, "type": r.type, "dst": r.dst, "text": r.text}
 
@@ -139,7 +150,7 @@ def write_single_file(path: Path, store: MemoryStore) -> None:
     nodes = [node_to_dict(store.graph.nodes[k]["obj"]) for k in sorted(store.graph.nodes)]
     rels = [_rel_dict(r) for r in sorted(d for _, _, d in store.graph.edges(data="obj"))]
     doc = {"format": _FORMAT, "schema_version": 3, "summary": store._info_summary(), "nodes": nodes,
-           "relations": rels, "review": store.review}
+           "relations": rels, "review": {t: _written_blobs(r) for t, r in store.review.items()}}
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     atomic_write(Path(path), lambda fh: fh.write(data))
 
@@ -208,8 +219,9 @@ class MemoryStore(DutyStore):
         self._cards: dict[str, ItemCard] = {}  # item key -> its card, dropped at write time, built on read
         self._kept_towns: dict[str, dict[tuple, Any]] = {}  # township -> its kept data (see derived)
         self._version = 0  # counts writes (see _card)
-        # township -> kind -> id -> {"data": dict, "blob": str | None}
-        self.review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        # township -> kind -> id -> {"data": dict, "blob": str | None}; read through ``review``
+        self._review: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self._unwritten: set[str] = set()  # townships whose records may hold a ListSnapshot blob
         self._lock = threading.RLock()
         self._defer_save = False
         self._dirty = False
@@ -225,6 +237,24 @@ class MemoryStore(DutyStore):
             self._clean_stale_temps()
             if self.path.exists():
                 self._load(self.path)
+
+    @property
+    def review(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """township -> kind -> id -> ``{"data": dict, "blob": str | None}``, every blob as text.
+
+        An import's round snapshot is held as a :class:`graphmodel.review.ListSnapshot` (its text
+        is a tenth of a county's load) and written here, on the first read of the records, or by
+        the save; the import path itself reads ``_review``."""
+        if self._unwritten:
+            for town in tuple(self._unwritten):
+                _written_blobs(self._review.get(town))
+            self._unwritten.clear()
+        return self._review
+
+    @review.setter
+    def review(self, value: dict[str, dict[str, dict[str, dict[str, Any]]]]) -> None:
+        self._review = value
+        self._unwritten.clear()
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
@@ -511,7 +541,7 @@ class MemoryStore(DutyStore):
                 rels = sorted(rels)
                 doc = {"format": store_files.PART_FORMAT, "schema_version": SCHEMA_VERSION, "township": town,
                        "nodes": [node_to_dict(n) for n in nodes], "relations": [_rel_dict(r) for r in rels],
-                       "review": review or {}}
+                       "review": _written_blobs(review) or {}}
                 written.append(name)
                 store_files.write_part(folder, name, doc)
                 parts[town] = _Part(name, nodes, rels, review)
@@ -641,40 +671,53 @@ class MemoryStore(DutyStore):
 
     def _replace_township_locked(self, tlist: TownshipList, delete: bool) -> ImportResult:
         g = self.graph
+        held = g._node  # networkx's node dict: key -> {"obj": node} (``k in g`` and ``g.nodes[k]`` cost a call each)
         name = tlist.township.name
         old_keys = set(self._by_township.get(name, ()))
         self._check_capacity(name, 0 if delete else len(tlist.items))
         old_rels = self._township_rels(old_keys)
         new_nodes = {} if delete else {n.key: n for n in tlist.nodes()}
-        new_rels = set() if delete else set(tlist.relations)
+        # a township new to the store: its relations as listed (check() made them unique; no set to hash)
+        new_rels: Collection[Relation] = (set() if delete else set(tlist.relations) if old_rels
+                                          else list(tlist.relations))
         for k, n in new_nodes.items():  # a shared county department keeps the other townships' spellings
-            if is_shared(n) and k in g:
-                new_nodes[k] = merge_shared(n, g.nodes[k]["obj"])
+            if is_shared(n) and k in held:
+                new_nodes[k] = merge_shared(n, held[k]["obj"])
 
         # Bases and county departments are shared: one nobody else uses once this list is in goes too.
         old_shared = {k for r in old_rels for k in (r.src, r.dst) if k not in old_keys}
-        still_used = {k for r in new_rels for k in (r.src, r.dst)}
         orphans = set()
-        for b in old_shared - still_used:
-            if b not in g or not is_shared(g.nodes[b]["obj"]):
-                continue
-            users = set(g.predecessors(b)) | set(g.successors(b))
-            if users <= old_keys:
-                orphans.add(b)
+        if old_shared:  # a township new to the store has none (and no relation to compare)
+            still_used = {k for r in new_rels for k in (r.src, r.dst)}
+            for b in old_shared - still_used:
+                if b not in held or not is_shared(held[b]["obj"]):
+                    continue
+                users = set(g.predecessors(b)) | set(g.successors(b))
+                if users <= old_keys:
+                    orphans.add(b)
 
+        upsert: dict[str, Node] = {}
+        fresh: set[str] = set()  # upserted keys the graph does not hold yet
+        for k, n in new_nodes.items():
+            attrs = held.get(k)
+            if attrs is None:
+                upsert[k] = n
+                fresh.add(k)
+            elif attrs["obj"] != n:
+                upsert[k] = n
         diff = _Diff(
-            upsert={k: n for k, n in new_nodes.items() if k not in g or g.nodes[k]["obj"] != n},
+            upsert=upsert,
             remove=(old_keys - new_nodes.keys()) | orphans,
-            add_rels=new_rels - old_rels,
-            drop_rels=old_rels - new_rels,
+            add_rels=new_rels - old_rels if old_rels else new_rels,  # type: ignore[operator]
+            drop_rels=old_rels - new_rels if old_rels else set(),  # type: ignore[operator]
         )
-        added = sum(1 for k in diff.upsert if k not in g) + len(diff.add_rels)
-        changed = sum(1 for k in diff.upsert if k in g)
+        added = len(fresh) + len(diff.add_rels)
+        changed = len(upsert) - len(fresh)
         removed = len(diff.remove) + len(diff.drop_rels)
         if added or changed or removed:
             undo = _Diff(
-                upsert={k: g.nodes[k]["obj"] for k in (diff.remove | diff.upsert.keys()) if k in g},
-                remove={k for k in diff.upsert if k not in g},
+                upsert={k: held[k]["obj"] for k in (diff.remove | (upsert.keys() - fresh)) if k in held},
+                remove=fresh,
                 add_rels=diff.drop_rels | {r for r in old_rels if r.src in diff.remove or r.dst in diff.remove},
                 drop_rels=diff.add_rels,
             )
@@ -736,12 +779,13 @@ class MemoryStore(DutyStore):
         # one writer at a time across processes, on the file as it is now; saved once at the end
         with self._writing(), gc_paused():  # an import's burst of records (gc_pause: a quarter of a county load)
             tx = _MemoryReviewTx(self, township)
-            old_review = self.review.get(township)
+            old_review = self._review.get(township)
             self._defer_save, self._dirty = True, False
             try:
                 result = work(tx)
                 if tx.staged is not None:
-                    self.review[township] = tx.staged
+                    self._review[township] = tx.staged
+                    self._unwritten.add(township)  # its new round's snapshot, if any, is written on read
                     self._dirty = True
                     self._forget_townships({township})  # kept answers may read review records (赋权 delegations)
                 self._defer_save = False
@@ -753,9 +797,9 @@ class MemoryStore(DutyStore):
                 if tx.original is not None:
                     self._replace_township(tx.original, delete=not tx.existed)
                 if old_review is None:
-                    self.review.pop(township, None)
+                    self._review.pop(township, None)
                 else:
-                    self.review[township] = old_review
+                    self._review[township] = old_review
                 self._forget_townships({township})
                 raise
             finally:
@@ -768,7 +812,7 @@ class MemoryStore(DutyStore):
     def _review_blob(self, township: str, kind: str, rid: str) -> str | None:
         with self._lock:
             rec = self.review.get(township, {}).get(kind, {}).get(rid)
-            return rec.get("blob") if rec else None
+            return blob_text(rec.get("blob")) if rec else None
 
     # ---- reading -----------------------------------------------------------------------
     def _obj(self, key: str) -> Node:
@@ -1061,6 +1105,8 @@ _BASED_ON, _FOLLOWED_BY = RelType.BASED_ON.value, RelType.FOLLOWED_BY.value
 class _MemoryReviewTx(ReviewTx):
     """Reads see the staged writes; the store installs them when the work returns."""
 
+    lazy_blobs = True  # a round's snapshot is written as text on save or first read (_written_blobs)
+
     def __init__(self, store: MemoryStore, township: str) -> None:
         self.store = store
         self.township = township
@@ -1071,7 +1117,7 @@ class _MemoryReviewTx(ReviewTx):
     def _review(self) -> dict[str, dict[str, dict[str, Any]]]:
         if self.staged is not None:
             return self.staged
-        return self.store.review.get(self.township, {})
+        return self.store._review.get(self.township, {})
 
     def current_list(self) -> TownshipList:
         return self.store._township_list(self.township)
@@ -1087,11 +1133,11 @@ class _MemoryReviewTx(ReviewTx):
 
     def blob(self, kind: str, rid: str) -> str | None:
         rec = self._review().get(kind, {}).get(rid)
-        return rec.get("blob") if rec else None
+        return blob_text(rec.get("blob")) if rec else None
 
     def put(self, kind: str, rid: str, data: dict, blob: str | None = None, links: Iterable[tuple[str, str]] = ()) -> None:
         if self.staged is None:
-            self.staged = {k: dict(v) for k, v in self.store.review.get(self.township, {}).items()}
+            self.staged = {k: dict(v) for k, v in self.store._review.get(self.township, {}).items()}
         old = self.staged.setdefault(kind, {}).get(rid)
         keep = old.get("blob") if old else None
         data = json.loads(json.dumps(data, ensure_ascii=False))  # links: the records name their targets already
@@ -1099,5 +1145,5 @@ class _MemoryReviewTx(ReviewTx):
 
     def drop(self, kind: str, rid: str) -> None:
         if self.staged is None:
-            self.staged = {k: dict(v) for k, v in self.store.review.get(self.township, {}).items()}
+            self.staged = {k: dict(v) for k, v in self.store._review.get(self.township, {}).items()}
         self.staged.get(kind, {}).pop(rid, None)

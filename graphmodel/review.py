@@ -35,10 +35,12 @@ __all__ = [
     "AuditEntry",
     "ChangeRequest",
     "Decision",
+    "ListSnapshot",
     "Meeting",
     "Op",
     "ReviewSettings",
     "Round",
+    "blob_text",
     "describe_decision",
     "describe_op",
     "list_from_dict",
@@ -328,6 +330,36 @@ def _json_fields(node: Any) -> dict[str, Any]:
     data = dict(zip(got[0], got[1](node)))
     data["node_type"] = node.node_type
     return data
+
+
+class ListSnapshot:
+    """A round's snapshot whose text is written when first read (:meth:`text`), not at import.
+
+    An import's round is a copy of the list just imported; writing it as JSON was a tenth of a
+    county's load (bench/README.md, "loadfast"), paid again by every import although the text is
+    read only when the store is saved or a round is shown. The snapshot holds the list's frozen
+    records in lists of its own (a caller changing its TownshipList afterwards changes nothing
+    here); :meth:`text` is :func:`list_to_json` of them, made once.
+    """
+
+    __slots__ = ("_tlist", "_text")
+
+    def __init__(self, tlist: TownshipList) -> None:
+        self._tlist: TownshipList | None = TownshipList(
+            tlist.township, list(tlist.items), list(tlist.departments), list(tlist.villages),
+            list(tlist.bases), list(tlist.relations))
+        self._text: str | None = None
+
+    def text(self) -> str:
+        if self._text is None:
+            assert self._tlist is not None
+            self._text, self._tlist = list_to_json(self._tlist), None
+        return self._text
+
+
+def blob_text(blob: Any) -> Any:
+    """A stored blob as text: a :class:`ListSnapshot` written out, anything else as it is."""
+    return blob.text() if isinstance(blob, ListSnapshot) else blob
 
 
 def _rel_order(r: Relation) -> tuple[str, str, str, str]:

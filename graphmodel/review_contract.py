@@ -27,13 +27,13 @@ from .review import (
     AuditEntry,
     ChangeRequest,
     Decision,
+    ListSnapshot,
     Meeting,
     Op,
     ReviewSettings,
     Round,
     describe_decision,
     list_from_dict,
-    list_to_json,
     now_iso,
     same_content,
 )
@@ -55,6 +55,9 @@ class ReviewTx(ABC):
     """What a review transaction can do; one per call of ``_review_transaction``."""
 
     township: str
+    #: ``put`` takes a :class:`ListSnapshot` as a round's blob and writes its text when it is read
+    #: or saved (the embedded store); otherwise the text is written at once
+    lazy_blobs: bool = False
 
     @abstractmethod
     def current_list(self) -> TownshipList: ...
@@ -378,19 +381,21 @@ class ReviewContract(ABC):
     def _new_round(self, rtx: ReviewTx, kind: str, label: str, editor: str, meeting: str = "",
                    tlist: TownshipList | None = None) -> Round | None:
         tlist = tlist if tlist is not None else rtx.current_list()
-        snap = list_to_json(tlist)  # the text once; parsed only to compare with the last round
+        # the text once, and only when needed: to compare with the last round, or by a store that
+        # writes blobs at once (the embedded store writes a ListSnapshot's text on save)
+        snap = ListSnapshot(tlist)
         rows = sorted(rtx.records("Round"), key=lambda r: r["number"])
         if rows:
             last = rows[-1]
             blob = rtx.blob("Round", last["id"])
-            if blob is not None and (blob == snap or same_content(json.loads(blob), json.loads(snap))):
+            if blob is not None and (blob == snap.text() or same_content(json.loads(blob), json.loads(snap.text()))):
                 return None
         earlier = {d for r in rows for d in r.get("decisions", ())}
         applied = tuple(r["id"] for r in sorted(rtx.records("Decision"), key=lambda r: r["number"])
                         if r["status"] in ("applied", "undone") and r["id"] not in earlier)
         n = (rows[-1]["number"] + 1) if rows else 1
         rnd = Round(rtx.township, n, kind, label, meeting, editor, now_iso(), applied, _counts(tlist))
-        rtx.put("Round", rnd.id, {**rnd.to_dict(), "id": rnd.id}, blob=snap)
+        rtx.put("Round", rnd.id, {**rnd.to_dict(), "id": rnd.id}, blob=snap if rtx.lazy_blobs else snap.text())
         rtx.audit(editor, "round", rnd.id, f"第{n}轮 round {n} ({kind}) {label}".strip(), "", ())
         return rnd
 

@@ -11,9 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from graphmodel.model import (
-    Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village, share_county_departments,
+    Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village, county_dept_key,
+    share_county_departments,
 )
 from graphmodel.normalize import (
     basis_key,
@@ -26,7 +28,7 @@ from graphmodel.normalize import (
     township_key,
     village_key,
 )
-from graphmodel.vocab import RelType
+from graphmodel.vocab import DeptLevel, RelType
 
 from .departments import AliasTable, DeptName, split_parties, split_short_name
 from .headers import FIELDS
@@ -97,6 +99,16 @@ def _text(value: object) -> str:
     return str(value or "").strip()
 
 
+# The cell tests asked of every row, memoised on the text (pure functions of it; a list repeats its cells)
+_is_placeholder = lru_cache(maxsize=1 << 16)(is_placeholder)
+_names_all = lru_cache(maxsize=1 << 16)(names_all_villages)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_names_all(text: str) -> bool:
+    return names_all_villages(text, whole_cell=False)
+
+
 def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
 
@@ -127,7 +139,8 @@ class _Builder:
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
     cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
-    identity: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)  # id(row) -> name, code, sub, key
+    # id(row) -> name, code, sub-item, key, compact(name + sub-item): read once, in build_township
+    identity: dict[int, tuple[str, str, str, str, str]] = field(default_factory=dict)
     powers: dict[str, tuple[str, bool]] = field(default_factory=dict)  # power type cell -> (type, known)
     layout: set[str] = field(default_factory=set)  # "part:field" of every column the sheets had
 
@@ -140,9 +153,15 @@ class _Builder:
         if text and text not in texts:
             texts.append(text)
 
-    def relations(self) -> list[Relation]:
-        # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__)
-        return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in sorted(self.rel_texts.items())]
+    def relations(self, renamed: dict[str, str] | None = None) -> list[Relation]:
+        """Every relation, sorted; ``renamed`` re-keys nodes (a county department's shared key)
+        before the one sort, so that the relations are made once, already in their final order."""
+        if not renamed:
+            # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__)
+            return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in sorted(self.rel_texts.items())]
+        get = renamed.get
+        rows = sorted(((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items())
+        return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
 
     # ---- villages ----------------------------------------------------------------------
     def add_register(self, rows: Iterable[VillageRow]) -> None:
@@ -164,6 +183,8 @@ class _Builder:
     def check_types(self, row: ItemRow) -> bool:
         ok = True
         name, code = row.raw.get("name"), row.raw.get("code")
+        if type(name) is str and (code is None or type(code) is str):
+            return True  # cells read as text (nearly every row): nothing below applies
         if isinstance(name, (int, float, bool, dt.date, dt.time)):
             self.problems.append(row.problem("bad_type", "name", row.get("name"),
                                              "事项名称是数字或日期，应为文字 (item name is a number or date, not text)"))
@@ -192,8 +213,9 @@ class _Builder:
         if found is None:
             name, code, sub_item = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
             key = item_key(self.township, code, name, sub_item)
+            label = compact(name + sub_item)
         else:
-            name, code, sub_item, key = found
+            name, code, sub_item, key, label = found
         power_raw = _text(values.get("power_type"))
         mapped = self.powers.get(power_raw)
         if mapped is None:
@@ -202,7 +224,7 @@ class _Builder:
         if not known:
             self.problems.append(row.problem("unknown_power_type", "power_type", power_raw))
         same: tuple[str, ...] = ()
-        parts = self.parts_by_key.get((key, compact(name + sub_item)))
+        parts = self.parts_by_key.get((key, label))
         if parts is not None and len(parts) > 1:  # the same item in two parts: one item per part, linked as one duty
             first = min(parts, key=_part_rank)
             keys = {p: key if p == first else f"{key}@{p}" for p in parts}
@@ -361,12 +383,12 @@ class _Builder:
             code = "lead_unconfirmed" if placeholder else "no_lead"
             self.problems.append(row.problem(code, lead_field, row.get(lead_field)))
         # villages
-        cell = row.get("villages")
-        if party_villages and not (cell and not is_placeholder(cell)):
+        cell = values.get("villages", "")
+        if party_villages and not (cell and not _is_placeholder(cell)):
             # no 涉及村 cell says which villages: the department column's words stand for it
             self.villages_from_department_column(item, row, party_villages)
             return
-        if cell and names_all_villages(cell) or not cell and names_all_villages(item.village_text, whole_cell=False):
+        if cell and _names_all(cell) or not cell and _text_names_all(item.village_text):
             if not self.register:
                 self.problems.append(row.problem("no_village_register", "villages" if cell else "village_text",
                                                  cell or item.village_text))
@@ -375,7 +397,7 @@ class _Builder:
                     self.items[item.key] = replace(self.items[item.key], village_groups=(compact(cell),))
             for v in self.register.values():
                 self.relate(v.key, _ASSISTS, item.key, item.village_text)
-        elif cell and not is_placeholder(cell):
+        elif cell and not _is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
                 if (names_all_villages(name) or villages_as_party(name) == "all") and self.register:
@@ -407,10 +429,10 @@ class _Builder:
 
     def add_bases(self, item: DutyItem, row: ItemRow) -> None:
         text = item.basis_text
-        if not text or is_placeholder(text):
+        cited = self.cited.get(text)  # a cell met before (never a placeholder: those are not kept)
+        if cited is None and (not text or _is_placeholder(text)):
             self.problems.append(row.problem("no_basis", "basis", text))
             return
-        cited = self.cited.get(text)
         if cited is None:  # parsed once per distinct cell of the list
             try:
                 citations = parse_basis(text)
@@ -435,6 +457,8 @@ class _Builder:
             by_name[compact(item.name)].append(key)
             if item.sub_item:
                 by_name[compact(item.label)].append(key)
+        if not any(row.values.get("next_items") for row in self.item_rows.values()):
+            return  # no 后续事项 cell in the list: no chain to draw (the maps below cost a pass over every item)
         for key, row in self.item_rows.items():
             for ref in split_multi(row.get("next_items")):
                 targets = by_code.get(ref) or by_name.get(ref) or []
@@ -444,6 +468,15 @@ class _Builder:
                                                      f"后续事项「{ref}」在清单中找不到 (next item names no item of the list)"))
                 for t in targets:
                     self.relate(key, _FOLLOWED_BY, t)
+
+
+def _county_keys(departments: Iterable[Department], county: str) -> dict[str, str]:
+    """The key each county department of the list takes when ``county`` is known: what
+    :func:`graphmodel.model.share_county_departments` renames (its rule, applied to the nodes)."""
+    if not county:
+        return {}
+    return {d.key: county_dept_key(county, d.name) for d in departments
+            if d.level == DeptLevel.COUNTY.value and d.township}
 
 
 def build_township(
@@ -465,9 +498,9 @@ def build_township(
     rows = list(rows)
     for row in rows:
         name, code, sub = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
-        plain = item_key(township, code, name, sub)
-        b.identity[id(row)] = (name, code, sub, plain)  # read once, used again by add_item
-        b.parts_by_key.setdefault((plain, compact(name + sub)), set()).add(row.part)
+        plain, label = item_key(township, code, name, sub), compact(name + sub)
+        b.identity[id(row)] = (name, code, sub, plain, label)  # read once, used again by add_item
+        b.parts_by_key.setdefault((plain, label), set()).add(row.part)
     for parts in b.parts_by_key.values():
         b.same_duty_groups += len(parts) > 1
     b.plan_departments(rows)
@@ -479,13 +512,21 @@ def build_township(
     tkey = township_key(township)
     for key in (*b.items, *b.departments, *b.villages):
         b.relate(key, RelType.IN_TOWNSHIP.value, tkey)
+    # A county department is shared by the county's townships (share_county_departments): its node and
+    # the relations naming it are made here with the shared key at once, instead of made, then re-keyed
+    # and sorted again (a set and a sort of every relation of the list: ~50 ms of a county's load).
+    renamed = _county_keys(b.departments.values(), county)
+    departments = [replace(d, key=renamed[d.key], township="", county=county) if d.key in renamed else d
+                   for d in b.departments.values()]
+    if len(set(renamed.values()) | (b.departments.keys() - renamed.keys())) != len(b.departments):
+        renamed, departments = {}, list(b.departments.values())  # keys would meet: leave it to share_county_departments
     tlist = TownshipList(
         township=Township(tkey, township, county, tuple(sorted(set(sources))), tuple(sorted(b.layout))),
         items=list(b.items.values()),
-        departments=sorted(b.departments.values(), key=lambda d: d.key),
+        departments=sorted(departments, key=lambda d: d.key),
         villages=sorted(b.villages.values(), key=lambda v: v.key),
         bases=sorted(b.bases.values(), key=lambda x: x.key),
-        relations=b.relations(),
+        relations=b.relations(renamed),
     )
     tlist = share_county_departments(tlist)  # one node per county department, shared by its townships
     if stats is not None:

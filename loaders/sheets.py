@@ -17,7 +17,7 @@ from graphmodel.vocab import ListPart
 from .headers import HEADER_SEARCH_ROWS, MULTI_FIELDS, Column, Header, SynonymTable, find_header, header_key
 from .problems import Problem
 from .readers import RawSheet
-from .values import is_ditto, part_cell, part_of, township_from_title, village_kind
+from .values import ditto_fields, part_cell, part_of, township_from_title, village_kind
 
 __all__ = ["FILL_DOWN", "ItemRow", "ParsedSheet", "ReadOptions", "VillageRow", "cell_text", "parse_sheet"]
 
@@ -242,26 +242,41 @@ def _raw_texts(sheet: RawSheet, i: int) -> list[str]:
     return [cell_text(v) for v in sheet.rows[i]]
 
 
-def _row_values(grid_row: list[str], header: Header) -> tuple[dict[str, str], dict[str, Column], list[tuple[str, str]]]:
-    values: dict[str, str] = {}
+def _row_plan(header: Header) -> tuple[list[tuple[int, str | None, object]], dict[str, Column]]:
+    """How every row of a sheet is read, worked out once: ``(index, field or None, header text of an
+    unmapped column / whether the field joins several columns)`` in column order (``seq`` left out),
+    and the first column of each field (the same for every row)."""
+    plan: list[tuple[int, str | None, object]] = []
     columns: dict[str, Column] = {}
-    extra: list[tuple[str, str]] = []
     for col in header.columns:
-        text = grid_row[col.index] if col.index < len(grid_row) else ""
         if col.field is None:
-            if text:
-                extra.append((col.header, text))
-            continue
-        if col.field == "seq":
-            continue
-        columns.setdefault(col.field, col)
+            plan.append((col.index, None, col.header))
+        elif col.field != "seq":
+            columns.setdefault(col.field, col)
+            plan.append((col.index, col.field, col.field in MULTI_FIELDS))
+    return plan, columns
+
+
+def _row_values(grid_row: list[str], header: Header,
+                plan: tuple[list[tuple[int, str | None, object]], dict[str, Column]] | None = None,
+                ) -> tuple[dict[str, str], dict[str, Column], list[tuple[str, str]]]:
+    """A row's values by field (the first column of a field wins, several columns of a multi-value
+    field are joined with 、), its columns by field, and its unmapped cells (header, text)."""
+    steps, columns = plan if plan is not None else _row_plan(header)
+    values: dict[str, str] = {}
+    extra: list[tuple[str, str]] = []
+    width = len(grid_row)
+    for j, f, how in steps:
+        text = grid_row[j] if j < width else ""
         if not text:
             continue
-        if col.field in values and col.field in MULTI_FIELDS:
-            values[col.field] = f"{values[col.field]}、{text}"
-        else:
-            values.setdefault(col.field, text)
-    return values, columns, extra
+        if f is None:
+            extra.append((how, text))  # type: ignore[arg-type]
+        elif f not in values:
+            values[f] = text
+        elif how:
+            values[f] = f"{values[f]}、{text}"
+    return values, dict(columns), extra
 
 
 def _key_column(header: Header, key_field: str) -> Column:
@@ -271,15 +286,18 @@ def _key_column(header: Header, key_field: str) -> Column:
 
 
 def _content_kind(sheet: RawSheet, i: int, header: Header, key_col: Column, after_footnote: bool,
-                  raw: list[str] | None = None) -> str:
+                  raw: list[str] | None = None, seq_cols: set[int] | None = None) -> str:
     """'blank', 'footnote', 'section', or 'row' for row ``i`` (judged on its own cells, not merges);
-    ``raw``: the row's own cell texts, when the caller has them."""
+    ``raw``: the row's own cell texts, when the caller has them; ``seq_cols``: the 序号 columns."""
     raw = _raw_texts(sheet, i) if raw is None else raw
+    if seq_cols is None:
+        seq_cols = {c.index for c in header.columns if c.field == "seq"}
+    has_key = key_col.index < len(raw) and bool(raw[key_col.index])
+    if has_key and key_col.index not in seq_cols:
+        return "row"  # a filled cell outside the 序号 columns (not blank), and the key: a row
     filled = [(j, t) for j, t in enumerate(raw) if t]
-    seq_cols = {c.index for c in header.columns if c.field == "seq"}
     if not filled or all(j in seq_cols and t.replace(".", "").isdigit() for j, t in filled):
         return "blank"  # empty, or a pre-numbered empty row
-    has_key = key_col.index < len(raw) and bool(raw[key_col.index])
     if has_key:
         return "row"
     first = compact(filled[0][1])
@@ -335,10 +353,12 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
     last_name_origin: tuple[int, int] | None = None
     texts = texts if texts is not None else _texts(sheet)
     mapped = [(c.field, c.index) for c in header.columns if c.field]  # the columns ItemRow.raw keeps
+    plan = _row_plan(header)  # read once per sheet, not per row
+    seq_cols = {c.index for c in header.columns if c.field == "seq"}
     merged_cols = [(c.field, c.index) for c in header.columns if c.field and c.field != "seq"] if covered else []
     for i in range(header.data_start, len(sheet.rows)):
         raw_texts = texts[i]  # the row's own cells, padded to the sheet's width
-        kind = _content_kind(sheet, i, header, name_col, after_footnote, raw_texts)
+        kind = _content_kind(sheet, i, header, name_col, after_footnote, raw_texts, seq_cols)
         if kind == "blank":
             continue
         if kind == "footnote":
@@ -352,7 +372,7 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             last = None
             continue
         after_footnote = False
-        values, columns, extra = _row_values(grid[i], header)
+        values, columns, extra = _row_values(grid[i], header, plan)
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own
@@ -369,14 +389,12 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
                   if (i, j) in covered and values.get(f) and not raw_texts[j]]
         row = ItemRow(sheet.file, sheet.name, i + 1, "", values, columns, {}, extra)
         dittos: list[str] = []
-        for f, text in list(values.items()):  # 同上 / 同前 / 〃: the cell above in the same column
-            if is_ditto(text):
-                if above.get(f):
-                    values[f] = above[f]
-                    dittos.append(f)
-                else:
-                    del values[f]
-                    parsed.problems.append(row.problem("ditto_unresolved", f, text))
+        for f in ditto_fields(values):  # 同上 / 同前 / 〃: the cell above in the same column
+            if above.get(f):
+                values[f] = above[f]
+                dittos.append(f)
+            else:
+                parsed.problems.append(row.problem("ditto_unresolved", f, values.pop(f)))
         down: list[str] = []
         if "part" in columns and not values.get("part") and previous.get("part"):
             values["part"] = previous["part"]

@@ -228,6 +228,24 @@ def is_ditto(text: object) -> bool:
 _DITTO_SEEN: dict[str, bool] = {}
 
 
+def ditto_fields(values: dict[str, str]) -> list[str]:
+    """The fields of a row whose cell is a ditto (:func:`is_ditto`), in the row's order; one call
+    per row instead of one per cell (every value of every row is asked).
+
+    >>> ditto_fields({"name": "甲", "lead": "同上", "basis": "〃"})
+    ['lead', 'basis']
+    """
+    seen = _DITTO_SEEN
+    out = []
+    for f, text in values.items():
+        found = seen.get(text) if type(text) is str else None
+        if found is None:
+            found = is_ditto(text)
+        if found:
+            out.append(f)
+    return out
+
+
 def village_kind(name: str, written: object = "") -> str:
     """村 or 社区: from the register's 类型 cell, else from the name.
 
