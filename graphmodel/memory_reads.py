@@ -57,8 +57,10 @@ class ReadIndex:
         def joined() -> tuple[ItemCard, ...]:
             # the townships' kept tuples one after the other: after a write to one township only its
             # cards are looked up again; item keys start with their township, so the joined tuple
-            # is sorted, which is checked (else sorted here)
-            cards = tuple(c for t in sorted(store._by_township) for c in self.cards(t))
+            # is sorted, which is checked (else sorted here); one pause of the collector for all
+            # of them (a pause per township let it run in between: 0.7 of 2.2 s CPU at 300 townships)
+            with gc_paused():
+                cards = tuple(c for t in sorted(store._by_township) for c in self.cards(t))
             if any(a.key >= b.key for a, b in zip(cards, cards[1:])):
                 cards = tuple(sorted(cards, key=lambda c: c.key))
             return cards
