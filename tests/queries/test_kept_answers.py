@@ -292,3 +292,20 @@ def test_a_refresh_keeps_the_answers_of_townships_the_other_process_did_not_touc
     assert multi_lead(reader, "随机2镇") == kept_b and multi_lead(reader, "随机2镇") is not kept_b
     fresh.replace_township(b.build())
     assert _answers(reader) == _answers(fresh)
+
+
+def test_department_load_adds_up_the_townships_kept_counts():
+    # the whole store's department_load is summed from counts kept per township; a write to one
+    # township counts that township again and keeps the others' counts
+    from queries.coverage import department_load
+
+    store, _ = _towns_store()
+    direct = department_load.__wrapped__(store, cards=list(store.item_cards()))  # one pass, no parts
+    assert department_load(store) == direct
+    assert any(d.leads for d in direct) and any(d.cooperates for d in direct)
+    counts_b = store._town_memo("随机2镇")[("department_counts",)]
+    store.replace_township(_one_lead_for_homestead(example_list()))
+    assert store._town_memo("随机2镇")[("department_counts",)] is counts_b
+    assert ("department_counts",) not in store._town_memo("示例镇")
+    assert department_load(store) == department_load.__wrapped__(store, cards=list(store.item_cards()))
+    assert department_load(store) != direct
