@@ -574,12 +574,19 @@ def similar_pairs(records: dict[str, frozenset[str]], threshold: float) -> list[
             continue
         prefix = toks[: len(toks) - math.ceil(j * len(toks) - 1e-9) + 1]
         seen: set[str] = set()
+        mine = records[key]
+        size = len(mine)
         for t in prefix:
             for other in index[t]:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = dice(records[key], records[other])
+                theirs = records[other]
+                # records come smallest first: Dice is at most 2|B|/(|A|+|B|), too small to pass
+                # when the other is much shorter (exact: the same bound the score must meet)
+                if 2 * len(theirs) / (size + len(theirs)) < threshold - 1e-12:
+                    continue
+                score = dice(mine, theirs)
                 if score >= threshold - 1e-12:
                     a, b = sorted((key, other))
                     out.append((a, b, round(score, 4)))
