@@ -309,3 +309,15 @@ def test_department_load_adds_up_the_townships_kept_counts():
     assert ("department_counts",) not in store._town_memo("示例镇")
     assert department_load(store) == department_load.__wrapped__(store, cards=list(store.item_cards()))
     assert department_load(store) != direct
+
+
+def test_a_setting_changed_between_two_calls_is_not_served_the_answer_kept_before(monkeypatch):
+    # the DUTYGRAPH_ settings are read once per outermost call (not per nested check) and are
+    # part of every kept answer's key
+    store, _ = _towns_store()
+    first = run_audit(store)
+    assert run_audit(store) is first
+    monkeypatch.setenv("DUTYGRAPH_TEST_ONLY_SETTING", "1")
+    again = run_audit(store)
+    assert again is not first and again == first
+    assert run_audit(store) is again
