@@ -522,7 +522,14 @@ def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
     For data a query joins from per-township parts (layouts, complete items …): after a write
     to one township only that township's part is built again.
     """
-    if not store.keeps_derived or cards is not store.item_cards() or catalogue_townships(store):
+    if not store.keeps_derived:
+        return None
+    if cards and cards[0].item.township == cards[-1].item.township and len(list_townships(store)) > 1:
+        # one township's cards (sorted by key, which starts with the township): a question about
+        # one township, not the whole store's cards, which the test below would build (all 9,000
+        # of a county just opened, for one township's answer); None is always a right answer
+        return None
+    if cards is not store.item_cards() or catalogue_townships(store):
         return None
     out = []
     for t in list_townships(store):

@@ -321,3 +321,13 @@ def test_a_setting_changed_between_two_calls_is_not_served_the_answer_kept_befor
     again = run_audit(store)
     assert again is not first and again == first
     assert run_audit(store) is again
+
+
+def test_a_question_about_one_township_on_a_store_just_opened_builds_only_its_cards():
+    store, _ = _towns_store()
+    whole = run_audit(store)
+    store.forget_derived(cards=True)  # as just opened
+    one = run_audit(store, "随机2镇")
+    assert {store._cards[k].item.township for k in store._cards} == {"随机2镇"}
+    assert one.findings and {f.township for f in one.findings} == {"随机2镇"}
+    assert one.findings == tuple(f for f in whole.findings if f.township == "随机2镇")
