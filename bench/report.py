@@ -169,6 +169,11 @@ def _targets(results: dict) -> list[str]:
         if info:
             out.append(f"- `dutygraph info` on the saved county store ≤ 0.5 s: median {_ms(info['median_s'])} "
                        f"(min {_ms(info['min_s'])}) — {_verdict(info['median_s'] <= 0.5)}")
+        opened = _get(c, "memory", "opened", default={}) or {}
+        for q, t in opened.items():
+            out.append(f"- County store just opened, `{q}` first in a fresh process: open {_ms(t['open_s'])}, "
+                       f"then {_ms(t['first_query_s'])} (imports {_ms(t['import_s'])}) — "
+                       f"{_verdict(t['first_query_s'] < 0.1)} for the query")
         qs = _get(c, "memory", "queries", default={}) or {}
         slow = {n: q["seconds"] for n, q in qs.items() if q.get("seconds", 0) >= 0.1}
         out.append(f"- County queries under 100 ms (median of repeated runs; the embedded store keeps answers "

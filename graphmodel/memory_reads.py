@@ -52,14 +52,19 @@ class ReadIndex:
             # tens of thousands of small acyclic records: the cyclic GC, set off by the allocations
             # and scanning the whole graph each time, took ~40% of a county's first card build
             with gc_paused():
-                return tuple(store._card(k) for k in sorted(store._keys(NodeType.ITEM, township)))
+                return tuple(store._cards_of(sorted(store._keys(NodeType.ITEM, township))))
 
         def joined() -> tuple[ItemCard, ...]:
             # the townships' kept tuples one after the other: after a write to one township only its
             # cards are looked up again; item keys start with their township, so the joined tuple
-            # is sorted, which is checked (else sorted here)
-            cards = tuple(c for t in sorted(store._by_township) for c in self.cards(t))
-            if any(a.key >= b.key for a, b in zip(cards, cards[1:])):
+            # is sorted, which is checked (else sorted here); one pause of the collector for all
+            # of them (a pause per township let it run in between: 0.7 of 2.2 s CPU at 300 townships)
+            with gc_paused():
+                parts = [p for p in (self.cards(t) for t in sorted(store._by_township)) if p]
+            cards = tuple(c for p in parts for c in p)
+            # each township's tuple is sorted (built from its sorted keys): the joined one is sorted
+            # when each starts after the one before ends (the check card by card was 27 ms at 300)
+            if any(a[-1].item.key >= b[0].item.key for a, b in zip(parts, parts[1:])):
                 cards = tuple(sorted(cards, key=lambda c: c.key))
             return cards
 

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import fields
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from .model import Department, DutyItem, LegalBasis, Node, Township, Village, node_from_dict
 
 __all__ = [
     "FORMAT",
@@ -42,6 +46,7 @@ __all__ = [
     "fsync_dir",
     "is_part_layout",
     "loads",
+    "nodes_from_dicts",
     "part_file",
     "read_json",
     "read_store",
@@ -66,6 +71,44 @@ def dumps(doc: Any) -> bytes:
 
 def loads(data: bytes) -> Any:
     return orjson.loads(data)
+
+
+def nodes_from_dicts(docs: list[dict[str, Any]]) -> list[Node]:
+    """The nodes of a part file, as :func:`graphmodel.model.node_from_dict` reads each of them.
+
+    A save writes every field of a node (``node_to_dict``), so a document holding exactly its
+    class's fields is built from them in order; any other goes through ``node_from_dict``
+    (older files, hand edits). Measured on a county's open: 0.40 s of 1.25 s was
+    ``node_from_dict`` asking ``dataclasses.fields`` and testing each field per node.
+
+    >>> from graphmodel.model import DutyItem, node_to_dict
+    >>> item = DutyItem("i", "甲镇", "宅基地审批", extra=(("列", "值"),), filled=("name",))
+    >>> nodes_from_dicts([node_to_dict(item), {"node_type": "DutyItem", "key": "j", "township": "甲镇", "name": "x"}])[0] == item
+    True
+    """
+    layouts = {}
+    for cls in (Township, DutyItem, Department, Village, LegalBasis):
+        names = tuple(f.name for f in fields(cls))
+        tuples = tuple(i for i, f in enumerate(fields(cls)) if str(f.type).startswith("tuple"))
+        others = [n for i, n in enumerate(names) if i not in tuples]
+        layouts[cls.node_type] = (cls, itemgetter(*names), tuples, itemgetter(*others, "node_type"),
+                                  frozenset(names) | {"node_type"})
+    out: list[Node] = []
+    append = out.append
+    for doc in docs:
+        layout = layouts.get(doc["node_type"]) if isinstance(doc, dict) else None
+        # a field outside the tuples holding a list (a hand edit) goes the slow way too: it does not
+        # happen in a saved file, and node_from_dict knows what to make of it
+        if layout is None or doc.keys() != layout[4] or list in map(type, layout[3](doc)):
+            append(node_from_dict(doc))
+            continue
+        values = list(layout[1](doc))
+        for i in layout[2]:
+            value = values[i]
+            if isinstance(value, list):  # JSON turns tuples into lists (as node_from_dict undoes it)
+                values[i] = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+        append(layout[0](*values))
+    return out
 
 
 def part_file(township: str, generation: int) -> str:

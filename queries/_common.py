@@ -7,6 +7,7 @@ import inspect
 import math
 import os
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -399,6 +400,11 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
              **flt: object) -> tuple[ItemCard, ...]:
     """Cards from the store narrowed by ItemFilter fields, or ``cards`` when given (audit reuse)."""
     if cards is not None:
+        if not flt and isinstance(cards, tuple) and (township is None or (
+                store.keeps_derived and cards is store.item_cards(ItemFilter(township=township)))):
+            # every card admitted: no filter, or the store's own cards of this township (the audit's
+            # checks per township, which narrowed 9,000 cards 30 times on a county)
+            return cards
         f = ItemFilter(township=township, **flt)  # type: ignore[arg-type]
         narrowed = tuple(c for c in cards if f.admits(c))
         # the same tuple when nothing was dropped: the store recognises its own cards (store.derived)
@@ -469,7 +475,16 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
                     return fn(store, township, *args, cards=cards, **options)
             if args or not store.keeps_derived or any(options.get(u) is not None for u in uncached):
                 return call()
-            return answer(store, township, cards, options, _config(), call)
+            # the settings read once per outermost call: the audit's checks asked them again and
+            # again (reading os.environ whole each time: 6% of a county's audit)
+            config = getattr(_calls, "config", None)
+            if config is not None:
+                return answer(store, township, cards, options, config, call)
+            _calls.config = _config()
+            try:
+                return answer(store, township, cards, options, _calls.config, call)
+            finally:
+                _calls.config = None
 
         def answer(store: DutyStore, township: str | None, cards: Sequence[ItemCard] | None,
                    options: dict, config: tuple, call: Callable[[], object], local: bool | None = None) -> object:
@@ -507,13 +522,23 @@ def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
     For data a query joins from per-township parts (layouts, complete items …): after a write
     to one township only that township's part is built again.
     """
-    if not store.keeps_derived or cards is not store.item_cards() or catalogue_townships(store):
+    if not store.keeps_derived:
+        return None
+    if cards and cards[0].item.township == cards[-1].item.township and len(list_townships(store)) > 1:
+        # one township's cards (sorted by key, which starts with the township): a question about
+        # one township, not the whole store's cards, which the test below would build (all 9,000
+        # of a county just opened, for one township's answer); None is always a right answer
+        return None
+    if cards is not store.item_cards() or catalogue_townships(store):
         return None
     out = []
     for t in list_townships(store):
         own = store.item_cards(ItemFilter(township=t))
         out.append(store.derived(name, own, functools.partial(build, own), township_only=True))
     return out
+
+
+_calls = threading.local()  # ``config``: the settings of the kept call running in this thread
 
 
 def _config() -> tuple[tuple[str, str], ...]:
@@ -574,12 +599,19 @@ def similar_pairs(records: dict[str, frozenset[str]], threshold: float) -> list[
             continue
         prefix = toks[: len(toks) - math.ceil(j * len(toks) - 1e-9) + 1]
         seen: set[str] = set()
+        mine = records[key]
+        size = len(mine)
         for t in prefix:
             for other in index[t]:
                 if other in seen:
                     continue
                 seen.add(other)
-                score = dice(records[key], records[other])
+                theirs = records[other]
+                # records come smallest first: Dice is at most 2|B|/(|A|+|B|), too small to pass
+                # when the other is much shorter (exact: the same bound the score must meet)
+                if 2 * len(theirs) / (size + len(theirs)) < threshold - 1e-12:
+                    continue
+                score = dice(mine, theirs)
                 if score >= threshold - 1e-12:
                     a, b = sorted((key, other))
                     out.append((a, b, round(score, 4)))

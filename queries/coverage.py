@@ -250,35 +250,73 @@ def department_load(store: DutyStore, township: str | None = None, *,
         found = _department_load_asked(store, township)
         if found is not None:
             return found
-    led: dict[str, list[ItemCard]] = defaultdict(list)
-    coop: Counter[str] = Counter()
     cards = cards_of(store, township, cards)
-    complete = _complete_keys(store, cards)
-    for c in cards:
-        for p in c.leads:
-            led[p.key].append(c)
-        for p in c.cooperators:
-            coop[p.key] += 1
+    # per department: items led, complete, by part, by power type; and items cooperated on. Counted
+    # per township (kept with it) and added up: after a write to one township only its counts are
+    # made again (two Counters per department over the whole store's cards took 0.26 s at 300
+    # townships, 2.1× pandas)
+    parts = township_parts(store, cards, ("department_counts",),
+                           lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)))
+    if parts is None:
+        led, coop = _department_counts(cards, _complete_keys(store, cards))
+    else:
+        led, coop = {}, Counter()
+        for town_led, town_coop in parts:
+            for key, (n, done, by_part, by_power) in town_led.items():
+                counts = led.get(key)
+                if counts is None:
+                    led[key] = [n, done, dict(by_part), dict(by_power)]
+                    continue
+                counts[0] += n
+                counts[1] += done
+                for k, v in by_part.items():
+                    counts[2][k] = counts[2].get(k, 0) + v
+                for k, v in by_power.items():
+                    counts[3][k] = counts[3].get(k, 0) + v
+            coop.update(town_coop)
     out = []
+    idle = (0, 0, {}, {})
     for d in store.nodes("Department", township):
-        items = led.get(d.key, [])
-        done = sum(1 for c in items if c.key in complete)
+        n, done, by_part, by_power = led.get(d.key, idle)
         out.append(DepartmentLoad(
-            d.key, d.township, d.name, d.level, len(items), coop.get(d.key, 0),
-            tuple(sorted(Counter(c.item.part for c in items).items())),
-            tuple(sorted(Counter(c.item.power_type or "(空)" for c in items).items())),
-            done, round(done / len(items), 4) if items else 0.0,
+            d.key, d.township, d.name, d.level, n, coop.get(d.key, 0),
+            tuple(sorted(by_part.items())), tuple(sorted(by_power.items())),
+            done, round(done / n, 4) if n else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
 
 
-def _complete_keys(store: DutyStore, cards: Sequence[ItemCard]) -> frozenset[str]:
+def _department_counts(cards: Sequence[ItemCard], complete: frozenset[str]) -> tuple[dict[str, list], Counter[str]]:
+    """department key -> [items led, of them complete, {part: n}, {power type: n}], and items
+    cooperated on per department key, in one pass over ``cards``."""
+    led: dict[str, list] = {}
+    coop: Counter[str] = Counter()
+    for c in cards:
+        if c.leads:
+            part, power, done = c.item.part, c.item.power_type or "(空)", c.item.key in complete
+            for p in c.leads:
+                counts = led.get(p.key)
+                if counts is None:
+                    counts = led[p.key] = [0, 0, {}, {}]
+                counts[0] += 1
+                counts[1] += done
+                counts[2][part] = counts[2].get(part, 0) + 1
+                counts[3][power] = counts[3].get(power, 0) + 1
+        for p in c.cooperators:
+            coop[p.key] += 1
+    return led, coop
+
+
+def _complete_keys(store: DutyStore, cards: Sequence[ItemCard], kept_as_part: bool = False) -> frozenset[str]:
     """Keys of the complete items of ``cards`` (:func:`_complete`); of the whole store joined from
-    the townships' sets, each kept with its township."""
+    the townships' sets, each kept with its township (``kept_as_part``: ``cards`` are one
+    township's own, the set is the one kept for it)."""
     def build(own: Sequence[ItemCard]) -> frozenset[str]:
         lay = layouts(store, own)
         return frozenset(c.key for c in own if _complete(c, lay))
 
+    if kept_as_part:
+        return store.derived(("complete_keys",), cards, lambda: build(cards), township_only=True)
     parts = township_parts(store, cards, ("complete_keys",), build)
     return frozenset().union(*parts) if parts is not None else build(cards)
 

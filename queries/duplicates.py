@@ -65,11 +65,16 @@ def cross_part_pairs(cards: Sequence[ItemCard], name_threshold: float = NAME_THR
         found.setdefault((a, b), (score, "内容"))
     own = [k for k, c in cmap.items() if c.item.part == BASIC]
     others = [k for k, c in cmap.items() if c.item.part in (WITHDRAWN, COOPERATE)]
+    # every 基本 name against every other's (~26,000 pairs a township): the shorter (the first of
+    # equal lengths) in the longer, lengths compared once instead of sorting each pair (60% of
+    # the query's time on a county)
+    named = [(b, names[b], len(names[b])) for b in others]
     for a in own:
-        for b in others:
-            short, long_ = sorted((names[a], names[b]), key=len)
-            if len(short) >= MIN_CONTAINED_CHARS and short in long_:
-                found.setdefault(tuple(sorted((a, b))), (round(dice(bigrams(names[a]), bigrams(names[b])), 4), "名称包含"))
+        na = names[a]
+        la = len(na)
+        for b, nb, lb in named:
+            if (la >= MIN_CONTAINED_CHARS and na in nb) if la <= lb else (lb >= MIN_CONTAINED_CHARS and nb in na):
+                found.setdefault(tuple(sorted((a, b))), (round(dice(bigrams(na), bigrams(nb)), 4), "名称包含"))
     parts = set(CROSS_PARTS)
     out = []
     for (a, b), (score, basis) in sorted(found.items()):

@@ -292,3 +292,42 @@ def test_a_refresh_keeps_the_answers_of_townships_the_other_process_did_not_touc
     assert multi_lead(reader, "随机2镇") == kept_b and multi_lead(reader, "随机2镇") is not kept_b
     fresh.replace_township(b.build())
     assert _answers(reader) == _answers(fresh)
+
+
+def test_department_load_adds_up_the_townships_kept_counts():
+    # the whole store's department_load is summed from counts kept per township; a write to one
+    # township counts that township again and keeps the others' counts
+    from queries.coverage import department_load
+
+    store, _ = _towns_store()
+    direct = department_load.__wrapped__(store, cards=list(store.item_cards()))  # one pass, no parts
+    assert department_load(store) == direct
+    assert any(d.leads for d in direct) and any(d.cooperates for d in direct)
+    counts_b = store._town_memo("随机2镇")[("department_counts",)]
+    store.replace_township(_one_lead_for_homestead(example_list()))
+    assert store._town_memo("随机2镇")[("department_counts",)] is counts_b
+    assert ("department_counts",) not in store._town_memo("示例镇")
+    assert department_load(store) == department_load.__wrapped__(store, cards=list(store.item_cards()))
+    assert department_load(store) != direct
+
+
+def test_a_setting_changed_between_two_calls_is_not_served_the_answer_kept_before(monkeypatch):
+    # the DUTYGRAPH_ settings are read once per outermost call (not per nested check) and are
+    # part of every kept answer's key
+    store, _ = _towns_store()
+    first = run_audit(store)
+    assert run_audit(store) is first
+    monkeypatch.setenv("DUTYGRAPH_TEST_ONLY_SETTING", "1")
+    again = run_audit(store)
+    assert again is not first and again == first
+    assert run_audit(store) is again
+
+
+def test_a_question_about_one_township_on_a_store_just_opened_builds_only_its_cards():
+    store, _ = _towns_store()
+    whole = run_audit(store)
+    store.forget_derived(cards=True)  # as just opened
+    one = run_audit(store, "随机2镇")
+    assert {store._cards[k].item.township for k in store._cards} == {"随机2镇"}
+    assert one.findings and {f.township for f in one.findings} == {"随机2镇"}
+    assert one.findings == tuple(f for f in whole.findings if f.township == "随机2镇")
