@@ -21,6 +21,11 @@ other 40,000 relations did not). Such a list goes through a stage instead:
    labels and creates only the links to shared nodes, so it stays small.
 3. **Clean up** (small transactions): the retired nodes are deleted with their relations.
 
+A delete of such a list (``delete_township``) is staged the same way, without a new list: one
+transaction retires the township's nodes (their links to shared nodes deleted, shared nodes
+nobody uses any more removed), then the retired nodes are deleted in small transactions
+(:func:`staged_delete`).
+
 All or nothing: a failure while staging deletes the staged nodes and the old list stays as
 it was; the swap is one transaction. A write to the township between stage and swap (the
 review lock's version moved) aborts the swap: nothing of the new list remains. Leftovers of
@@ -43,7 +48,7 @@ from .model import TownshipList, is_shared, merge_shared
 from .store import ImportResult
 from .vocab import NODE_TYPES
 
-__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "needs_stage", "stage_rows"]
+__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "needs_stage", "needs_staged_delete", "stage_rows", "staged_delete"]
 
 #: Nodes + relations above which an import is staged (``$DUTYGRAPH_NEO4J_STAGE_ROWS``): a
 #: 300-item township has ~1,800; the 256 MB test server failed at 60,000 in one transaction.
@@ -175,6 +180,43 @@ def staged_import(store: Any, tlist: TownshipList, editor: str,
         drop_stage(store, stage_id)
         raise
     drop_stage(store, stage_id)  # the retired old list
+    return result
+
+
+def needs_staged_delete(store: Any, township: str) -> bool:
+    """The stored township is larger than one transaction should delete (cypher.STAGE_TOWNSHIP_ROWS)."""
+    rows = store._run(False, lambda tx: tx.run(cypher.STAGE_TOWNSHIP_ROWS, township=township).single()["rows"])
+    return (rows or 0) > stage_rows()
+
+
+def _retire_work(tx: Any, township: str, stage_id: str) -> ImportResult:
+    """The delete's one transaction: the township's links to shared nodes and its orphaned shared
+    nodes deleted, its own nodes retired into the stage (hidden from every read at commit)."""
+    from .neo4j_store import _read_township_diff
+
+    d = _read_township_diff(tx, TownshipList.empty(township), delete=True)  # the county and base locks
+    shared_old = sorted(i for r, i in d.old_rels.items() if r.src not in d.old_keys or r.dst not in d.old_keys)
+    for batch in _batches(shared_old, 1000):
+        tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
+    for batch in _batches(sorted(d.ids[k] for k in d.orphans), 1000):
+        tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
+    for label in NODE_TYPES:
+        if label != "LegalBasis":
+            tx.run(cypher.STAGE_RETIRE[label], township=township, stage=stage_id).consume()
+    added, removed, changed = d.counts({})
+    return ImportResult(township, added, removed, changed, {})
+
+
+def staged_delete(store: Any, township: str) -> ImportResult:
+    """Delete a township too large for one transaction: retire it in one, then delete the retired
+    nodes in small ones. The same ImportResult as the one-transaction delete."""
+    stage_id = uuid.uuid4().hex
+    try:
+        result = store._run(True, _retire_work, township, stage_id)
+    except BaseException:
+        drop_stage(store, stage_id)  # nothing was retired (the transaction rolled back): a no-op
+        raise
+    drop_stage(store, stage_id)
     return result
 
 

@@ -126,3 +126,31 @@ def test_a_list_larger_than_one_transaction(neo4j_server, monkeypatch):
     finally:
         store.wipe()
         store.close()
+
+
+def test_a_staged_delete_removes_what_the_one_transaction_delete_removes(neo):
+    memory = open_store("memory", data_dir=None)
+    for tlist in (_county(1, 40, "甲镇"), _county(2, 30, "乙镇")):  # share county departments and laws
+        neo.replace_township(tlist, editor="装载员")
+        memory.replace_township(tlist, editor="装载员")
+    assert neo4j_staged.needs_staged_delete(neo, "甲镇")
+    assert neo.delete_township("甲镇") == memory.delete_township("甲镇")
+    assert _graph(neo) == _graph(memory)
+    assert neo._read("MATCH (n:Staged) RETURN count(n) AS n")[0]["n"] == 0
+    for name in ("audit", "department_load", "most_cited"):
+        assert QUERIES[name].func(neo) == QUERIES[name].func(memory), name
+    assert neo.delete_township("乙镇") == memory.delete_township("乙镇")  # the last user of the shared nodes
+    assert _graph(neo) == _graph(memory)
+    assert neo.nodes("LegalBasis") == () and neo.nodes("Department") == ()
+
+
+def test_a_failed_staged_delete_keeps_the_list(neo, monkeypatch):
+    neo.replace_township(_county(1, 40, "甲镇"))
+    before = (_graph(neo), _history(neo, "甲镇"))
+    broken = {label: "MATCH (n:DutyItem {township: $township}) WHERE $stage IS NOT NULL RETURN 1 / 0"
+              for label in cypher.STAGE_RETIRE}
+    monkeypatch.setattr(cypher, "STAGE_RETIRE", broken)
+    with pytest.raises(Exception, match="ArithmeticError|divide"):
+        neo.delete_township("甲镇")
+    assert (_graph(neo), _history(neo, "甲镇")) == before
+    assert neo._read("MATCH (n:Staged) RETURN count(n) AS n")[0]["n"] == 0
