@@ -341,6 +341,8 @@ def report(results: dict) -> str:
         for scope, key, limit in (("whole store", "store_queries", TARGETS["store_query_s"]),
                                   ("one township", "township_queries", TARGETS["township_query_s"])):
             qs = e.get(key, {})
+            if not qs:  # --no-queries
+                continue
             slow = sorted(((v["seconds"], n) for n, v in qs.items() if "seconds" in v and n != "audit"
                            and v["seconds"] >= limit), reverse=True)
             errors = [n for n, v in qs.items() if "error" in v]

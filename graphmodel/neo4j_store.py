@@ -337,7 +337,7 @@ class Neo4jStore(DutyStore):
 
     # ---- review records ------------------------------------------------------------------
     def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True,
-                            stage: tuple[str, Any, str] | None = None) -> T:
+                            stage: tuple[str, Any, str, Any] | None = None) -> T:
         def run(tx: neo4j.ManagedTransaction) -> T:
             if write:
                 tx.run(cypher.REVIEW_LOCK, township=township).consume()
@@ -749,10 +749,12 @@ class _Neo4jReviewTx(ReviewTx):
     """The township's list and review records, read and written inside one managed transaction."""
 
     def __init__(self, tx: neo4j.ManagedTransaction, township: str,
-                 stage: tuple[str, Any, str] | None = None) -> None:
+                 stage: tuple[str, Any, str, tuple[str, str] | None] | None = None) -> None:
         self.tx = tx
         self.township = township
-        self.stage = stage  # (stage id, lock version, snapshot): the list was staged, the replace swaps it in
+        # (stage id, lock version, snapshot, latest round's (id, snapshot)): the list was staged
+        # (graphmodel.neo4j_staged.stage), the replace swaps it in
+        self.stage = stage
         self._cache: dict[str, dict[str, dict]] = {}
 
     def current_list(self) -> TownshipList:
@@ -797,6 +799,8 @@ class _Neo4jReviewTx(ReviewTx):
         return list(self._records(kind).values())
 
     def blob(self, kind: str, rid: str) -> str | None:
+        if kind == "Round" and self.stage is not None and self.stage[3] is not None and self.stage[3][0] == rid:
+            return self.stage[3][1]  # read while staging, at the version the swap checked
         row = self.tx.run(cypher.REVIEW_BLOB[kind], key=f"{self.township}/{rid}").single()
         return row["blob"] if row else None
 
