@@ -12,7 +12,7 @@ other 40,000 relations did not). Such a list goes through a stage instead:
    label skip ``Staged`` ends (cypher.RELATIONS_ALL …), and no relation touches a node
    other townships share (legal bases, county departments) yet.
 2. **Swap** (one transaction, under the township's review lock like any import): the
-   township's current nodes lose their labels (they become ``Staged`` too, marked retired)
+   township's current nodes lose their labels (they become ``Staged`` too, without a stage id: retired)
    and their links to shared nodes are deleted; the staged nodes get their real labels;
    the links to shared nodes are created (shared nodes merged as the normal import does);
    shared nodes nobody uses any more are removed; the import's audit entry and round are
@@ -49,7 +49,8 @@ from .model import TownshipList, is_shared, merge_shared
 from .store import ImportResult
 from .vocab import NODE_TYPES
 
-__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "needs_stage", "needs_staged_delete", "stage_rows", "staged_delete"]
+__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "drop_retired", "needs_stage", "needs_staged_delete", "stage_rows",
+           "staged_delete"]
 
 #: Nodes + relations above which an import is staged (``$DUTYGRAPH_NEO4J_STAGE_ROWS``): a
 #: 300-item township has ~1,800; the 256 MB test server failed at 60,000 in one transaction.
@@ -127,6 +128,16 @@ def drop_stage(store: Any, stage_id: str) -> None:
             pass
 
 
+def drop_retired(store: Any, township: str) -> None:
+    """Delete the township's retired nodes and their relations, in small transactions."""
+    for statement in (cypher.STAGE_DROP_RETIRED_RELATIONS_BATCH, cypher.STAGE_DROP_RETIRED_BATCH):
+        def work(tx: Any, s: str = statement) -> int:
+            return tx.run(s, township=township, batch=STAGE_BATCH_ROWS).single()["deleted"]
+
+        while store._run(True, work):
+            pass
+
+
 def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> ImportResult:
     """The swap, inside the import's review transaction (the township's lock is already held).
 
@@ -152,7 +163,7 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
         tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
     for label in NODE_TYPES:
         if label != "LegalBasis":
-            tx.run(cypher.STAGE_RETIRE[label], township=name, stage=stage_id).consume()
+            tx.run(cypher.STAGE_RETIRE[label], township=name).consume()
     # 2. the staged list appears; shared nodes merged; its links to them created
     for label in NODE_TYPES:
         tx.run(cypher.STAGE_PROMOTE[label], stage=stage_id).consume()
@@ -195,7 +206,7 @@ def staged_import(store: Any, tlist: TownshipList, editor: str,
     except BaseException:
         drop_stage(store, stage_id)
         raise
-    drop_stage(store, stage_id)  # the retired old list
+    drop_retired(store, name)  # the old list
     return result
 
 
@@ -205,9 +216,9 @@ def needs_staged_delete(store: Any, township: str) -> bool:
     return (rows or 0) > stage_rows()
 
 
-def _retire_work(tx: Any, township: str, stage_id: str) -> ImportResult:
+def _retire_work(tx: Any, township: str) -> ImportResult:
     """The delete's one transaction: the township's links to shared nodes and its orphaned shared
-    nodes deleted, its own nodes retired into the stage (hidden from every read at commit)."""
+    nodes deleted, its own nodes retired (hidden from every read at commit)."""
     from .neo4j_store import _read_township_diff
 
     d = _read_township_diff(tx, TownshipList.empty(township), delete=True)  # the county and base locks
@@ -218,7 +229,7 @@ def _retire_work(tx: Any, township: str, stage_id: str) -> ImportResult:
         tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
     for label in NODE_TYPES:
         if label != "LegalBasis":
-            tx.run(cypher.STAGE_RETIRE[label], township=township, stage=stage_id).consume()
+            tx.run(cypher.STAGE_RETIRE[label], township=township).consume()
     added, removed, changed = d.counts({})
     return ImportResult(township, added, removed, changed, {})
 
@@ -226,13 +237,8 @@ def _retire_work(tx: Any, township: str, stage_id: str) -> ImportResult:
 def staged_delete(store: Any, township: str) -> ImportResult:
     """Delete a township too large for one transaction: retire it in one, then delete the retired
     nodes in small ones. The same ImportResult as the one-transaction delete."""
-    stage_id = uuid.uuid4().hex
-    try:
-        result = store._run(True, _retire_work, township, stage_id)
-    except BaseException:
-        drop_stage(store, stage_id)  # nothing was retired (the transaction rolled back): a no-op
-        raise
-    drop_stage(store, stage_id)
+    result = store._run(True, _retire_work, township)  # on failure nothing was retired: rolled back
+    drop_retired(store, township)
     return result
 
 
