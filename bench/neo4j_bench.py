@@ -115,7 +115,10 @@ def admin_import_load(tlists, heap: str, pagecache: str) -> dict:
         start = time.perf_counter()
         write_import_csv(tlists, work / "csv")
         phases["csv"] = time.perf_counter() - start
-        phases["neo4j_admin"] = admin_import(work / "csv", work / "home", heap=heap)
+        tool: dict = {}
+        phases["neo4j_admin"] = admin_import(work / "csv", work / "home", heap=heap, report=tool)
+        if "import_done_s" in tool:
+            phases["import_done"] = tool["import_done_s"]  # the tool's own time, inside neo4j_admin
         t = time.perf_counter()
         server = Neo4jTestServer(heap=heap, pagecache=pagecache, jvm_args=["-XX:+UseG1GC"], copy_from=work / "home")
         uri, user, password = server.start(timeout=600)
@@ -135,25 +138,49 @@ def admin_import_load(tlists, heap: str, pagecache: str) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure_loads(store, tlists, repeat: int, loads=LOADS, server_options=None) -> dict:
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 when unknown): the server's own work."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+#: Townships each load writes once, untimed, before the timed rounds: the first statements of a
+#: fresh server are planned and JIT-compiled, and whichever load ran first paid that alone.
+WARM_UP_TOWNSHIPS = 3
+
+
+def measure_loads(store, tlists, repeat: int, loads=LOADS, server_options=None, server_pid: int | None = None) -> dict:
+    """Each load ``repeat`` times, interleaved (the order reversed every other round), after one
+    untimed warm-up of every load on a few townships; wall seconds, and the CPU seconds of this
+    process and of the server (``server_pid``), which a busy machine moves much less than wall time."""
     items = sum(len(t.items) for t in tlists)
     times: dict[str, list[float]] = {name: [] for name in loads}
+    cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in loads}
     phases: dict[str, list[dict]] = {}
 
-    def incremental():
-        for t in tlists:
+    def incremental(lists=tlists):
+        for t in lists:
             store.replace_township(t)
 
-    def grouped():
+    def grouped(lists=tlists):
         with store.bulk():
-            for t in tlists:
+            for t in lists:
                 store.replace_township(t)
 
     runs = {"incremental": incremental, "incremental_bulk": grouped,
-            "hand_written_unwind": lambda: hand_written_load(store._driver, store.database, tlists),
-            "bulk_load": lambda: store.bulk_load(tlists)}
-    for _ in range(repeat):  # interleaved
-        for name in loads:
+            "hand_written_unwind": lambda lists=tlists: hand_written_load(store._driver, store.database, lists),
+            "bulk_load": lambda lists=tlists: store.bulk_load(lists)}
+    for name in loads:
+        if name in runs:
+            store.wipe()
+            runs[name](tlists[:WARM_UP_TOWNSHIPS])
+    for round_no in range(repeat):  # interleaved
+        for name in (loads if round_no % 2 == 0 else tuple(reversed(loads))):
             if name == "admin_import":  # its own server, started on the imported files
                 if server_options is None:
                     continue
@@ -163,10 +190,17 @@ def measure_loads(store, tlists, repeat: int, loads=LOADS, server_options=None) 
             else:
                 fn = runs[name]
                 store.wipe()
+                client, server = time.process_time(), _cpu_seconds(server_pid)
                 times[name].append(_timed(fn))
+                cpu[name].append((time.process_time() - client, _cpu_seconds(server_pid) - server))
             log(f"  {name}: {items / times[name][-1]:,.0f} items/s")
     out = {name: {"seconds": statistics.median(ts), "items_per_s": items / statistics.median(ts), "runs": len(ts)}
            for name, ts in times.items() if ts}
+    for name, pairs in cpu.items():
+        if pairs:
+            out[name]["client_cpu_s"] = statistics.median(c for c, _ in pairs)
+            if server_pid is not None:
+                out[name]["server_cpu_s"] = statistics.median(s for _, s in pairs)
     for name, runs_done in phases.items():
         out[name]["phases"] = runs_done
     out["items"] = items
@@ -230,7 +264,8 @@ def _parsed(size: int, items: int, seed: int, cache: Path | None) -> list:
 
 
 def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, save=None,
-            lists_cache: Path | None = None, server_options=None) -> dict:
+            lists_cache: Path | None = None, server_options=None, queries: bool = True,
+            server_pid: int | None = None) -> dict:
     from graphmodel import open_store
 
     store = open_store("neo4j")
@@ -239,8 +274,13 @@ def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, 
         for size in sizes:
             tlists = _parsed(size, items, seed, lists_cache)
             entry: dict = {"uptime": uptime()}
-            entry["loads"] = measure_loads(store, tlists, repeat if size < 300 else 1, loads, server_options)
+            entry["loads"] = measure_loads(store, tlists, repeat if size < 300 else 1, loads, server_options, server_pid)
             results["sizes"][str(size)] = entry
+            if not queries:  # loads only (--no-queries)
+                entry["uptime_after"] = uptime()
+                if save:
+                    save(results)
+                continue
             if "incremental" not in loads or loads[-1] != "incremental":
                 store.wipe()
                 with store.bulk():  # queries run on what the incremental import builds
@@ -271,10 +311,12 @@ def report(results: dict) -> str:
     for size, e in results["sizes"].items():
         loads = e["loads"]
         lines += [f"## {size} townships ({loads['items']:,} items)", "", f"load during the run: `{e['uptime']}`", "",
-                  "| load | s | items/s |", "|---|---:|---:|"]
+                  "| load | s | items/s | client CPU s | server CPU s |", "|---|---:|---:|---:|---:|"]
         for name in LOADS:
             if name in loads:
-                lines.append(f"| {name} | {loads[name]['seconds']:.2f} | {loads[name]['items_per_s']:,.0f} |")
+                v = loads[name]
+                lines.append(f"| {name} | {v['seconds']:.2f} | {v['items_per_s']:,.0f} | "
+                             f"{v.get('client_cpu_s', float('nan')):.2f} | {v.get('server_cpu_s', float('nan')):.2f} |")
         lines.append("")
         if "incremental" in loads and "hand_written_unwind" in loads:
             inc, hand = loads["incremental"]["items_per_s"], loads["hand_written_unwind"]["items_per_s"]
@@ -288,9 +330,19 @@ def report(results: dict) -> str:
                                  f"{bulk:,.0f} items/s ({best})"))
         for run in loads.get("admin_import", {}).get("phases", []):
             lines.append("  - admin_import phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.items()))
+            if "import_done" in run:  # without the fixed cost: the JVM's start and the second server's start
+                work = run["csv"] + run["import_done"] + run["first_open"]
+                lines.append(f"  - admin_import without the fixed cost (csv + the tool's import + first open): "
+                             f"{loads['items'] / work:,.0f} items/s; the tool's import alone "
+                             f"{loads['items'] / run['import_done']:,.0f} items/s")
+        if "incremental" in loads and "hand_written_unwind" in loads and "server_cpu_s" in loads["incremental"]:
+            inc, hand = (loads[n]["client_cpu_s"] + loads[n]["server_cpu_s"] for n in ("incremental", "hand_written_unwind"))
+            lines.append(f"  - CPU (client + server): incremental {inc:.2f} s, hand-written {hand:.2f} s ({hand / inc:.2f}×)")
         for scope, key, limit in (("whole store", "store_queries", TARGETS["store_query_s"]),
                                   ("one township", "township_queries", TARGETS["township_query_s"])):
             qs = e.get(key, {})
+            if not qs:  # --no-queries
+                continue
             slow = sorted(((v["seconds"], n) for n, v in qs.items() if "seconds" in v and n != "audit"
                            and v["seconds"] >= limit), reverse=True)
             errors = [n for n, v in qs.items() if "error" in v]
@@ -326,6 +378,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS)
     ap.add_argument("--loads", default="", help=f"loads to time (default all: {','.join(LOADS)})")
     ap.add_argument("--queries", default="", help="queries to time (default every registered one)")
+    ap.add_argument("--no-queries", action="store_true", help="time the loads only")
     ap.add_argument("--lists-cache", type=Path, default=ROOT / "bench" / ".cache" / "parsed",
                     help="folder keeping the parsed lists between runs (bench/.cache is gitignored)")
     args = ap.parse_args(argv)
@@ -356,7 +409,8 @@ def main(argv=None) -> int:
     names = [x for x in args.queries.split(",") if x] if args.queries else None
     try:
         results = measure(sizes, args.items, args.seed, args.repeat, loads, names, save, args.lists_cache,
-                          (args.neo4j_heap, args.neo4j_pagecache))
+                          (args.neo4j_heap, args.neo4j_pagecache), queries=not args.no_queries,
+                          server_pid=server.pid if server is not None else None)
     finally:
         if server is not None:
             server.stop()

@@ -58,11 +58,15 @@ __all__ = [
     "ITEM_PARTS_IN_TOWNSHIP",
     "MERGE_RELATIONS",
     "CREATE_NODES",
+    "CREATE_NODES_ALL",
+    "CREATE_RELATIONS_ALL",
     "CREATE_RELATIONS_BY_KEY",
     "MERGE_NODES",
     "MERGE_RELATIONS_BY_KEY",
     "SET_NODES",
     "STAGE_DROP_BATCH",
+    "STAGE_DROP_RETIRED_BATCH",
+    "STAGE_DROP_RETIRED_RELATIONS_BATCH",
     "STAGE_DROP_RELATIONS_BATCH",
     "STAGE_PROMOTE",
     "STAGE_RETIRE",
@@ -71,6 +75,7 @@ __all__ = [
     "STAGE_ROUND",
     "STAGE_ROUND_PUT",
     "STAGE_LOCK_VERSION",
+    "STAGE_TOWNSHIP_ROWS",
     "NEIGHBOURHOOD_EXPAND",
     "NEIGHBOURHOOD_GRAPH",
     "NODES_ALL",
@@ -273,6 +278,34 @@ MERGE_RELATIONS_BY_KEY: dict[tuple[str, str, str], str] = {
     f"MERGE (a)-[r:{rel}]->(b) SET r.text = row.text"
     for rel in _REL_TYPES for a in _LABELS for b in _LABELS
 }
+
+# An import's new nodes and new relations in one statement each (a CALL per label, and per
+# relation of the model, each with its own $parameter of rows): a round trip per label and per
+# relation kind cost a township's import more than its rows did (bench/README.md, neoload).
+# A relation between other labels (never in a list of ours) goes through CREATE_RELATIONS_BY_KEY.
+MODEL_RELATIONS: tuple[tuple[str, str, str], ...] = (
+    ("LEADS", "Department", "DutyItem"),
+    ("COOPERATES_ON", "Department", "DutyItem"),
+    ("BASED_ON", "DutyItem", "LegalBasis"),
+    ("ASSISTS", "Village", "DutyItem"),
+    ("FOLLOWED_BY", "DutyItem", "DutyItem"),
+    ("IN_TOWNSHIP", "DutyItem", "Township"),
+    ("IN_TOWNSHIP", "Department", "Township"),
+    ("IN_TOWNSHIP", "Village", "Township"),
+)
+
+
+def rows_parameter(rel: str, a: str, b: str) -> str:
+    """The parameter of CREATE_RELATIONS_ALL holding the rows of (rel, a, b)."""
+    return f"{rel}_{a}_{b}"
+
+
+CREATE_NODES_ALL = "\n".join(
+    f"CALL () {{ UNWIND ${label} AS row CREATE (n:{label}) SET n = row }}" for label in sorted(_LABELS))
+CREATE_RELATIONS_ALL = "\n".join(
+    f"CALL () {{ UNWIND ${rows_parameter(rel, a, b)} AS row MATCH (a:{a} {{key: row.src}}) "
+    f"MATCH (b:{b} {{key: row.dst}}) CREATE (a)-[:{rel} {{text: row.text}}]->(b) }}"
+    for rel, a, b in sorted(MODEL_RELATIONS))
 
 # Deletes up to $batch of the list's relations, then (WIPE_BATCH) of our nodes; the store repeats
 # each until it deletes none. Relations first: at 300 townships one DETACH DELETE of 10,000 nodes
@@ -1008,10 +1041,13 @@ REMOVE n:Staged, n.stage, n.stage_label
 SET n:Round, n.key = $key, n.township = $township, n.id = $id, n.data = $data
 """
 
-# The swap: the township's current nodes leave (retired), the staged ones take their labels.
+# The swap: the township's current nodes leave (retired: the one label Staged, no stage id), the
+# staged ones take their labels. A retire changes the label only: with a stage id and a
+# stage_label set on each node too, a swap of two 10,000-item lists overran the 256 MB
+# transaction memory at commit (measured with SHOW TRANSACTIONS: 34 MB before commit for the
+# retire, 83 MB for the whole swap with a label-only retire and the last round read beforehand).
 STAGE_RETIRE: dict[str, str] = {
-    label: f"MATCH (n:{label} {{township: $township}}) REMOVE n:{label} "
-    "SET n:Staged, n.stage = $stage, n.stage_label = 'retired'"
+    label: f"MATCH (n:{label} {{township: $township}}) REMOVE n:{label} SET n:Staged"
     for label in _LABELS
 }
 STAGE_PROMOTE: dict[str, str] = {
@@ -1019,6 +1055,10 @@ STAGE_PROMOTE: dict[str, str] = {
     f"REMOVE n:Staged, n.stage, n.stage_label SET n:{label}"
     for label in _LABELS
 }
+
+# How large a stored township is (its nodes plus their relations' ends, an upper bound of its rows):
+# a delete above the stage threshold is staged too (graphmodel.neo4j_staged.staged_delete).
+STAGE_TOWNSHIP_ROWS = _OWNED + "RETURN count(n) + sum(COUNT { (n)--() }) AS rows"
 
 # Deleting a stage (staged or retired nodes) in small transactions: relations first (a retired
 # Township node holds one IN_TOWNSHIP per item), then the nodes.
@@ -1030,6 +1070,20 @@ RETURN count(*) AS deleted
 """
 STAGE_DROP_BATCH = """
 MATCH (n:Staged {stage: $stage})
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+# The same for a township's retired nodes (Staged without a stage id: garbage once retired).
+STAGE_DROP_RETIRED_RELATIONS_BATCH = """
+MATCH (n:Staged {township: $township}) WHERE n.stage IS NULL
+MATCH (n)-[r]-()
+WITH DISTINCT r LIMIT $batch
+DELETE r
+RETURN count(*) AS deleted
+"""
+STAGE_DROP_RETIRED_BATCH = """
+MATCH (n:Staged {township: $township}) WHERE n.stage IS NULL
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted

@@ -12,7 +12,7 @@ other 40,000 relations did not). Such a list goes through a stage instead:
    label skip ``Staged`` ends (cypher.RELATIONS_ALL …), and no relation touches a node
    other townships share (legal bases, county departments) yet.
 2. **Swap** (one transaction, under the township's review lock like any import): the
-   township's current nodes lose their labels (they become ``Staged`` too, marked retired)
+   township's current nodes lose their labels (they become ``Staged`` too, without a stage id: retired)
    and their links to shared nodes are deleted; the staged nodes get their real labels;
    the links to shared nodes are created (shared nodes merged as the normal import does);
    shared nodes nobody uses any more are removed; the import's audit entry and round are
@@ -20,6 +20,11 @@ other 40,000 relations did not). Such a list goes through a stage instead:
    for 10,000 items, was staged too and only gets its label here). This transaction changes
    labels and creates only the links to shared nodes, so it stays small.
 3. **Clean up** (small transactions): the retired nodes are deleted with their relations.
+
+A delete of such a list (``delete_township``) is staged the same way, without a new list: one
+transaction retires the township's nodes (their links to shared nodes deleted, shared nodes
+nobody uses any more removed), then the retired nodes are deleted in small transactions
+(:func:`staged_delete`).
 
 All or nothing: a failure while staging deletes the staged nodes and the old list stays as
 it was; the swap is one transaction. A write to the township between stage and swap (the
@@ -31,6 +36,7 @@ import's, that nothing shows before the swap, and that a failure leaves the old 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -43,7 +49,8 @@ from .model import TownshipList, is_shared, merge_shared
 from .store import ImportResult
 from .vocab import NODE_TYPES
 
-__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "needs_stage", "stage_rows"]
+__all__ = ["STAGE_BATCH_ROWS", "STAGE_ROWS", "drop_retired", "needs_stage", "needs_staged_delete", "stage_rows",
+           "staged_delete"]
 
 #: Nodes + relations above which an import is staged (``$DUTYGRAPH_NEO4J_STAGE_ROWS``): a
 #: 300-item township has ~1,800; the 256 MB test server failed at 60,000 in one transaction.
@@ -64,15 +71,21 @@ def _batches(rows: list[Any], size: int) -> list[list[Any]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def stage(store: Any, tlist: TownshipList) -> tuple[str, Any, str]:
+def stage(store: Any, tlist: TownshipList) -> tuple[str, Any, str, tuple[str, str] | None]:
     """Write the township's own nodes, the relations among them and the round's snapshot of the
-    list as ``Staged``; return (stage id, the review lock's version when staging began, snapshot)."""
+    list as ``Staged``; return (stage id, the review lock's version when staging began, snapshot,
+    the latest round's (id, snapshot) read at that version or None)."""
     from .neo4j_store import _to_props
     from .review import list_to_json
 
     name = tlist.township.name
     stage_id = uuid.uuid4().hex
     version = store._run(False, lambda tx: tx.run(cypher.STAGE_LOCK_VERSION, township=name).single()["version"])
+    # The new round is compared with the latest one (review_contract._new_round). Its snapshot, read
+    # inside the swap, took 31 MB of a 10,000-item swap's transaction memory (measured with SHOW
+    # TRANSACTIONS): it is read here instead. Any write to the township after the version read above
+    # moves the version, and the swap then aborts, so this is the snapshot the swap would have read.
+    last_round = store._run(False, _latest_round, name)
     owned = {n.key for n in tlist.nodes() if not is_shared(n)}
     nodes = [{**_to_props(n), "stage": stage_id, "stage_label": n.node_type}
              for n in sorted(tlist.nodes(), key=lambda n: n.key) if n.key in owned]
@@ -93,7 +106,16 @@ def stage(store: Any, tlist: TownshipList) -> tuple[str, Any, str]:
     except BaseException:
         drop_stage(store, stage_id)
         raise
-    return stage_id, version, snapshot
+    return stage_id, version, snapshot, last_round
+
+
+def _latest_round(tx: Any, township: str) -> tuple[str, str] | None:
+    rows = [json.loads(r["data"]) for r in tx.run(cypher.REVIEW_RECORDS["Round"], township=township)]
+    if not rows:
+        return None
+    rid = max(rows, key=lambda r: r["number"])["id"]
+    row = tx.run(cypher.REVIEW_BLOB["Round"], key=f"{township}/{rid}").single()
+    return (rid, row["blob"]) if row and row["blob"] is not None else None
 
 
 def drop_stage(store: Any, stage_id: str) -> None:
@@ -101,6 +123,16 @@ def drop_stage(store: Any, stage_id: str) -> None:
     for statement in (cypher.STAGE_DROP_RELATIONS_BATCH, cypher.STAGE_DROP_BATCH):
         def work(tx: Any, s: str = statement) -> int:
             return tx.run(s, stage=stage_id, batch=STAGE_BATCH_ROWS).single()["deleted"]
+
+        while store._run(True, work):
+            pass
+
+
+def drop_retired(store: Any, township: str) -> None:
+    """Delete the township's retired nodes and their relations, in small transactions."""
+    for statement in (cypher.STAGE_DROP_RETIRED_RELATIONS_BATCH, cypher.STAGE_DROP_RETIRED_BATCH):
+        def work(tx: Any, s: str = statement) -> int:
+            return tx.run(s, township=township, batch=STAGE_BATCH_ROWS).single()["deleted"]
 
         while store._run(True, work):
             pass
@@ -131,7 +163,7 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
         tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
     for label in NODE_TYPES:
         if label != "LegalBasis":
-            tx.run(cypher.STAGE_RETIRE[label], township=name, stage=stage_id).consume()
+            tx.run(cypher.STAGE_RETIRE[label], township=name).consume()
     # 2. the staged list appears; shared nodes merged; its links to them created
     for label in NODE_TYPES:
         tx.run(cypher.STAGE_PROMOTE[label], stage=stage_id).consume()
@@ -174,7 +206,39 @@ def staged_import(store: Any, tlist: TownshipList, editor: str,
     except BaseException:
         drop_stage(store, stage_id)
         raise
-    drop_stage(store, stage_id)  # the retired old list
+    drop_retired(store, name)  # the old list
+    return result
+
+
+def needs_staged_delete(store: Any, township: str) -> bool:
+    """The stored township is larger than one transaction should delete (cypher.STAGE_TOWNSHIP_ROWS)."""
+    rows = store._run(False, lambda tx: tx.run(cypher.STAGE_TOWNSHIP_ROWS, township=township).single()["rows"])
+    return (rows or 0) > stage_rows()
+
+
+def _retire_work(tx: Any, township: str) -> ImportResult:
+    """The delete's one transaction: the township's links to shared nodes and its orphaned shared
+    nodes deleted, its own nodes retired (hidden from every read at commit)."""
+    from .neo4j_store import _read_township_diff
+
+    d = _read_township_diff(tx, TownshipList.empty(township), delete=True)  # the county and base locks
+    shared_old = sorted(i for r, i in d.old_rels.items() if r.src not in d.old_keys or r.dst not in d.old_keys)
+    for batch in _batches(shared_old, 1000):
+        tx.run(cypher.DELETE_RELATIONS_BY_ID, ids=batch).consume()
+    for batch in _batches(sorted(d.ids[k] for k in d.orphans), 1000):
+        tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
+    for label in NODE_TYPES:
+        if label != "LegalBasis":
+            tx.run(cypher.STAGE_RETIRE[label], township=township).consume()
+    added, removed, changed = d.counts({})
+    return ImportResult(township, added, removed, changed, {})
+
+
+def staged_delete(store: Any, township: str) -> ImportResult:
+    """Delete a township too large for one transaction: retire it in one, then delete the retired
+    nodes in small ones. The same ImportResult as the one-transaction delete."""
+    result = store._run(True, _retire_work, township)  # on failure nothing was retired: rolled back
+    drop_retired(store, township)
     return result
 
 

@@ -247,6 +247,16 @@ class Neo4jStore(DutyStore):
 
     # ---- writing -----------------------------------------------------------------------
     def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
+        if delete:  # a township too large for one transaction is deleted in stages (graphmodel.neo4j_staged)
+            from .neo4j_staged import needs_staged_delete, staged_delete
+
+            if needs_staged_delete(self, tlist.township.name):
+                if self._group is not None:
+                    self._group.commit()  # the townships before it stay committed, as for a staged import
+                try:
+                    return staged_delete(self, tlist.township.name)
+                except (AuthError, ServiceUnavailable, SessionExpired, TransientError) as e:
+                    raise self._unavailable(e) from e
         return self._write(_replace_work, tlist, delete)
 
     def replace_township(self, tlist: TownshipList, *, editor: str = "") -> ImportResult:
@@ -327,7 +337,7 @@ class Neo4jStore(DutyStore):
 
     # ---- review records ------------------------------------------------------------------
     def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True,
-                            stage: tuple[str, Any, str] | None = None) -> T:
+                            stage: tuple[str, Any, str, Any] | None = None) -> T:
         def run(tx: neo4j.ManagedTransaction) -> T:
             if write:
                 tx.run(cypher.REVIEW_LOCK, township=township).consume()
@@ -683,10 +693,11 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
 
 def _write_by_key(tx: neo4j.ManagedTransaction, upsert: dict[str, Node], current: dict[str, Node],
                   owned: set[str], add_rels: set[Relation], new_nodes: dict[str, Node]) -> None:
-    """Write the diff's nodes and relations by key (cypher.CREATE_NODES … MERGE_RELATIONS_BY_KEY).
+    """Write the diff's nodes and relations by key (cypher.CREATE_NODES_ALL … MERGE_RELATIONS_BY_KEY).
 
     Nothing is returned to Python: the element ids the old statements returned cost a record
-    per node. New nodes are CREATEd, existing ones SET, shared ones MERGEd (see cypher.py).
+    per node. New nodes are CREATEd, existing ones SET, shared ones MERGEd (see cypher.py); the
+    new nodes of every label go in one statement, the new relations of the model in another.
     """
     rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for key in sorted(upsert):
@@ -697,22 +708,39 @@ def _write_by_key(tx: neo4j.ManagedTransaction, upsert: dict[str, Node], current
         else:
             how = "set" if old is not None else "create"
         rows[(how, node.node_type)].append(_to_props(node))
-    tables = {"create": cypher.CREATE_NODES, "set": cypher.SET_NODES, "merge": cypher.MERGE_NODES}
-    for how in ("merge", "set", "create"):
+    tables = {"set": cypher.SET_NODES, "merge": cypher.MERGE_NODES}
+    for how in ("merge", "set"):
         for (h, label), batch_rows in sorted(rows.items()):
             if h == how:
                 for batch in _chunks(batch_rows):
                     tx.run(tables[how][label], rows=batch).consume()
+    _run_all(tx, cypher.CREATE_NODES_ALL, {label: rows.get(("create", label), []) for label in NODE_TYPES})
     rels: dict[tuple[bool, str, str, str], list[dict[str, str]]] = defaultdict(list)
-    for rel in sorted(add_rels):
+    for rel in sorted(add_rels, key=_rel_order):
         # the diff is exact for a relation touching a node this township owns or a node just created
         create = rel.src in owned or rel.dst in owned or rel.src not in current or rel.dst not in current
         key = (create, rel.type, new_nodes[rel.src].node_type, new_nodes[rel.dst].node_type)
         rels[key].append({"src": rel.src, "dst": rel.dst, "text": rel.text})
+    model = {(True, *ends) for ends in cypher.MODEL_RELATIONS}
+    _run_all(tx, cypher.CREATE_RELATIONS_ALL,
+             {cypher.rows_parameter(*ends): rels.get((True, *ends), []) for ends in cypher.MODEL_RELATIONS})
     for (create, *ends), batch_rows in sorted(rels.items()):
+        if (create, *ends) in model:
+            continue
         table = cypher.CREATE_RELATIONS_BY_KEY if create else cypher.MERGE_RELATIONS_BY_KEY
         for batch in _chunks(batch_rows):
             tx.run(table[tuple(ends)], rows=batch).consume()
+
+
+def _rel_order(r: Relation) -> tuple[str, str, str, str]:
+    return (r.src, r.type, r.dst, r.text)  # Relation's own order, without its dataclass __lt__ (profiled)
+
+
+def _run_all(tx: neo4j.ManagedTransaction, statement: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Run a statement with one rows parameter per CALL: chunk i of every parameter in run i."""
+    runs = max((len(r) + BATCH_SIZE - 1) // BATCH_SIZE for r in rows.values())
+    for i in range(runs):
+        tx.run(statement, {name: r[i * BATCH_SIZE:(i + 1) * BATCH_SIZE] for name, r in rows.items()}).consume()
 
 
 
@@ -721,10 +749,12 @@ class _Neo4jReviewTx(ReviewTx):
     """The township's list and review records, read and written inside one managed transaction."""
 
     def __init__(self, tx: neo4j.ManagedTransaction, township: str,
-                 stage: tuple[str, Any, str] | None = None) -> None:
+                 stage: tuple[str, Any, str, tuple[str, str] | None] | None = None) -> None:
         self.tx = tx
         self.township = township
-        self.stage = stage  # (stage id, lock version, snapshot): the list was staged, the replace swaps it in
+        # (stage id, lock version, snapshot, latest round's (id, snapshot)): the list was staged
+        # (graphmodel.neo4j_staged.stage), the replace swaps it in
+        self.stage = stage
         self._cache: dict[str, dict[str, dict]] = {}
 
     def current_list(self) -> TownshipList:
@@ -769,6 +799,8 @@ class _Neo4jReviewTx(ReviewTx):
         return list(self._records(kind).values())
 
     def blob(self, kind: str, rid: str) -> str | None:
+        if kind == "Round" and self.stage is not None and self.stage[3] is not None and self.stage[3][0] == rid:
+            return self.stage[3][1]  # read while staging, at the version the swap checked
         row = self.tx.run(cypher.REVIEW_BLOB[kind], key=f"{self.township}/{rid}").single()
         return row["blob"] if row else None
 

@@ -6,7 +6,7 @@ nodes, relations, counts, import results, audit trail and rounds must agree (a f
 the same list again, a changed list, a county department shared with another township).
 While a list is staged nothing of it shows; a failed swap or a write in between leaves the
 old list. The last test imports a 10,000-item list (50,000 relations) into the test server,
-whose 256 MB transaction memory one transaction overruns.
+whose 256 MB transaction memory one transaction overruns, replaces it by another and deletes it.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_staged_imports_store_what_one_transaction_stores(neo):
 def test_nothing_staged_shows_before_the_swap(neo):
     neo.replace_township(_county(1, 40, "甲镇"))
     before = (_graph(neo), neo.item_cards(), QUERIES["audit"].func(neo), neo.townships())
-    stage_id, _, _ = neo4j_staged.stage(neo, _county(3, 45, "甲镇"))
+    stage_id, *_ = neo4j_staged.stage(neo, _county(3, 45, "甲镇"))
     neo4j_staged.stage(neo, _county(2, 30, "乙镇"))  # a township not stored yet
     assert neo._read("MATCH (n:Staged) RETURN count(n) AS n")[0]["n"] > 0
     assert (_graph(neo), neo.item_cards(), QUERIES["audit"].func(neo), neo.townships()) == before
@@ -110,7 +110,8 @@ def test_a_write_between_stage_and_swap_aborts_the_swap(neo, monkeypatch):
 
 
 def test_a_list_larger_than_one_transaction(neo4j_server, monkeypatch):
-    """10,000 items and 50,103 relations: one transaction overran the 256 MB test server."""
+    """10,000 items and 50,103 relations: one transaction overran the 256 MB test server; then a
+    different list of the same size in its place, then the township deleted."""
     uri, user, password, database = neo4j_server
     store = open_store("neo4j", uri=uri, user=user, password=password, database=database)
     try:
@@ -123,6 +124,47 @@ def test_a_list_larger_than_one_transaction(neo4j_server, monkeypatch):
         assert sum(store.counts().relations.values()) == len(big.relations)
         assert store.replace_township(big).unchanged  # the same list again writes nothing
         assert [r.number for r in store.rounds("随机1镇")] == [1]
+        # a different 10,000-item list in its place: the swap retires one list and promotes the other
+        # in one transaction (it overran 256 MB while it also read the last round's 12 MB snapshot)
+        other = generate(2, 10_000, township="随机1镇")
+        memory = open_store("memory", data_dir=None)
+        memory.replace_township(big)
+        assert store.replace_township(other) == memory.replace_township(other)
+        assert store.counts() == memory.counts()
+        assert [r.number for r in store.rounds("随机1镇")] == [1, 2]
+        assert store.round_list("随机1镇", 2) == memory.round_list("随机1镇", 2)
+        # and deleted: retired in one transaction, removed in small ones
+        assert store.delete_township("随机1镇") == memory.delete_township("随机1镇")
+        assert store.counts() == memory.counts()
+        assert store._read("MATCH (n:Staged) RETURN count(n) AS n")[0]["n"] == 0
     finally:
         store.wipe()
         store.close()
+
+
+def test_a_staged_delete_removes_what_the_one_transaction_delete_removes(neo):
+    memory = open_store("memory", data_dir=None)
+    for tlist in (_county(1, 40, "甲镇"), _county(2, 30, "乙镇")):  # share county departments and laws
+        neo.replace_township(tlist, editor="装载员")
+        memory.replace_township(tlist, editor="装载员")
+    assert neo4j_staged.needs_staged_delete(neo, "甲镇")
+    assert neo.delete_township("甲镇") == memory.delete_township("甲镇")
+    assert _graph(neo) == _graph(memory)
+    assert neo._read("MATCH (n:Staged) RETURN count(n) AS n")[0]["n"] == 0
+    for name in ("audit", "department_load", "most_cited"):
+        assert QUERIES[name].func(neo) == QUERIES[name].func(memory), name
+    assert neo.delete_township("乙镇") == memory.delete_township("乙镇")  # the last user of the shared nodes
+    assert _graph(neo) == _graph(memory)
+    assert neo.nodes("LegalBasis") == () and neo.nodes("Department") == ()
+
+
+def test_a_failed_staged_delete_keeps_the_list(neo, monkeypatch):
+    neo.replace_township(_county(1, 40, "甲镇"))
+    before = (_graph(neo), _history(neo, "甲镇"))
+    broken = {label: "MATCH (n:DutyItem {township: $township}) RETURN 1 / 0"
+              for label in cypher.STAGE_RETIRE}
+    monkeypatch.setattr(cypher, "STAGE_RETIRE", broken)
+    with pytest.raises(Exception, match="ArithmeticError|divide"):
+        neo.delete_township("甲镇")
+    assert (_graph(neo), _history(neo, "甲镇")) == before
+    assert neo._read("MATCH (n:Staged) RETURN count(n) AS n")[0]["n"] == 0

@@ -118,6 +118,7 @@ def test_a_failing_import_changes_nothing(neo, monkeypatch):
     for table in ("CREATE_RELATIONS_BY_KEY", "MERGE_RELATIONS_BY_KEY"):
         broken = {t: "UNWIND $rows AS row WITH row WHERE row.text <> 'x' RETURN 1 / 0" for t in getattr(cypher, table)}
         monkeypatch.setattr(cypher, table, broken)
+    monkeypatch.setattr(cypher, "CREATE_RELATIONS_ALL", "RETURN 1 / 0 AS broken")  # the model's relations
     second = without_items(build_list("甲镇", items=20), {first.items[0].key})
     second.items[1] = replace(second.items[1], name="改名")
     second.relations.append(Relation(second.departments[0].key, "COOPERATES_ON", second.items[2].key, "新"))
@@ -223,6 +224,13 @@ def test_per_label_and_per_type_tables_are_complete():
         for (rel_type, a, b), text in table.items():
             assert f"(a:{a} {{key: row.src}})" in text and f"(b:{b} {{key: row.dst}})" in text
             assert f":{rel_type}" in text
+    # the one-statement writes: a CALL per label and per relation kind of the model
+    for label in NODE_TYPES:
+        assert f"UNWIND ${label} AS row CREATE (n:{label})" in cypher.CREATE_NODES_ALL
+    assert cypher.CREATE_RELATIONS_ALL.count("CALL ()") == len(cypher.MODEL_RELATIONS)
+    for rel_type, a, b in cypher.MODEL_RELATIONS:
+        assert (f"UNWIND ${cypher.rows_parameter(rel_type, a, b)} AS row MATCH (a:{a} {{key: row.src}}) "
+                f"MATCH (b:{b} {{key: row.dst}}) CREATE (a)-[:{rel_type} ") in cypher.CREATE_RELATIONS_ALL
 
 
 def test_only_the_neo4j_store_imports_the_driver():
