@@ -45,6 +45,9 @@ __all__ = [
     "LOCK_BASES",
     "SHARED_NODE_USERS",
     "TOWNSHIP_COUNTY",
+    "TOWNSHIP_STATS_DROP",
+    "TOWNSHIP_STATS_PUT",
+    "BULK_CREATE_STATS",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
     "COUNT_RELATIONS_ALL",
@@ -121,6 +124,8 @@ SCHEMA: tuple[str, ...] = (
     # missing_fields, completeness) seek it here: one township seek per part read the township 3×
     "CREATE INDEX duty_item_township_part IF NOT EXISTS FOR (n:DutyItem) ON (n.township, n.part)",
     "CREATE INDEX staged_key IF NOT EXISTS FOR (n:Staged) ON (n.stage, n.key)",
+    # a township's aggregates kept at write time (graphmodel.township_stats; slice neotown)
+    "CREATE CONSTRAINT township_stats_township IF NOT EXISTS FOR (n:TownshipStats) REQUIRE n.township IS UNIQUE",
     # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
     # quoted Chinese term of two or more characters is a phrase query that finds every
     # item containing it (docs/neo4j.md, "Full-text index").
@@ -286,7 +291,7 @@ RETURN count(*) AS deleted
 """
 
 WIPE_BATCH = """
-MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Staged)
+MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Staged|TownshipStats)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
@@ -639,6 +644,14 @@ RETURN count(*) AS deleted
 """
 
 
+# ---- a township's aggregates, written with its list (graphmodel.township_stats; slice neotown) ----
+# One TownshipStats node per township, replaced by every import of it in the same transaction,
+# deleted with the township; the bulk load creates them with the lists.
+TOWNSHIP_STATS_PUT = "MERGE (n:TownshipStats {township: $township}) SET n = $props"
+TOWNSHIP_STATS_DROP = "MATCH (n:TownshipStats {township: $township}) DELETE n"
+BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
+
+
 # ---- the Cypher halves of the queries (DutyStore.ask; keyed by the query's name) ----------------
 # Each statement answers one registered query where the data lives and returns only findings
 # or aggregates, collected into few records (the driver spends ~50 µs per record: 14,000 rows
@@ -921,6 +934,16 @@ UNWIND $townships AS t
 MATCH (i:DutyItem {township: t}) WHERE i.part IN $parts
 RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part,
   COLLECT { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name }]) AS items
+""",
+    # ---- slice neotown: questions answered from the aggregates kept at write time ----
+    # queries.county (lead_spread, county_department_load, county_ranking) and
+    # queries.coverage.completeness' scores -- each township's TownshipStats: its version (null
+    # when the store was written before them: the query asks the items instead), its counts and
+    # the JSON properties named in $fields (graphmodel.township_stats).
+    "township_stats": """
+UNWIND $townships AS t
+OPTIONAL MATCH (s:TownshipStats {township: t})
+RETURN collect([t, s.version, s.items, s.no_lead, s.multi_lead, s.offices, [f IN $fields | s[f]]]) AS stats
 """,
 }
 

@@ -30,6 +30,7 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
+from .township_stats import township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
 # The driver logs its retries ("Unable to retrieve routing information"); Python prints a logger
@@ -676,8 +677,18 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         for batch in _chunks(sorted(d.ids.pop(k) for k in remove)):
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
         _write_by_key(tx, upsert, d.current, d.old_keys, d.add_rels, d.new_nodes)
+    write_stats(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
+
+
+def write_stats(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> None:
+    """The township's aggregates (graphmodel.township_stats), replaced in the transaction that
+    writes its list, also when the list is unchanged (a store written before them gets them)."""
+    if delete:
+        tx.run(cypher.TOWNSHIP_STATS_DROP, township=tlist.township.name).consume()
+    else:
+        tx.run(cypher.TOWNSHIP_STATS_PUT, township=tlist.township.name, props=township_stats(tlist)).consume()
 
 
 

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart
 
 from ._common import (
     Finding,
@@ -498,12 +498,15 @@ def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing
 
 
 def _completeness_asked(store: DutyStore, township: str | None, show_failing: int,
-                        among: Sequence[str] | None = None) -> tuple[TownshipScore, ...] | None:
+                        among: Sequence[str] | None = None, kept_rows: dict[str, dict] | None = None,
+                        ) -> tuple[TownshipScore, ...] | None:
     """completeness' store half: per township and check the counts and failing items from the store.
 
     An item without a lead passes ``single_lead`` only when handed to village self-governance,
     which its texts say: those items' cards are read (``ownership_of``). ``among`` (with no
     ``township``) narrows the whole store to those townships (a county's, queries.county).
+    ``kept_rows`` (with ``show_failing=0``): the townships' aggregates kept at write time
+    (``_common.kept_stats(…, ("parts",))``), counted here instead of asking every item.
     """
     towns = recorded_townships(store, township)
     if towns is None:
@@ -519,7 +522,10 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
             checks += [{"name": c, "assessed": c in assessed, "field": APPLICABILITY[c].item_field}
                        for c in (*assessed, *absent)]
             sheets.append({"township": t.name, "part": part, "checks": checks})
-    if show_failing == 0:  # the scores only (county_ranking): counts, and the keys of items without a lead
+    handed: set[str] | None = None
+    if show_failing == 0 and kept_rows is not None:
+        tally, handed = _completeness_kept(sheets, kept_rows)
+    elif show_failing == 0:  # the scores only (county_ranking): counts, and the keys of items without a lead
         rows = store.ask("completeness_counts", sheets=sheets)
         if rows is None:
             return None
@@ -530,9 +536,10 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
         if rows is None:
             return None
         tally = {(r["township"], name): (n, assessed, failing) for r in rows for name, n, assessed, failing in r["checks"]}
-    ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
-    handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
-              if ownership_of(c)[0] in ("owned", "handed_over")}
+    if handed is None:
+        ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
+        handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
+                  if ownership_of(c)[0] in ("owned", "handed_over")}
     out = []
     for town in [township] if township is not None else [t.name for t in towns]:
         items = tally.get((town, "single_lead"), (0, 0, []))[0]
@@ -544,6 +551,38 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
             checks.append(_score_check(chk, items, n, assessed, len(failing), labels))
         out.append(_township_score(town, items, checks))
     return tuple(out)
+
+
+#: The texts an item without a lead is judged by (ownership_of), as graphmodel.township_stats keeps them.
+_NO_LEAD_TEXTS = ("lead_text", "receiving_dept", "work_mode", "note", "village_text")
+
+
+def _completeness_kept(sheets: list[dict], kept_rows: dict[str, dict]) -> tuple[dict, set[str]]:
+    """completeness_counts' tally counted from each township's aggregates per part, as the Cypher
+    statement counts the items (single_lead: one lead passes, none asks, more fail; a check whose
+    column the sheet lacked fails; basis: a cited basis; a field: written), and the items without
+    a lead that are handed over, judged from their kept texts as ``ownership_of`` judges their cards."""
+    tally: dict[tuple[str, str], tuple[int, int, list]] = {}
+    handed: set[str] = set()
+    for s in sheets:
+        part = kept_rows[s["township"]]["parts"].get(s["part"])
+        if part is None:
+            continue
+        n = part["items"]
+        for c in s["checks"]:
+            if c["name"] == "single_lead":
+                fails, asks = part["multi"], [k for k, *_ in part["no_lead"]]
+            else:
+                asks = []
+                fails = n if not c["assessed"] else part["no_basis"] if c["name"] == "basis" else part["blank"][c["field"]]
+            old_n, old_assessed, failing = tally.get((s["township"], c["name"]), (0, 0, []))
+            failing = failing + [("", "", "", "fail")] * fails + [(k, "", "", "ask") for k in asks]
+            tally[(s["township"], c["name"])] = (old_n + n, old_assessed + (n if c["assessed"] else 0), failing)
+        for key, *texts in part["no_lead"]:
+            item = DutyItem(key, s["township"], "", **dict(zip(_NO_LEAD_TEXTS, texts, strict=True)))
+            if ownership_of(ItemCard(item))[0] in ("owned", "handed_over"):
+                handed.add(key)
+    return tally, handed
 
 
 def _township_score(town: str, items: int, checks: list[ScoreCheck]) -> TownshipScore:
