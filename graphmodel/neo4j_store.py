@@ -403,14 +403,14 @@ class Neo4jStore(DutyStore):
             source = "power_types"
         else:
             source = "all"
-        params = {
-            "township": flt.township,
+        params = {  # one type per parameter whatever the filter (cypher._ITEM_FILTER: one plan)
+            "township": flt.township or "",
             "parts": list(flt.parts),
             "power_types": list(flt.power_types),
-            "department": flt.department or None,
-            "village": flt.village or None,
-            "min_leads": flt.min_leads,
-            "max_leads": flt.max_leads,
+            "department": flt.department or "",
+            "village": flt.village or "",
+            "min_leads": -1 if flt.min_leads is None else flt.min_leads,
+            "max_leads": -1 if flt.max_leads is None else flt.max_leads,
             "keys": sorted(flt.keys),
         }
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]

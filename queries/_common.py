@@ -391,8 +391,8 @@ def list_townships(store: DutyStore) -> tuple[str, ...]:
 
 def scope_townships(store: DutyStore, township: str | None) -> list[str]:
     """The townships a question is about: the one named, else every township proper (no catalogue)."""
-    if township is not None:
-        return [t.name for t in store.townships() if t.name == township]
+    if township is not None:  # one township's node (an index seek on Neo4j), not every township's
+        return [t.name for t in store.nodes("Township", township) if t.name == township]
     return list(list_townships(store))
 
 

@@ -64,7 +64,8 @@ def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[I
     >>> [f.subject for f in no_basis(example_store())]
     ['农村集体资产监督']
     """
-    recorded = all(t.layout for t in store.townships() if township in (None, t.name))
+    recorded = all(t.layout for t in (store.townships() if township is None else store.nodes("Township", township))
+                   if township in (None, t.name))
     if cards is None and recorded:  # the store answers which items lack a basis; only their cards are read
         # (a store imported before layouts were recorded guesses each sheet's columns from all its cards)
         keys = store.items_without_basis(township)
