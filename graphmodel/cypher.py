@@ -948,6 +948,13 @@ UNWIND $townships AS t
 OPTIONAL MATCH (s:TownshipStats {township: t})
 RETURN collect([t, s.version, s.items, s.no_lead, s.multi_lead, s.offices, [f IN $fields | s[f]]]) AS stats
 """,
+    # queries.legal.no_basis -- items citing no basis on the $sheets [{township, part}] where the
+    # basis check is assessed (its part, and the sheet had the 法律依据 column).
+    "no_basis": """
+UNWIND $sheets AS s
+MATCH (i:DutyItem {township: s.township}) WHERE i.part = s.part AND NOT EXISTS { (i)-[:BASED_ON]->() }
+RETURN collect(i.key) AS keys
+""",
 }
 
 
