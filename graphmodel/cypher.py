@@ -948,6 +948,16 @@ UNWIND $townships AS t
 OPTIONAL MATCH (s:TownshipStats {township: t})
 RETURN collect([t, s.version, s.items, s.no_lead, s.multi_lead, s.offices, [f IN $fields | s[f]]]) AS stats
 """,
+    # queries.legal.law_impact (whole store) -- the FOLLOWED_BY links of the chains through the
+    # $keys items: each such item's component (FOLLOWED_BY either way), then its links.
+    "chain_links_through": """
+UNWIND $keys AS k
+MATCH (i:DutyItem {key: k}) WHERE EXISTS { (i)-[:FOLLOWED_BY]-() }
+MATCH (i)-[:FOLLOWED_BY*]-(n)
+WITH DISTINCT n
+MATCH (n)-[:FOLLOWED_BY]->(m)
+RETURN collect([n.key, m.key]) AS links
+""",
     # queries.legal.no_basis -- items citing no basis on the $sheets [{township, part}] where the
     # basis check is assessed (its part, and the sheet had the 法律依据 column).
     "no_basis": """
