@@ -953,7 +953,7 @@ RETURN collect([t, s.version, s.items, s.no_lead, s.multi_lead, s.offices, [f IN
     "chain_links_through": """
 UNWIND $keys AS k
 MATCH (i:DutyItem {key: k}) WHERE EXISTS { (i)-[:FOLLOWED_BY]-() }
-MATCH (i)-[:FOLLOWED_BY*]-(n)
+MATCH (i)-[:FOLLOWED_BY*0..]-(n)
 WITH DISTINCT n
 MATCH (n)-[:FOLLOWED_BY]->(m)
 RETURN collect([n.key, m.key]) AS links

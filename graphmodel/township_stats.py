@@ -17,9 +17,11 @@ costs the driver a step each); of the township's items sorted by key:
 ``parts``
     per list part: ``items``, ``multi`` (items with two or more leads), ``no_basis`` (items
     citing no basis), ``blank`` (per text field of DutyItem: items leaving it blank, as the
-    Cypher ``BLANK`` test reads it) and ``no_lead`` ([key, lead_text, receiving_dept,
-    work_mode, note, village_text] of each item without a lead: the texts its ownership
-    state is read from).
+    Cypher ``BLANK`` test reads it), each with the first :data:`FIRST_KEPT` such items by key
+    as [key, name, sub-item] (``first``: of all the part's items; ``multi_first``,
+    ``no_basis_first``, ``blank_first``), and ``no_lead`` ([key, name, sub-item, lead_text,
+    receiving_dept, work_mode, note, village_text] of every item without a lead: the texts
+    its ownership state is read from).
 
 ``items``, ``no_lead``, ``multi_lead`` and ``offices`` (its own offices, as
 ``store.nodes("Department", township)`` finds them) are plain properties. A store written
@@ -36,14 +38,17 @@ from .model import DutyItem, TownshipList
 from .normalize import compact
 from .vocab import DeptLevel, RelType
 
-__all__ = ["STATS_VERSION", "TEXT_FIELDS", "stats_key", "township_stats"]
+__all__ = ["FIRST_KEPT", "STATS_VERSION", "TEXT_FIELDS", "stats_key", "township_stats"]
 
 #: The rows' format; a query reads only nodes of this version (others are asked as before).
-STATS_VERSION = 1
+STATS_VERSION = 2
 
 #: The text fields of DutyItem whose blanks are counted per part.
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DutyItem) if f.type in ("str", str)
                                      and f.name not in ("key", "township"))
+
+#: Items kept by name per part and count (the first by key): a completeness score names up to this many.
+FIRST_KEPT = 10
 
 _NO_LEAD_TEXTS = ("lead_text", "receiving_dept", "work_mode", "note", "village_text")
 
@@ -55,6 +60,12 @@ def stats_key(township: str) -> str:
 def _blank(value: object) -> bool:
     # cypher.BLANK is Python's whitespace set: a value is blank when strip() leaves nothing
     return not str(value or "").strip()
+
+
+def _count(part: dict, count: str, first: str, named: list) -> None:
+    part[count] += 1
+    if len(part[first]) < FIRST_KEPT:  # items arrive sorted by key
+        part[first].append(named)
 
 
 def township_stats(tlist: TownshipList) -> dict:
@@ -88,20 +99,25 @@ def township_stats(tlist: TownshipList) -> dict:
         duties.append([compact(item.label), "、".join(sorted({depts[k].name for k in mine})), item.label])
         for role, keys in (("leads", mine), ("cooperates", sorted(coops.get(item.key, ())))):
             roles.extend([index, role, depts[k].name, k] for k in keys if depts[k].level == DeptLevel.COUNTY.value)
-        part = parts.setdefault(item.part, {"items": 0, "multi": 0, "no_basis": 0,
-                                            "blank": dict.fromkeys(TEXT_FIELDS, 0), "no_lead": []})
-        part["items"] += 1
+        part = parts.setdefault(item.part, {"items": 0, "multi": 0, "no_basis": 0, "blank": dict.fromkeys(TEXT_FIELDS, 0),
+                                            "first": [], "multi_first": [], "no_basis_first": [],
+                                            "blank_first": {}, "no_lead": []})
+        named = [item.key, item.name, item.sub_item]
+        _count(part, "items", "first", named)
         if not mine:
             no_lead += 1
-            part["no_lead"].append([item.key, *(getattr(item, f) for f in _NO_LEAD_TEXTS)])
+            part["no_lead"].append([*named, *(getattr(item, f) for f in _NO_LEAD_TEXTS)])
         elif len(mine) > 1:
             multi_lead += 1
-            part["multi"] += 1
+            _count(part, "multi", "multi_first", named)
         if item.key not in based:
-            part["no_basis"] += 1
+            _count(part, "no_basis", "no_basis_first", named)
         for f in TEXT_FIELDS:
             if _blank(getattr(item, f)):
                 part["blank"][f] += 1
+                first = part["blank_first"].setdefault(f, [])
+                if len(first) < FIRST_KEPT:
+                    first.append(named)
     offices = sum(1 for d in tlist.departments if d.level == DeptLevel.TOWNSHIP.value
                   and (d.township == name or (d.township == "" and d.key in linked)))
     return {

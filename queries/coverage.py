@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel.township_stats import FIRST_KEPT
 
 from ._common import (
     Finding,
@@ -47,6 +48,7 @@ from ._common import (
     evidence,
     finding,
     kept,
+    kept_stats,
     list_townships,
     scope_townships,
     sorted_findings,
@@ -505,8 +507,9 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
     An item without a lead passes ``single_lead`` only when handed to village self-governance,
     which its texts say: those items' cards are read (``ownership_of``). ``among`` (with no
     ``township``) narrows the whole store to those townships (a county's, queries.county).
-    ``kept_rows`` (with ``show_failing=0``): the townships' aggregates kept at write time
-    (``_common.kept_stats(…, ("parts",))``), counted here instead of asking every item.
+    Where the store keeps each township's aggregates (``_common.kept_stats``, or ``kept_rows``
+    given) and ``show_failing`` is at most ``FIRST_KEPT``, they are counted here instead of
+    asking every item.
     """
     towns = recorded_townships(store, township)
     if towns is None:
@@ -523,7 +526,9 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
                        for c in (*assessed, *absent)]
             sheets.append({"township": t.name, "part": part, "checks": checks})
     handed: set[str] | None = None
-    if show_failing == 0 and kept_rows is not None:
+    if kept_rows is None and show_failing <= FIRST_KEPT:  # the aggregates kept at write time, where kept
+        kept_rows = kept_stats(store, [t.name for t in towns], ("parts",))
+    if kept_rows is not None and show_failing <= FIRST_KEPT:
         tally, handed = _completeness_kept(sheets, kept_rows)
     elif show_failing == 0:  # the scores only (county_ranking): counts, and the keys of items without a lead
         rows = store.ask("completeness_counts", sheets=sheets)
@@ -545,10 +550,11 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
         items = tally.get((town, "single_lead"), (0, 0, []))[0]
         checks = []
         for chk in ITEM_CHECKS:
-            n, assessed, failing = tally.get((town, chk.name), (0, 0, []))
+            # (a kept tally names only the first failing items of each sheet and counts the rest)
+            n, assessed, failing, *unnamed = tally.get((town, chk.name), (0, 0, []))
             failing = sorted((f for f in failing if not (f[3] == "ask" and f[0] in handed)), key=lambda f: f[0])
             labels = [f"{name}（{sub}）" if sub else name for _, name, sub, _ in failing[:show_failing]]  # DutyItem.label
-            checks.append(_score_check(chk, items, n, assessed, len(failing), labels))
+            checks.append(_score_check(chk, items, n, assessed, len(failing) + sum(unnamed), labels))
         out.append(_township_score(town, items, checks))
     return tuple(out)
 
@@ -558,11 +564,13 @@ _NO_LEAD_TEXTS = ("lead_text", "receiving_dept", "work_mode", "note", "village_t
 
 
 def _completeness_kept(sheets: list[dict], kept_rows: dict[str, dict]) -> tuple[dict, set[str]]:
-    """completeness_counts' tally counted from each township's aggregates per part, as the Cypher
-    statement counts the items (single_lead: one lead passes, none asks, more fail; a check whose
-    column the sheet lacked fails; basis: a cited basis; a field: written), and the items without
-    a lead that are handed over, judged from their kept texts as ``ownership_of`` judges their cards."""
-    tally: dict[tuple[str, str], tuple[int, int, list]] = {}
+    """The completeness statement's tally counted from each township's aggregates per part, as the
+    Cypher statement counts the items (single_lead: one lead passes, none asks, more fail; a check
+    whose column the sheet lacked fails; basis: a cited basis; a field: written): per (township,
+    check) (applicable, assessed, the first failing items of each sheet, how many more fail), and
+    the items without a lead that are handed over, judged from their kept texts as
+    ``ownership_of`` judges their cards."""
+    tally: dict[tuple[str, str], tuple[int, int, list, int]] = {}
     handed: set[str] = set()
     for s in sheets:
         part = kept_rows[s["township"]]["parts"].get(s["part"])
@@ -570,15 +578,21 @@ def _completeness_kept(sheets: list[dict], kept_rows: dict[str, dict]) -> tuple[
             continue
         n = part["items"]
         for c in s["checks"]:
+            asks = []
             if c["name"] == "single_lead":
-                fails, asks = part["multi"], [k for k, *_ in part["no_lead"]]
+                fails, named = part["multi"], part["multi_first"]
+                asks = [(k, name, sub, "ask") for k, name, sub, *_ in part["no_lead"]]
+            elif not c["assessed"]:
+                fails, named = n, part["first"]
+            elif c["name"] == "basis":
+                fails, named = part["no_basis"], part["no_basis_first"]
             else:
-                asks = []
-                fails = n if not c["assessed"] else part["no_basis"] if c["name"] == "basis" else part["blank"][c["field"]]
-            old_n, old_assessed, failing = tally.get((s["township"], c["name"]), (0, 0, []))
-            failing = failing + [("", "", "", "fail")] * fails + [(k, "", "", "ask") for k in asks]
-            tally[(s["township"], c["name"])] = (old_n + n, old_assessed + (n if c["assessed"] else 0), failing)
-        for key, *texts in part["no_lead"]:
+                fails, named = part["blank"][c["field"]], part["blank_first"].get(c["field"], [])
+            old_n, old_assessed, failing, unnamed = tally.get((s["township"], c["name"]), (0, 0, [], 0))
+            failing = failing + [(k, name, sub, "fail") for k, name, sub in named] + asks
+            tally[(s["township"], c["name"])] = (old_n + n, old_assessed + (n if c["assessed"] else 0), failing,
+                                                 unnamed + fails - len(named))
+        for key, _, _, *texts in part["no_lead"]:
             item = DutyItem(key, s["township"], "", **dict(zip(_NO_LEAD_TEXTS, texts, strict=True)))
             if ownership_of(ItemCard(item))[0] in ("owned", "handed_over"):
                 handed.add(key)

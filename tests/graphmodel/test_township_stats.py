@@ -52,7 +52,10 @@ def test_stats_count_what_the_list_holds():
     basic = json.loads(s["parts"])[ListPart.BASIC.value]
     assert basic["items"] == 3 and basic["multi"] == 1
     assert basic["blank"]["time_limit"] == 2  # not written, and written as spaces only (cypher.BLANK)
-    assert [k[1] for k in basic["no_lead"]] == ["暂无"]
+    assert [k[3] for k in basic["no_lead"]] == ["暂无"]  # [key, name, sub-item, lead_text …]
+    assert [n for _, n, _ in basic["multi_first"]] == ["宅基地审批"]
+    assert [n for _, n, _ in basic["blank_first"]["time_limit"]] == ["垃圾清运", "集体资产监督"] or \
+        sorted(n for _, n, _ in basic["blank_first"]["time_limit"]) == ["垃圾清运", "集体资产监督"]
 
 
 @pytest.fixture
