@@ -23,6 +23,13 @@ costs the driver a step each); of the township's items sorted by key:
     receiving_dept, work_mode, note, village_text] of every item without a lead: the texts
     its ownership state is read from).
 
+``leads``
+    the LEADS of the township's items counted by [department key, part, power type, one lead
+    (bool), cites a basis (bool), the blank text fields joined with ","] -> [..., count]
+    (``queries.coverage.department_load`` decides which are complete from the sheets' layouts);
+``cooperates``
+    {department key: COOPERATES_ON relations to the township's items}.
+
 ``items``, ``no_lead``, ``multi_lead`` and ``offices`` (its own offices, as
 ``store.nodes("Department", township)`` finds them) are plain properties. A store written
 before this module has no such node: the queries then ask the items as before (and the next
@@ -41,7 +48,7 @@ from .vocab import DeptLevel, RelType
 __all__ = ["FIRST_KEPT", "STATS_VERSION", "TEXT_FIELDS", "stats_key", "township_stats"]
 
 #: The rows' format; a query reads only nodes of this version (others are asked as before).
-STATS_VERSION = 2
+STATS_VERSION = 3
 
 #: The text fields of DutyItem whose blanks are counted per part.
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DutyItem) if f.type in ("str", str)
@@ -92,6 +99,8 @@ def township_stats(tlist: TownshipList) -> dict:
         if r.src in depts and r.type in (RelType.LEADS, RelType.COOPERATES_ON, RelType.IN_TOWNSHIP) and r.dst in own:
             linked.add(r.src)
     duties, roles = [], []
+    lead_rows: dict[tuple, int] = {}
+    cooperates: dict[str, int] = {}
     parts: dict[str, dict] = {}
     no_lead = multi_lead = 0
     for index, item in enumerate(sorted(tlist.items, key=lambda i: i.key)):
@@ -112,12 +121,19 @@ def township_stats(tlist: TownshipList) -> dict:
             _count(part, "multi", "multi_first", named)
         if item.key not in based:
             _count(part, "no_basis", "no_basis_first", named)
+        blanks = []
         for f in TEXT_FIELDS:
             if _blank(getattr(item, f)):
+                blanks.append(f)
                 part["blank"][f] += 1
                 first = part["blank_first"].setdefault(f, [])
                 if len(first) < FIRST_KEPT:
                     first.append(named)
+        for k in mine:
+            row = (k, item.part, item.power_type, len(mine) == 1, item.key in based, ",".join(blanks))
+            lead_rows[row] = lead_rows.get(row, 0) + 1
+        for k in coops.get(item.key, ()):
+            cooperates[k] = cooperates.get(k, 0) + 1
     offices = sum(1 for d in tlist.departments if d.level == DeptLevel.TOWNSHIP.value
                   and (d.township == name or (d.township == "" and d.key in linked)))
     return {
@@ -131,4 +147,6 @@ def township_stats(tlist: TownshipList) -> dict:
         "duties": orjson.dumps(duties).decode(),
         "roles": orjson.dumps(roles).decode(),
         "parts": orjson.dumps(parts).decode(),
+        "leads": orjson.dumps([[*row, n] for row, n in sorted(lead_rows.items())]).decode(),
+        "cooperates": orjson.dumps(cooperates).decode(),
     }

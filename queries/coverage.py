@@ -301,22 +301,37 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
             assessed, absent = sheet_checks(t, part, checks)
             sheets.append({"township": t.name, "part": part, "blocked": bool(absent), "basis": "basis" in assessed,
                            "fields": [APPLICABILITY[c].item_field for c in assessed if c != "basis"]})
-    rows = store.ask("department_load", sheets=sheets)
-    if rows is None:
-        return None
     by_part: dict[str, Counter[str]] = defaultdict(Counter)
     by_power: dict[str, Counter[str]] = defaultdict(Counter)
     done: Counter[str] = Counter()
-    for r in rows:
-        dept = r["department"]
-        for part, power_type, n, complete in r["counts"]:
-            by_part[dept][part] += n
-            by_power[dept][power_type or "(空)"] += n
-            done[dept] += complete
-    coop = Counter(store.cooperation_counts(township))
-    if township is None:  # the whole store's counts leave the reference catalogues' items out
-        for name in catalogue_townships(store):
-            coop.subtract(store.cooperation_counts(name))
+    kept_rows = kept_stats(store, [t.name for t in towns], ("leads", "cooperates"))
+    if kept_rows is not None:  # each township's leads counted at write time, judged by its sheets here
+        rule = {(s["township"], s["part"]): s for s in sheets}
+        coop: Counter[str] = Counter()
+        for town, k in kept_rows.items():
+            coop.update(k["cooperates"])
+            for dept, part, power_type, single, based, blanks, n in k["leads"]:
+                s = rule.get((town, part))
+                blank = set(blanks.split(",")) if blanks else set()
+                by_part[dept][part] += n
+                by_power[dept][power_type or "(空)"] += n
+                if s is not None and single and not s["blocked"] and (based or not s["basis"]) \
+                        and not blank.intersection(s["fields"]):
+                    done[dept] += n
+    else:
+        rows = store.ask("department_load", sheets=sheets)
+        if rows is None:
+            return None
+        for r in rows:
+            dept = r["department"]
+            for part, power_type, n, complete in r["counts"]:
+                by_part[dept][part] += n
+                by_power[dept][power_type or "(空)"] += n
+                done[dept] += complete
+        coop = Counter(store.cooperation_counts(township))
+        if township is None:  # the whole store's counts leave the reference catalogues' items out
+            for name in catalogue_townships(store):
+                coop.subtract(store.cooperation_counts(name))
     out = []
     for d in store.nodes("Department", township):
         leads = sum(by_part[d.key].values()) if d.key in by_part else 0

@@ -19,9 +19,10 @@ from graphmodel.township_stats import township_stats
 from queries._common import kept_stats
 from queries._examples import ListBuilder
 from queries.county import county_department_load, lead_spread, township_ranking
+from queries.coverage import completeness, department_load
 
 FIELDS = ("name", "basis", "time_limit", "procedure", "code", "upper_duty", "township_duty", "lead")
-QUESTIONS = (lead_spread, county_department_load, township_ranking)
+QUESTIONS = (lead_spread, county_department_load, township_ranking, completeness, department_load)
 
 
 def _list(n: int, county: str = "东河县", size: int | None = None):
