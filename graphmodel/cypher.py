@@ -47,6 +47,7 @@ __all__ = [
     "TOWNSHIP_COUNTY",
     "TOWNSHIP_STATS_DROP",
     "TOWNSHIP_STATS_PUT",
+    "TYPED_CARD_SOURCES",
     "BULK_CREATE_STATS",
     "COUNT_NODES_ALL",
     "COUNT_NODES_IN_TOWNSHIP",
@@ -411,11 +412,26 @@ _CANDIDATES: dict[str, str] = {
     "all": "MATCH (i:DutyItem)",
 }
 
-# The whole ItemFilter (ItemFilter.admits), whichever candidates we started from. Every parameter
-# keeps one type whatever the filter ("" for no township, department or village; -1 for no
-# lead bound): the server plans a statement once per parameter types, and a null where a string
-# had been made each new filter shape cost a plan again (0.2–0.4 s for this one; slice neotown).
+# The whole ItemFilter (ItemFilter.admits), whichever candidates we started from.
 _ITEM_FILTER = """
+WITH i WHERE ($township IS NULL OR i.township = $township)
+  AND (size($parts) = 0 OR i.part IN $parts)
+  AND (size($power_types) = 0 OR i.power_type IN $power_types)
+  AND (size($keys) = 0 OR i.key IN $keys)
+  AND ($department IS NULL OR EXISTS { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.key = $department })
+  AND ($village IS NULL OR EXISTS { MATCH (v)-[:ASSISTS]->(i) WHERE v.key = $village })
+WITH i, COUNT { MATCH ()-[:LEADS]->(i) } AS lead_count
+WHERE ($min_leads IS NULL OR lead_count >= $min_leads)
+  AND ($max_leads IS NULL OR lead_count <= $max_leads)
+"""
+
+# The same for one township's items (and items by key), where every parameter keeps one type
+# whatever the filter ("" for no department or village, -1 for no lead bound): the server plans
+# a statement once per parameter types, and a null where an int had been cost each new filter
+# shape a plan again (0.2–0.4 s for this statement) in a per-township question. (Over the whole
+# store the null tests above measured faster: 1.3–2.0 s against 2.3–2.8 s at 300 townships.)
+# Slice neotown.
+_ITEM_FILTER_TYPED = """
 WITH i WHERE ($township = '' OR i.township = $township)
   AND (size($parts) = 0 OR i.part IN $parts)
   AND (size($power_types) = 0 OR i.power_type IN $power_types)
@@ -426,6 +442,8 @@ WITH i, COUNT { MATCH ()-[:LEADS]->(i) } AS lead_count
 WHERE ($min_leads < 0 OR lead_count >= $min_leads)
   AND ($max_leads < 0 OR lead_count <= $max_leads)
 """
+#: The candidate sources whose statement takes one type per parameter (_ITEM_FILTER_TYPED).
+TYPED_CARD_SOURCES = frozenset({"township", "keys"})
 
 # One row per item with everything a card holds; the store sorts the collected lists.
 _CARD_RETURN = """
@@ -438,7 +456,9 @@ RETURN properties(i) AS item,
   COLLECT { MATCH (p)-[:FOLLOWED_BY]->(i) RETURN p.key } AS prev_items
 """
 
-ITEM_CARDS: dict[str, str] = {name: head + _ITEM_FILTER + _CARD_RETURN for name, head in _CANDIDATES.items()}
+ITEM_CARDS: dict[str, str] = {
+    name: head + (_ITEM_FILTER_TYPED if name in TYPED_CARD_SOURCES else _ITEM_FILTER) + _CARD_RETURN
+    for name, head in _CANDIDATES.items()}
 
 # Substring search exactly as the memory store does it: any term in
 # name + "\n" + sub_item + "\n" + content + "\n" + category.

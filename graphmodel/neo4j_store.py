@@ -403,16 +403,20 @@ class Neo4jStore(DutyStore):
             source = "power_types"
         else:
             source = "all"
-        params = {  # one type per parameter whatever the filter (cypher._ITEM_FILTER: one plan)
-            "township": flt.township or "",
+        params = {
+            "township": flt.township,
             "parts": list(flt.parts),
             "power_types": list(flt.power_types),
-            "department": flt.department or "",
-            "village": flt.village or "",
-            "min_leads": -1 if flt.min_leads is None else flt.min_leads,
-            "max_leads": -1 if flt.max_leads is None else flt.max_leads,
+            "department": flt.department or None,
+            "village": flt.village or None,
+            "min_leads": flt.min_leads,
+            "max_leads": flt.max_leads,
             "keys": sorted(flt.keys),
         }
+        if source in cypher.TYPED_CARD_SOURCES:  # one type per parameter whatever the filter: one plan
+            params.update(township=flt.township or "", department=flt.department or "", village=flt.village or "",
+                          min_leads=-1 if flt.min_leads is None else flt.min_leads,
+                          max_leads=-1 if flt.max_leads is None else flt.max_leads)
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
 
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
