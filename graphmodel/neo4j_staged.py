@@ -144,7 +144,7 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
     The counts are the one-transaction import's: the same diff of the stored list against the
     new one (node and relation identity, not element ids).
     """
-    from .neo4j_store import _read_township_diff, _to_props
+    from .neo4j_store import _read_township_diff, _to_props, write_stats
 
     name = tlist.township.name
     row = tx.run(cypher.STAGE_LOCK_VERSION, township=name).single()
@@ -188,6 +188,7 @@ def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> Impo
         for batch in _batches(rows, 1000):
             tx.run(table[key], rows=batch).consume()
 
+    write_stats(tx, tlist, False)
     added, removed, changed = d.counts(upsert)
     return ImportResult(name, added, removed, changed, tlist.counts())
 

@@ -30,6 +30,7 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
+from .township_stats import township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
 # The driver logs its retries ("Unable to retrieve routing information"); Python prints a logger
@@ -422,6 +423,10 @@ class Neo4jStore(DutyStore):
             "max_leads": flt.max_leads,
             "keys": sorted(flt.keys),
         }
+        if source in cypher.TYPED_CARD_SOURCES:  # one type per parameter whatever the filter: one plan
+            params.update(township=flt.township or "", department=flt.department or "", village=flt.village or "",
+                          min_leads=-1 if flt.min_leads is None else flt.min_leads,
+                          max_leads=-1 if flt.max_leads is None else flt.max_leads)
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
 
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
@@ -686,8 +691,18 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         for batch in _chunks(sorted(d.ids.pop(k) for k in remove)):
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
         _write_by_key(tx, upsert, d.current, d.old_keys, d.add_rels, d.new_nodes)
+    write_stats(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
+
+
+def write_stats(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> None:
+    """The township's aggregates (graphmodel.township_stats), replaced in the transaction that
+    writes its list, also when the list is unchanged (a store written before them gets them)."""
+    if delete:
+        tx.run(cypher.TOWNSHIP_STATS_DROP, township=tlist.township.name).consume()
+    else:
+        tx.run(cypher.TOWNSHIP_STATS_PUT, township=tlist.township.name, props=township_stats(tlist)).consume()
 
 
 

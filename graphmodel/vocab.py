@@ -17,6 +17,7 @@ __all__ = [
     "BASIS_LOCK_LABEL",
     "STAGED_LABEL",
     "ADMIN_IMPORT_LABEL",
+    "TOWNSHIP_STATS_LABEL",
     "REVIEW_REL_TYPES",
     "NodeType",
     "RelType",
@@ -92,6 +93,8 @@ BASIS_LOCK_LABEL = "BasisLock"
 STAGED_LABEL = "Staged"
 #: The marker a neo4j-admin import leaves until a store has finished it (graphmodel.neo4j_import_csv).
 ADMIN_IMPORT_LABEL = "AdminImport"
+#: A township's aggregates kept at write time on Neo4j (graphmodel.township_stats).
+TOWNSHIP_STATS_LABEL = "TownshipStats"
 #: Relations from review records: a decision CHANGED items and was TAKEN_AT a meeting; a change
 #: request CONCERNS an item and was REVIEWED_AT a meeting.
 REVIEW_REL_TYPES: dict[str, str] = {"CHANGED": "DutyItem", "CONCERNS": "DutyItem", "TAKEN_AT": "Meeting",

@@ -55,6 +55,7 @@ __all__ = [
     "is_placeholder",
     "is_self_governance",
     "kept",
+    "kept_stats",
     "level_side",
     "similar_pairs",
     "sorted_findings",
@@ -391,8 +392,8 @@ def list_townships(store: DutyStore) -> tuple[str, ...]:
 
 def scope_townships(store: DutyStore, township: str | None) -> list[str]:
     """The townships a question is about: the one named, else every township proper (no catalogue)."""
-    if township is not None:
-        return [t.name for t in store.townships() if t.name == township]
+    if township is not None:  # one township's node (an index seek on Neo4j), not every township's
+        return [t.name for t in store.nodes("Township", township) if t.name == township]
     return list(list_townships(store))
 
 
@@ -434,6 +435,28 @@ def asked_cards(store: DutyStore, township: str | None, question: str, **params:
         return None
     keys = rows[0]["keys"] if rows else []
     return store.item_cards(ItemFilter(keys=keys)) if keys else ()
+
+
+def kept_stats(store: DutyStore, towns: Sequence[str], fields: Sequence[str] = ()) -> dict[str, dict] | None:
+    """Each township's aggregates kept at write time (``graphmodel.township_stats``; the store
+    half of the county questions): town -> its counts and the JSON ``fields`` read back; None
+    when the store does not keep them or one of ``towns`` has none of this version (a store
+    written before them: the caller asks the items as before).
+    """
+    import orjson
+
+    from graphmodel.township_stats import STATS_VERSION
+
+    rows = store.ask("township_stats", townships=list(towns), fields=list(fields))
+    if rows is None:
+        return None
+    out = {}
+    for town, version, items, no_lead, multi_lead, offices, values in (rows[0]["stats"] if rows else ()):
+        if version != STATS_VERSION:
+            return None
+        out[town] = {"items": items, "no_lead": no_lead, "multi_lead": multi_lead, "offices": offices,
+                     **{f: orjson.loads(v) for f, v in zip(fields, values, strict=True)}}
+    return out
 
 
 def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = False,

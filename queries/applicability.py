@@ -76,7 +76,10 @@ class Layouts:
     """Which (township, part) sheets had which columns, for the cards of one audit."""
 
     def __init__(self, store: DutyStore, cards: Sequence[ItemCard]):
-        recorded = {t.name: t for t in store.townships()}
+        names = {c.item.township for c in cards}
+        # one township's cards (a per-township question) read its own node only
+        recorded = {t.name: t for t in (store.nodes("Township", next(iter(names))) if len(names) == 1
+                                        else store.townships())}
         self._has: dict[tuple[str, str], frozenset[str]] = {}
         seen: dict[tuple[str, str], set[str]] = defaultdict(set)
         for c in cards:
@@ -119,7 +122,7 @@ def recorded_townships(store: DutyStore, township: str | None) -> list[Township]
     before layouts were recorded guesses each sheet's columns from all its cards.
     """
     # the whole store's questions leave the reference catalogues out (queries._common.cards_of)
-    towns = [t for t in store.townships() if t.name == township] if township is not None else \
+    towns = [t for t in store.nodes("Township", township) if t.name == township] if township is not None else \
         [t for t in store.townships() if not t.catalogue_of]
     return towns if all(t.layout for t in towns) else None
 

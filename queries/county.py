@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter
 from graphmodel.normalize import compact
 
-from ._common import kept
+from ._common import kept, kept_stats
 from .coverage import _completeness_asked, completeness
 
 __all__ = ["DepartmentRole", "DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_items",
@@ -141,18 +141,28 @@ def lead_spread(store: DutyStore, township: str | None = None) -> tuple[LeadSpre
     """
     out = []
     for county, towns in sorted(_counties(store, township).items()):
+        kept_rows = kept_stats(store, towns, ("duties",))  # the store half: each township's rows kept at write time
+        if kept_rows is not None:
+            out.extend(_lead_spread_from(county, ((t, kept_rows[t]["duties"]) for t in towns)))
+            continue
         asked = store.ask("lead_spread", townships=towns)
         if asked is not None:
             out.extend(_lead_spread_asked(county, asked[0]["groups"]))
             continue
-        seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # duty -> leads -> towns
-        names: dict[str, str] = {}
-        for town, cards in _cards_by_township(store, towns).items():
-            for duty, leads, label in _duty_leads(store, cards):
-                seen[duty][leads].add(town)
-                names.setdefault(duty, label)
-        out.extend(_spread(county, names[duty], by_lead) for duty, by_lead in seen.items() if len(by_lead) >= 2)
+        out.extend(_lead_spread_from(county, ((town, _duty_leads(store, cards))
+                                              for town, cards in _cards_by_township(store, towns).items())))
     return tuple(sorted(out))
+
+
+def _lead_spread_from(county: str, rows) -> list[LeadSpread]:
+    """The county's spreads from each township's (duty, leads joined or "", label) rows, in card order."""
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # duty -> leads -> towns
+    names: dict[str, str] = {}
+    for town, duties in rows:
+        for duty, leads, label in duties:
+            seen[duty][leads or NO_LEAD].add(town)
+            names.setdefault(duty, label)
+    return [_spread(county, names[duty], by_lead) for duty, by_lead in seen.items() if len(by_lead) >= 2]
 
 
 def _label(name: str, sub: str) -> str:
@@ -184,31 +194,42 @@ def county_department_load(store: DutyStore, township: str | None = None) -> tup
     townships without a county, departments matched by name)."""
     out = []
     for county, towns in sorted(_counties(store, township).items()):
+        kept_rows = kept_stats(store, towns, ("duties", "roles"))  # the store half: rows kept at write time
+        if kept_rows is not None:
+            out.extend(_department_load_from(county, ((t, _kept_roles(kept_rows[t])) for t in towns)))
+            continue
         asked = store.ask("county_department_load", townships=towns, county_level=DeptLevel.COUNTY.value)
         if asked is not None:
             out.extend(_department_load_asked(county, asked[0]))
             continue
-        cards = _cards_by_township(store, towns)
-        per: dict[str, dict] = {}
-        listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
-        for town, group in cards.items():
-            for duty, parties in _county_roles(store, group):
-                listing[duty].add(town)
-                for role, name, key in parties:
-                    d = per.setdefault(name, {"keys": set(), "leads": 0, "cooperates": 0,
-                                              "towns": set(), "duties": defaultdict(set)})
-                    d["keys"].add(key)
-                    d[role] += 1
-                    d["towns"].add(town)
-                    d["duties"][duty].add(town)
-        for name, d in per.items():
-            uneven = tuple(sorted(
-                (duty, tuple(sorted(ts)), tuple(sorted(listing[duty] - ts)))
-                for duty, ts in d["duties"].items() if listing[duty] - ts
-            ))
-            out.append(DepartmentSpread(county, name, "、".join(sorted(d["keys"])), d["leads"], d["cooperates"],
-                                        tuple(sorted(d["towns"])), uneven))
+        out.extend(_department_load_from(county, ((town, _county_roles(store, group))
+                                                  for town, group in _cards_by_township(store, towns).items())))
     return tuple(sorted(out))
+
+
+def _kept_roles(kept_rows: dict) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(duty, its county-level parties as (role, name, key)) per item, from a township's kept rows."""
+    rows: list[tuple[str, list[tuple[str, str, str]]]] = [(duty, []) for duty, _, _ in kept_rows["duties"]]
+    for index, role, name, key in kept_rows["roles"]:
+        rows[index][1].append((role, name, key))
+    return rows
+
+
+def _department_load_from(county: str, rows) -> list[DepartmentSpread]:
+    """The county's departments from each township's (duty, county-level parties) rows."""
+    per: dict[str, dict] = {}
+    listing: dict[str, set[str]] = defaultdict(set)  # duty -> townships listing it
+    for town, roles in rows:
+        for duty, parties in roles:
+            listing[duty].add(town)
+            for role, name, key in parties:
+                d = per.setdefault(name, {"keys": set(), "leads": 0, "cooperates": 0,
+                                          "towns": set(), "duties": defaultdict(set)})
+                d["keys"].add(key)
+                d[role] += 1
+                d["towns"].add(town)
+                d["duties"][duty].add(town)
+    return [_department_spread(county, name, d, listing) for name, d in per.items()]
 
 
 def _department_load_asked(county: str, row: dict) -> list[DepartmentSpread]:
@@ -297,14 +318,19 @@ def _ranking_asked(store: DutyStore, groups: dict[str, list[str]]) -> tuple[Town
     """township_ranking's store half: counts per township from one aggregate, the scores from
     completeness' store half over the same townships; None when either cannot answer."""
     towns = [t for ts in groups.values() for t in ts]
-    rows = store.ask("county_ranking", townships=towns, office_level=DeptLevel.TOWNSHIP.value)
-    if rows is None:
-        return None
-    scored = _completeness_asked(store, None, 0, among=towns) if towns else ()  # scores only
+    kept_rows = kept_stats(store, towns, ("parts",))  # counts and scores from the aggregates kept at write time
+    if kept_rows is not None:
+        counts = {t: (k["items"], k["no_lead"], k["multi_lead"], k["offices"]) for t, k in kept_rows.items()}
+        scored = _completeness_asked(store, None, 0, among=towns, kept_rows=kept_rows) if towns else ()
+    else:
+        rows = store.ask("county_ranking", townships=towns, office_level=DeptLevel.TOWNSHIP.value)
+        if rows is None:
+            return None
+        scored = _completeness_asked(store, None, 0, among=towns) if towns else ()  # scores only
+        counts = {t: rest for t, *rest in rows[0]["towns"]}
     if scored is None:
         return None
     scores = {s.township: s.score for s in scored}
-    counts = {t: rest for t, *rest in rows[0]["towns"]}
     out = []
     for county, ts in sorted(groups.items()):
         ranked = []

@@ -36,7 +36,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel.township_stats import FIRST_KEPT
 
 from ._common import (
     Finding,
@@ -47,6 +48,7 @@ from ._common import (
     evidence,
     finding,
     kept,
+    kept_stats,
     list_townships,
     scope_townships,
     sorted_findings,
@@ -337,22 +339,37 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
             assessed, absent = sheet_checks(t, part, checks)
             sheets.append({"township": t.name, "part": part, "blocked": bool(absent), "basis": "basis" in assessed,
                            "fields": [APPLICABILITY[c].item_field for c in assessed if c != "basis"]})
-    rows = store.ask("department_load", sheets=sheets)
-    if rows is None:
-        return None
     by_part: dict[str, Counter[str]] = defaultdict(Counter)
     by_power: dict[str, Counter[str]] = defaultdict(Counter)
     done: Counter[str] = Counter()
-    for r in rows:
-        dept = r["department"]
-        for part, power_type, n, complete in r["counts"]:
-            by_part[dept][part] += n
-            by_power[dept][power_type or "(空)"] += n
-            done[dept] += complete
-    coop = Counter(store.cooperation_counts(township))
-    if township is None:  # the whole store's counts leave the reference catalogues' items out
-        for name in catalogue_townships(store):
-            coop.subtract(store.cooperation_counts(name))
+    kept_rows = kept_stats(store, [t.name for t in towns], ("leads", "cooperates"))
+    if kept_rows is not None:  # each township's leads counted at write time, judged by its sheets here
+        rule = {(s["township"], s["part"]): s for s in sheets}
+        coop: Counter[str] = Counter()
+        for town, k in kept_rows.items():
+            coop.update(k["cooperates"])
+            for dept, part, power_type, single, based, blanks, n in k["leads"]:
+                s = rule.get((town, part))
+                blank = set(blanks.split(",")) if blanks else set()
+                by_part[dept][part] += n
+                by_power[dept][power_type or "(空)"] += n
+                if s is not None and single and not s["blocked"] and (based or not s["basis"]) \
+                        and not blank.intersection(s["fields"]):
+                    done[dept] += n
+    else:
+        rows = store.ask("department_load", sheets=sheets)
+        if rows is None:
+            return None
+        for r in rows:
+            dept = r["department"]
+            for part, power_type, n, complete in r["counts"]:
+                by_part[dept][part] += n
+                by_power[dept][power_type or "(空)"] += n
+                done[dept] += complete
+        coop = Counter(store.cooperation_counts(township))
+        if township is None:  # the whole store's counts leave the reference catalogues' items out
+            for name in catalogue_townships(store):
+                coop.subtract(store.cooperation_counts(name))
     out = []
     for d in store.nodes("Department", township):
         leads = sum(by_part[d.key].values()) if d.key in by_part else 0
@@ -536,12 +553,16 @@ def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing
 
 
 def _completeness_asked(store: DutyStore, township: str | None, show_failing: int,
-                        among: Sequence[str] | None = None) -> tuple[TownshipScore, ...] | None:
+                        among: Sequence[str] | None = None, kept_rows: dict[str, dict] | None = None,
+                        ) -> tuple[TownshipScore, ...] | None:
     """completeness' store half: per township and check the counts and failing items from the store.
 
     An item without a lead passes ``single_lead`` only when handed to village self-governance,
     which its texts say: those items' cards are read (``ownership_of``). ``among`` (with no
     ``township``) narrows the whole store to those townships (a county's, queries.county).
+    Where the store keeps each township's aggregates (``_common.kept_stats``, or ``kept_rows``
+    given) and ``show_failing`` is at most ``FIRST_KEPT``, they are counted here instead of
+    asking every item.
     """
     towns = recorded_townships(store, township)
     if towns is None:
@@ -557,7 +578,12 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
             checks += [{"name": c, "assessed": c in assessed, "field": APPLICABILITY[c].item_field}
                        for c in (*assessed, *absent)]
             sheets.append({"township": t.name, "part": part, "checks": checks})
-    if show_failing == 0:  # the scores only (county_ranking): counts, and the keys of items without a lead
+    handed: set[str] | None = None
+    if kept_rows is None and show_failing <= FIRST_KEPT:  # the aggregates kept at write time, where kept
+        kept_rows = kept_stats(store, [t.name for t in towns], ("parts",))
+    if kept_rows is not None and show_failing <= FIRST_KEPT:
+        tally, handed = _completeness_kept(sheets, kept_rows)
+    elif show_failing == 0:  # the scores only (county_ranking): counts, and the keys of items without a lead
         rows = store.ask("completeness_counts", sheets=sheets)
         if rows is None:
             return None
@@ -568,20 +594,62 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
         if rows is None:
             return None
         tally = {(r["township"], name): (n, assessed, failing) for r in rows for name, n, assessed, failing in r["checks"]}
-    ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
-    handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
-              if ownership_of(c)[0] in ("owned", "handed_over")}
+    if handed is None:
+        ask = sorted({f[0] for n, a, failing in tally.values() for f in failing if f[3] == "ask"})
+        handed = {c.key for c in (store.item_cards(ItemFilter(keys=ask)) if ask else ())
+                  if ownership_of(c)[0] in ("owned", "handed_over")}
     out = []
     for town in [township] if township is not None else [t.name for t in towns]:
         items = tally.get((town, "single_lead"), (0, 0, []))[0]
         checks = []
         for chk in ITEM_CHECKS:
-            n, assessed, failing = tally.get((town, chk.name), (0, 0, []))
+            # (a kept tally names only the first failing items of each sheet and counts the rest)
+            n, assessed, failing, *unnamed = tally.get((town, chk.name), (0, 0, []))
             failing = sorted((f for f in failing if not (f[3] == "ask" and f[0] in handed)), key=lambda f: f[0])
             labels = [f"{name}（{sub}）" if sub else name for _, name, sub, _ in failing[:show_failing]]  # DutyItem.label
-            checks.append(_score_check(chk, items, n, assessed, len(failing), labels))
+            checks.append(_score_check(chk, items, n, assessed, len(failing) + sum(unnamed), labels))
         out.append(_township_score(town, items, checks))
     return tuple(out)
+
+
+#: The texts an item without a lead is judged by (ownership_of), as graphmodel.township_stats keeps them.
+_NO_LEAD_TEXTS = ("lead_text", "receiving_dept", "work_mode", "note", "village_text")
+
+
+def _completeness_kept(sheets: list[dict], kept_rows: dict[str, dict]) -> tuple[dict, set[str]]:
+    """The completeness statement's tally counted from each township's aggregates per part, as the
+    Cypher statement counts the items (single_lead: one lead passes, none asks, more fail; a check
+    whose column the sheet lacked fails; basis: a cited basis; a field: written): per (township,
+    check) (applicable, assessed, the first failing items of each sheet, how many more fail), and
+    the items without a lead that are handed over, judged from their kept texts as
+    ``ownership_of`` judges their cards."""
+    tally: dict[tuple[str, str], tuple[int, int, list, int]] = {}
+    handed: set[str] = set()
+    for s in sheets:
+        part = kept_rows[s["township"]]["parts"].get(s["part"])
+        if part is None:
+            continue
+        n = part["items"]
+        for c in s["checks"]:
+            asks = []
+            if c["name"] == "single_lead":
+                fails, named = part["multi"], part["multi_first"]
+                asks = [(k, name, sub, "ask") for k, name, sub, *_ in part["no_lead"]]
+            elif not c["assessed"]:
+                fails, named = n, part["first"]
+            elif c["name"] == "basis":
+                fails, named = part["no_basis"], part["no_basis_first"]
+            else:
+                fails, named = part["blank"][c["field"]], part["blank_first"].get(c["field"], [])
+            old_n, old_assessed, failing, unnamed = tally.get((s["township"], c["name"]), (0, 0, [], 0))
+            failing = failing + [(k, name, sub, "fail") for k, name, sub in named] + asks
+            tally[(s["township"], c["name"])] = (old_n + n, old_assessed + (n if c["assessed"] else 0), failing,
+                                                 unnamed + fails - len(named))
+        for key, _, _, *texts in part["no_lead"]:
+            item = DutyItem(key, s["township"], "", **dict(zip(_NO_LEAD_TEXTS, texts, strict=True)))
+            if ownership_of(ItemCard(item))[0] in ("owned", "handed_over"):
+                handed.add(key)
+    return tally, handed
 
 
 def _township_score(town: str, items: int, checks: list[ScoreCheck]) -> TownshipScore:

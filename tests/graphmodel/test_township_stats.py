@@ -1,0 +1,136 @@
+"""A township's aggregates kept at write time on Neo4j (graphmodel.township_stats, TownshipStats).
+
+The county questions read them instead of every item of the county: their answers must stay
+the embedded store's after imports, re-imports of changed lists, deletes and the bulk load,
+and a store written before them (no TownshipStats) must still answer right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import neo4j as driver_module
+import pytest
+from graphgen import generate
+
+from graphmodel import DeptLevel, ListPart, open_store
+from graphmodel.model import share_county_departments
+from graphmodel.township_stats import township_stats
+from queries._common import kept_stats
+from queries._examples import ListBuilder
+from queries.county import county_department_load, lead_spread, township_ranking
+from queries.coverage import completeness, department_load
+
+FIELDS = ("name", "basis", "time_limit", "procedure", "code", "upper_duty", "township_duty", "lead")
+QUESTIONS = (lead_spread, county_department_load, township_ranking, completeness, department_load)
+
+
+def _list(n: int, county: str = "东河县", size: int | None = None):
+    tlist = generate(3000 + n, size or 20 + (n * 7) % 25)
+    absent = ("配合履职事项:time_limit",) if n % 2 else ()
+    layout = tuple(f"{p.value}:{f}" for p in ListPart for f in FIELDS if f"{p.value}:{f}" not in absent)
+    tlist.township = replace(tlist.township, layout=layout, county=county)
+    return share_county_departments(tlist)
+
+
+def test_stats_count_what_the_list_holds():
+    b = ListBuilder("甲镇", county="东河县")
+    b.item("宅基地审批", leads=["农业农村办", "自然资源所"], time_limit="5日")
+    b.item("违法占地查处", part=ListPart.WITHDRAWN.value, leads=["县自然资源局"])
+    b.item("集体资产监督", lead_text="暂无")
+    b.item("垃圾清运", leads=["农业农村办"], coops=["县城管局"], time_limit=" \u3000")
+    tl = share_county_departments(b.build())
+    s = township_stats(tl)
+    assert (s["items"], s["no_lead"], s["multi_lead"]) == (4, 1, 1)
+    assert s["offices"] == sum(1 for d in tl.departments if d.level == DeptLevel.TOWNSHIP.value) >= 1
+    import json
+
+    duties = json.loads(s["duties"])
+    assert sorted(d[0] for d in duties) == sorted(["宅基地审批", "违法占地查处", "集体资产监督", "垃圾清运"])
+    assert ["集体资产监督", ""] in [d[:2] for d in duties]  # no lead: an empty join
+    roles = json.loads(s["roles"])
+    assert sorted((r[1], r[2]) for r in roles) == [("cooperates", "县城管局"), ("leads", "县自然资源局")]
+    basic = json.loads(s["parts"])[ListPart.BASIC.value]
+    assert basic["items"] == 3 and basic["multi"] == 1
+    assert basic["blank"]["time_limit"] == 2  # not written, and written as spaces only (cypher.BLANK)
+    assert [k[3] for k in basic["no_lead"]] == ["暂无"]  # [key, name, sub-item, lead_text …]
+    assert [n for _, n, _ in basic["multi_first"]] == ["宅基地审批"]
+    assert [n for _, n, _ in basic["blank_first"]["time_limit"]] == ["垃圾清运", "集体资产监督"] or \
+        sorted(n for _, n, _ in basic["blank_first"]["time_limit"]) == ["垃圾清运", "集体资产监督"]
+
+
+@pytest.fixture
+def stores(neo4j_server):
+    uri, user, password, database = neo4j_server
+    memory = open_store("memory", data_dir=None)
+    neo = open_store("neo4j", uri=uri, user=user, password=password, database=database)
+    neo.wipe()
+    yield memory, neo
+    neo.wipe()
+    neo.close()
+
+
+def _same(memory, neo, towns):
+    for q in QUESTIONS:
+        assert q(neo) == q(memory), q.__name__
+        for t in towns:
+            assert q(neo, t) == q(memory, t), (q.__name__, t)
+
+
+def _drop_stats(neo4j_server):
+    uri, user, password, database = neo4j_server
+    with driver_module.GraphDatabase.driver(uri, auth=(user, password)) as d, d.session(database=database) as s:
+        s.run("MATCH (n:TownshipStats) DELETE n").consume()  # a store written before the aggregates
+
+
+@pytest.mark.neo4j
+def test_county_answers_follow_imports_reimports_and_deletes(stores):
+    memory, neo = stores
+    lists = [_list(n, "东河县" if n < 4 else "西山县") for n in range(6)]
+    for tl in lists:
+        memory.replace_township(tl)
+        neo.replace_township(tl)
+    towns = [tl.township.name for tl in lists]
+    assert kept_stats(neo, towns, ("duties",)) is not None
+    assert lead_spread(neo) and county_department_load(neo)  # the compared answers are not empty
+    _same(memory, neo, towns[:2])
+    # a changed list: another lead for one duty, one item fewer
+    changed = _list(1, size=30)
+    for s in (memory, neo):
+        s.replace_township(changed)
+    _same(memory, neo, [towns[1], towns[4]])
+    for s in (memory, neo):
+        s.delete_township(towns[0])
+    assert kept_stats(neo, [towns[0]]) is None
+    _same(memory, neo, towns[1:3])
+
+
+@pytest.mark.neo4j
+def test_a_store_written_before_the_aggregates_answers_right(stores, neo4j_server):
+    memory, neo = stores
+    lists = [_list(n) for n in range(4)]
+    for tl in lists:
+        memory.replace_township(tl)
+        neo.replace_township(tl)
+    towns = [tl.township.name for tl in lists]
+    _drop_stats(neo4j_server)
+    assert kept_stats(neo, towns) is None  # asked of the items, as before
+    _same(memory, neo, towns[:1])
+    assert neo.replace_township(lists[0]).unchanged  # an unchanged re-import writes them back
+    assert kept_stats(neo, towns[:1]) is not None and kept_stats(neo, towns) is None
+    for tl in lists[1:]:
+        neo.replace_township(tl)
+    assert kept_stats(neo, towns) is not None
+    _same(memory, neo, towns[:1])
+
+
+@pytest.mark.neo4j
+def test_the_bulk_load_writes_the_aggregates(stores):
+    memory, neo = stores
+    lists = [_list(n) for n in range(3)]
+    neo.bulk_load(lists)
+    for tl in lists:
+        memory.replace_township(tl)
+    towns = [tl.township.name for tl in lists]
+    assert kept_stats(neo, towns, ("duties", "roles", "parts")) is not None
+    _same(memory, neo, towns[:1])
