@@ -46,6 +46,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_list, en_quote
+from .slim_cards import slim_cards
 
 __all__ = [
     "CANDIDATE_THRESHOLD",
@@ -192,8 +193,9 @@ def chains(store: DutyStore, township: str | None = None, *, cards: Sequence[Ite
     keys = tuple(sorted({k for link in links for k in link}))
     known = {c.key: c for c in cards or ()}
     missing = tuple(k for k in keys if k not in known)
-    if missing:
-        known.update((c.key, c) for c in store.item_cards(ItemFilter(keys=missing)))
+    if missing:  # a server store reads the steps' evidence and leads only (slim cards)
+        read = slim_cards(store, None, keys=missing)
+        known.update((c.key, c) for c in (store.item_cards(ItemFilter(keys=missing)) if read is None else read))
     return chains_from_cards(links, known)
 
 
@@ -216,6 +218,8 @@ def candidate_links(store: DutyStore, township: str | None = None, *, threshold:
     >>> [f.subject for f in candidate_links(s)]
     ['燃气安全检查 → 对违反燃气安全规定行为的处罚']
     """
+    if cards is None:  # a server store reads the names, leads and evidence only (slim cards)
+        cards = slim_cards(store, township, power_types=(INSPECTION, "行政处罚"), min_leads=1, catalogues=True)
     if cards is None:
         cards = store.item_cards(ItemFilter(township=township, power_types=(INSPECTION, "行政处罚"), min_leads=1))
     else:

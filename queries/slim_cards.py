@@ -59,9 +59,10 @@ def _cards(names: tuple[str, ...], row: dict) -> list[ItemCard]:
 
 def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (), *,
                parts: Iterable[str] = (), power_types: Iterable[str] = (), min_leads: int = 0,
-               keys: Iterable[str] | None = None, bases: bool = True, villages: bool = False
-               ) -> tuple[ItemCard, ...] | None:
-    """Cards of the items of ``township`` (None: every township proper, no catalogue) or of ``keys``,
+               keys: Iterable[str] | None = None, bases: bool = True, villages: bool = False,
+               catalogues: bool = False) -> tuple[ItemCard, ...] | None:
+    """Cards of the items of ``township`` (None: every township proper, and the reference catalogues
+    too with ``catalogues``, as ``store.item_cards()`` reads them) or of ``keys``,
     narrowed like ``ItemFilter`` (``parts``, ``power_types``, ``min_leads``), sorted by key, holding
     ``EVIDENCE_FIELDS`` and ``fields`` of the item, its leads and cooperators, its bases (``bases``)
     and villages (``villages``); None when the store does not answer statements (read the cards).
@@ -80,7 +81,9 @@ def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (
             return ()
         rows = store.ask("slim_cards_by_key", keys=wanted, **common) or []
     else:
-        rows = store.ask("slim_cards", townships=scope_townships(store, township), parts=list(parts),
+        towns = sorted(t.name for t in store.townships()) if catalogues and township is None else \
+            scope_townships(store, township)
+        rows = store.ask("slim_cards", townships=towns, parts=list(parts),
                          power_types=list(power_types), **common) or []
     cards = [c for r in rows for c in _cards(names, r)]
     if keys is not None:  # the township statement narrows by part and power type itself
