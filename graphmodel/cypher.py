@@ -955,6 +955,14 @@ CALL (t) {
 }
 RETURN items, parties, bases, villages
 """,
+    # queries.audit (a store answering each check's statement) -- items per township and part: the
+    # audit's item count and coverage.column_absent (every item of a sheet lacks the same columns).
+    "sheet_counts": """
+UNWIND $townships AS t
+MATCH (i:DutyItem {township: t})
+WITH t, i.part AS part, count(*) AS n
+RETURN collect([t, part, n]) AS sheets
+""",
     # queries.slim_cards -- the same rows for the items $keys (one unique-key seek each).
     "slim_cards_by_key": """
 CALL () {
