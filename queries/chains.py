@@ -35,6 +35,7 @@ import networkx as nx
 from graphmodel import DutyStore, ItemCard, ItemFilter
 
 from ._common import (
+    answers_asks,
     kept,
     Finding,
     ItemEvidence,
@@ -225,9 +226,15 @@ def candidate_links(store: DutyStore, township: str | None = None, *, threshold:
     else:
         f = ItemFilter(township=township, power_types=(INSPECTION, "行政处罚"), min_leads=1)
         cards = [c for c in cards if f.admits(c)]
-    if chain_list is None:
-        chain_list = chains(store, township)
-    comp = {k: ch.id for ch in chain_list for k in ch.keys}
+    if chain_list is None and answers_asks(store):
+        # a server store: which chain an item is in is all this asks of the chains, and the links
+        # alone say it (no step's card read)
+        g = nx.Graph(store.chain_links(township))
+        comp = {k: min(part) for part in nx.connected_components(g) for k in part}
+    else:
+        if chain_list is None:
+            chain_list = chains(store, township)
+        comp = {k: ch.id for ch in chain_list for k in ch.keys}
     by_town: dict[str, tuple[list[ItemCard], list[ItemCard]]] = defaultdict(lambda: ([], []))
     for c in cards:
         by_town[c.item.township][0 if c.item.power_type == INSPECTION else 1].append(c)
