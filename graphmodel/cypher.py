@@ -925,7 +925,7 @@ RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part,
     # ---- slice "neowhole" (issue 15): narrow cards for the whole-store questions ----
     # queries.slim_cards -- per township, the items of $parts and $power_types (empty: any): the item
     # fields named in $fields (nothing else of the item's texts), and apart [item id, ...] rows of its
-    # leads and cooperators [key, name, level, text], bases [key, law, article] when $bases and
+    # leads and cooperators [key, name, level, text], bases [key, law, article, cited text] when $bases and
     # villages [key, name, kind, text] when $villages. What a query reads of a card, not the card.
     # Measured on 30 townships (server CPU): properties(i) read once and projected beats one lookup
     # per field (each walks the item's property chain), and one expansion per relation type beats
@@ -944,9 +944,9 @@ CALL (t) {
   RETURN collect([elementId(i), type(r) = 'LEADS', d.key, d.name, d.level, r.text]) AS parties
 }
 CALL (t) {
-  MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b) WHERE $bases
+  MATCH (i:DutyItem {township: t})-[r:BASED_ON]->(b) WHERE $bases
     AND (size($parts) = 0 OR i.part IN $parts) AND (size($power_types) = 0 OR i.power_type IN $power_types)
-  RETURN collect([elementId(i), b.key, b.law, b.article]) AS bases
+  RETURN collect([elementId(i), b.key, b.law, b.article, r.text]) AS bases
 }
 CALL (t) {
   MATCH (v)-[r:ASSISTS]->(i:DutyItem {township: t}) WHERE $villages
@@ -954,14 +954,6 @@ CALL (t) {
   RETURN collect([elementId(i), v.key, v.name, v.kind, r.text]) AS villages
 }
 RETURN items, parties, bases, villages
-""",
-    # queries.audit (a store answering each check's statement) -- items per township and part: the
-    # audit's item count and coverage.column_absent (every item of a sheet lacks the same columns).
-    "sheet_counts": """
-UNWIND $townships AS t
-MATCH (i:DutyItem {township: t})
-WITH t, i.part AS part, count(*) AS n
-RETURN collect([t, part, n]) AS sheets
 """,
     # queries.slim_cards -- the same rows for the items $keys (one unique-key seek each).
     "slim_cards_by_key": """
@@ -975,8 +967,8 @@ CALL () {
   RETURN collect([elementId(i), type(r) = 'LEADS', d.key, d.name, d.level, r.text]) AS parties
 }
 CALL () {
-  UNWIND $keys AS k MATCH (i:DutyItem {key: k})-[:BASED_ON]->(b) WHERE $bases
-  RETURN collect([elementId(i), b.key, b.law, b.article]) AS bases
+  UNWIND $keys AS k MATCH (i:DutyItem {key: k})-[r:BASED_ON]->(b) WHERE $bases
+  RETURN collect([elementId(i), b.key, b.law, b.article, r.text]) AS bases
 }
 CALL () {
   UNWIND $keys AS k MATCH (v)-[r:ASSISTS]->(i:DutyItem {key: k}) WHERE $villages

@@ -32,7 +32,7 @@ column when at least one of its items has a value there.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graphmodel import DutyStore, ItemCard, Township
@@ -40,8 +40,7 @@ from graphmodel import DutyStore, ItemCard, Township
 from ._common import BASIC, COOPERATE, WITHDRAWN, Finding, finding, sorted_findings, township_parts
 from ._common import PART_EN, en_quote
 
-__all__ = ["APPLICABILITY", "Applies", "Layouts", "column_absent", "column_absent_counted", "layouts",
-           "recorded_townships", "sheet_checks"]
+__all__ = ["APPLICABILITY", "Applies", "Layouts", "column_absent", "layouts", "recorded_townships", "sheet_checks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +85,6 @@ class Layouts:
             t = recorded.get(town)
             cols = t.columns(part) if t is not None else None
             self._has[(town, part)] = frozenset(fields) if cols is None else cols
-
-    @classmethod
-    def recorded(cls, towns: Sequence[Township], sheets: Iterable[tuple[str, str]]) -> Layouts:
-        """The recorded layouts of the ``sheets`` (township, part) of ``towns`` (every layout recorded)."""
-        by_name = {t.name: t for t in towns}
-        lay = cls.__new__(cls)
-        lay._has = {(town, part): by_name[town].columns(part) or frozenset() for town, part in sheets}
-        return lay
 
     @classmethod
     def joined(cls, parts: Sequence[Layouts]) -> Layouts:
@@ -156,22 +147,15 @@ def column_absent(store: DutyStore, cards: Sequence[ItemCard], checks: Sequence[
     ['「基本履职事项」表没有办理时限、实施程序列：1 个事项未评估', '「配合履职事项」表没有办理时限、事项编码、镇街配合职责列：1 个事项未评估']
     """
     lay = lay or layouts(store, cards)
+    missing: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     count: dict[tuple[str, str], int] = defaultdict(int)
     for c in cards:
-        count[(c.item.township, c.item.part)] += 1
-    return column_absent_counted(count, lay, checks)
-
-
-def column_absent_counted(count: dict[tuple[str, str], int], lay: Layouts,
-                          checks: Sequence[str] = tuple(APPLICABILITY)) -> tuple[Finding, ...]:
-    """:func:`column_absent` from the items counted per (township, part): every item of a sheet
-    lacks the same columns, so the counts are all it needs (a store counting in the database)."""
-    missing: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for (town, part), n in count.items():
+        key = (c.item.township, c.item.part)
+        count[key] += 1
         for check in checks:
-            a = APPLICABILITY[check]
-            if part in a.parts and a.field not in lay._has.get((town, part), ()):
-                missing[(town, part)][a.label] = missing[(town, part)].get(a.label, 0) + n
+            if lay.applies(check, c) and not lay.assessed(check, c):
+                label = APPLICABILITY[check].label
+                missing[key][label] = missing[key].get(label, 0) + 1
     out = []
     for (town, part), labels in missing.items():
         cols = list(labels)

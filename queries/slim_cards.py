@@ -39,20 +39,22 @@ def _cards(names: tuple[str, ...], row: dict) -> list[ItemCard]:
     cooperators: dict[str, list[Party]] = {}
     for i, lead, k, n, lv, t in row["parties"]:
         (leads if lead else cooperators).setdefault(i, []).append(Party(k, n, lv or "", t or ""))
-    bases: dict[str, list[LegalBasis]] = {}
-    for i, k, law, article in row["bases"]:
-        bases.setdefault(i, []).append(LegalBasis(k, law, article or 0))
+    bases: dict[str, list[tuple[LegalBasis, str]]] = {}
+    for i, k, law, article, cited in row["bases"]:
+        bases.setdefault(i, []).append((LegalBasis(k, law, article or 0), cited or ""))
     villages: dict[str, list[Party]] = {}
     for i, k, n, kind, t in row["villages"]:
         villages.setdefault(i, []).append(Party(k, n, kind or "", t or ""))
     out = []
     for i, values in row["items"]:
+        cited = sorted(bases.get(i, ()), key=lambda bc: bc[0].key)
         out.append(ItemCard(
             item=DutyItem(**{n: v for n, v in zip(names, values) if v is not None}),
             leads=tuple(sorted(leads.get(i, ()))),
             cooperators=tuple(sorted(cooperators.get(i, ()))),
             villages=tuple(sorted(villages.get(i, ()))),
-            bases=tuple(sorted(bases.get(i, ()), key=lambda b: b.key)),
+            bases=tuple(b for b, _ in cited),
+            citations=tuple(c for _, c in cited),
         ))
     return out
 
