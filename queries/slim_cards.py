@@ -21,7 +21,6 @@ from collections.abc import Iterable
 
 from graphmodel import DutyItem, DutyStore, ItemCard, LegalBasis, Party
 
-
 from ._common import answers_asks, scope_townships
 
 __all__ = ["EVIDENCE_FIELDS", "slim_cards"]
