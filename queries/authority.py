@@ -42,6 +42,7 @@ from graphmodel import DutyStore, InvalidArgument, ItemCard
 from graphmodel.normalize import compact, int_to_chinese, normalise_law_title
 
 from ._common import Finding, cards_of, en_list, en_quote, evidence, finding, kept, level_side, sorted_findings
+from .slim_cards import slim_cards
 
 __all__ = ["EMPOWERS", "POWER_TYPES", "TABLE_ENV", "Authority", "DelegationEntry", "LawAuthority", "authority_of", "delegation_entries",
            "legal_authority", "load_law_table"]
@@ -158,6 +159,8 @@ def legal_authority(store: DutyStore, township: str | None = None, *, table: str
     [('legal.authority_unverified', '河道巡查'), ('legal.not_empowered', '城乡居民医疗保险费征缴'), ('legal.not_empowered', '建筑垃圾处置监督')]
     """
     lookup = load_law_table(table or None)
+    if cards is None:  # a server store: the led items of these power types, their evidence only
+        cards = slim_cards(store, township, power_types=POWER_TYPES, min_leads=1)
     by_town: dict[str, list[ItemCard]] = defaultdict(list)
     for c in cards_of(store, township, cards, power_types=POWER_TYPES):
         if c.bases and _township_led(c):

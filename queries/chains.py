@@ -35,6 +35,7 @@ import networkx as nx
 from graphmodel import DutyStore, ItemCard, ItemFilter
 
 from ._common import (
+    answers_asks,
     kept,
     Finding,
     ItemEvidence,
@@ -46,6 +47,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_list, en_quote
+from .slim_cards import slim_cards
 
 __all__ = [
     "CANDIDATE_THRESHOLD",
@@ -192,8 +194,9 @@ def chains(store: DutyStore, township: str | None = None, *, cards: Sequence[Ite
     keys = tuple(sorted({k for link in links for k in link}))
     known = {c.key: c for c in cards or ()}
     missing = tuple(k for k in keys if k not in known)
-    if missing:
-        known.update((c.key, c) for c in store.item_cards(ItemFilter(keys=missing)))
+    if missing:  # a server store reads the steps' evidence and leads only (slim cards)
+        read = slim_cards(store, None, keys=missing)
+        known.update((c.key, c) for c in (store.item_cards(ItemFilter(keys=missing)) if read is None else read))
     return chains_from_cards(links, known)
 
 
@@ -216,14 +219,22 @@ def candidate_links(store: DutyStore, township: str | None = None, *, threshold:
     >>> [f.subject for f in candidate_links(s)]
     ['燃气安全检查 → 对违反燃气安全规定行为的处罚']
     """
+    if cards is None:  # a server store reads the names, leads and evidence only (slim cards)
+        cards = slim_cards(store, township, power_types=(INSPECTION, "行政处罚"), min_leads=1, catalogues=True)
     if cards is None:
         cards = store.item_cards(ItemFilter(township=township, power_types=(INSPECTION, "行政处罚"), min_leads=1))
     else:
         f = ItemFilter(township=township, power_types=(INSPECTION, "行政处罚"), min_leads=1)
         cards = [c for c in cards if f.admits(c)]
-    if chain_list is None:
-        chain_list = chains(store, township)
-    comp = {k: ch.id for ch in chain_list for k in ch.keys}
+    if chain_list is None and answers_asks(store):
+        # a server store: which chain an item is in is all this asks of the chains, and the links
+        # alone say it (no step's card read)
+        g = nx.Graph(store.chain_links(township))
+        comp = {k: min(part) for part in nx.connected_components(g) for k in part}
+    else:
+        if chain_list is None:
+            chain_list = chains(store, township)
+        comp = {k: ch.id for ch in chain_list for k in ch.keys}
     by_town: dict[str, tuple[list[ItemCard], list[ItemCard]]] = defaultdict(lambda: ([], []))
     for c in cards:
         by_town[c.item.township][0 if c.item.power_type == INSPECTION else 1].append(c)

@@ -55,7 +55,8 @@ from ._common import (
     township_parts,
 )
 from .applicability import APPLICABILITY, Layouts, layouts, recorded_townships, sheet_checks
-from .ownership import ownership_of
+from .ownership import OWNERSHIP_FIELDS, ownership_of
+from .slim_cards import slim_cards
 
 __all__ = [
     "ITEM_CHECKS",
@@ -149,6 +150,10 @@ def item_coverage(store: DutyStore, township: str | None = None, *, only_incompl
     >>> [(c.item.name, c.missing) for c in item_coverage(example_store(), only_incomplete=True)][-2:]
     [('农村集体资产监督', ('basis', 'time_limit', 'procedure', 'lead')), ('农村生活垃圾清运保洁', ('code',))]
     """
+    if cards is None and recorded_townships(store, township) is not None:
+        # a server store: the fields the checks and the evidence read (the sheets' columns are
+        # recorded, so the layouts do not depend on the cards' texts)
+        cards = slim_cards(store, township, (*OWNERSHIP_FIELDS, *_FIELD_CHECKS), villages=True)
     cards = cards_of(store, township, cards)
     lay = layouts(store, cards)
     out = []

@@ -39,14 +39,15 @@ from ._common import (
     kept,
     COOPERATE,
     Finding,
-    asked_cards,
     cards_of,
     evidence,
     finding,
     level_side,
+    scope_townships,
     sorted_findings,
 )
 from ._common import en_quote
+from .slim_cards import slim_cards
 from .applicability import layouts, recorded_townships
 from .overlaps import name_similarity
 
@@ -142,7 +143,10 @@ def missing_parts(store: DutyStore, township: str | None = None, *,
     if cards is None and recorded_townships(store, township) is not None:
         # the store half: 配合 items lacking either part as written (the layouts are recorded, so
         # reading only these cards does not change which columns a sheet had)
-        cards = asked_cards(store, township, "missing_parts", part=COOPERATE, county_side=sorted(COUNTY_SIDE))
+        keys = store.ask("missing_parts", townships=scope_townships(store, township), part=COOPERATE,
+                         county_side=sorted(COUNTY_SIDE))
+        if keys is not None:  # the candidates' two parts, parties and evidence (slim cards), not whole cards
+            cards = slim_cards(store, None, ("upper_duty", "township_duty"), keys=keys[0]["keys"] if keys else ())
     cards = cards_of(store, township, cards, parts=(COOPERATE,))
     lay = layouts(store, cards)
     for c in cards:

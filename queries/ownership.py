@@ -40,11 +40,14 @@ from ._common import (
     level_side,
     scope_townships,
 )
+from .slim_cards import slim_cards
 
-__all__ = ["STATES", "Ownership", "ownership", "ownership_of", "ownership_summary", "reason_parts"]
+__all__ = ["OWNERSHIP_FIELDS", "STATES", "Ownership", "ownership", "ownership_of", "ownership_summary", "reason_parts"]
 
 #: The ownership states, in the order they are decided.
 STATES = ("shared", "handed_over", "owned", "unconfirmed", "gap")
+#: The item fields :func:`ownership_of` reads besides the evidence (queries.slim_cards).
+OWNERSHIP_FIELDS = ("part", "lead_text", "receiving_dept", "work_mode", "note", "village_text")
 STATE_LABELS = {"shared": "多头牵头", "handed_over": "已移交", "owned": "已明确", "unconfirmed": "待确认", "gap": "空白"}
 
 
@@ -133,6 +136,8 @@ def ownership(store: DutyStore, township: str | None = None, *, states: Sequence
     >>> [(o.item.name, o.state) for o in ownership(example_store(), states=("gap", "unconfirmed"))]
     [('违法建设巡查', 'unconfirmed'), ('农村集体资产监督', 'gap')]
     """
+    if cards is None:  # a server store: read only what ownership_of and the evidence read
+        cards = slim_cards(store, township, OWNERSHIP_FIELDS, villages=True)
     out = []
     for c in cards_of(store, township, cards):
         state, where, reason = ownership_of(c)

@@ -37,6 +37,7 @@ from ._common import (
     level_side,
     sorted_findings,
 )
+from .slim_cards import slim_cards
 from .texts import ActionHit, bracketed, load_lexicon, read_text
 
 __all__ = ["LEAD_ACTIONS", "WITHDRAWN_ACTIONS", "cooperate_does_lead", "text_finding", "withdrawn_in_name"]
@@ -87,6 +88,8 @@ def withdrawn_in_name(store: DutyStore, township: str | None = None, *, lexicon:
     [('乡规划审批', 'high', '[组织][编制]并报批')]
     """
     lex = load_lexicon(lexicon or None)
+    if cards is None:  # a server store: the 收回 items' 工作方式 and 承接部门, not their whole cards
+        cards = slim_cards(store, township, ("work_mode", "receiving_dept"), parts=(WITHDRAWN,))
     out = []
     for c in cards_of(store, township, cards, parts=(WITHDRAWN,)):
         hits = _township_hits(c.item.work_mode, WITHDRAWN_ACTIONS, lex)
@@ -120,6 +123,8 @@ def cooperate_does_lead(store: DutyStore, township: str | None = None, *, lexico
     [('城镇生活垃圾处理设施运行监管', '[负责]镇垃圾中转站[日常运行]')]
     """
     lex = load_lexicon(lexicon or None)
+    if cards is None:  # a server store: the 配合 items' 镇街配合职责 and cooperators, not their whole cards
+        cards = slim_cards(store, township, ("township_duty",), parts=(COOPERATE,))
     out = []
     for c in cards_of(store, township, cards, parts=(COOPERATE,)):
         for field, text in _cooperation_texts(c):

@@ -16,6 +16,11 @@ from graphmodel import Department, DutyStore, ItemCard, NotFound, Party
 from ._common import Finding, ItemEvidence, cards_of, evidence
 from .chains import chains, chains_from_cards
 from .overlaps import multi_lead, near_duplicates
+from .slim_cards import slim_cards
+
+#: The item fields what_if's checks read besides the evidence: multi_lead's agreed split (备注),
+#: near_duplicates' content (queries.slim_cards; a server store reads these, not whole cards).
+_FIELDS = ("note", "content")
 
 __all__ = ["LeadChange", "WhatIf", "what_if"]
 
@@ -96,7 +101,9 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
         for d in _resolve(src, depts):
             into[d.key] = _resolve(dst, depts, d.township)[0]
     into = {k: v for k, v in into.items() if k != v.key}
-    before = cards_of(store, township)
+    before = slim_cards(store, township, _FIELDS)
+    if before is None:
+        before = cards_of(store, township)
     # only the cards of a removed or merged department change; the others stay the same objects
     moved = gone | into.keys()
 
@@ -118,7 +125,9 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     keys = {k for link in links for k in link}
     missing = keys - cb.keys()
     if missing:  # a chain step outside the township filter: read it and transform it too
-        extra = cards_of(store, None, None, keys=tuple(sorted(missing)))
+        extra = slim_cards(store, None, _FIELDS, keys=missing)
+        if extra is None:
+            extra = cards_of(store, None, None, keys=tuple(sorted(missing)))
         cb.update({c.key: c for c in extra})
         ca.update({c.key: apply(c) for c in extra})
     # chains before are the store's chains; after, only the chains with a changed step are rebuilt

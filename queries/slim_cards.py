@@ -1,0 +1,93 @@
+"""Slim cards: item cards holding only the fields a query reads, for a store that answers statements.
+
+A whole-store question on Neo4j used to read every item card: every text of every item, its
+villages, bases and chain links (90,000 cards took 11–35 s at 300 townships). Most questions
+read a few fields of a card: its evidence (``queries._common.evidence``: key, township, name,
+sub-item, code, part, power type, source, leads, cooperators, bases) and the one or two texts
+they judge. :func:`slim_cards` reads just those (``graphmodel.cypher.QUESTIONS["slim_cards"]``)
+and returns :class:`~graphmodel.ItemCard` records whose other fields keep their defaults, so a
+query's own code runs on them unchanged.
+
+The contract: a query passes every ``DutyItem`` field it (and the helpers it calls) reads, in
+a tuple named beside the query; the slim cards are internal to that call and never returned
+(their evidence is, and it is complete). ``tests/test_parity.py`` is the judge: a field left
+out shows as a difference from the embedded store, which reads whole cards. The embedded store
+answers None here and the query reads its own cards as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graphmodel import DutyItem, DutyStore, ItemCard, LegalBasis, Party
+
+from ._common import answers_asks, scope_townships
+
+__all__ = ["EVIDENCE_FIELDS", "slim_cards"]
+
+#: The item fields ``queries._common.evidence`` reads (label = name + sub-item; source = file, sheet, row).
+EVIDENCE_FIELDS = ("key", "township", "name", "sub_item", "code", "part", "power_type",
+                   "source_file", "source_sheet", "source_row")
+#: Fields a slim card may carry: the item's single values (the tuple fields are not read this way).
+_SCALAR = frozenset(n for n, t in DutyItem.__annotations__.items() if t in ("str", "int"))
+
+
+def _cards(names: tuple[str, ...], row: dict) -> list[ItemCard]:
+    """One township's (or the keys') cards from the statement's rows, joined on the item's id."""
+    leads: dict[str, list[Party]] = {}
+    cooperators: dict[str, list[Party]] = {}
+    for i, lead, k, n, lv, t in row["parties"]:
+        (leads if lead else cooperators).setdefault(i, []).append(Party(k, n, lv or "", t or ""))
+    bases: dict[str, list[tuple[LegalBasis, str]]] = {}
+    for i, k, law, article, cited in row["bases"]:
+        bases.setdefault(i, []).append((LegalBasis(k, law, article or 0), cited or ""))
+    villages: dict[str, list[Party]] = {}
+    for i, k, n, kind, t in row["villages"]:
+        villages.setdefault(i, []).append(Party(k, n, kind or "", t or ""))
+    out = []
+    for i, values in row["items"]:
+        cited = sorted(bases.get(i, ()), key=lambda bc: bc[0].key)
+        out.append(ItemCard(
+            item=DutyItem(**{n: v for n, v in zip(names, values) if v is not None}),
+            leads=tuple(sorted(leads.get(i, ()))),
+            cooperators=tuple(sorted(cooperators.get(i, ()))),
+            villages=tuple(sorted(villages.get(i, ()))),
+            bases=tuple(b for b, _ in cited),
+            citations=tuple(c for _, c in cited),
+        ))
+    return out
+
+
+def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (), *,
+               parts: Iterable[str] = (), power_types: Iterable[str] = (), min_leads: int = 0,
+               keys: Iterable[str] | None = None, bases: bool = True, villages: bool = False,
+               catalogues: bool = False) -> tuple[ItemCard, ...] | None:
+    """Cards of the items of ``township`` (None: every township proper, and the reference catalogues
+    too with ``catalogues``, as ``store.item_cards()`` reads them) or of ``keys``,
+    narrowed like ``ItemFilter`` (``parts``, ``power_types``, ``min_leads``), sorted by key, holding
+    ``EVIDENCE_FIELDS`` and ``fields`` of the item, its leads and cooperators, its bases (``bases``)
+    and villages (``villages``); None when the store does not answer statements (read the cards).
+    """
+    if not answers_asks(store):
+        return None
+    parts, power_types = tuple(parts), tuple(power_types)
+    names = tuple(dict.fromkeys((*EVIDENCE_FIELDS, *fields)))
+    unknown = [n for n in names if n not in _SCALAR]
+    if unknown:
+        raise ValueError(f"slim cards carry single-valued DutyItem fields only, not {', '.join(unknown)}")
+    common = {"fields": list(names), "bases": bases, "villages": villages}
+    if keys is not None:
+        wanted = sorted(set(keys))
+        if not wanted:
+            return ()
+        rows = store.ask("slim_cards_by_key", keys=wanted, **common) or []
+    else:
+        towns = sorted(t.name for t in store.townships()) if catalogues and township is None else \
+            scope_townships(store, township)
+        rows = store.ask("slim_cards", townships=towns, parts=list(parts),
+                         power_types=list(power_types), **common) or []
+    cards = [c for r in rows for c in _cards(names, r)]
+    if keys is not None:  # the township statement narrows by part and power type itself
+        cards = [c for c in cards if not (parts and c.item.part not in parts)
+                 and not (power_types and c.item.power_type not in power_types)]
+    return tuple(sorted((c for c in cards if len(c.leads) >= min_leads), key=lambda c: c.key))
