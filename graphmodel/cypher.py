@@ -97,6 +97,7 @@ __all__ = [
     "TOWNSHIP_RELATIONS",
     "UPSERT_NODES",
     "WIPE_BATCH",
+    "WIPE_STATS_BATCH",
     "WIPE_RELATIONS_BATCH",
     "REVIEW_BLOB",
     "REVIEW_DROP",
@@ -325,7 +326,16 @@ RETURN count(*) AS deleted
 """
 
 WIPE_BATCH = """
-MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Staged|TownshipStats)
+MATCH (n:DutyItem|Department|Village|LegalBasis|Township|Staged)
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# The townships' aggregates, in smaller batches: each holds its list's rows as JSON texts (about
+# 130 KB for 300 items), and 2,000 of them in one 10,000-node batch overran the 256 MB transaction memory.
+WIPE_STATS_BATCH = """
+MATCH (n:TownshipStats)
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted

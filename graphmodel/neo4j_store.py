@@ -52,8 +52,8 @@ def connect_timeout() -> float:
 #: Rows per ``UNWIND $rows`` statement inside the one import transaction.
 BATCH_SIZE = 1000
 _WIPE_BATCH = 10_000
-#: Review records per wipe transaction: a round holds its list's snapshot (~0.5 MB for 300 items),
-#: and 300 rounds in one delete overran the 256 MB transaction memory.
+#: Review records (and township aggregates) per wipe transaction: a round holds its list's snapshot
+#: (~0.5 MB for 300 items), and 300 rounds in one delete overran the 256 MB transaction memory.
 _WIPE_REVIEW_BATCH = 100
 _INDEX_WAIT_SECONDS = 300
 _HAN_TERM = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -328,6 +328,12 @@ class Neo4jStore(DutyStore):
             return tx.run(cypher.WIPE_BATCH, batch=_WIPE_BATCH).single()["deleted"]
 
         while self._run(True, work):
+            pass
+
+        def stats(tx: neo4j.ManagedTransaction) -> int:
+            return tx.run(cypher.WIPE_STATS_BATCH, batch=_WIPE_REVIEW_BATCH).single()["deleted"]
+
+        while self._run(True, stats):
             pass
 
         def review(tx: neo4j.ManagedTransaction) -> int:

@@ -134,3 +134,24 @@ def test_the_bulk_load_writes_the_aggregates(stores):
     towns = [tl.township.name for tl in lists]
     assert kept_stats(neo, towns, ("duties", "roles", "parts")) is not None
     _same(memory, neo, towns[:1])
+
+
+def _count_stats(neo4j_server) -> int:
+    uri, user, password, database = neo4j_server
+    with driver_module.GraphDatabase.driver(uri, auth=(user, password)) as d, d.session(database=database) as s:
+        return s.run("MATCH (n:TownshipStats) RETURN count(n) AS n").single()["n"]
+
+
+@pytest.mark.neo4j
+def test_wipe_deletes_the_aggregates_batch_by_batch(stores, neo4j_server, monkeypatch):
+    # each aggregate holds its list's rows (~0.1 MB): 2,000 in one wipe batch overran 256 MB, so
+    # they go in their own small batches; with a batch of one, every one must still go
+    from graphmodel import neo4j_store
+
+    _, neo = stores
+    for n in range(3):
+        neo.replace_township(_list(n))
+    assert _count_stats(neo4j_server) == 3
+    monkeypatch.setattr(neo4j_store, "_WIPE_REVIEW_BATCH", 1)
+    neo.wipe()
+    assert _count_stats(neo4j_server) == 0 and not neo.townships()
