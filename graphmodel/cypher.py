@@ -1122,16 +1122,7 @@ BULK_CREATE_NODES: dict[str, str] = {
 BULK_CREATE_RELATIONS: dict[tuple[str, str, str], str] = {
     (rel, src, dst): f"UNWIND $rows AS row MATCH (a:{src} {{key: row.src}}) MATCH (b:{dst} {{key: row.dst}}) "
     f"CREATE (a)-[:{rel} {{text: row.text}}]->(b)"
-    for rel, src, dst in (
-        ("LEADS", "Department", "DutyItem"),
-        ("COOPERATES_ON", "Department", "DutyItem"),
-        ("BASED_ON", "DutyItem", "LegalBasis"),
-        ("ASSISTS", "Village", "DutyItem"),
-        ("FOLLOWED_BY", "DutyItem", "DutyItem"),
-        ("IN_TOWNSHIP", "DutyItem", "Township"),
-        ("IN_TOWNSHIP", "Department", "Township"),
-        ("IN_TOWNSHIP", "Village", "Township"),
-    )
+    for rel, src, dst in MODEL_RELATIONS
 }
 
 # The first round and audit entries of each township, as REVIEW_PUT writes them.

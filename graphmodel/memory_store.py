@@ -448,34 +448,10 @@ class MemoryStore(DutyStore):
         """Put the parts' nodes and relations into the empty graph (``_reset`` or a new store), as
         ``_apply`` of one diff holding them all would, without the diff: its set of every relation
         and its per-write bookkeeping were 0.45 of a county's 1.25 s open."""
-        g = self.graph
-        assert not g and not self._cards and not self._kept_towns
-        succ, pred, node_attrs = g._succ, g._pred, g._node
-        by_type, by_township = self._by_type, self._by_township
-        for part in parts:
-            for node in part.nodes:
-                key = node.key
-                attrs = node_attrs.get(key)
-                if attrs is not None:  # a key in two parts (a hand edit): the last one read, as upsert has it
-                    by_township[_owner(attrs["obj"])].discard(key)
-                    attrs["obj"] = node
-                else:
-                    succ[key], pred[key], node_attrs[key] = {}, {}, {"obj": node}
-                by_type[node.node_type].add(key)
-                by_township[_owner(node)].add(key)
-        for part in parts:
-            for rel in part.rels:
-                out = succ.get(rel.src)
-                if out is None or rel.dst not in succ:
-                    g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
-                    continue
-                keys = out.get(rel.dst)
-                if keys is None:
-                    keys = out[rel.dst] = pred[rel.dst][rel.src] = {}
-                keys[rel.type] = {"obj": rel}
-        cache = getattr(g, "__networkx_cache__", None)
-        if cache:
-            cache.clear()
+        assert not self.graph and not self._cards and not self._kept_towns
+        parts = tuple(parts)  # read twice: nodes first, then relations
+        # a key in two parts (a hand edit): the last one read, as upsert has it
+        self._put(((n.key, n) for part in parts for n in part.nodes), (r for part in parts for r in part.rels))
         self._version = getattr(self, "_version", 0) + 1
 
     def _graph_version(self) -> tuple[nx.MultiDiGraph, int] | None:
@@ -664,12 +640,25 @@ class MemoryStore(DutyStore):
                 self._by_type[node.node_type].discard(key)
                 self._by_township[_owner(node)].discard(key)
                 g.remove_node(key)
-        # Nodes and edges go straight into networkx's adjacency dicts, as add_node / add_edge
-        # write them (a county's 45,000 add_edge calls were half of its graph writes); an edge
-        # whose end is not a node yet takes networkx's own path.
+        self._put(diff.upsert.items(), diff.add_rels)
+        # dropped here and built on first read (``_card``): an import no longer pays for cards
+        # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
+        for key in touched:
+            self._cards.pop(key, None)
+        self._forget_townships(towns)  # the read indexes (ReadIndex) are rebuilt on the next read
+        self._version = getattr(self, "_version", 0) + 1  # last: a card built during this write is not kept
+
+    def _put(self, nodes: Iterable[tuple[str, Node]], rels: Iterable[Relation]) -> None:
+        """Upsert ``nodes`` (key, node) and add ``rels``, keeping the type and township indexes.
+
+        Nodes and edges go straight into networkx's adjacency dicts, as add_node / add_edge
+        write them (a county's 45,000 add_edge calls were half of its graph writes); an edge
+        whose end is not a node yet takes networkx's own path.
+        """
+        g = self.graph
         succ, pred, node_attrs = g._succ, g._pred, g._node
         by_type, by_township = self._by_type, self._by_township
-        for key, node in diff.upsert.items():
+        for key, node in nodes:
             attrs = node_attrs.get(key)
             if attrs is not None:
                 by_township[_owner(attrs["obj"])].discard(key)
@@ -678,7 +667,7 @@ class MemoryStore(DutyStore):
                 succ[key], pred[key], node_attrs[key] = {}, {}, {"obj": node}
             by_type[node.node_type].add(key)
             by_township[_owner(node)].add(key)
-        for rel in diff.add_rels:
+        for rel in rels:
             out = succ.get(rel.src)
             if out is None or rel.dst not in succ:
                 g.add_edge(rel.src, rel.dst, key=rel.type, obj=rel)
@@ -690,12 +679,6 @@ class MemoryStore(DutyStore):
         cache = getattr(g, "__networkx_cache__", None)  # what add_node/add_edge clear (networkx >= 3.3)
         if cache:
             cache.clear()
-        # dropped here and built on first read (``_card``): an import no longer pays for cards
-        # nobody reads before the next import (0.36 s of a county's 0.85 s of graph writes)
-        for key in touched:
-            self._cards.pop(key, None)
-        self._forget_townships(towns)  # the read indexes (ReadIndex) are rebuilt on the next read
-        self._version = getattr(self, "_version", 0) + 1  # last: a card built during this write is not kept
 
     def _township_rels(self, keys: Iterable[str]) -> set[Relation]:
         g = self.graph

@@ -121,21 +121,13 @@ def _latest_round(tx: Any, township: str) -> tuple[str, str] | None:
 def drop_stage(store: Any, stage_id: str) -> None:
     """Delete the nodes of a stage (staged or retired) and their relations, in small transactions."""
     for statement in (cypher.STAGE_DROP_RELATIONS_BATCH, cypher.STAGE_DROP_BATCH):
-        def work(tx: Any, s: str = statement) -> int:
-            return tx.run(s, stage=stage_id, batch=STAGE_BATCH_ROWS).single()["deleted"]
-
-        while store._run(True, work):
-            pass
+        store._delete_in_batches(statement, stage=stage_id, batch=STAGE_BATCH_ROWS)
 
 
 def drop_retired(store: Any, township: str) -> None:
     """Delete the township's retired nodes and their relations, in small transactions."""
     for statement in (cypher.STAGE_DROP_RETIRED_RELATIONS_BATCH, cypher.STAGE_DROP_RETIRED_BATCH):
-        def work(tx: Any, s: str = statement) -> int:
-            return tx.run(s, township=township, batch=STAGE_BATCH_ROWS).single()["deleted"]
-
-        while store._run(True, work):
-            pass
+        store._delete_in_batches(statement, township=township, batch=STAGE_BATCH_ROWS)
 
 
 def swap_work(tx: Any, tlist: TownshipList, stage_id: str, version: Any) -> ImportResult:

@@ -318,28 +318,18 @@ class Neo4jStore(DutyStore):
         return bulk_create(self, tlists, editor=editor)
 
     def _wipe(self) -> None:
-        def relations(tx: neo4j.ManagedTransaction) -> int:
-            return tx.run(cypher.WIPE_RELATIONS_BATCH, batch=_WIPE_BATCH).single()["deleted"]
+        for statement, batch in ((cypher.WIPE_RELATIONS_BATCH, _WIPE_BATCH), (cypher.WIPE_BATCH, _WIPE_BATCH),
+                                 (cypher.WIPE_STATS_BATCH, _WIPE_REVIEW_BATCH),
+                                 (cypher.WIPE_REVIEW_BATCH, _WIPE_REVIEW_BATCH)):
+            self._delete_in_batches(statement, batch=batch)
 
-        while self._run(True, relations):
-            pass
-
+    def _delete_in_batches(self, statement: str, **params: Any) -> None:
+        """Run ``statement`` (it deletes up to ``$batch`` and returns ``deleted``), each run in a
+        transaction of its own, until it deletes nothing."""
         def work(tx: neo4j.ManagedTransaction) -> int:
-            return tx.run(cypher.WIPE_BATCH, batch=_WIPE_BATCH).single()["deleted"]
+            return tx.run(statement, **params).single()["deleted"]
 
         while self._run(True, work):
-            pass
-
-        def stats(tx: neo4j.ManagedTransaction) -> int:
-            return tx.run(cypher.WIPE_STATS_BATCH, batch=_WIPE_REVIEW_BATCH).single()["deleted"]
-
-        while self._run(True, stats):
-            pass
-
-        def review(tx: neo4j.ManagedTransaction) -> int:
-            return tx.run(cypher.WIPE_REVIEW_BATCH, batch=_WIPE_REVIEW_BATCH).single()["deleted"]
-
-        while self._run(True, review):
             pass
 
     # ---- review records ------------------------------------------------------------------
