@@ -20,11 +20,11 @@ from queries.registry import run_query
 
 pytestmark = pytest.mark.neo4j
 
-TOWNSHIPS = 30
+TOWNSHIPS = 40
 ITEMS = 60
-PADDING = 6000  # ideographic spaces added to each item's content: ~20 MB of Java strings in the store
+PADDING = 3500  # ideographic spaces added to each item's content: ~17 MB of Java strings in the store (an import of one township stays under 10 MB)
 TX_MEMORY = "10m"  # the server's least
-SLICE = 3  # townships per statement here: a tenth of the store
+SLICE = 4  # townships per statement here: a tenth of the store
 
 #: near_duplicates' statement before the slices: one aggregation over every township asked.
 WHOLE_STORE_STATEMENT = """
