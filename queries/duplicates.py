@@ -124,8 +124,9 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
 def _cross_part_asked(store: DutyStore, township: str | None, name_threshold: float) -> tuple[ItemCard, ...] | None:
     """cross_part_duplicates' store half: the name, part and content of every item (bigram
     similarity is not Cypher's), a slice of townships per statement (``queries.text_asks``), paired
-    here on stand-in cards holding only those, then the slim cards of the paired items. Exact: every test of ``cross_part_pairs`` is pairwise, so the query
-    finds the same pairs again among these cards. None when the store does not answer.
+    here on stand-in cards holding only those, then the slim cards of the paired items. Exact: every
+    test of ``cross_part_pairs`` is pairwise, so the query finds the same pairs again among these
+    cards. None when the store does not answer.
     """
     rows = ask_by_slices(store, "cross_part_duplicates", scope_townships(store, township))
     if rows is None:
