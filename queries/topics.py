@@ -184,9 +184,10 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
 
 def _topic_texts_asked(store: DutyStore, township: str | None) -> dict[str, list[ItemCard]] | None:
     """topic_spread's store half: per township, the name, sub-item and township offices of every
-    基本 and 配合 item, a slice of townships per statement (``queries.text_asks``; topics are cut from the names of the whole township, which Cypher does not
-    do), as stand-in cards holding only those (the offices as township-level leads: all
-    ``_offices`` reads). None when the store does not answer."""
+    基本 and 配合 item, a slice of townships per statement (``queries.text_asks``; topics are cut
+    from the names of the whole township, which Cypher does not do), as stand-in cards holding only
+    those (the offices as township-level leads: all ``_offices`` reads); the findings then read the
+    slim cards (evidence) of the topics' items. None when the store does not answer."""
     rows = ask_by_slices(store, "topic_spread", scope_townships(store, township), parts=[BASIC, COOPERATE],
                          township_level=DeptLevel.TOWNSHIP.value)
     if rows is None:

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.neo4j
 
 TOWNSHIPS = 40
 ITEMS = 60
-PADDING = 3500  # ideographic spaces added to each item's content: ~17 MB of Java strings in the store (an import of one township stays under 10 MB)
+# ideographic spaces added to each item's content: ~17 MB of Java strings in the store, one township's
+# import still under 10 MB
+PADDING = 3500
 TX_MEMORY = "10m"  # the server's least
 SLICE = 4  # townships per statement here: a tenth of the store
 
