@@ -791,16 +791,20 @@ RETURN v.key AS village, collect([i.key, i.name, i.sub_item, r.text]) AS roles
 """,
     # queries.overlaps.shared_articles -- (township, basis) groups of led items citing the basis
     # (an article, or any basis with $whole_law) with at least $min_items items and two or more
-    # distinct lead names; only the groups' item keys come back.
+    # distinct lead names; only the groups' item keys come back, one row per township (the caller
+    # asks a slice of townships at a time: queries.text_asks).
     "shared_articles": """
 UNWIND $townships AS t
-MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b)
-WHERE (coalesce(b.article, 0) <> 0 OR $whole_law) AND EXISTS { ()-[:LEADS]->(i) }
-WITH t, b, collect(DISTINCT i) AS items
-WHERE size(items) >= $min_items
-WITH t, b, items, COLLECT { UNWIND items AS i MATCH (d)-[:LEADS]->(i) RETURN DISTINCT d.name } AS offices
-WHERE size(offices) >= 2
-RETURN collect([t, b.key, [i IN items | i.key]]) AS groups
+CALL (t) {
+  MATCH (i:DutyItem {township: t})-[:BASED_ON]->(b)
+  WHERE (coalesce(b.article, 0) <> 0 OR $whole_law) AND EXISTS { ()-[:LEADS]->(i) }
+  WITH b, collect(DISTINCT i) AS items
+  WHERE size(items) >= $min_items
+  WITH b, items, COLLECT { UNWIND items AS i MATCH (d)-[:LEADS]->(i) RETURN DISTINCT d.name } AS offices
+  WHERE size(offices) >= 2
+  RETURN collect([t, b.key, [i IN items | i.key]]) AS groups
+}
+RETURN groups
 """,
     # queries.legal.most_cited -- per basis (or per law with $by_law): citing items, the names of
     # their leads, their townships.
@@ -922,27 +926,38 @@ MATCH (i:DutyItem {township: t})
 WHERE NOT coalesce(i.village_text, '') =~ $blank AND NOT EXISTS { ()-[:ASSISTS]->(i) }
 RETURN collect(i.key) AS keys
 """,
-    # queries.overlaps.near_duplicates -- per township, the fields its pair test reads and the
-    # lead keys of every item (bigram similarity is scored in Python; the query then reads the
-    # cards of the paired items only).
+    # queries.overlaps.near_duplicates -- per township (one row each, each township's texts collected
+    # in its own subquery; the caller asks a slice of townships at a time: queries.text_asks), the
+    # fields its pair test reads and the lead keys of every item (bigram similarity is scored in
+    # Python; the query then reads the evidence of the paired items only).
     "near_duplicates": """
 UNWIND $townships AS t
-MATCH (i:DutyItem {township: t})
-RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), coalesce(i.power_type, ''),
-  coalesce(i.content, ''), COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.key }]) AS items
+CALL (t) {
+  MATCH (i:DutyItem {township: t})
+  RETURN collect([i.key, i.name, coalesce(i.sub_item, ''), coalesce(i.power_type, ''),
+    coalesce(i.content, ''), COLLECT { MATCH (d)-[:LEADS]->(i) RETURN d.key }]) AS items
+}
+RETURN t AS township, items
 """,
-    # queries.duplicates.cross_part_duplicates -- per township, the fields its pair test reads.
+    # queries.duplicates.cross_part_duplicates -- per township (as near_duplicates), the fields its pair test reads.
     "cross_part_duplicates": """
 UNWIND $townships AS t
-MATCH (i:DutyItem {township: t})
-RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part, coalesce(i.content, '')]) AS items
+CALL (t) {
+  MATCH (i:DutyItem {township: t})
+  RETURN collect([i.key, i.name, coalesce(i.sub_item, ''), i.part, coalesce(i.content, '')]) AS items
+}
+RETURN t AS township, items
 """,
-    # queries.legal.inconsistent_titles -- per township, law and citation text: the citing items.
+    # queries.legal.inconsistent_titles -- per township (as near_duplicates), law and citation text:
+    # the citing items.
     "inconsistent_titles": """
 UNWIND $townships AS t
-MATCH (i:DutyItem {township: t})-[r:BASED_ON]->(b)
-WITH t, b.law AS law, coalesce(r.text, '') AS cited, collect(i.key) AS keys
-RETURN collect([t, law, cited, keys]) AS uses
+CALL (t) {
+  MATCH (i:DutyItem {township: t})-[r:BASED_ON]->(b)
+  WITH b.law AS law, coalesce(r.text, '') AS cited, collect(i.key) AS keys
+  RETURN collect([t, law, cited, keys]) AS uses
+}
+RETURN uses
 """,
     # queries.handshake.county_lists -- the distinct names of county-side departments ($county_side levels).
     "county_lists": """
@@ -993,13 +1008,16 @@ WITH i, COLLECT { MATCH ()-[r:ASSISTS]->(i) RETURN DISTINCT coalesce(r.text, '')
 WHERE size(roles) > 0 OR NOT coalesce(i.village_text, '') =~ $blank
 RETURN collect([i.key, coalesce(i.village_text, ''), roles]) AS items
 """,
-    # queries.topics.topic_spread -- per township, the $parts items' name, sub-item, part and the
+    # queries.topics.topic_spread -- per township (as near_duplicates), the $parts items' name, sub-item, part and the
     # distinct names of their $township_level departments (leading or cooperating).
     "topic_spread": """
 UNWIND $townships AS t
-MATCH (i:DutyItem {township: t}) WHERE i.part IN $parts
-RETURN t AS township, collect([i.key, i.name, coalesce(i.sub_item, ''), i.part,
-  COLLECT { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name }]) AS items
+CALL (t) {
+  MATCH (i:DutyItem {township: t}) WHERE i.part IN $parts
+  RETURN collect([i.key, i.name, coalesce(i.sub_item, ''), i.part,
+    COLLECT { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name }]) AS items
+}
+RETURN t AS township, items
 """,
     # ---- slice neotown: questions answered from the aggregates kept at write time ----
     # queries.county (lead_spread, county_department_load, county_ranking) and

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from graphmodel import DutyItem, DutyStore, ItemCard, ItemFilter
+from graphmodel import DutyItem, DutyStore, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import (
@@ -36,6 +36,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import PART_EN, en_list, en_quote
+from .text_asks import ask_by_slices, evidence_cards
 from .overlaps import _BASIS_EN, CONTENT_THRESHOLD, MIN_CONTAINED_CHARS, MIN_CONTENT_CHARS, NAME_THRESHOLD
 
 __all__ = ["CROSS_PARTS", "cross_part_duplicates", "cross_part_pairs"]
@@ -122,11 +123,12 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
 
 def _cross_part_asked(store: DutyStore, township: str | None, name_threshold: float) -> tuple[ItemCard, ...] | None:
     """cross_part_duplicates' store half: the name, part and content of every item (bigram
-    similarity is not Cypher's), paired here on stand-in cards holding only those, then the cards
-    of the paired items. Exact: every test of ``cross_part_pairs`` is pairwise, so the query
-    finds the same pairs again among these cards. None when the store does not answer.
+    similarity is not Cypher's), a slice of townships per statement (``queries.text_asks``), paired
+    here on stand-in cards holding only those, then the slim cards of the paired items. Exact: every
+    test of ``cross_part_pairs`` is pairwise, so the query finds the same pairs again among these
+    cards. None when the store does not answer.
     """
-    rows = store.ask("cross_part_duplicates", townships=scope_townships(store, township))
+    rows = ask_by_slices(store, "cross_part_duplicates", scope_townships(store, township))
     if rows is None:
         return None
     keys: set[str] = set()
@@ -135,4 +137,4 @@ def _cross_part_asked(store: DutyStore, township: str | None, name_threshold: fl
                  for k, name, sub, part, content in sorted(row["items"])]
         for a, b, _, _ in cross_part_pairs(texts, name_threshold):
             keys.update((a.key, b.key))
-    return store.item_cards(ItemFilter(keys=sorted(keys))) if keys else ()
+    return evidence_cards(store, keys, ("content",))  # the evidence and the texts compared

@@ -36,6 +36,7 @@ from ._common import (
 )
 from .applicability import APPLICABILITY, layouts, recorded_townships
 from .chains import chains, chains_from_cards
+from .text_asks import ask_by_slices, evidence_cards
 
 __all__ = [
     "BasisUse",
@@ -188,20 +189,20 @@ def inconsistent_titles(store: DutyStore, township: str | None = None, *,
 
 def _inconsistent_titles_asked(store: DutyStore, township: str | None) -> tuple[ItemCard, ...] | None:
     """inconsistent_titles' store half: (township, law, citation) with the citing items' keys from
-    the store, titles read here (``cited_title`` is not Cypher's), then the cards of every item
+    the store, a slice of townships per statement (``queries.text_asks``), titles read here
+    (``cited_title`` is not Cypher's), then the slim cards (evidence, citations) of every item
     citing a law written two ways in its township: each such law's whole group, so the query
     finds the same findings among them. None when the store does not answer.
     """
-    rows = store.ask("inconsistent_titles", townships=scope_townships(store, township))
+    rows = ask_by_slices(store, "inconsistent_titles", scope_townships(store, township))
     if rows is None:
         return None
     titles: dict[tuple[str, str], set[str]] = defaultdict(set)
     citing: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for town, law, cited, keys in (rows[0]["uses"] if rows else ()):
+    for town, law, cited, keys in (use for row in rows for use in row["uses"]):
         titles[(town, law)].add(cited_title(cited) if cited else law)
         citing[(town, law)].update(keys)
-    keys = sorted({k for tl, ts in titles.items() if len(ts) >= 2 for k in citing[tl]})
-    return store.item_cards(ItemFilter(keys=keys)) if keys else ()
+    return evidence_cards(store, {k for tl, ts in titles.items() if len(ts) >= 2 for k in citing[tl]})
 
 
 def _citing(store: DutyStore, bases: list[str], township: str | None) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
-from graphmodel import DutyStore, ItemCard, ItemFilter
+from graphmodel import DutyStore, ItemCard
 from graphmodel.normalize import compact
 
 from ._common import (
@@ -54,6 +54,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_list, en_quote
+from .text_asks import ask_by_slices, evidence_cards
 
 __all__ = [
     "CONTENT_THRESHOLD",
@@ -76,6 +77,9 @@ SHARED_PREFIX = 4
 CONTENT_THRESHOLD = 0.8
 MIN_CONTENT_CHARS = 10
 MIN_CONTAINED_CHARS = 4
+
+#: The item fields the pair test reads beyond the evidence (name, sub-item, power type): slim cards carry them.
+_PAIR_FIELDS = ("content",)
 
 #: What a pair matched on (名称, 内容), in English.
 _BASIS_EN = {"名称": "names", "内容": "contents"}
@@ -180,12 +184,13 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
 
 def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshold: float,
                            content_threshold: float) -> tuple[ItemCard, ...] | None:
-    """near_duplicates' store half: the texts and lead keys of every item (not their cards), the
-    pairs scored here (bigram similarity is not Cypher's), then the cards of the items in a pair
+    """near_duplicates' store half: the texts and lead keys of every item (not their cards), a slice
+    of townships per statement (``queries.text_asks``), the pairs scored here (bigram similarity is
+    not Cypher's), then the slim cards (evidence and the texts compared) of the items in a pair
     with two different lead sets. Exact: every test of ``_similar_items`` is pairwise, so the
     query finds the same pairs again among these cards. None when the store does not answer.
     """
-    rows = store.ask("near_duplicates", townships=scope_townships(store, township))
+    rows = ask_by_slices(store, "near_duplicates", scope_townships(store, township))
     if rows is None:
         return None
     keys: set[str] = set()
@@ -197,7 +202,7 @@ def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshol
         for (a, b), _ in _similar_items(records, name_threshold, content_threshold):
             if leads[a] and leads[b] and leads[a] != leads[b]:
                 keys.update((a, b))
-    return store.item_cards(ItemFilter(keys=sorted(keys))) if keys else ()
+    return evidence_cards(store, keys, _PAIR_FIELDS)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -248,11 +253,11 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
     asked = None
     if cards is None:  # the store half: the database finds the groups, only their items' cards are read
         towns = scope_townships(store, township)
-        asked = store.ask("shared_articles", townships=towns, whole_law=include_whole_law, min_items=min_items)
+        asked = ask_by_slices(store, "shared_articles", towns, whole_law=include_whole_law, min_items=min_items)
     if asked is not None:
         found = [g for r in asked for g in r["groups"]]
         keys = {k for _, _, ks in found for k in ks}
-        by_key = {c.key: c for c in store.item_cards(ItemFilter(keys=keys))} if keys else {}
+        by_key = {c.key: c for c in evidence_cards(store, keys)}  # the evidence (with bases) only
         for town, bkey, ks in found:
             groups[(town, bkey)] = [by_key[k] for k in sorted(ks)]
             labels[bkey] = next(b.label for b in by_key[ks[0]].bases if b.key == bkey)

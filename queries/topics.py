@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from graphmodel import DeptLevel, DutyItem, DutyStore, InvalidArgument, ItemCard, ItemFilter, Party
+from graphmodel import DeptLevel, DutyItem, DutyStore, InvalidArgument, ItemCard, Party
 from graphmodel.normalize import compact
 
 from ._common import (
@@ -45,6 +45,7 @@ from ._common import (
     scope_townships,
     sorted_findings,
 )
+from .text_asks import ask_by_slices, evidence_cards
 
 __all__ = ["GENERIC", "MERGE_OVERLAP", "generic_phrases", "topic_spread", "topics"]
 
@@ -167,7 +168,7 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
             if len(offices) >= min_offices:
                 spread.append((town, name, cs, words, sorted(offices, key=lambda o: (-offices[o], o))))
     if asked and spread:  # the findings show the real cards of the topics' items
-        full = {c.key: c for c in store.item_cards(ItemFilter(keys=sorted({c.key for s in spread for c in s[2]})))}
+        full = {c.key: c for c in evidence_cards(store, {c.key for s in spread for c in s[2]})}
         spread = [(town, name, tuple(full[c.key] for c in cs), words, ranked) for town, name, cs, words, ranked in spread]
     out = []
     for town, name, cs, words, ranked in spread:
@@ -183,11 +184,12 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
 
 def _topic_texts_asked(store: DutyStore, township: str | None) -> dict[str, list[ItemCard]] | None:
     """topic_spread's store half: per township, the name, sub-item and township offices of every
-    基本 and 配合 item (topics are cut from the names of the whole township, which Cypher does not
-    do), as stand-in cards holding only those (the offices as township-level leads: all
-    ``_offices`` reads). None when the store does not answer."""
-    rows = store.ask("topic_spread", townships=scope_townships(store, township), parts=[BASIC, COOPERATE],
-                     township_level=DeptLevel.TOWNSHIP.value)
+    基本 and 配合 item, a slice of townships per statement (``queries.text_asks``; topics are cut
+    from the names of the whole township, which Cypher does not do), as stand-in cards holding only
+    those (the offices as township-level leads: all ``_offices`` reads); the findings then read the
+    slim cards (evidence) of the topics' items. None when the store does not answer."""
+    rows = ask_by_slices(store, "topic_spread", scope_townships(store, township), parts=[BASIC, COOPERATE],
+                         township_level=DeptLevel.TOWNSHIP.value)
     if rows is None:
         return None
     out: dict[str, list[ItemCard]] = {}

@@ -13,7 +13,8 @@ Python API (stdlib + the ``neo4j`` driver only; the driver is imported lazily)::
     tools_available() -> tuple[bool, str]           # (ok, reason): java, and mvn unless built
     class ToolMissingError(RuntimeError)            # java or mvn missing
     class Neo4jTestServer(port=0, password=None, heap="1g", pagecache="256m",
-                          auto_build=True, keep_logs=False, jvm_args=None)
+                          auto_build=True, keep_logs=False, jvm_args=None,
+                          tx_memory_max=None)  # e.g. "8m": dbms.memory.transaction.total.max
         .start(timeout=180) -> (uri, user, password)
         .stop(timeout=30) -> None
         .driver(**kwargs) -> neo4j.Driver
@@ -277,8 +278,12 @@ class Neo4jTestServer:
         keep_logs: bool = False,
         jvm_args: Optional[Sequence[str]] = None,
         copy_from: Optional[Path] = None,
+        tx_memory_max: Optional[str] = None,
     ) -> None:
         self.requested_port = int(port)
+        # dbms.memory.transaction.total.max (None: the launcher's 256m); tests scale it down to
+        # show a statement's memory stays bounded
+        self.tx_memory_max = tx_memory_max
         self.copy_from = Path(copy_from) if copy_from else None  # a DBMS data folder to start with
         self.user = DEFAULT_USER
         self.password = password or secrets.token_urlsafe(18)
@@ -327,6 +332,7 @@ class Neo4jTestServer:
             "--data-dir",
             str((self._tmpdir or Path(tempfile.gettempdir())) / "data"),
             *(["--copy-from", str(self.copy_from)] if self.copy_from else []),
+            *(["--tx-memory-max", self.tx_memory_max] if self.tx_memory_max else []),
         ]
 
     def start(self, timeout: float = 180) -> tuple[str, str, str]:

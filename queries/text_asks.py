@@ -1,0 +1,88 @@
+"""The text questions' store halves on a server store: a bounded slice of townships per statement.
+
+The text questions (near_duplicates, cross_part_duplicates, inconsistent_titles, topic_spread,
+shared_articles) compare an item's texts with the other items of its township, in Python
+(bigram similarity, title parsing and topic cutting are not Cypher's). Their statements
+(``graphmodel.cypher.QUESTIONS``) return one row per township. Asked of every township in one
+statement, the server held the whole store's texts at once: at 2,000 townships (600,000 items)
+the statement overran the server's transaction memory (``dbms.memory.transaction.total.max``,
+256 MB on the test server) and was refused. :func:`ask_by_slices` asks
+:func:`townships_per_ask` townships per statement, each in its own read transaction, so a
+transaction holds one slice's texts whatever the store's size.
+
+The findings' evidence is read for the found items only, as slim cards
+(:func:`queries.slim_cards.slim_cards`: the evidence fields and the texts the question judges,
+not every text of the item), :data:`KEYS_PER_READ` items per statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from graphmodel import DutyStore, ItemCard, ItemFilter
+from graphmodel.env_number import env_number
+
+from ._common import answers_asks
+from .slim_cards import slim_cards
+
+__all__ = ["KEYS_PER_READ", "TOWNSHIPS_PER_ASK", "ask_by_slices", "evidence_cards", "townships_per_ask"]
+
+#: Townships per statement. A township of 300 items is ~0.3 MB of texts in the server's
+#: transaction memory; 25 keep a slice under ~10 MB (override: $DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS).
+TOWNSHIPS_PER_ASK = 25
+#: Items per evidence read (slim cards by key).
+KEYS_PER_READ = 2000
+
+
+def townships_per_ask() -> int:
+    """Townships asked per statement: ``$DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS``, else :data:`TOWNSHIPS_PER_ASK`.
+
+    >>> import os; os.environ["DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS"] = "3"
+    >>> townships_per_ask()
+    3
+    >>> del os.environ["DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS"]; townships_per_ask() == TOWNSHIPS_PER_ASK
+    True
+    """
+    return env_number("DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS", TOWNSHIPS_PER_ASK, 1)
+
+
+def ask_by_slices(store: DutyStore, question: str, towns: Sequence[str], **params: object) -> list[dict] | None:
+    """The rows of ``store.ask(question, townships=slice, **params)`` over ``towns``, a slice of
+    :func:`townships_per_ask` townships per statement; None when the store does not answer
+    statements (the embedded store: the query reads its cards).
+
+    >>> from queries._examples import example_store
+    >>> ask_by_slices(example_store(), "near_duplicates", ["示例镇"]) is None
+    True
+    """
+    if not answers_asks(store):
+        return None
+    size = townships_per_ask()
+    rows: list[dict] = []
+    for start in range(0, len(towns), size):
+        got = store.ask(question, townships=list(towns[start:start + size]), **params)
+        if got is None:
+            return None
+        rows.extend(got)
+    return rows
+
+
+def evidence_cards(store: DutyStore, keys: Iterable[str], fields: Sequence[str] = ()) -> tuple[ItemCard, ...]:
+    """Slim cards of the items ``keys`` (sorted by key) holding the evidence fields and ``fields``,
+    with leads, cooperators and bases; read :data:`KEYS_PER_READ` at a time. A store that does
+    not answer statements gives its full cards.
+
+    >>> from queries._examples import example_store
+    >>> s = example_store(); k = s.item_cards()[0].key
+    >>> [c.key for c in evidence_cards(s, [k])] == [k]
+    True
+    """
+    wanted = sorted(set(keys))
+    if not wanted:
+        return ()
+    if not answers_asks(store):
+        return store.item_cards(ItemFilter(keys=wanted))
+    out: list[ItemCard] = []
+    for start in range(0, len(wanted), KEYS_PER_READ):
+        out.extend(slim_cards(store, None, fields, keys=wanted[start:start + KEYS_PER_READ]) or ())
+    return tuple(out)
