@@ -45,6 +45,7 @@ __all__ = [
     "LOCK_BASES",
     "SHARED_NODE_USERS",
     "TOWNSHIP_COUNTY",
+    "TOWNSHIP_STATS_DIGEST",
     "TOWNSHIP_STATS_DROP",
     "TOWNSHIP_STATS_PUT",
     "TYPED_CARD_SOURCES",
@@ -715,6 +716,9 @@ RETURN count(*) AS deleted
 # deleted with the township; the bulk load creates them with the lists.
 TOWNSHIP_STATS_PUT = "MERGE (n:TownshipStats {township: $township}) SET n = $props"
 TOWNSHIP_STATS_DROP = "MATCH (n:TownshipStats {township: $township}) DELETE n"
+# the digest of the list last written (graphmodel.township_stats.list_digest; slice neoload): an
+# import of the same list again is then a no-op that reads one node and the list's shared nodes
+TOWNSHIP_STATS_DIGEST = "MATCH (n:TownshipStats {township: $township}) RETURN n.digest AS digest"
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
 
 

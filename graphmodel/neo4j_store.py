@@ -30,7 +30,7 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
-from .township_stats import township_stats
+from .township_stats import list_digest, township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
 # The driver logs its retries ("Unable to retrieve routing information"); Python prints a logger
@@ -679,6 +679,8 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     Runs inside one managed write transaction: on any error nothing is changed, and
     on a transient error the driver runs the whole function again.
     """
+    if not delete and _unchanged(tx, tlist):
+        return ImportResult(tlist.township.name, 0, 0, 0, tlist.counts())
     d = _read_township_diff(tx, tlist, delete)
     upsert = d.upsert
     added, removed, changed = d.counts(upsert)
@@ -692,6 +694,34 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     write_stats(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
+
+
+def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> bool:
+    """True when the import of ``tlist`` would change nothing: the township's stored aggregates
+    name this very list (``list_digest``: every write of a township's list goes through
+    :func:`_replace_work`, the staged swap or the bulk load, which write the digest, and its
+    delete drops it) and the shared nodes it brings are stored as the import would leave them
+    (another township may have rewritten a legal basis since). Then neither the diff's reads nor
+    the aggregates' rewrite are needed. A store written before the digest takes the full diff."""
+    row = tx.run(cypher.TOWNSHIP_STATS_DIGEST, township=tlist.township.name).single()
+    if row is None or row["digest"] != list_digest(tlist):
+        return False
+    county = tlist.township.county  # the stored township's county: the digests are equal
+    if county:  # as _read_township_diff: the county's shared departments are read under its lock
+        tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
+    shared = {n.key: n for n in tlist.nodes() if is_shared(n)}
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(shared):
+        by_label[shared[key].node_type].append(key)
+    found = 0
+    if shared:
+        for r in tx.run(cypher.NODES_BY_LABELLED_KEYS, {label: by_label.get(label, []) for label in NODE_TYPES}):
+            node = _from_props(r["props"])
+            new = shared.get(node.key)
+            if new is None or new.node_type != node.node_type or merge_shared(new, node) != node:
+                return False
+            found += 1
+    return found == len(shared)
 
 
 def write_stats(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> None:
