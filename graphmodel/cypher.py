@@ -718,7 +718,12 @@ TOWNSHIP_STATS_PUT = "MERGE (n:TownshipStats {township: $township}) SET n = $pro
 TOWNSHIP_STATS_DROP = "MATCH (n:TownshipStats {township: $township}) DELETE n"
 # the digest of the list last written (graphmodel.township_stats.list_digest; slice neoload): an
 # import of the same list again is then a no-op that reads one node and the list's shared nodes
-TOWNSHIP_STATS_DIGEST = "MATCH (n:TownshipStats {township: $township}) RETURN n.digest AS digest"
+# (with the stored township's county, which the diff needs next when the list names none)
+TOWNSHIP_STATS_DIGEST = """
+OPTIONAL MATCH (n:TownshipStats {township: $township})
+OPTIONAL MATCH (t:Township {key: $key})
+RETURN n.digest AS digest, t.county AS county
+"""
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
 
 
