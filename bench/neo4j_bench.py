@@ -11,7 +11,9 @@ is not timed):
   townships per transaction), a hand-written UNWIND loader (below: what a clerk would write,
   no diff, no review records), the province bulk load (``bulk_load`` into an empty
   database) and the offline ``admin_import`` (CSV written, neo4j-admin run, a second server
-  started on the files and opened: end to end, phases reported); items per second;
+  started on the files and opened: end to end, phases reported, the first open's constraints
+  and indexes timed one by one), and the same lists imported again unchanged
+  (``reimport_unchanged``, over what ``bulk()`` wrote); items per second;
 - every registered query over the whole store and for one township (the median of
   ``--repeat`` runs), and the whole audit.
 
@@ -26,10 +28,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +97,28 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-LOADS = ("incremental", "incremental_bulk", "hand_written_unwind", "bulk_load", "admin_import")
+LOADS = ("incremental", "incremental_bulk", "hand_written_unwind", "bulk_load", "admin_import", "reimport_unchanged")
+
+
+def _schema_timed(uri: str, user: str, password: str) -> dict[str, float]:
+    """The first open's schema, one statement at a time, each waited for: seconds per constraint or
+    index (the names in graphmodel.cypher.SCHEMA and REVIEW_SCHEMA). Run before the store opens, which
+    then finds them built; a measurement, so the product's one wait for all of them stays as it is."""
+    import re
+
+    import neo4j
+
+    from graphmodel import cypher
+
+    out: dict[str, float] = {}
+    with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver, driver.session() as session:
+        for statement in (*cypher.SCHEMA, *cypher.REVIEW_SCHEMA):
+            name = re.search(r"CREATE (?:\w+ )*?(?:CONSTRAINT|INDEX) (\w+)", statement)
+            t = time.perf_counter()
+            session.run(statement).consume()
+            session.run(cypher.AWAIT_INDEXES, seconds=3600).consume()
+            out[name.group(1) if name else statement[:40]] = time.perf_counter() - t
+    return out
 
 
 def admin_import_load(tlists, heap: str, pagecache: str) -> dict:
@@ -124,10 +149,13 @@ def admin_import_load(tlists, heap: str, pagecache: str) -> dict:
         uri, user, password = server.start(timeout=600)
         phases["server_start"] = time.perf_counter() - t
         t = time.perf_counter()
+        schema = _schema_timed(uri, user, password)
         store = open_store("neo4j", uri=uri, user=user, password=password)
         items = store.counts().nodes["DutyItem"]
         store.close()
         phases["first_open"] = time.perf_counter() - t
+        phases["schema"] = sum(schema.values())  # of first_open: the constraints and indexes, one by one
+        phases["schema_top"] = {k: round(v, 2) for k, v in sorted(schema.items(), key=lambda kv: -kv[1])[:6]}
         if items != sum(len(x.items) for x in tlists):
             raise RuntimeError(f"the admin import holds {items} items")
         phases["total"] = time.perf_counter() - start
@@ -172,6 +200,11 @@ def measure_loads(store, tlists, repeat: int, loads=LOADS, server_options=None, 
             for t in lists:
                 store.replace_township(t)
 
+    def unchanged(lists=tlists):  # the same lists again, over what the incremental import wrote (untimed)
+        for t in lists:
+            if not store.replace_township(t).unchanged:
+                raise RuntimeError(f"re-importing {t.township.name} changed it")
+
     runs = {"incremental": incremental, "incremental_bulk": grouped,
             "hand_written_unwind": lambda lists=tlists: hand_written_load(store._driver, store.database, lists),
             "bulk_load": lambda lists=tlists: store.bulk_load(lists)}
@@ -179,6 +212,10 @@ def measure_loads(store, tlists, repeat: int, loads=LOADS, server_options=None, 
         if name in runs:
             store.wipe()
             runs[name](tlists[:WARM_UP_TOWNSHIPS])
+        elif name == "reimport_unchanged":
+            store.wipe()
+            grouped(tlists[:WARM_UP_TOWNSHIPS])
+            unchanged(tlists[:WARM_UP_TOWNSHIPS])
     for round_no in range(repeat):  # interleaved
         for name in (loads if round_no % 2 == 0 else tuple(reversed(loads))):
             if name == "admin_import":  # its own server, started on the imported files
@@ -188,8 +225,10 @@ def measure_loads(store, tlists, repeat: int, loads=LOADS, server_options=None, 
                 phases.setdefault(name, []).append(done)
                 times[name].append(done["total"])
             else:
-                fn = runs[name]
+                fn = runs[name] if name != "reimport_unchanged" else unchanged
                 store.wipe()
+                if name == "reimport_unchanged":
+                    grouped()
                 client, server = time.process_time(), _cpu_seconds(server_pid)
                 times[name].append(_timed(fn))
                 cpu[name].append((time.process_time() - client, _cpu_seconds(server_pid) - server))
@@ -265,7 +304,7 @@ def _parsed(size: int, items: int, seed: int, cache: Path | None) -> list:
 
 def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, save=None,
             lists_cache: Path | None = None, server_options=None, queries: bool = True,
-            server_pid: int | None = None) -> dict:
+            server_pid: int | None = None, wipe_after: bool = True) -> dict:
     from graphmodel import open_store
 
     store = open_store("neo4j")
@@ -299,7 +338,13 @@ def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, 
                     save(results)
             entry["uptime_after"] = uptime()
     finally:
-        store.wipe()
+        # A server of our own is deleted when it stops: wiping it first only cost time (at 2,000
+        # townships, 1.3 M nodes in hundreds of transactions on a full machine) and could fail.
+        if wipe_after:
+            try:
+                store.wipe()
+            except Exception as e:  # noqa: BLE001 - the results are kept; the caller stops the server
+                log(f"wiping the store after the run failed: {type(e).__name__}: {e}")
         store.close()
     results["uptime_after"] = uptime()
     return results
@@ -329,12 +374,22 @@ def report(results: dict) -> str:
             lines.append(_target("bulk load ≥ 20,000 items/s", bulk >= TARGETS["bulk_items_per_s"],
                                  f"{bulk:,.0f} items/s ({best})"))
         for run in loads.get("admin_import", {}).get("phases", []):
-            lines.append("  - admin_import phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.items()))
+            lines.append("  - admin_import phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.items()
+                                                                  if isinstance(v, float)))
+            if "schema_top" in run:
+                lines.append("  - first open's slowest constraints and indexes: "
+                             + ", ".join(f"{k} {v:.1f} s" for k, v in run["schema_top"].items()))
             if "import_done" in run:  # without the fixed cost: the JVM's start and the second server's start
                 work = run["csv"] + run["import_done"] + run["first_open"]
                 lines.append(f"  - admin_import without the fixed cost (csv + the tool's import + first open): "
                              f"{loads['items'] / work:,.0f} items/s; the tool's import alone "
                              f"{loads['items'] / run['import_done']:,.0f} items/s")
+        if "reimport_unchanged" in loads and "incremental" in loads:
+            again, first = loads["reimport_unchanged"], loads["incremental"]
+            lines.append(f"  - re-importing the unchanged lists: {again['seconds']:.2f} s against {first['seconds']:.2f} s "
+                         f"for the first import" + (f"; CPU (client + server) {again['client_cpu_s'] + again['server_cpu_s']:.2f} "
+                                                    f"against {first['client_cpu_s'] + first['server_cpu_s']:.2f} s"
+                                                    if "server_cpu_s" in again and "server_cpu_s" in first else ""))
         if "incremental" in loads and "hand_written_unwind" in loads and "server_cpu_s" in loads["incremental"]:
             inc, hand = (loads[n]["client_cpu_s"] + loads[n]["server_cpu_s"] for n in ("incremental", "hand_written_unwind"))
             lines.append(f"  - CPU (client + server): incremental {inc:.2f} s, hand-written {hand:.2f} s ({hand / inc:.2f}×)")
@@ -390,7 +445,7 @@ def main(argv=None) -> int:
         server = Neo4jTestServer(heap=args.neo4j_heap, pagecache=args.neo4j_pagecache, jvm_args=["-XX:+UseG1GC"])
         uri, user, password = server.start(timeout=600)
         os.environ.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
-        log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache})")
+        log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache}, pid {server.pid})")
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "neo4j.json"
     old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -407,15 +462,32 @@ def main(argv=None) -> int:
 
     loads = tuple(x for x in args.loads.split(",") if x) if args.loads else LOADS
     names = [x for x in args.queries.split(",") if x] if args.queries else None
+    previous = {sig: signal.signal(sig, _stop_by_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         results = measure(sizes, args.items, args.seed, args.repeat, loads, names, save, args.lists_cache,
                           (args.neo4j_heap, args.neo4j_pagecache), queries=not args.no_queries,
-                          server_pid=server.pid if server is not None else None)
+                          server_pid=server.pid if server is not None else None, wipe_after=server is None)
+        print(save(results), flush=True)  # the summary before the server's shutdown, which may take a while
+        return 0
+    except BaseException:
+        # whatever ends the run (an error, Ctrl-C, SIGTERM) is printed before the server is stopped
+        log("the benchmark stopped with an error:\n" + traceback.format_exc())
+        raise
     finally:
         if server is not None:
+            log("stopping the Neo4j server")
             server.stop()
-    print(save(results))
-    return 0
+            log("Neo4j server stopped")
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class StoppedBySignal(SystemExit):
+    """SIGTERM or SIGHUP: raised in the main thread so that the server is stopped on the way out."""
+
+
+def _stop_by_signal(signum, _frame) -> None:
+    raise StoppedBySignal(128 + signum)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ __all__ = [
     "LOCK_BASES",
     "SHARED_NODE_USERS",
     "TOWNSHIP_COUNTY",
+    "TOWNSHIP_STATS_DIGEST",
     "TOWNSHIP_STATS_DROP",
     "TOWNSHIP_STATS_PUT",
     "TYPED_CARD_SOURCES",
@@ -715,6 +716,16 @@ RETURN count(*) AS deleted
 # deleted with the township; the bulk load creates them with the lists.
 TOWNSHIP_STATS_PUT = "MERGE (n:TownshipStats {township: $township}) SET n = $props"
 TOWNSHIP_STATS_DROP = "MATCH (n:TownshipStats {township: $township}) DELETE n"
+# the digest of the list last written (graphmodel.township_stats.list_digest; slice neoload): an
+# import of the same list again is then a no-op that reads one node and the list's shared nodes
+# (with the stored township's county, which the diff needs next when the list names none, and
+# whether the township is stored at all: every list holds its Township node, so a township
+# without one owns no node and its first import skips reading them)
+TOWNSHIP_STATS_DIGEST = """
+OPTIONAL MATCH (n:TownshipStats {township: $township})
+OPTIONAL MATCH (t:Township {key: $key})
+RETURN n.digest AS digest, t.county AS county, EXISTS { MATCH (o:Township {township: $township}) } AS stored
+"""
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
 
 
@@ -1236,10 +1247,12 @@ _LIST_PROPERTIES = {
     "Department": ("aliases",),
     "Township": ("layout", "sources"),
 }
+# One scan per label, committed every $batch rows (an auto-commit statement): batches of
+# `LIMIT $batch` each scanned the label again from its start.
 ADMIN_IMPORT_FILL: dict[str, str] = {
     label: f"MATCH (n:{label}) WHERE " + " OR ".join(f"n.{p} IS NULL" for p in props)
-    + " WITH n LIMIT $batch SET " + ", ".join(f"n.{p} = coalesce(n.{p}, [])" for p in props)
-    + " RETURN count(*) AS n"
+    + " CALL (n) { SET " + ", ".join(f"n.{p} = coalesce(n.{p}, [])" for p in props)
+    + " } IN TRANSACTIONS OF $batch ROWS"
     for label, props in _LIST_PROPERTIES.items()
 }
 ADMIN_IMPORT_DONE = "MATCH (m:AdminImport) DELETE m"

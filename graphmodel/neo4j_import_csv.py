@@ -65,24 +65,26 @@ def _column_type(values: list[Any]) -> str:
     raise InvalidArgument(f"cannot write values of types {sorted(k.__name__ for k in kinds)} to the import CSV")
 
 
-def _cell(value: Any, kind: str, delimiter: str) -> str:
-    """One CSV field: quoted text (a quote doubled), nothing for a missing value."""
-    if value is None:
-        return ""
+def _column(values: list[Any], kind: str, delimiter: str) -> list[str]:
+    """One column's CSV fields: quoted text (a quote doubled), nothing for a missing value.
+
+    Column by column, one comprehension per kind: a call per cell was most of the writer's time
+    (bench/neo4j_bench.py, admin_import's ``csv`` phase)."""
+    if kind == "string":
+        return ["" if v is None else '"' + v.replace('"', '""') + '"' for v in values]
     if kind.endswith("[]"):
-        value = delimiter.join(str(x) for x in value)
-    elif kind == "boolean":
-        value = "true" if value else "false"
-    else:
-        value = str(value)
-    return '"' + value.replace('"', '""') + '"'
+        return ["" if v is None else '"' + delimiter.join(map(str, v)).replace('"', '""') + '"' for v in values]
+    if kind == "boolean":
+        return ["" if v is None else '"true"' if v else '"false"' for v in values]
+    return ["" if v is None else f'"{v}"' for v in values]  # long, double: no quote inside
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+def _write(path: Path, header: list[str], columns: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(",".join(header) + "\n")
-        for row in rows:
-            f.write(",".join(row) + "\n")
+        if columns and columns[0]:
+            f.write("\n".join(map(",".join, zip(*columns))))
+            f.write("\n")
 
 
 def write_import_csv(tlists: Sequence[TownshipList], out: Path, *, editor: str = "") -> dict[str, Any]:
@@ -110,11 +112,14 @@ def write_import_csv(tlists: Sequence[TownshipList], out: Path, *, editor: str =
 
     args: list[str] = []
     for _, label, rows in tables:
-        columns = sorted({k for row in rows for k in row} - {"key"})
-        kinds = {c: _column_type([row.get(c) for row in rows]) for c in columns}
-        header = [f"key:ID({label})"] + [f"{c}:{kinds[c]}" for c in columns]
-        body = [[_cell(row["key"], "string", delimiter)] + [_cell(row.get(c), kinds[c], delimiter) for c in columns]
-                for row in rows]
+        names = sorted({k for row in rows for k in row} - {"key"})
+        header = [f"key:ID({label})"]
+        body = [_column([row["key"] for row in rows], "string", delimiter)]
+        for c in names:
+            values = [row.get(c) for row in rows]
+            kind = _column_type(values)
+            header.append(f"{c}:{kind}")
+            body.append(_column(values, kind, delimiter))
         path = out / f"nodes-{label}.csv"
         _write(path, header, body)
         args.append(f"--nodes={label}={path.name}")
@@ -122,9 +127,9 @@ def write_import_csv(tlists: Sequence[TownshipList], out: Path, *, editor: str =
     args.append("--nodes=AdminImport=nodes-AdminImport.csv")
     for (rel, a, b), rels in sorted(by_rel.items()):
         path = out / f"relations-{rel}-{a}-{b}.csv"
+        ordered = sorted(rels)
         _write(path, [f":START_ID({a})", f":END_ID({b})", "text:string"],
-               [[_cell(s, "string", delimiter), _cell(d, "string", delimiter), _cell(t, "string", delimiter)]
-                for s, d, t in sorted(rels)])
+               [_column([r[i] for r in ordered], "string", delimiter) for i in range(3)])
         args.append(f"--relationships={rel}={path.name}")
     plan = {
         "options": ["--overwrite-destination=true", "--multiline-fields=true", f"--array-delimiter={delimiter}",
@@ -164,8 +169,15 @@ def finish_import(store: Any, batch: int = 10_000) -> bool:
     was nothing to finish."""
     if not store._run(False, lambda tx: tx.run(cypher.ADMIN_IMPORT_PENDING).single()["n"]):
         return False
-    for statement in cypher.ADMIN_IMPORT_FILL.values():
-        while store._run(True, lambda tx, s=statement: tx.run(s, batch=batch).single()["n"]):
-            pass
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError  # (writing the CSV needs no driver)
+
+    # CALL … IN TRANSACTIONS commits as it goes, so it runs outside a managed transaction; run
+    # again on the next open if this one is cut short (the marker stays until the end)
+    try:
+        with store._driver.session(database=store.database) as session:
+            for statement in cypher.ADMIN_IMPORT_FILL.values():
+                session.run(statement, batch=batch).consume()
+    except (ServiceUnavailable, SessionExpired, TransientError) as e:
+        raise store._unavailable(e) from e
     store._run(True, lambda tx: tx.run(cypher.ADMIN_IMPORT_DONE).consume())
     return True

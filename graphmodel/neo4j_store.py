@@ -30,7 +30,7 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
-from .township_stats import township_stats
+from .township_stats import list_digest, township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
 # The driver logs its retries ("Unable to retrieve routing information"); Python prints a logger
@@ -611,22 +611,27 @@ class _TownshipDiff:
         return added, removed, changed
 
 
-def _read_township_diff(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> _TownshipDiff:
+def _read_township_diff(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool,
+                        stored_county: str | None = None, stored: bool = True) -> _TownshipDiff:
     """Lock what the import shares with others, read the township's current state, diff it
     against ``tlist`` (nothing when ``delete``). Used by the one-transaction import and by the
-    staged import's swap (graphmodel.neo4j_staged)."""
+    staged import's swap (graphmodel.neo4j_staged). ``stored_county``: the stored township's
+    county when the caller read it already (None: read here); ``stored`` False: the caller found
+    no Township node of this name, so the township owns no node (its first import)."""
     name = tlist.township.name
     # Townships of one county share department nodes: their imports take turns (a county lock,
     # after the township's review lock), so that one never drops a node another is linking to.
     county = tlist.township.county
-    if not county:
+    if not county and stored_county is not None:
+        county = stored_county
+    elif not county:
         row = tx.run(cypher.TOWNSHIP_COUNTY, key=tlist.township.key).single()
         county = (row["county"] if row else "") or ""
     if county:
         tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
     ids: dict[str, str] = {}
     current: dict[str, Node] = {}
-    for r in tx.run(cypher.TOWNSHIP_NODES, township=name):
+    for r in tx.run(cypher.TOWNSHIP_NODES, township=name) if stored else ():
         node = _from_props(r["props"])
         current[node.key] = node
         ids[node.key] = r["id"]
@@ -679,7 +684,12 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     Runs inside one managed write transaction: on any error nothing is changed, and
     on a transient error the driver runs the whole function again.
     """
-    d = _read_township_diff(tx, tlist, delete)
+    stored_county, stored = None, True
+    if not delete:
+        unchanged, stored_county, stored = _unchanged(tx, tlist)
+        if unchanged:
+            return ImportResult(tlist.township.name, 0, 0, 0, tlist.counts())
+    d = _read_township_diff(tx, tlist, delete, stored_county, stored)
     upsert = d.upsert
     added, removed, changed = d.counts(upsert)
     if added or changed or removed:
@@ -692,6 +702,37 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     write_stats(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
+
+
+def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool, str, bool]:
+    """True when the import of ``tlist`` would change nothing: the township's stored aggregates
+    name this very list (``list_digest``: every write of a township's list goes through
+    :func:`_replace_work`, the staged swap or the bulk load, which write the digest, and its
+    delete drops it) and the shared nodes it brings are stored as the import would leave them
+    (another township may have rewritten a legal basis since). Then neither the diff's reads nor
+    the aggregates' rewrite are needed. A store written before the digest takes the full diff.
+    Also returns the stored township's county ("" when none) and whether it is stored at all,
+    which the diff needs next."""
+    row = tx.run(cypher.TOWNSHIP_STATS_DIGEST, township=tlist.township.name, key=tlist.township.key).single()
+    stored_county, stored = row["county"] or "", row["stored"]
+    if row["digest"] is None or row["digest"] != list_digest(tlist):
+        return False, stored_county, stored
+    county = tlist.township.county  # the stored township's county: the digests are equal
+    if county:  # as _read_township_diff: the county's shared departments are read under its lock
+        tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()
+    shared = {n.key: n for n in tlist.nodes() if is_shared(n)}
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(shared):
+        by_label[shared[key].node_type].append(key)
+    found = 0
+    if shared:
+        for r in tx.run(cypher.NODES_BY_LABELLED_KEYS, {label: by_label.get(label, []) for label in NODE_TYPES}):
+            node = _from_props(r["props"])
+            new = shared.get(node.key)
+            if new is None or new.node_type != node.node_type or merge_shared(new, node) != node:
+                return False, stored_county, stored
+            found += 1
+    return found == len(shared), stored_county, stored
 
 
 def write_stats(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> None:

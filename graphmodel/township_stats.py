@@ -30,6 +30,9 @@ costs the driver a step each); of the township's items sorted by key:
 ``cooperates``
     {department key: COOPERATES_ON relations to the township's items}.
 
+``digest`` (:func:`list_digest`) names the list it was computed from: an import of a list whose
+digest equals the stored one skips the diff and the rewrite (``neo4j_store._replace_work``).
+
 ``items``, ``no_lead``, ``multi_lead`` and ``offices`` (its own offices, as
 ``store.nodes("Department", township)`` finds them) are plain properties. A store written
 before this module has no such node: the queries then ask the items as before (and the next
@@ -38,14 +41,16 @@ import of the township writes it). ``version`` changes when the properties' mean
 
 from __future__ import annotations
 
-import orjson
+import hashlib
 from dataclasses import fields
+
+import orjson
 
 from .model import DutyItem, TownshipList
 from .normalize import compact
 from .vocab import DeptLevel, RelType
 
-__all__ = ["FIRST_KEPT", "STATS_VERSION", "TEXT_FIELDS", "stats_key", "township_stats"]
+__all__ = ["FIRST_KEPT", "STATS_VERSION", "TEXT_FIELDS", "list_digest", "stats_key", "township_stats"]
 
 #: The rows' format; a query reads only nodes of this version (others are asked as before).
 STATS_VERSION = 3
@@ -62,6 +67,24 @@ _NO_LEAD_TEXTS = ("lead_text", "receiving_dept", "work_mode", "note", "village_t
 
 def stats_key(township: str) -> str:
     return f"township_stats:{township}"
+
+
+#: Part of every digest: bump it when an import path starts writing data a stored digest did not
+#: cover (a new write-time aggregate), so that the first re-import of an unchanged list writes it.
+DIGEST_SALT = f"stats{STATS_VERSION}"
+
+
+def list_digest(tlist: TownshipList) -> str:
+    """A digest of everything ``tlist`` holds (every field of every node and relation, in list order).
+
+    Equal digests mean equal lists; a list that differs only in order gets another digest, and
+    its import then takes the full diff, which finds nothing to change (2.5 ms for 300 items).
+
+    >>> a, b = TownshipList.empty("甲镇"), TownshipList.empty("甲镇", "东河县")
+    >>> list_digest(a) == list_digest(TownshipList.empty("甲镇")), list_digest(a) == list_digest(b)
+    (True, False)
+    """
+    return hashlib.blake2b(DIGEST_SALT.encode() + orjson.dumps(tlist), digest_size=16).hexdigest()
 
 
 def _blank(value: object) -> bool:
@@ -140,6 +163,7 @@ def township_stats(tlist: TownshipList) -> dict:
         "key": stats_key(name),
         "township": name,
         "version": STATS_VERSION,
+        "digest": list_digest(tlist),
         "items": len(tlist.items),
         "no_lead": no_lead,
         "multi_lead": multi_lead,

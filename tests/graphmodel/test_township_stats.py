@@ -155,3 +155,54 @@ def test_wipe_deletes_the_aggregates_batch_by_batch(stores, neo4j_server, monkey
     monkeypatch.setattr(neo4j_store, "_WIPE_REVIEW_BATCH", 1)
     neo.wipe()
     assert _count_stats(neo4j_server) == 0 and not neo.townships()
+
+
+def _raw(neo4j_server, statement: str, **params):
+    uri, user, password, database = neo4j_server
+    with driver_module.GraphDatabase.driver(uri, auth=(user, password)) as d, d.session(database=database) as s:
+        return [r.data() for r in s.run(statement, params)]
+
+
+@pytest.mark.neo4j
+def test_an_unchanged_reimport_rewrites_nothing(stores, neo4j_server):
+    # the stored digest names the list: the same list again is answered without the diff and
+    # without rewriting the aggregates (a rewrite, SET n = $props, would drop the probe)
+    memory, neo = stores
+    lists = [_list(n) for n in range(2)]
+    for tl in lists:
+        assert memory.replace_township(tl) == neo.replace_township(tl)
+    _raw(neo4j_server, "MATCH (n:TownshipStats) SET n.probe = 1")
+    for tl in lists:
+        again = neo.replace_township(tl)
+        assert again.unchanged and again == memory.replace_township(tl)
+    assert [r["p"] for r in _raw(neo4j_server, "MATCH (n:TownshipStats) RETURN n.probe AS p")] == [1, 1]
+    assert len(neo.rounds(lists[0].township.name)) == 1  # no new round either
+    _same(memory, neo, [lists[0].township.name])
+
+
+@pytest.mark.neo4j
+def test_a_changed_list_and_changed_shared_nodes_take_the_full_import(stores, neo4j_server):
+    memory, neo = stores
+    first, other = _list(0), _list(1)
+    for s in (memory, neo):
+        s.replace_township(first)
+        s.replace_township(other)
+    # a list changed and changed back: each import is a real change, counted as the embedded store counts it
+    last = first.items[-1].key
+    changed = replace(first, items=first.items[:-1], relations=[r for r in first.relations if last not in (r.src, r.dst)])
+    for tl in (changed, first):
+        result = neo.replace_township(tl)
+        assert result == memory.replace_township(tl) and not result.unchanged
+    # a shared basis rewritten by another township's list (same key): the unchanged list writes its own back
+    basis = next(b for b in first.bases if b.key in {x.key for x in other.bases})
+    other2 = replace(other, bases=[replace(b, law=b.law + "（修订）") if b.key == basis.key else b for b in other.bases])
+    for s in (memory, neo):
+        s.replace_township(other2)
+    back = neo.replace_township(first)
+    assert back == memory.replace_township(first) and back.changed == 1
+    _same(memory, neo, [first.township.name])
+    # a store written before the digest: the full diff, which writes the digest
+    _raw(neo4j_server, "MATCH (n:TownshipStats) REMOVE n.digest SET n.probe = 1")
+    assert neo.replace_township(first).unchanged
+    assert _raw(neo4j_server, "MATCH (n:TownshipStats {township: $t}) RETURN n.probe AS p, n.digest AS d",
+                t=first.township.name) == [{"p": None, "d": township_stats(first)["digest"]}]
