@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from typing import Any
 
 from graphmodel.model import (
     Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village, county_dept_key,
@@ -57,6 +58,15 @@ _TEXT_FIELDS = {
     "responsibility": "responsibility", "accountability": "accountability", "note": "note",
 }
 _SOURCE_FIELDS = ("source_file", "source_sheet", "source_row")
+#: the row fields of DutyItem's text fields, in the dataclass's order (add_item builds items positionally)
+_TEXT_SOURCES = tuple(_TEXT_FIELDS.values())
+_ITEM_FIELDS = ("key", "township", "name", "code", "sub_item", "part", "power_type", "power_type_raw",
+                *tuple(_TEXT_FIELDS)[:4], "lead_text", "cooperate_text", *tuple(_TEXT_FIELDS)[4:], "extra", "filled",
+                "village_groups", "same_duty", *_SOURCE_FIELDS)
+if tuple(f.name for f in fields(DutyItem)) != _ITEM_FIELDS:  # a field added or moved in graphmodel.model
+    raise ImportError("loaders.build: DutyItem's fields changed; update _ITEM_FIELDS and add_item's positional call")
+if tuple(f.name for f in fields(Relation)) != ("src", "type", "dst", "text"):
+    raise ImportError("loaders.build: Relation's fields changed; update _relation")
 _DEPT_FIELDS = ("lead", "cooperate", "upper_dept", "township_office", "receiving_dept")
 #: Fields a "由上方填入" column (written by the export) may name.
 _FILLABLE = frozenset(FIELDS) - {"filled", "seq", "village_name", "village_kind"}
@@ -88,6 +98,27 @@ _ASSISTS, _BASED_ON, _FOLLOWED_BY = RelType.ASSISTS.value, RelType.BASED_ON.valu
 _PARTY_FIELDS = (("lead", _LEADS, "upper_duty"), ("upper_dept", _LEADS, "upper_duty"),
                  ("receiving_dept", _LEADS, "work_mode"), ("cooperate", _COOPERATES, "township_duty"),
                  ("township_office", _COOPERATES, "township_duty"))
+
+
+def _slot_filler(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A maker of ``cls`` from its fields in ``names`` order, written straight into the slots.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` per field, which looks
+    the slot up again each time: 7.5 µs for a DutyItem of 30 fields, 1.4 µs for a Relation with its
+    type check (9,000 items and 45,000 relations a county). Calling each slot's own setter costs
+    about half. Only for records this module fills from values it has already checked; the
+    made object is the one ``cls(*values)`` makes (bench/load_identity.py compares them).
+    """
+    setters = {f"_set_{i}": getattr(cls, n).__set__ for i, n in enumerate(names)}
+    args = ", ".join(f"a{i}" for i in range(len(names)))
+    body = "".join(f"\n    _set_{i}(o, a{i})" for i in range(len(names)))
+    scope = {"_new": object.__new__, "_cls": cls, **setters}
+    exec(f"def make({args}):\n    o = _new(_cls){body}\n    return o", scope)  # noqa: S102 - our own names only
+    return scope["make"]
+
+
+_relation = _slot_filler(Relation, ("src", "type", "dst", "text"))  # types: this module's RelType values
+_duty_item = _slot_filler(DutyItem, _ITEM_FIELDS)
 
 
 def _squash(value: object) -> str:
@@ -135,7 +166,7 @@ class _Builder:
     resolved: dict[str, DeptName] = field(default_factory=dict)  # written name -> reconciled, once per list
     dept_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, level) last read
     spellings: dict[str, set[str]] = field(default_factory=dict)  # key -> every spelling read
-    dept_of: dict[str, tuple[str, str, str, bool, str]] = field(default_factory=dict)  # written -> key, name, level, known, spelling
+    dept_of: dict[str, tuple[str, str, str, bool, str, tuple[str, str]]] = field(default_factory=dict)  # written -> key, name, level, known, spelling, (name, level)
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
     cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
@@ -158,10 +189,11 @@ class _Builder:
         before the one sort, so that the relations are made once, already in their final order."""
         if not renamed:
             # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__)
-            return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in sorted(self.rel_texts.items())]
-        get = renamed.get
-        rows = sorted(((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items())
-        return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
+            rows = sorted(self.rel_texts.items())
+        else:
+            get = renamed.get
+            rows = sorted(((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items())
+        return [_relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
 
     # ---- villages ----------------------------------------------------------------------
     def add_register(self, rows: Iterable[VillageRow]) -> None:
@@ -238,14 +270,20 @@ class _Builder:
         filled = set(row.filled) | {f for f in split_multi(written) if f in _FILLABLE} if written else set(row.filled)
         if "power_type" in filled:
             power_raw = ""  # the cell itself was empty (or 同上): the value is marked as filled, not raw
-        item = DutyItem(
-            key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
-            power_type=power, power_type_raw=power_raw, filled=tuple(sorted(filled)), same_duty=same,
-            lead_text=_join(_text(values.get("lead")), _text(values.get("upper_dept")), _text(values.get("receiving_dept"))),
-            cooperate_text=_join(_text(values.get("cooperate")), _text(values.get("township_office"))),
-            extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
-            **{f: (v.strip() if type(v := values.get(src, "")) is str else _text(v)) for f, src in _TEXT_FIELDS.items()},
-        )
+        get = values.get
+        # the texts in DutyItem's order (category … note), each read once; a row's values are
+        # nearly always str (stripped when read), so the cell test of _text is the rare branch
+        (category, content, procedure, time_limit, village_text, upper_duty, township_duty, receiving_dept,
+         work_mode, basis_text, responsibility, accountability, note) = [
+            v.strip() if type(v := get(src, "")) is str else _text(v) for src in _TEXT_SOURCES]
+        lead, upper, coop, office = get("lead"), get("upper_dept"), get("cooperate"), get("township_office")
+        lead_text = _join(_text(lead), _text(upper), _text(get("receiving_dept"))) if upper or lead else receiving_dept
+        cooperate_text = _join(_text(coop), _text(office)) if office else _text(coop)
+        item = _duty_item(  # positional, in the dataclass's field order (_ITEM_FIELDS, checked at import)
+            key, self.township, name, code, sub_item, row.part, power, power_raw, category, content, procedure,
+            time_limit, lead_text, cooperate_text, village_text, upper_duty, township_duty, receiving_dept, work_mode,
+            basis_text, responsibility, accountability, note, tuple(row.extra),
+            tuple(sorted(filled)) if filled else (), (), same, row.file, row.sheet, row.row)
         if key in self.items:
             first, first_row = self.items[key], self.item_rows[key]
             where = f"{first_row.file} / {first_row.sheet} 第{first_row.row}行「{first.label}」"
@@ -317,9 +355,10 @@ class _Builder:
             if self.plan is not None and dn.name in self.plan.mapping:
                 into = self.plan.mapping[dn.name]
                 dn = replace(dn, name=into, level=self.levels.get(into, dn.level), known=into in self.known)
-            found = self.dept_of[written] = (dept_key(self.township, dn.name), dn.name, dn.level, dn.known, dn.written)
-        key, name, level, known, spelled = found
-        self.dept_names[key] = (name, level)  # the Department nodes are made once, in build_township
+            found = self.dept_of[written] = (dept_key(self.township, dn.name), dn.name, dn.level, dn.known, dn.written,
+                                             (dn.name, dn.level))
+        key, name, level, known, spelled, _ = found
+        self.dept_names[key] = found[5]  # the Department nodes are made once, in build_township
         spellings = self.spellings.get(key)
         if spellings is None:
             spellings = self.spellings[key] = set()
@@ -354,6 +393,7 @@ class _Builder:
         placeholder = False
         party_villages: list[str] = []
         values = row.values
+        dept_of, dept_names, rel_texts, ikey = self.dept_of, self.dept_names, self.rel_texts, item.key
         for field_name, rel, text_field in _PARTY_FIELDS:
             cell = values.get(field_name)
             if not cell:
@@ -372,7 +412,18 @@ class _Builder:
             for written, as_lead, how, own in parties:
                 leads += as_lead
                 own_text = text if own else (item.upper_duty if as_lead else item.township_duty)
-                self.relate(self.department(written, row, field_name), how, item.key, own_text)
+                found = dept_of.get(written)
+                if found is None or not found[3]:  # first reading of the spelling, or a name to warn about
+                    dkey = self.department(written, row, field_name)
+                else:  # what department() does for a known spelling read before
+                    dkey = found[0]
+                    dept_names[dkey] = found[5]
+                k = (dkey, how, ikey)  # self.relate, inlined (~12,000 calls a county)
+                texts = rel_texts.get(k)
+                if texts is None:
+                    rel_texts[k] = [own_text] if own_text else []
+                elif own_text and own_text not in texts:
+                    texts.append(own_text)
             if roles_written:
                 read = [f"{written}→{'牵头' if as_lead else '配合'}" for written, as_lead, _, _ in parties]
                 self.problems.append(row.problem("role_in_cell", field_name, row.get(field_name),
@@ -442,10 +493,16 @@ class _Builder:
         if not cited:
             self.problems.append(row.problem("unparsed_basis", "basis", text))
             return
+        bases, rel_texts, ikey = self.bases, self.rel_texts, item.key
         for key, law, article, citation in cited:
-            if key not in self.bases:
-                self.bases[key] = LegalBasis(key, law, article)
-            self.relate(item.key, _BASED_ON, key, citation)
+            if key not in bases:
+                bases[key] = LegalBasis(key, law, article)
+            k = (ikey, _BASED_ON, key)  # self.relate, inlined (~15,000 calls a county)
+            texts = rel_texts.get(k)
+            if texts is None:
+                rel_texts[k] = [citation] if citation else []
+            elif citation and citation not in texts:
+                texts.append(citation)
 
     # ---- chains ------------------------------------------------------------------------
     def add_chains(self) -> None:

@@ -27,6 +27,8 @@ FILL_DOWN = ("category", "power_type", "part")
 #: Fields a stage row of an item (立案 / 调查 / 决定 …) carries; they are joined, never items of their own.
 STAGE_FIELDS = frozenset({"responsibility", "accountability"})
 _SAMPLES = 3
+#: the fields whose cell as read (number, date …) ItemRow.raw keeps: build checks their types
+_RAW_FIELDS = frozenset({"name", "code"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,9 @@ class ParsedSheet:
 def _texts(sheet: RawSheet) -> list[list[str]]:
     """Every cell as text, each row padded to the sheet's width (read once per sheet)."""
     width = sheet.width
-    return [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in sheet.rows]
+    # cell_text's first test inlined: nearly every cell is text (a county's 114,000 cells)
+    return [[v.strip() if type(v) is str else cell_text(v) for v in row] + [""] * (width - len(row))
+            for row in sheet.rows]
 
 
 def _grid(sheet: RawSheet, header_zone: bool, texts: list[list[str]] | None = None) -> list[list[str]]:
@@ -352,8 +356,15 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
     last: ItemRow | None = None
     last_name_origin: tuple[int, int] | None = None
     texts = texts if texts is not None else _texts(sheet)
-    mapped = [(c.field, c.index) for c in header.columns if c.field]  # the columns ItemRow.raw keeps
+    # the cells ItemRow.raw keeps: the ones build's type check reads (the last column of a field wins)
+    mapped = [(c.field, c.index) for c in header.columns if c.field in _RAW_FIELDS]
     plan = _row_plan(header)  # read once per sheet, not per row
+    # the common sheet (no unmapped column, no field over two columns, every column inside each row of
+    # the grid, which _texts pads to the sheet's width): _row_values as one dict comprehension
+    fields_read = [f for _, f, _ in plan[0]]
+    simple = None not in fields_read and len(set(fields_read)) == len(fields_read) and all(
+        j < sheet.width for j, _, _ in plan[0])
+    pairs = [(j, f) for j, f, _ in plan[0]] if simple else None
     seq_cols = {c.index for c in header.columns if c.field == "seq"}
     merged_cols = [(c.field, c.index) for c in header.columns if c.field and c.field != "seq"] if covered else []
     for i in range(header.data_start, len(sheet.rows)):
@@ -372,7 +383,11 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             last = None
             continue
         after_footnote = False
-        values, columns, extra = _row_values(grid[i], header, plan)
+        if pairs is None:
+            values, columns, extra = _row_values(grid[i], header, plan)
+        else:  # every column maps to a field of its own: the row's non-empty cells by field
+            grid_row = grid[i]
+            values, columns, extra = {f: t for j, f in pairs if (t := grid_row[j])}, dict(plan[1]), []
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own
