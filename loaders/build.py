@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from graphmodel.model import (
@@ -117,6 +118,7 @@ def _slot_filler(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
     return scope["make"]
 
 
+_first = itemgetter(0)
 _relation = _slot_filler(Relation, ("src", "type", "dst", "text"))  # types: this module's RelType values
 _duty_item = _slot_filler(DutyItem, _ITEM_FIELDS)
 
@@ -187,12 +189,14 @@ class _Builder:
     def relations(self, renamed: dict[str, str] | None = None) -> list[Relation]:
         """Every relation, sorted; ``renamed`` re-keys nodes (a county department's shared key)
         before the one sort, so that the relations are made once, already in their final order."""
+        # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__);
+        # on the key alone: a sort of the (key, texts) pairs compares each pair's keys twice (~40 % slower)
         if not renamed:
-            # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__)
-            rows = sorted(self.rel_texts.items())
+            rows = sorted(self.rel_texts.items(), key=_first)
         else:
             get = renamed.get
-            rows = sorted(((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items())
+            rows = sorted((((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items()),
+                          key=_first)
         return [_relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
 
     # ---- villages ----------------------------------------------------------------------
