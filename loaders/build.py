@@ -142,6 +142,22 @@ def _text_names_all(text: str) -> bool:
     return names_all_villages(text, whole_cell=False)
 
 
+@lru_cache(maxsize=1 << 16)
+def _cited(text: str) -> tuple[tuple[str, LegalBasis, str], ...]:
+    """``(basis key, LegalBasis node, citation text)`` of each provision a basis cell cites: a pure
+    function of the text, kept across the lists of a county (their cells repeat the same laws;
+    the nodes are frozen, so the townships may share them)."""
+    try:
+        citations = parse_basis(text)
+    except ValueError:
+        citations = []
+    out = []
+    for c in citations:
+        key = basis_key(c.law, c.article)
+        out.append((key, LegalBasis(key, c.law, c.article), c.text))
+    return tuple(out)
+
+
 def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
 
@@ -171,7 +187,7 @@ class _Builder:
     dept_of: dict[str, tuple[str, str, str, bool, str, tuple[str, str]]] = field(default_factory=dict)  # written -> key, name, level, known, spelling, (name, level)
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
-    cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
+    cited: dict[str, tuple[tuple[str, LegalBasis, str], ...]] = field(default_factory=dict)  # basis cell -> citations
     # id(row) -> name, code, sub-item, key, compact(name + sub-item): read once, in build_township
     identity: dict[int, tuple[str, str, str, str, str]] = field(default_factory=dict)
     powers: dict[str, tuple[str, bool]] = field(default_factory=dict)  # power type cell -> (type, known)
@@ -494,19 +510,15 @@ class _Builder:
         if cited is None and (not text or _is_placeholder(text)):
             self.problems.append(row.problem("no_basis", "basis", text))
             return
-        if cited is None:  # parsed once per distinct cell of the list
-            try:
-                citations = parse_basis(text)
-            except ValueError:
-                citations = []
-            cited = self.cited[text] = tuple((basis_key(c.law, c.article), c.law, c.article, c.text) for c in citations)
+        if cited is None:  # read once per distinct cell of the list (parsed once per process: _cited)
+            cited = self.cited[text] = _cited(text)
         if not cited:
             self.problems.append(row.problem("unparsed_basis", "basis", text))
             return
         bases, rel_texts, ikey = self.bases, self.rel_texts, item.key
-        for key, law, article, citation in cited:
+        for key, basis, citation in cited:
             if key not in bases:
-                bases[key] = LegalBasis(key, law, article)
+                bases[key] = basis
             k = (ikey, _BASED_ON, key)  # self.relate, inlined (~15,000 calls a county)
             texts = rel_texts.get(k)
             if texts is None:
