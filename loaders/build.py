@@ -162,6 +162,26 @@ def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the cell: kept across the county's lists
+def _party_cell(cell: str, rel: str) -> tuple:
+    """A department cell read once per process: ``(placeholder, villages, parties, roles written)``;
+    each party ``(written, as lead, relation, relation is the column's own)``."""
+    parties, held_placeholder = split_parties(cell)
+    # 村（社区）written among departments names the villages that assist, never a department
+    villages = tuple(n for n, _ in parties if villages_as_party(n))
+    if villages:
+        parties = [(n, role) for n, role in parties if n not in villages]
+    # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
+    # the names it leaves unmarked cooperate
+    marked_lead = any(role == "lead" for _, role in parties)
+    read = []
+    for written, role in parties:
+        as_lead = role == "lead" or (not role and rel == _LEADS and not marked_lead)
+        how = _LEADS if as_lead else _COOPERATES
+        read.append((written, as_lead, how, how == rel))
+    return held_placeholder, villages, tuple(read), any(role for _, role in parties)
+
+
 @dataclass
 class _Builder:
     township: str
@@ -390,24 +410,6 @@ class _Builder:
                                              f"(department not in the alias table)"))
         return key
 
-    def _party_cell(self, cell: str, rel: str) -> tuple:
-        """A department cell read once per list: ``(placeholder, villages, parties, roles written)``;
-        each party ``(written, as lead, relation, relation is the column's own)``."""
-        parties, held_placeholder = split_parties(cell)
-        # 村（社区）written among departments names the villages that assist, never a department
-        villages = tuple(n for n, _ in parties if villages_as_party(n))
-        if villages:
-            parties = [(n, role) for n, role in parties if n not in villages]
-        # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
-        # the names it leaves unmarked cooperate
-        marked_lead = any(role == "lead" for _, role in parties)
-        read = []
-        for written, role in parties:
-            as_lead = role == "lead" or (not role and rel == _LEADS and not marked_lead)
-            how = _LEADS if as_lead else _COOPERATES
-            read.append((written, as_lead, how, how == rel))
-        return held_placeholder, villages, tuple(read), any(role for _, role in parties)
-
     def add_parties(self, item: DutyItem, row: ItemRow) -> None:
         leads = 0
         placeholder = False
@@ -421,7 +423,7 @@ class _Builder:
             memo = (cell, rel)
             found = self.cells.get(memo)
             if found is None:
-                found = self.cells[memo] = self._party_cell(cell, rel)
+                found = self.cells[memo] = _party_cell(cell, rel)
             held_placeholder, villages, parties, roles_written = found
             if rel == _LEADS:
                 placeholder = placeholder or held_placeholder
