@@ -577,8 +577,12 @@ def build_township(
     b = _Builder(township, aliases)
     b.add_register(villages)
     rows = list(rows)
+    squash = _SPACES.sub
     for row in rows:
-        name, code, sub = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+        get = row.values.get  # values are texts: _squash is the regex alone (an empty cell is absent)
+        name = squash("", v) if type(v := get("name")) is str else _squash(v)
+        code = squash("", v) if type(v := get("code")) is str else _squash(v)
+        sub = squash("", v) if type(v := get("sub_item")) is str else _squash(v)
         plain, label = item_key(township, code, name, sub), compact(name + sub)
         b.identity[id(row)] = (name, code, sub, plain, label)  # read once, used again by add_item
         b.parts_by_key.setdefault((plain, label), set()).add(row.part)
