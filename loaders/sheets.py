@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graphmodel.normalize import compact
 from graphmodel.vocab import ListPart
@@ -183,6 +184,9 @@ def _apply_options(header: Header, options: ReadOptions) -> Header:
     return Header(header.rows, tuple(columns), header.duplicates)
 
 
+_part_cell = lru_cache(maxsize=1 << 14)(part_cell)  # asked of every category and type cell of a sheet without a part column
+
+
 def _part_by_values(sheet: RawSheet, header: Header) -> Header:
     """A part column headed by another word (类别, 类型 …): recognised by its values (基本 / 配合 / 收回)."""
     if header.column("part") is not None or header.is_register:
@@ -192,7 +196,7 @@ def _part_by_values(sheet: RawSheet, header: Header) -> Header:
             continue
         texts = [cell_text(r[col.index]) for r in sheet.rows[header.data_start:] if col.index < len(r)]
         texts = [t for t in texts if t]
-        parts = [part_cell(t) for t in texts]
+        parts = [_part_cell(t) for t in texts]
         if len(texts) >= 2 and sum(1 for p in parts if p) >= 0.8 * len(texts) and len(set(parts) - {None}) >= 1:
             kinds = "/".join(sorted({compact(t) for t, p in zip(texts, parts) if p})[:3])
             new = Column(col.index, col.letter, col.header, "part", f"按值 by values: {kinds}")
