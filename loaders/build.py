@@ -204,7 +204,8 @@ class _Builder:
     resolved: dict[str, DeptName] = field(default_factory=dict)  # written name -> reconciled, once per list
     dept_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, level) last read
     spellings: dict[str, set[str]] = field(default_factory=dict)  # key -> every spelling read
-    dept_of: dict[str, tuple[str, str, str, bool, str, tuple[str, str]]] = field(default_factory=dict)  # written -> key, name, level, known, spelling, (name, level)
+    # written -> key, name, level, known, spelling, (name, level)
+    dept_of: dict[str, tuple[str, str, str, bool, str, tuple[str, str]]] = field(default_factory=dict)
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
     cited: dict[str, tuple[tuple[str, LegalBasis, str], ...]] = field(default_factory=dict)  # basis cell -> citations

@@ -184,7 +184,8 @@ def _apply_options(header: Header, options: ReadOptions) -> Header:
     return Header(header.rows, tuple(columns), header.duplicates)
 
 
-_part_cell = lru_cache(maxsize=1 << 14)(part_cell)  # asked of every category and type cell of a sheet without a part column
+# asked of every category and type cell of a sheet without a part column (a pure function of the text)
+_part_cell = lru_cache(maxsize=1 << 14)(part_cell)
 
 
 def _part_by_values(sheet: RawSheet, header: Header) -> Header:
