@@ -542,7 +542,10 @@ class _Builder:
         if not any(row.values.get("next_items") for row in self.item_rows.values()):
             return  # no 后续事项 cell in the list: no chain to draw (the maps below cost a pass over every item)
         for key, row in self.item_rows.items():
-            for ref in split_multi(row.get("next_items")):
+            cell = row.values.get("next_items")
+            if not cell:
+                continue  # most rows name no next item (split_multi of nothing still cleans and splits)
+            for ref in split_multi(cell):
                 targets = by_code.get(ref) or by_name.get(ref) or []
                 targets = [t for t in targets if t != key]
                 if not targets:
