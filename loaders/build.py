@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 
 from graphmodel.model import (
     Department, DutyItem, LegalBasis, Relation, Township, TownshipList, Village, county_dept_key,
@@ -57,6 +59,15 @@ _TEXT_FIELDS = {
     "responsibility": "responsibility", "accountability": "accountability", "note": "note",
 }
 _SOURCE_FIELDS = ("source_file", "source_sheet", "source_row")
+#: the row fields of DutyItem's text fields, in the dataclass's order (add_item builds items positionally)
+_TEXT_SOURCES = tuple(_TEXT_FIELDS.values())
+_ITEM_FIELDS = ("key", "township", "name", "code", "sub_item", "part", "power_type", "power_type_raw",
+                *tuple(_TEXT_FIELDS)[:4], "lead_text", "cooperate_text", *tuple(_TEXT_FIELDS)[4:], "extra", "filled",
+                "village_groups", "same_duty", *_SOURCE_FIELDS)
+if tuple(f.name for f in fields(DutyItem)) != _ITEM_FIELDS:  # a field added or moved in graphmodel.model
+    raise ImportError("loaders.build: DutyItem's fields changed; update _ITEM_FIELDS and add_item's positional call")
+if tuple(f.name for f in fields(Relation)) != ("src", "type", "dst", "text"):
+    raise ImportError("loaders.build: Relation's fields changed; update _relation")
 _DEPT_FIELDS = ("lead", "cooperate", "upper_dept", "township_office", "receiving_dept")
 #: Fields a "由上方填入" column (written by the export) may name.
 _FILLABLE = frozenset(FIELDS) - {"filled", "seq", "village_name", "village_kind"}
@@ -90,6 +101,28 @@ _PARTY_FIELDS = (("lead", _LEADS, "upper_duty"), ("upper_dept", _LEADS, "upper_d
                  ("township_office", _COOPERATES, "township_duty"))
 
 
+def _slot_filler(cls: type, names: tuple[str, ...]) -> Callable[..., Any]:
+    """A maker of ``cls`` from its fields in ``names`` order, written straight into the slots.
+
+    A frozen dataclass's ``__init__`` goes through ``object.__setattr__`` per field, which looks
+    the slot up again each time: 7.5 µs for a DutyItem of 30 fields, 1.4 µs for a Relation with its
+    type check (9,000 items and 45,000 relations a county). Calling each slot's own setter costs
+    about half. Only for records this module fills from values it has already checked; the
+    made object is the one ``cls(*values)`` makes (bench/load_identity.py compares them).
+    """
+    setters = {f"_set_{i}": getattr(cls, n).__set__ for i, n in enumerate(names)}
+    args = ", ".join(f"a{i}" for i in range(len(names)))
+    body = "".join(f"\n    _set_{i}(o, a{i})" for i in range(len(names)))
+    scope = {"_new": object.__new__, "_cls": cls, **setters}
+    exec(f"def make({args}):\n    o = _new(_cls){body}\n    return o", scope)  # noqa: S102 - our own names only
+    return scope["make"]
+
+
+_first = itemgetter(0)
+_relation = _slot_filler(Relation, ("src", "type", "dst", "text"))  # types: this module's RelType values
+_duty_item = _slot_filler(DutyItem, _ITEM_FIELDS)
+
+
 def _squash(value: object) -> str:
     """A name or code as written, without whitespace (full-width forms kept for display)."""
     return _SPACES.sub("", str(value or ""))
@@ -109,8 +142,44 @@ def _text_names_all(text: str) -> bool:
     return names_all_villages(text, whole_cell=False)
 
 
+@lru_cache(maxsize=1 << 16)
+def _cited(text: str) -> tuple[tuple[str, LegalBasis, str], ...]:
+    """``(basis key, LegalBasis node, citation text)`` of each provision a basis cell cites: a pure
+    function of the text, kept across the lists of a county (their cells repeat the same laws;
+    the nodes are frozen, so the townships may share them)."""
+    try:
+        citations = parse_basis(text)
+    except ValueError:
+        citations = []
+    out = []
+    for c in citations:
+        key = basis_key(c.law, c.article)
+        out.append((key, LegalBasis(key, c.law, c.article), c.text))
+    return tuple(out)
+
+
 def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
+
+
+@lru_cache(maxsize=1 << 16)  # a pure function of the cell: kept across the county's lists
+def _party_cell(cell: str, rel: str) -> tuple:
+    """A department cell read once per process: ``(placeholder, villages, parties, roles written)``;
+    each party ``(written, as lead, relation, relation is the column's own)``."""
+    parties, held_placeholder = split_parties(cell)
+    # 村（社区）written among departments names the villages that assist, never a department
+    villages = tuple(n for n, _ in parties if villages_as_party(n))
+    if villages:
+        parties = [(n, role) for n, role in parties if n not in villages]
+    # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
+    # the names it leaves unmarked cooperate
+    marked_lead = any(role == "lead" for _, role in parties)
+    read = []
+    for written, role in parties:
+        as_lead = role == "lead" or (not role and rel == _LEADS and not marked_lead)
+        how = _LEADS if as_lead else _COOPERATES
+        read.append((written, as_lead, how, how == rel))
+    return held_placeholder, villages, tuple(read), any(role for _, role in parties)
 
 
 @dataclass
@@ -135,10 +204,11 @@ class _Builder:
     resolved: dict[str, DeptName] = field(default_factory=dict)  # written name -> reconciled, once per list
     dept_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, level) last read
     spellings: dict[str, set[str]] = field(default_factory=dict)  # key -> every spelling read
-    dept_of: dict[str, tuple[str, str, str, bool, str]] = field(default_factory=dict)  # written -> key, name, level, known, spelling
+    # written -> key, name, level, known, spelling, (name, level)
+    dept_of: dict[str, tuple[str, str, str, bool, str, tuple[str, str]]] = field(default_factory=dict)
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
-    cited: dict[str, tuple[tuple[str, str, int, str], ...]] = field(default_factory=dict)  # basis cell -> citations
+    cited: dict[str, tuple[tuple[str, LegalBasis, str], ...]] = field(default_factory=dict)  # basis cell -> citations
     # id(row) -> name, code, sub-item, key, compact(name + sub-item): read once, in build_township
     identity: dict[int, tuple[str, str, str, str, str]] = field(default_factory=dict)
     powers: dict[str, tuple[str, bool]] = field(default_factory=dict)  # power type cell -> (type, known)
@@ -156,12 +226,15 @@ class _Builder:
     def relations(self, renamed: dict[str, str] | None = None) -> list[Relation]:
         """Every relation, sorted; ``renamed`` re-keys nodes (a county department's shared key)
         before the one sort, so that the relations are made once, already in their final order."""
+        # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__);
+        # on the key alone: a sort of the (key, texts) pairs compares each pair's keys twice (~40 % slower)
         if not renamed:
-            # (src, type, dst) is unique, so sorting on it is Relation's own order (without its slow __lt__)
-            return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in sorted(self.rel_texts.items())]
-        get = renamed.get
-        rows = sorted(((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items())
-        return [Relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
+            rows = sorted(self.rel_texts.items(), key=_first)
+        else:
+            get = renamed.get
+            rows = sorted((((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items()),
+                          key=_first)
+        return [_relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
 
     # ---- villages ----------------------------------------------------------------------
     def add_register(self, rows: Iterable[VillageRow]) -> None:
@@ -238,14 +311,20 @@ class _Builder:
         filled = set(row.filled) | {f for f in split_multi(written) if f in _FILLABLE} if written else set(row.filled)
         if "power_type" in filled:
             power_raw = ""  # the cell itself was empty (or 同上): the value is marked as filled, not raw
-        item = DutyItem(
-            key=key, township=self.township, name=name, code=code, sub_item=sub_item, part=row.part,
-            power_type=power, power_type_raw=power_raw, filled=tuple(sorted(filled)), same_duty=same,
-            lead_text=_join(_text(values.get("lead")), _text(values.get("upper_dept")), _text(values.get("receiving_dept"))),
-            cooperate_text=_join(_text(values.get("cooperate")), _text(values.get("township_office"))),
-            extra=tuple(row.extra), source_file=row.file, source_sheet=row.sheet, source_row=row.row,
-            **{f: (v.strip() if type(v := values.get(src, "")) is str else _text(v)) for f, src in _TEXT_FIELDS.items()},
-        )
+        get = values.get
+        # the texts in DutyItem's order (category … note), each read once; a row's values are
+        # nearly always str (stripped when read), so the cell test of _text is the rare branch
+        (category, content, procedure, time_limit, village_text, upper_duty, township_duty, receiving_dept,
+         work_mode, basis_text, responsibility, accountability, note) = [
+            v.strip() if type(v := get(src, "")) is str else _text(v) for src in _TEXT_SOURCES]
+        lead, upper, coop, office = get("lead"), get("upper_dept"), get("cooperate"), get("township_office")
+        lead_text = _join(_text(lead), _text(upper), _text(get("receiving_dept"))) if upper or lead else receiving_dept
+        cooperate_text = _join(_text(coop), _text(office)) if office else _text(coop)
+        item = _duty_item(  # positional, in the dataclass's field order (_ITEM_FIELDS, checked at import)
+            key, self.township, name, code, sub_item, row.part, power, power_raw, category, content, procedure,
+            time_limit, lead_text, cooperate_text, village_text, upper_duty, township_duty, receiving_dept, work_mode,
+            basis_text, responsibility, accountability, note, tuple(row.extra),
+            tuple(sorted(filled)) if filled else (), (), same, row.file, row.sheet, row.row)
         if key in self.items:
             first, first_row = self.items[key], self.item_rows[key]
             where = f"{first_row.file} / {first_row.sheet} 第{first_row.row}行「{first.label}」"
@@ -317,9 +396,10 @@ class _Builder:
             if self.plan is not None and dn.name in self.plan.mapping:
                 into = self.plan.mapping[dn.name]
                 dn = replace(dn, name=into, level=self.levels.get(into, dn.level), known=into in self.known)
-            found = self.dept_of[written] = (dept_key(self.township, dn.name), dn.name, dn.level, dn.known, dn.written)
-        key, name, level, known, spelled = found
-        self.dept_names[key] = (name, level)  # the Department nodes are made once, in build_township
+            found = self.dept_of[written] = (dept_key(self.township, dn.name), dn.name, dn.level, dn.known, dn.written,
+                                             (dn.name, dn.level))
+        key, name, level, known, spelled, _ = found
+        self.dept_names[key] = found[5]  # the Department nodes are made once, in build_township
         spellings = self.spellings.get(key)
         if spellings is None:
             spellings = self.spellings[key] = set()
@@ -331,29 +411,12 @@ class _Builder:
                                              f"(department not in the alias table)"))
         return key
 
-    def _party_cell(self, cell: str, rel: str) -> tuple:
-        """A department cell read once per list: ``(placeholder, villages, parties, roles written)``;
-        each party ``(written, as lead, relation, relation is the column's own)``."""
-        parties, held_placeholder = split_parties(cell)
-        # 村（社区）written among departments names the villages that assist, never a department
-        villages = tuple(n for n, _ in parties if villages_as_party(n))
-        if villages:
-            parties = [(n, role) for n, role in parties if n not in villages]
-        # 牵头：A；配合：B or A（牵头）、B（配合）: the cell's own words decide; once it marks a lead,
-        # the names it leaves unmarked cooperate
-        marked_lead = any(role == "lead" for _, role in parties)
-        read = []
-        for written, role in parties:
-            as_lead = role == "lead" or (not role and rel == _LEADS and not marked_lead)
-            how = _LEADS if as_lead else _COOPERATES
-            read.append((written, as_lead, how, how == rel))
-        return held_placeholder, villages, tuple(read), any(role for _, role in parties)
-
     def add_parties(self, item: DutyItem, row: ItemRow) -> None:
         leads = 0
         placeholder = False
         party_villages: list[str] = []
         values = row.values
+        dept_of, dept_names, rel_texts, ikey = self.dept_of, self.dept_names, self.rel_texts, item.key
         for field_name, rel, text_field in _PARTY_FIELDS:
             cell = values.get(field_name)
             if not cell:
@@ -361,7 +424,7 @@ class _Builder:
             memo = (cell, rel)
             found = self.cells.get(memo)
             if found is None:
-                found = self.cells[memo] = self._party_cell(cell, rel)
+                found = self.cells[memo] = _party_cell(cell, rel)
             held_placeholder, villages, parties, roles_written = found
             if rel == _LEADS:
                 placeholder = placeholder or held_placeholder
@@ -372,7 +435,18 @@ class _Builder:
             for written, as_lead, how, own in parties:
                 leads += as_lead
                 own_text = text if own else (item.upper_duty if as_lead else item.township_duty)
-                self.relate(self.department(written, row, field_name), how, item.key, own_text)
+                found = dept_of.get(written)
+                if found is None or not found[3]:  # first reading of the spelling, or a name to warn about
+                    dkey = self.department(written, row, field_name)
+                else:  # what department() does for a known spelling read before
+                    dkey = found[0]
+                    dept_names[dkey] = found[5]
+                k = (dkey, how, ikey)  # self.relate, inlined (~12,000 calls a county)
+                texts = rel_texts.get(k)
+                if texts is None:
+                    rel_texts[k] = [own_text] if own_text else []
+                elif own_text and own_text not in texts:
+                    texts.append(own_text)
             if roles_written:
                 read = [f"{written}→{'牵头' if as_lead else '配合'}" for written, as_lead, _, _ in parties]
                 self.problems.append(row.problem("role_in_cell", field_name, row.get(field_name),
@@ -395,8 +469,14 @@ class _Builder:
                 if cell:  # kept as written: the villages it stands for are not known here
                     self.village_groups += 1
                     self.items[item.key] = replace(self.items[item.key], village_groups=(compact(cell),))
-            for v in self.register.values():
-                self.relate(v.key, _ASSISTS, item.key, item.village_text)
+            rel_texts, ikey, text = self.rel_texts, item.key, item.village_text
+            for vkey in self.register:  # every village of the register (self.relate inlined: ~13,000 a county)
+                k = (vkey, _ASSISTS, ikey)
+                texts = rel_texts.get(k)
+                if texts is None:
+                    rel_texts[k] = [text] if text else []
+                elif text and text not in texts:
+                    texts.append(text)
         elif cell and not _is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
@@ -433,19 +513,21 @@ class _Builder:
         if cited is None and (not text or _is_placeholder(text)):
             self.problems.append(row.problem("no_basis", "basis", text))
             return
-        if cited is None:  # parsed once per distinct cell of the list
-            try:
-                citations = parse_basis(text)
-            except ValueError:
-                citations = []
-            cited = self.cited[text] = tuple((basis_key(c.law, c.article), c.law, c.article, c.text) for c in citations)
+        if cited is None:  # read once per distinct cell of the list (parsed once per process: _cited)
+            cited = self.cited[text] = _cited(text)
         if not cited:
             self.problems.append(row.problem("unparsed_basis", "basis", text))
             return
-        for key, law, article, citation in cited:
-            if key not in self.bases:
-                self.bases[key] = LegalBasis(key, law, article)
-            self.relate(item.key, _BASED_ON, key, citation)
+        bases, rel_texts, ikey = self.bases, self.rel_texts, item.key
+        for key, basis, citation in cited:
+            if key not in bases:
+                bases[key] = basis
+            k = (ikey, _BASED_ON, key)  # self.relate, inlined (~15,000 calls a county)
+            texts = rel_texts.get(k)
+            if texts is None:
+                rel_texts[k] = [citation] if citation else []
+            elif citation and citation not in texts:
+                texts.append(citation)
 
     # ---- chains ------------------------------------------------------------------------
     def add_chains(self) -> None:
@@ -460,7 +542,10 @@ class _Builder:
         if not any(row.values.get("next_items") for row in self.item_rows.values()):
             return  # no 后续事项 cell in the list: no chain to draw (the maps below cost a pass over every item)
         for key, row in self.item_rows.items():
-            for ref in split_multi(row.get("next_items")):
+            cell = row.values.get("next_items")
+            if not cell:
+                continue  # most rows name no next item (split_multi of nothing still cleans and splits)
+            for ref in split_multi(cell):
                 targets = by_code.get(ref) or by_name.get(ref) or []
                 targets = [t for t in targets if t != key]
                 if not targets:
@@ -496,8 +581,12 @@ def build_township(
     b = _Builder(township, aliases)
     b.add_register(villages)
     rows = list(rows)
+    squash = _SPACES.sub
     for row in rows:
-        name, code, sub = _squash(row.get("name")), _squash(row.get("code")), _squash(row.get("sub_item"))
+        get = row.values.get  # values are texts: _squash is the regex alone (an empty cell is absent)
+        name = squash("", v) if type(v := get("name")) is str else _squash(v)
+        code = squash("", v) if type(v := get("code")) is str else _squash(v)
+        sub = squash("", v) if type(v := get("sub_item")) is str else _squash(v)
         plain, label = item_key(township, code, name, sub), compact(name + sub)
         b.identity[id(row)] = (name, code, sub, plain, label)  # read once, used again by add_item
         b.parts_by_key.setdefault((plain, label), set()).add(row.part)
@@ -510,8 +599,8 @@ def build_township(
     b.departments = {key: Department(key, township, name, level, tuple(sorted(b.spellings[key])))
                      for key, (name, level) in b.dept_names.items()}
     tkey = township_key(township)
-    for key in (*b.items, *b.departments, *b.villages):
-        b.relate(key, RelType.IN_TOWNSHIP.value, tkey)
+    # every node's IN_TOWNSHIP, new keys all (the type is made here only; item:, dept:, village: keys never meet)
+    b.rel_texts.update({(key, RelType.IN_TOWNSHIP.value, tkey): [] for key in (*b.items, *b.departments, *b.villages)})
     # A county department is shared by the county's townships (share_county_departments): its node and
     # the relations naming it are made here with the shared key at once, instead of made, then re-keyed
     # and sorted again (a set and a sort of every relation of the list: ~50 ms of a county's load).

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from graphmodel.vocab import DeptLevel
@@ -61,6 +61,7 @@ def renames() -> tuple[Rename, ...]:
                  if r.get("old") and r.get("new"))
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of the name and the bundled table; asked per name per list
 def fold(name: str) -> str:
     """A name with long forms replaced by their abbreviations, for comparison only.
 
@@ -72,6 +73,7 @@ def fold(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 14)  # plan_merges asks it twice per county name of every list
 def core_name(name: str) -> tuple[str, str]:
     """``(named prefix, folded core)``: a bare 县/区/市/旗 prefix dropped, a named one (XX县) kept apart.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graphmodel.normalize import compact
 from graphmodel.vocab import ListPart
@@ -27,6 +28,8 @@ FILL_DOWN = ("category", "power_type", "part")
 #: Fields a stage row of an item (立案 / 调查 / 决定 …) carries; they are joined, never items of their own.
 STAGE_FIELDS = frozenset({"responsibility", "accountability"})
 _SAMPLES = 3
+#: the fields whose cell as read (number, date …) ItemRow.raw keeps: build checks their types
+_RAW_FIELDS = frozenset({"name", "code"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,9 @@ class ParsedSheet:
 def _texts(sheet: RawSheet) -> list[list[str]]:
     """Every cell as text, each row padded to the sheet's width (read once per sheet)."""
     width = sheet.width
-    return [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in sheet.rows]
+    # cell_text's first test inlined: nearly every cell is text (a county's 114,000 cells)
+    return [[v.strip() if type(v) is str else cell_text(v) for v in row] + [""] * (width - len(row))
+            for row in sheet.rows]
 
 
 def _grid(sheet: RawSheet, header_zone: bool, texts: list[list[str]] | None = None) -> list[list[str]]:
@@ -179,6 +184,10 @@ def _apply_options(header: Header, options: ReadOptions) -> Header:
     return Header(header.rows, tuple(columns), header.duplicates)
 
 
+# asked of every category and type cell of a sheet without a part column (a pure function of the text)
+_part_cell = lru_cache(maxsize=1 << 14)(part_cell)
+
+
 def _part_by_values(sheet: RawSheet, header: Header) -> Header:
     """A part column headed by another word (类别, 类型 …): recognised by its values (基本 / 配合 / 收回)."""
     if header.column("part") is not None or header.is_register:
@@ -188,7 +197,7 @@ def _part_by_values(sheet: RawSheet, header: Header) -> Header:
             continue
         texts = [cell_text(r[col.index]) for r in sheet.rows[header.data_start:] if col.index < len(r)]
         texts = [t for t in texts if t]
-        parts = [part_cell(t) for t in texts]
+        parts = [_part_cell(t) for t in texts]
         if len(texts) >= 2 and sum(1 for p in parts if p) >= 0.8 * len(texts) and len(set(parts) - {None}) >= 1:
             kinds = "/".join(sorted({compact(t) for t, p in zip(texts, parts) if p})[:3])
             new = Column(col.index, col.letter, col.header, "part", f"按值 by values: {kinds}")
@@ -352,13 +361,25 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
     last: ItemRow | None = None
     last_name_origin: tuple[int, int] | None = None
     texts = texts if texts is not None else _texts(sheet)
-    mapped = [(c.field, c.index) for c in header.columns if c.field]  # the columns ItemRow.raw keeps
+    # the cells ItemRow.raw keeps: the ones build's type check reads (the last column of a field wins)
+    mapped = [(c.field, c.index) for c in header.columns if c.field in _RAW_FIELDS]
     plan = _row_plan(header)  # read once per sheet, not per row
+    # the common sheet (no unmapped column, no field over two columns, every column inside each row of
+    # the grid, which _texts pads to the sheet's width): _row_values as one dict comprehension
+    fields_read = [f for _, f, _ in plan[0]]
+    width = sheet.width  # a property: the longest row, measured over the sheet
+    simple = None not in fields_read and len(set(fields_read)) == len(fields_read) and all(
+        j < width for j, _, _ in plan[0])
+    pairs = [(j, f) for j, f, _ in plan[0]] if simple else None
     seq_cols = {c.index for c in header.columns if c.field == "seq"}
     merged_cols = [(c.field, c.index) for c in header.columns if c.field and c.field != "seq"] if covered else []
+    name_at, name_is_seq = name_col.index, name_col.index in seq_cols
     for i in range(header.data_start, len(sheet.rows)):
         raw_texts = texts[i]  # the row's own cells, padded to the sheet's width
-        kind = _content_kind(sheet, i, header, name_col, after_footnote, raw_texts, seq_cols)
+        if name_at < len(raw_texts) and raw_texts[name_at] and not name_is_seq:
+            kind = "row"  # _content_kind's first answer, without the call (nearly every row)
+        else:
+            kind = _content_kind(sheet, i, header, name_col, after_footnote, raw_texts, seq_cols)
         if kind == "blank":
             continue
         if kind == "footnote":
@@ -372,7 +393,11 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             last = None
             continue
         after_footnote = False
-        values, columns, extra = _row_values(grid[i], header, plan)
+        if pairs is None:
+            values, columns, extra = _row_values(grid[i], header, plan)
+        else:  # every column maps to a field of its own: the row's non-empty cells by field
+            grid_row = grid[i]
+            values, columns, extra = {f: t for j, f in pairs if (t := grid_row[j])}, dict(plan[1]), []
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own
@@ -411,8 +436,9 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             down.append("category")
         cells = sheet.rows[i]
         row.raw = {f: cells[j] for f, j in mapped if j < len(cells)}
-        row.filled = sorted(set(merged + dittos + down))
-        parsed.filled_cells += len(set(merged + down) - {"name"})
+        if merged or dittos or down:  # most rows have nothing filled
+            row.filled = sorted(set(merged + dittos + down))
+            parsed.filled_cells += len(set(merged + down) - {"name"})
         parsed.ditto_resolved += len(dittos)
         if options.part:
             row.part, row.part_source = options.part, "option"
