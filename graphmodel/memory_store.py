@@ -1076,8 +1076,7 @@ class MemoryStore(DutyStore):
             # narrowed once per store version (at 300 townships no_lead took 1.9 s through
             # _item_cards and a sort of 90,000 cards)
             index = self._read_index()
-            return index._get(("filtered", flt), lambda: tuple(
-                c for c in index.cards(flt.township) if flt.admits(c)))
+            return index._get(("filtered", flt), lambda: index.filtered(flt))
         return super().item_cards(flt)
 
     def chain_links(self, township: str | None = None) -> tuple[tuple[str, str], ...]:
@@ -1148,6 +1147,26 @@ class MemoryStore(DutyStore):
                 value = memo[name] = build()
                 return value
         return index._get(("derived", town, *name), build)
+
+    def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
+                   township_only: bool = False) -> T:
+        # as ``derived`` with the scope's own cards, without building them (a store just opened)
+        index = self._read_index()
+        if township is None:
+            return index._get(("derived", None, *name), build)
+        if not index.has_items(township):  # as derived(): an empty scope keeps nothing
+            return build()
+        if township_only:
+            memo = self._town_memo(township)  # taken before the build: a write meanwhile orphans it
+            try:
+                return memo[name]
+            except KeyError:
+                value = memo[name] = build()
+                return value
+        return index._get(("derived", township, *name), build)
+
+    def kept_cards(self, township: str | None) -> tuple[ItemCard, ...] | None:
+        return self._read_index().kept_cards(township)
 
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
         return self._read_index().no_basis(township)

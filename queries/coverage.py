@@ -217,8 +217,11 @@ def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Findi
                 columns.append({"township": t.name, "part": part,
                                 "fields": [APPLICABILITY[c].item_field for c in assessed]})
     rows = store.ask("missing_fields", columns=columns) if columns else []
-    if rows is None:
-        return None
+    if rows is None:  # the embedded store: its index of blank fields per sheet, then only their cards
+        found: dict[str, list[str]] = defaultdict(list)
+        for key, f in store.blank_items((c["township"], c["part"], f) for c in columns for f in c["fields"]):
+            found[key].append(f)
+        rows = [{"found": list(found.items())}]
     check_of = {APPLICABILITY[c].item_field: c for c in _FIELD_CHECKS}
     missing = {key: {check_of[f] for f in fields} for r in rows for key, fields in r["found"]}
     out = []
