@@ -202,9 +202,10 @@ def _missing_fields_finding(c: ItemCard, miss: Sequence[str]) -> Finding:
 
 
 def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Finding, ...] | None:
-    """missing_fields' store half: the store finds the items lacking an assessed field; only their cards are read.
+    """missing_fields' store half: the store finds the items lacking an assessed field; only their cards are read
+    (the embedded store from its index of blank fields, ``blank_items``).
 
-    None when the store has no such statement or a sheet's layout is not recorded.
+    None when a sheet's layout is not recorded.
     """
     towns = recorded_townships(store, township)
     if towns is None:

@@ -89,8 +89,9 @@ def no_basis(store: DutyStore, township: str | None = None, *, cards: Sequence[I
 def _no_basis_asked(store: DutyStore, township: str | None) -> list[str] | None:
     """no_basis' store half: the items without a basis on the sheets where the basis check is
     assessed (its part, and the sheet had the column), not every item without one (收回 items,
-    which seldom cite one, were most of the 30,000 cards read at 300 townships). None when the
-    store does not answer or a layout is not recorded."""
+    which seldom cite one, were most of the 30,000 cards read at 300 townships). The embedded
+    store narrows its index of items without a basis the same way. None when a layout is not
+    recorded."""
     towns = recorded_townships(store, township)
     if towns is None:
         return None
@@ -98,8 +99,11 @@ def _no_basis_asked(store: DutyStore, township: str | None) -> list[str] | None:
     sheets = [{"township": t.name, "part": part} for t in towns for part in basis.parts
               if basis.field in (t.columns(part) or ())]
     rows = store.ask("no_basis", sheets=sheets)
-    if rows is None:
-        return None
+    if rows is None:  # the embedded store: its items without a basis, on the assessed sheets only
+        wanted = {(s["township"], s["part"]) for s in sheets}
+        found = set(store.items_without_basis(township))
+        return sorted(i.key for i in store.nodes("DutyItem", township)
+                      if i.key in found and (i.township, i.part) in wanted)
     return sorted(rows[0]["keys"]) if rows else []
 
 
