@@ -878,6 +878,16 @@ class MemoryStore(DutyStore):
                 memo[("nodes", node_type)] = found
         return found
 
+    def relations(self, rel_type: str | None = None, township: str | None = None) -> tuple[Relation, ...]:
+        # the whole store's relations of one type, sorted once per store version (the networkx halves
+        # of most_cited and others read them instead of every card); sorted on their fields in
+        # order, as Relation's own order compares them, without its __lt__ per comparison
+        if rel_type is None or township is not None or rel_type not in _REL_TYPES:
+            return super().relations(rel_type, township)
+        index = self._read_index()
+        return index._get(("sorted_relations", rel_type), lambda: tuple(
+            sorted(index.relations(rel_type), key=_relation_order)))
+
     def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
         return [self._obj(k) for k in self._keys(node_type, township)]
 
@@ -1226,6 +1236,8 @@ class MemoryStore(DutyStore):
 
 #: Party's own order (its fields in turn, as ``order=True`` compares them) without its ``__lt__``.
 _party_order = operator.attrgetter("key", "name", "level", "text")
+_relation_order = operator.attrgetter("src", "type", "dst", "text")  # Relation's, likewise
+_REL_TYPES = frozenset(t.value for t in RelType)
 
 # relation types as plain strings, for the card builder's comparisons
 _LEADS, _COOPERATES_ON, _ASSISTS = RelType.LEADS.value, RelType.COOPERATES_ON.value, RelType.ASSISTS.value

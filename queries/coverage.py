@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel.store import is_written
 from graphmodel.township_stats import FIRST_KEPT
 
 from ._common import (
@@ -352,6 +353,8 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
     by_power: dict[str, Counter[str]] = defaultdict(Counter)
     done: Counter[str] = Counter()
     kept_rows = kept_stats(store, [t.name for t in towns], ("leads", "cooperates"))
+    if kept_rows is None and store.keeps_derived:  # the embedded store: the same rows from its relations
+        kept_rows = _lead_rows(store, township, {t.name for t in towns})
     if kept_rows is not None:  # each township's leads counted at write time, judged by its sheets here
         rule = {(s["township"], s["part"]): s for s in sheets}
         coop: Counter[str] = Counter()
@@ -389,6 +392,33 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
             done[d.key], round(done[d.key] / leads, 4) if leads else 0.0,
         ))
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
+
+
+def _lead_rows(store: DutyStore, township: str | None, towns: set[str]) -> dict[str, dict]:
+    """The ``leads`` and ``cooperates`` rows of ``graphmodel.township_stats`` for ``towns`` (the
+    scope's townships proper), from the LEADS, COOPERATES_ON and BASED_ON relations and the items'
+    fields: what department_load reads, without building the cards (a store just opened)."""
+    items = {i.key: i for i in store.nodes("DutyItem", township) if i.township in towns}
+    leads: dict[str, list[str]] = defaultdict(list)
+    for r in store.relations("LEADS", township):
+        if r.dst in items:
+            leads[r.dst].append(r.src)
+    unbased = set(store.items_without_basis(township))
+    fields = [APPLICABILITY[c].item_field for c in _FIELD_CHECKS]
+    out: dict[str, dict] = {t: {"leads": Counter(), "cooperates": Counter()} for t in towns}
+    for key, depts in leads.items():
+        item = items[key]
+        blanks = ",".join(f for f in fields if not is_written(getattr(item, f)))
+        rows = out[item.township]["leads"]
+        for dept in depts:
+            rows[(dept, item.part, item.power_type, len(depts) == 1, key not in unbased, blanks)] += 1
+    for r in store.relations("COOPERATES_ON", township):
+        item = items.get(r.dst)
+        if item is not None:
+            out[item.township]["cooperates"][r.src] += 1
+    for town in out.values():
+        town["leads"] = [(*row, n) for row, n in town["leads"].items()]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

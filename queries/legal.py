@@ -27,6 +27,7 @@ from ._common import (
     answers_asks,
     ItemEvidence,
     cards_of,
+    catalogue_townships,
     en_quote,
     evidence,
     finding,
@@ -107,6 +108,38 @@ def _no_basis_asked(store: DutyStore, township: str | None) -> list[str] | None:
     return sorted(rows[0]["keys"]) if rows else []
 
 
+def _most_cited_from_relations(store: DutyStore, township: str | None, limit: int | None,
+                               by_law: bool) -> tuple[BasisUse, ...]:
+    """most_cited from the BASED_ON and LEADS relations (the embedded store keeps them sorted by
+    type): what the cards say of each basis, without building 9,000 cards on a store just opened."""
+    skipped = catalogue_townships(store) if township is None else frozenset()
+    town_of = {i.key: i.township for i in store.nodes("DutyItem", township) if i.township not in skipped}
+    bases = {b.key: b for b in store.nodes("LegalBasis", township)}
+    names = {d.key: d.name for d in store.nodes("Department", township)}
+    leads: dict[str, list[str]] = defaultdict(list)
+    for r in store.relations("LEADS", township):
+        if r.dst in town_of:
+            leads[r.dst].append(names[r.src] if r.src in names else store.node(r.src).name)
+    items: dict[str, set[str]] = defaultdict(set)
+    depts: dict[str, set[str]] = defaultdict(set)
+    towns: dict[str, set[str]] = defaultdict(set)
+    meta: dict[str, tuple[str, str, int]] = {}
+    for r in store.relations("BASED_ON", township):
+        town = town_of.get(r.src)
+        if town is None:
+            continue
+        b = bases[r.dst] if r.dst in bases else store.node(r.dst)
+        key = f"basis:{b.law}" if by_law else b.key
+        if key not in meta:  # a label is built per call (the article in Chinese numerals)
+            meta[key] = (f"《{b.law}》", b.law, 0) if by_law else (b.label, b.law, b.article)
+        items[key].add(r.src)
+        depts[key].update(leads.get(r.src, ()))
+        towns[key].add(town)
+    uses = [BasisUse(k, *meta[k], len(items[k]), tuple(sorted(depts[k])), tuple(sorted(towns[k]))) for k in items]
+    uses.sort(key=lambda u: (-u.items, u.key))
+    return tuple(uses[:limit] if limit is not None else uses)
+
+
 @dataclass(frozen=True, slots=True)
 class BasisUse:
     """How often a legal basis is cited: items, departments leading them, townships."""
@@ -142,6 +175,8 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
                     for r in rows for key, law, n, towns, depts in r["uses"]]
             uses.sort(key=lambda u: (-u.items, u.key))
             return tuple(uses[:limit] if limit is not None else uses)
+        if store.keeps_derived:  # the networkx half: the relations and the nodes they name, no card
+            return _most_cited_from_relations(store, township, limit, by_law)
     items: dict[str, set[str]] = defaultdict(set)
     depts: dict[str, set[str]] = defaultdict(set)
     towns: dict[str, set[str]] = defaultdict(set)

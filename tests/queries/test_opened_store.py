@@ -19,7 +19,7 @@ from loaders.generate import generate_township, township_names, write_township
 #: Questions answered from item fields, lead counts and the column indexes.
 COLUMN = ("no_lead", "unconfirmed", "multi_lead", "cooperate_township_lead", "withdrawn_township_lead",
           "cooperate_no_county_lead", "unknown_department", "village_text_unlinked", "missing_fields",
-          "no_basis", "power_type_counts")
+          "no_basis", "power_type_counts", "most_cited", "department_load")
 
 
 TOWNS = township_names(3)
