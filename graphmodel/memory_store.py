@@ -882,11 +882,37 @@ class MemoryStore(DutyStore):
         # the whole store's relations of one type, sorted once per store version (the networkx halves
         # of most_cited and others read them instead of every card); sorted on their fields in
         # order, as Relation's own order compares them, without its __lt__ per comparison
-        if rel_type is None or township is not None or rel_type not in _REL_TYPES:
+        if rel_type is None or rel_type not in _REL_TYPES:
             return super().relations(rel_type, township)
+        if township is not None:  # kept with the township: only its import writes what touches its nodes
+            memo = self._town_memo(township)
+            found = memo.get(("relations", rel_type))
+            if found is None:
+                found = tuple(sorted(self._typed_relations(rel_type, township), key=_relation_order))
+                if self._kept_towns.get(township) is memo:
+                    memo[("relations", rel_type)] = found
+            return found
         index = self._read_index()
         return index._get(("sorted_relations", rel_type), lambda: tuple(
             sorted(index.relations(rel_type), key=_relation_order)))
+
+    def _typed_relations(self, rel_type: str, township: str) -> list[Relation]:
+        """The relations of ``rel_type`` touching ``township``'s nodes (as ``_relations`` finds them),
+        from the adjacency dicts: no set of every relation of the township hashed and filtered."""
+        owned = self._by_township.get(township, set())
+        succ, pred = self.graph._succ, self.graph._pred
+        out = []
+        for k in owned:
+            for by_type in succ[k].values():
+                data = by_type.get(rel_type)
+                if data is not None:
+                    out.append(data["obj"])
+            for src, by_type in pred[k].items():
+                if src not in owned:
+                    data = by_type.get(rel_type)
+                    if data is not None:
+                        out.append(data["obj"])
+        return out
 
     def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
         return [self._obj(k) for k in self._keys(node_type, township)]

@@ -452,6 +452,17 @@ def village_roles(store: DutyStore, township: str | None = None, *,
         for r in rows:
             roles[r["village"]] = [(key, f"{name}（{sub}）" if sub else name, text or "")  # as DutyItem.label
                                    for key, name, sub, text in r["roles"]]
+    elif cards is None and store.keeps_derived:  # the networkx half: the ASSISTS relations and the items' labels
+        skipped = catalogue_townships(store) if township is None else frozenset()
+        items = {i.key: i for i in store.nodes("DutyItem", township) if i.township not in skipped}
+        labels: dict[str, str] = {}
+        for r in store.relations("ASSISTS", township):
+            item = items.get(r.dst)
+            if item is not None:
+                label = labels.get(r.dst)
+                if label is None:
+                    label = labels[r.dst] = item.label
+                roles[r.src].append((r.dst, label, r.text))
     else:
         for c in cards_of(store, township, cards):
             for v in c.villages:

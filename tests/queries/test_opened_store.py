@@ -19,7 +19,7 @@ from loaders.generate import generate_township, township_names, write_township
 #: Questions answered from item fields, lead counts and the column indexes.
 COLUMN = ("no_lead", "unconfirmed", "multi_lead", "cooperate_township_lead", "withdrawn_township_lead",
           "cooperate_no_county_lead", "unknown_department", "village_text_unlinked", "missing_fields",
-          "no_basis", "power_type_counts", "most_cited", "department_load")
+          "no_basis", "power_type_counts", "most_cited", "department_load", "village_roles")
 
 
 TOWNS = township_names(3)
@@ -131,3 +131,25 @@ def test_settle_keeps_objects_collectable():
     del a, b
     gc.collect()
     assert ref() is None
+
+
+def test_relations_of_a_type_equal_the_reference_and_follow_a_write(saved, tmp_path):
+    import shutil
+
+    from graphmodel import DutyStore
+    from graphmodel.vocab import RelType
+
+    shutil.copytree(saved, tmp_path / "copy")
+    store = open_store("memory", data_dir=tmp_path / "copy")
+
+    def check():
+        for town in (None, *TOWNS, "无此镇"):
+            for rel_type in RelType:
+                assert store.relations(rel_type.value, town) == DutyStore.relations(store, rel_type.value, town)
+
+    check()
+    assert store.relations("ASSISTS", TOWNS[0]) is store.relations("ASSISTS", TOWNS[0])  # kept
+    tlist = store.township_list(TOWNS[0])
+    store.replace_township(dataclasses.replace(tlist, relations=[r for r in tlist.relations if r.type != "ASSISTS"]))
+    assert store.relations("ASSISTS", TOWNS[0]) == ()
+    check()
