@@ -183,6 +183,23 @@ class ReadIndex:
 
         return self._get(("blank", field_name), build)
 
+    def town_blank(self, township: str, field_name: str) -> dict[str, list[str]]:
+        """part -> keys of ``township``'s items leaving ``field_name`` blank, kept with the township
+        (a write to another township keeps it: missing_fields after a re-import reads one township)."""
+        memo = self.store._town_memo(township)
+        found = memo.get(("blank", field_name))
+        if found is None:
+            node = self.graph._node
+            out: dict[str, list[str]] = defaultdict(list)
+            for key in self._item_keys(township):
+                item = node[key]["obj"]
+                if not is_written(getattr(item, field_name)):
+                    out[item.part].append(key)
+            found = dict(out)
+            if self.store._kept_towns.get(township) is memo and self.graph is self.store.graph:
+                memo[("blank", field_name)] = found
+        return found
+
     def lead_counts(self, township: str | None, incomplete: frozenset[str]) -> dict[tuple[str, str, str], tuple[int, int]]:
         # (department, part, power) -> [(item key, one lead with a basis)]; ``incomplete`` varies per call
         def build() -> dict[tuple[str, str, str], list[tuple[str, bool]]]:

@@ -1221,7 +1221,7 @@ class MemoryStore(DutyStore):
 
     def _blank_items(self, columns):
         index = self._read_index()
-        return [(k, f) for t, part, f in columns for k in index.blank(f).get((t, part), ())]
+        return [(k, f) for t, part, f in columns for k in index.town_blank(t, f).get(part, ())]
 
     def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
         return self._read_index().part_power(township)

@@ -49,6 +49,7 @@ __all__ = [
     "KindInfo",
     "bigrams",
     "cards_of",
+    "cards_mostly_unbuilt",
     "dice",
     "evidence",
     "finding",
@@ -538,6 +539,14 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
         wrapper.per_township = per_township  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
     return decorate
+
+
+def cards_mostly_unbuilt(store: DutyStore, township: str | None) -> bool:
+    """True when fewer than half of the scope's townships have their cards built (a store just
+    opened): a query's networkx half then reads relations and item fields; once most are built
+    (after a re-import of one township) the card path, with its parts kept per township, is faster."""
+    towns = scope_townships(store, township)
+    return 2 * sum(1 for t in towns if store.kept_cards(t) is not None) < len(towns)
 
 
 def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,

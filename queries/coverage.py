@@ -32,6 +32,7 @@ docs/audit-output.md.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from ._common import (
     Finding,
     ItemEvidence,
     cards_of,
+    cards_mostly_unbuilt,
     catalogue_townships,
     en_quote,
     evidence,
@@ -353,7 +355,9 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
     by_power: dict[str, Counter[str]] = defaultdict(Counter)
     done: Counter[str] = Counter()
     kept_rows = kept_stats(store, [t.name for t in towns], ("leads", "cooperates"))
-    if kept_rows is None and store.keeps_derived:  # the embedded store: the same rows from its relations
+    if kept_rows is None and store.keeps_derived and cards_mostly_unbuilt(store, township):
+        # the embedded store just opened: the same rows from its relations (once most townships'
+        # cards are built, as after a re-import, the card path below adds up the kept counts)
         kept_rows = _lead_rows(store, township, {t.name for t in towns})
     if kept_rows is not None:  # each township's leads counted at write time, judged by its sheets here
         rule = {(s["township"], s["part"]): s for s in sheets}
@@ -396,29 +400,29 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
 
 def _lead_rows(store: DutyStore, township: str | None, towns: set[str]) -> dict[str, dict]:
     """The ``leads`` and ``cooperates`` rows of ``graphmodel.township_stats`` for ``towns`` (the
-    scope's townships proper), from the LEADS, COOPERATES_ON and BASED_ON relations and the items'
-    fields: what department_load reads, without building the cards (a store just opened)."""
-    items = {i.key: i for i in store.nodes("DutyItem", township) if i.township in towns}
+    scope's townships proper), each township's kept with it (a write to one township counts only
+    its rows again): what department_load reads, without building the cards (a store just opened)."""
+    return {t: store.derived_in(t, ("lead_rows",), functools.partial(_town_lead_rows, store, t), township_only=True)
+            for t in towns}
+
+
+def _town_lead_rows(store: DutyStore, town: str) -> dict:
+    """One township's rows, from its LEADS, COOPERATES_ON and BASED_ON relations and its items' fields."""
+    items = {i.key: i for i in store.nodes("DutyItem", town)}
     leads: dict[str, list[str]] = defaultdict(list)
-    for r in store.relations("LEADS", township):
+    for r in store.relations("LEADS", town):
         if r.dst in items:
             leads[r.dst].append(r.src)
-    unbased = set(store.items_without_basis(township))
+    unbased = set(store.items_without_basis(town))
     fields = [APPLICABILITY[c].item_field for c in _FIELD_CHECKS]
-    out: dict[str, dict] = {t: {"leads": Counter(), "cooperates": Counter()} for t in towns}
+    rows: Counter[tuple] = Counter()
     for key, depts in leads.items():
         item = items[key]
         blanks = ",".join(f for f in fields if not is_written(getattr(item, f)))
-        rows = out[item.township]["leads"]
         for dept in depts:
             rows[(dept, item.part, item.power_type, len(depts) == 1, key not in unbased, blanks)] += 1
-    for r in store.relations("COOPERATES_ON", township):
-        item = items.get(r.dst)
-        if item is not None:
-            out[item.township]["cooperates"][r.src] += 1
-    for town in out.values():
-        town["leads"] = [(*row, n) for row, n in town["leads"].items()]
-    return out
+    coop = Counter(r.src for r in store.relations("COOPERATES_ON", town) if r.dst in items)
+    return {"leads": tuple((*row, n) for row, n in rows.items()), "cooperates": dict(coop)}
 
 
 @dataclass(frozen=True, slots=True)

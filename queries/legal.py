@@ -26,6 +26,7 @@ from ._common import (
     Finding,
     answers_asks,
     ItemEvidence,
+    cards_mostly_unbuilt,
     cards_of,
     catalogue_townships,
     en_quote,
@@ -175,7 +176,8 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
                     for r in rows for key, law, n, towns, depts in r["uses"]]
             uses.sort(key=lambda u: (-u.items, u.key))
             return tuple(uses[:limit] if limit is not None else uses)
-        if store.keeps_derived:  # the networkx half: the relations and the nodes they name, no card
+        if store.keeps_derived and cards_mostly_unbuilt(store, township):
+            # the networkx half on a store just opened: the relations and the nodes they name, no card
             return _most_cited_from_relations(store, township, limit, by_law)
     items: dict[str, set[str]] = defaultdict(set)
     depts: dict[str, set[str]] = defaultdict(set)
