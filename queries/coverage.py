@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart, Township
 from graphmodel.store import is_written
 from graphmodel.township_stats import FIRST_KEPT
 
@@ -260,17 +260,25 @@ def department_load(store: DutyStore, township: str | None = None, *,
     >>> d.leads, d.cooperates, d.by_power_type, d.complete, d.share_complete
     (3, 1, (('公共服务', 1), ('行政强制', 1), ('行政检查', 1)), 2, 0.6667)
     """
-    if cards is None:
+    parts = None
+    towns = recorded_townships(store, township) if cards is None and store.keeps_derived else None
+    if towns is not None and cards_mostly_unbuilt(store, township):
+        # the networkx half while the cards are not built (a store just opened): each township's
+        # counts from its relations, kept with it
+        parts = [store.derived_in(t.name, ("department_counts_from_relations",), township_only=True,
+                                  build=functools.partial(_town_department_counts, store, t)) for t in towns]
+    elif cards is None:
         found = _department_load_asked(store, township)
         if found is not None:
             return found
-    cards = cards_of(store, township, cards)
-    # per department: items led, complete, by part, by power type; and items cooperated on. Counted
-    # per township (kept with it) and added up: after a write to one township only its counts are
-    # made again (two Counters per department over the whole store's cards took 0.26 s at 300
-    # townships, 2.1× pandas)
-    parts = township_parts(store, cards, ("department_counts",),
-                           lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)))
+    if parts is None:
+        cards = cards_of(store, township, cards)
+        # per department: items led, complete, by part, by power type; and items cooperated on.
+        # Counted per township (kept with it) and added up: after a write to one township only its
+        # counts are made again (two Counters per department over the whole store's cards took
+        # 0.26 s at 300 townships, 2.1× pandas)
+        parts = township_parts(store, cards, ("department_counts",),
+                               lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)))
     if parts is None:
         led, coop = _department_counts(cards, _complete_keys(store, cards))
     else:
@@ -355,10 +363,6 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
     by_power: dict[str, Counter[str]] = defaultdict(Counter)
     done: Counter[str] = Counter()
     kept_rows = kept_stats(store, [t.name for t in towns], ("leads", "cooperates"))
-    if kept_rows is None and store.keeps_derived and cards_mostly_unbuilt(store, township):
-        # the embedded store just opened: the same rows from its relations (once most townships'
-        # cards are built, as after a re-import, the card path below adds up the kept counts)
-        kept_rows = _lead_rows(store, township, {t.name for t in towns})
     if kept_rows is not None:  # each township's leads counted at write time, judged by its sheets here
         rule = {(s["township"], s["part"]): s for s in sheets}
         coop: Counter[str] = Counter()
@@ -398,31 +402,42 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
 
 
-def _lead_rows(store: DutyStore, township: str | None, towns: set[str]) -> dict[str, dict]:
-    """The ``leads`` and ``cooperates`` rows of ``graphmodel.township_stats`` for ``towns`` (the
-    scope's townships proper), each township's kept with it (a write to one township counts only
-    its rows again): what department_load reads, without building the cards (a store just opened)."""
-    return {t: store.derived_in(t, ("lead_rows",), functools.partial(_town_lead_rows, store, t), township_only=True)
-            for t in towns}
+def _town_department_counts(store: DutyStore, town: Township) -> tuple[dict[str, list], Counter[str]]:
+    """``_department_counts`` of one township whose sheets' layout is recorded, from its LEADS,
+    COOPERATES_ON and BASED_ON relations and its items' fields: no card (a store just opened).
 
-
-def _town_lead_rows(store: DutyStore, town: str) -> dict:
-    """One township's rows, from its LEADS, COOPERATES_ON and BASED_ON relations and its items' fields."""
-    items = {i.key: i for i in store.nodes("DutyItem", town)}
+    A led item is complete (``_complete``) when it has one lead, every check applying to its part
+    had its column (else none is complete), it cites a basis where that check applies, and the
+    applying fields are written.
+    """
+    checks = [c.name for c in ITEM_CHECKS if c.name != "single_lead"]
+    rule = {}
+    for part in (p.value for p in ListPart):
+        assessed, absent = sheet_checks(town, part, checks)
+        rule[part] = (bool(absent), "basis" in assessed, [APPLICABILITY[c].item_field for c in assessed if c != "basis"])
+    items = {i.key: i for i in store.nodes("DutyItem", town.name)}
     leads: dict[str, list[str]] = defaultdict(list)
-    for r in store.relations("LEADS", town):
+    for r in store.relations("LEADS", town.name):
         if r.dst in items:
             leads[r.dst].append(r.src)
-    unbased = set(store.items_without_basis(town))
-    fields = [APPLICABILITY[c].item_field for c in _FIELD_CHECKS]
-    rows: Counter[tuple] = Counter()
+    unbased = set(store.items_without_basis(town.name))
+    led: dict[str, list] = {}
     for key, depts in leads.items():
         item = items[key]
-        blanks = ",".join(f for f in fields if not is_written(getattr(item, f)))
+        blocked, basis, fields = rule.get(item.part, (False, False, ()))
+        done = (len(depts) == 1 and not blocked and (key not in unbased or not basis)
+                and all(is_written(getattr(item, f)) for f in fields))
+        part, power = item.part, item.power_type or "(空)"
         for dept in depts:
-            rows[(dept, item.part, item.power_type, len(depts) == 1, key not in unbased, blanks)] += 1
-    coop = Counter(r.src for r in store.relations("COOPERATES_ON", town) if r.dst in items)
-    return {"leads": tuple((*row, n) for row, n in rows.items()), "cooperates": dict(coop)}
+            counts = led.get(dept)
+            if counts is None:
+                counts = led[dept] = [0, 0, {}, {}]
+            counts[0] += 1
+            counts[1] += done
+            counts[2][part] = counts[2].get(part, 0) + 1
+            counts[3][power] = counts[3].get(power, 0) + 1
+    coop = Counter(r.src for r in store.relations("COOPERATES_ON", town.name) if r.dst in items)
+    return led, coop
 
 
 @dataclass(frozen=True, slots=True)

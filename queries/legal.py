@@ -28,7 +28,6 @@ from ._common import (
     ItemEvidence,
     cards_mostly_unbuilt,
     cards_of,
-    catalogue_townships,
     en_quote,
     evidence,
     finding,
@@ -111,34 +110,49 @@ def _no_basis_asked(store: DutyStore, township: str | None) -> list[str] | None:
 
 def _most_cited_from_relations(store: DutyStore, township: str | None, limit: int | None,
                                by_law: bool) -> tuple[BasisUse, ...]:
-    """most_cited from the BASED_ON and LEADS relations (the embedded store keeps them sorted by
-    type): what the cards say of each basis, without building 9,000 cards on a store just opened."""
-    skipped = catalogue_townships(store) if township is None else frozenset()
-    town_of = {i.key: i.township for i in store.nodes("DutyItem", township) if i.township not in skipped}
-    bases = {b.key: b for b in store.nodes("LegalBasis", township)}
-    names = {d.key: d.name for d in store.nodes("Department", township)}
-    leads: dict[str, list[str]] = defaultdict(list)
-    for r in store.relations("LEADS", township):
-        if r.dst in town_of:
-            leads[r.dst].append(names[r.src] if r.src in names else store.node(r.src).name)
+    """most_cited from the BASED_ON and LEADS relations: what the cards say of each basis, without
+    building 9,000 cards on a store just opened; each township's part kept with it (after a write
+    to one township only its part is counted again)."""
+    bases = {b.key: b for b in store.nodes("LegalBasis")}
+    names = {d.key: d.name for d in store.nodes("Department")}
     items: dict[str, set[str]] = defaultdict(set)
     depts: dict[str, set[str]] = defaultdict(set)
-    towns: dict[str, set[str]] = defaultdict(set)
+    cited_in: dict[str, set[str]] = defaultdict(set)
     meta: dict[str, tuple[str, str, int]] = {}
-    for r in store.relations("BASED_ON", township):
-        town = town_of.get(r.src)
-        if town is None:
-            continue
-        b = bases[r.dst] if r.dst in bases else store.node(r.dst)
-        key = f"basis:{b.law}" if by_law else b.key
-        if key not in meta:  # a label is built per call (the article in Chinese numerals)
-            meta[key] = (f"《{b.law}》", b.law, 0) if by_law else (b.label, b.law, b.article)
-        items[key].add(r.src)
-        depts[key].update(leads.get(r.src, ()))
-        towns[key].add(town)
-    uses = [BasisUse(k, *meta[k], len(items[k]), tuple(sorted(depts[k])), tuple(sorted(towns[k]))) for k in items]
+    for town in scope_townships(store, township):
+        part = store.derived_in(town, ("basis_uses", by_law), township_only=True,
+                                build=lambda t=town: _town_basis_uses(store, t, by_law, bases, names))
+        for key, (m, keys, leads) in part.items():
+            if key not in meta:
+                meta[key] = m
+            items[key].update(keys)
+            depts[key].update(leads)
+            cited_in[key].add(town)
+    uses = [BasisUse(k, *meta[k], len(items[k]), tuple(sorted(depts[k])), tuple(sorted(cited_in[k]))) for k in items]
     uses.sort(key=lambda u: (-u.items, u.key))
     return tuple(uses[:limit] if limit is not None else uses)
+
+
+def _town_basis_uses(store: DutyStore, town: str, by_law: bool, bases: dict, names: dict) -> dict[str, tuple]:
+    """basis key -> ((label, law, article), the citing items' keys, their leads' names): one township's
+    (``bases`` and ``names``: the store's legal bases and department names by key)."""
+    own = {i.key for i in store.nodes("DutyItem", town)}
+    leads: dict[str, list[str]] = defaultdict(list)
+    for r in store.relations("LEADS", town):
+        if r.dst in own:
+            leads[r.dst].append(names[r.src])
+    out: dict[str, tuple] = {}
+    for r in store.relations("BASED_ON", town):
+        if r.src not in own:
+            continue
+        b = bases[r.dst]
+        key = f"basis:{b.law}" if by_law else b.key
+        found = out.get(key)
+        if found is None:  # a label is built per call (the article in Chinese numerals)
+            found = out[key] = ((f"《{b.law}》", b.law, 0) if by_law else (b.label, b.law, b.article), set(), set())
+        found[1].add(r.src)
+        found[2].update(leads.get(r.src, ()))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +191,7 @@ def most_cited(store: DutyStore, township: str | None = None, *, limit: int | No
             uses.sort(key=lambda u: (-u.items, u.key))
             return tuple(uses[:limit] if limit is not None else uses)
         if store.keeps_derived and cards_mostly_unbuilt(store, township):
-            # the networkx half on a store just opened: the relations and the nodes they name, no card
+            # the networkx half while the cards are not built (a store just opened): relations, no card
             return _most_cited_from_relations(store, township, limit, by_law)
     items: dict[str, set[str]] = defaultdict(set)
     depts: dict[str, set[str]] = defaultdict(set)
