@@ -114,12 +114,26 @@ class ReadIndex:
         built = self.kept_cards(flt.township)
         if built is not None:
             return tuple(c for c in built if flt.admits(c))
+        if flt.township is None:
+            # township by township: after a re-import one township's cards are gone and the others'
+            # kept tuples are narrowed as they are (at 300 townships, CPU: handshake after a
+            # re-import 251 ms scanning every item's node, 180 ms so)
+            parts = [p for p in (self._filtered_in(flt, t) for t in sorted(self.store._by_township)) if p]
+            if any(a[-1].item.key >= b[0].item.key for a, b in zip(parts, parts[1:])):
+                return tuple(sorted((c for p in parts for c in p), key=lambda c: c.key))
+            return tuple(c for p in parts for c in p)
+        return self._filtered_in(flt, flt.township)
+
+    def _filtered_in(self, flt: ItemFilter, township: str) -> tuple[ItemCard, ...]:
+        built = self.kept_cards(township)
+        if built is not None:
+            return tuple(c for c in built if flt.admits(c))
         node, pred = self.graph._node, self.graph._pred
         bounds = flt.min_leads is not None or flt.max_leads is not None
         lo = flt.min_leads if flt.min_leads is not None else 0
         hi = flt.max_leads
         keys = []
-        for key in self._item_keys(flt.township):
+        for key in self._item_keys(township):
             item = node[key]["obj"]
             if flt.parts and item.part not in flt.parts:
                 continue
