@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_paused", "settle"]
 
 _lock = threading.Lock()
 _depth = 0  # blocks open in this process (any thread)
@@ -50,3 +50,18 @@ def gc_paused() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def settle() -> None:
+    """Move every object the collector tracks into its oldest generation, without collecting.
+
+    What a paused block allocated (a store just read: a county's ~360,000 containers) is
+    otherwise all "young" when the collector comes back: its next young collections walk all of
+    it, then again one generation up. Measured in a fresh process on a county (CPU time, bench
+    slice "opened"): the first ``no_lead`` after opening took 79 ms, 28 ms with this; the first
+    audit 1.37 s, 1.23 s. Nothing is lost: objects in the oldest generation are still freed by
+    reference counting, and cycles among them by the next full collection. (``gc.freeze`` then
+    ``gc.unfreeze``: two list splices; a caller of its own ``gc.freeze`` would see it undone.)
+    """
+    gc.freeze()
+    gc.unfreeze()

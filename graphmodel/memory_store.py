@@ -43,7 +43,7 @@ from .atomic_file import atomic_write
 from .county_upgrade import migrate_review, shared_key
 from .errors import SchemaVersionError, StoreUnavailable
 from .file_lock import FileLock, StoreBusy
-from .gc_pause import gc_paused
+from .gc_pause import gc_paused, settle
 from .memory_reads import ReadIndex
 from .model import (
     Department,
@@ -360,6 +360,7 @@ class MemoryStore(DutyStore):
         # found nothing and took 0.13 of a county's 0.57 s open, 4.0 of 8.8 s at 300 (CPU time)
         with gc_paused():
             self._load_unpaused(path)
+        settle()  # what was read is long-lived: not walked again by the next young collections
 
     def _load_unpaused(self, path: Path) -> None:
         for attempt in range(_READ_ATTEMPTS):
@@ -877,6 +878,42 @@ class MemoryStore(DutyStore):
                 memo[("nodes", node_type)] = found
         return found
 
+    def relations(self, rel_type: str | None = None, township: str | None = None) -> tuple[Relation, ...]:
+        # the whole store's relations of one type, sorted once per store version (the networkx halves
+        # of most_cited and others read them instead of every card); sorted on their fields in
+        # order, as Relation's own order compares them, without its __lt__ per comparison
+        if rel_type is None or rel_type not in _REL_TYPES:
+            return super().relations(rel_type, township)
+        if township is not None:  # kept with the township: only its import writes what touches its nodes
+            memo = self._town_memo(township)
+            found = memo.get(("relations", rel_type))
+            if found is None:
+                found = tuple(sorted(self._typed_relations(rel_type, township), key=_relation_order))
+                if self._kept_towns.get(township) is memo:
+                    memo[("relations", rel_type)] = found
+            return found
+        index = self._read_index()
+        return index._get(("sorted_relations", rel_type), lambda: tuple(
+            sorted(index.relations(rel_type), key=_relation_order)))
+
+    def _typed_relations(self, rel_type: str, township: str) -> list[Relation]:
+        """The relations of ``rel_type`` touching ``township``'s nodes (as ``_relations`` finds them),
+        from the adjacency dicts: no set of every relation of the township hashed and filtered."""
+        owned = self._by_township.get(township, set())
+        succ, pred = self.graph._succ, self.graph._pred
+        out = []
+        for k in owned:
+            for by_type in succ[k].values():
+                data = by_type.get(rel_type)
+                if data is not None:
+                    out.append(data["obj"])
+            for src, by_type in pred[k].items():
+                if src not in owned:
+                    data = by_type.get(rel_type)
+                    if data is not None:
+                        out.append(data["obj"])
+        return out
+
     def _nodes(self, node_type: str, township: str | None) -> Iterable[Node]:
         return [self._obj(k) for k in self._keys(node_type, township)]
 
@@ -1076,8 +1113,14 @@ class MemoryStore(DutyStore):
             # narrowed once per store version (at 300 townships no_lead took 1.9 s through
             # _item_cards and a sort of 90,000 cards)
             index = self._read_index()
-            return index._get(("filtered", flt), lambda: tuple(
-                c for c in index.cards(flt.township) if flt.admits(c)))
+            return index._get(("filtered", flt), lambda: index.filtered(flt))
+        if flt.keys and not (flt.department or flt.village):
+            # the cards of the items a query found (a column question's findings): built together
+            # (``_cards_of``), not one by one with a lock each, then narrowed by the other fields
+            items = self._by_type.get(NodeType.ITEM, set())
+            with gc_paused():
+                found = self._cards_of(sorted(k for k in flt.keys if k in items))
+            return tuple(c for c in found if flt.admits(c))
         return super().item_cards(flt)
 
     def chain_links(self, township: str | None = None) -> tuple[tuple[str, str], ...]:
@@ -1149,6 +1192,26 @@ class MemoryStore(DutyStore):
                 return value
         return index._get(("derived", town, *name), build)
 
+    def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
+                   township_only: bool = False) -> T:
+        # as ``derived`` with the scope's own cards, without building them (a store just opened)
+        index = self._read_index()
+        if township is None:
+            return index._get(("derived", None, *name), build)
+        if not index.has_items(township):  # as derived(): an empty scope keeps nothing
+            return build()
+        if township_only:
+            memo = self._town_memo(township)  # taken before the build: a write meanwhile orphans it
+            try:
+                return memo[name]
+            except KeyError:
+                value = memo[name] = build()
+                return value
+        return index._get(("derived", township, *name), build)
+
+    def kept_cards(self, township: str | None) -> tuple[ItemCard, ...] | None:
+        return self._read_index().kept_cards(township)
+
     def _items_without_basis(self, township: str | None) -> Iterable[str]:
         return self._read_index().no_basis(township)
 
@@ -1158,7 +1221,7 @@ class MemoryStore(DutyStore):
 
     def _blank_items(self, columns):
         index = self._read_index()
-        return [(k, f) for t, part, f in columns for k in index.blank(f).get((t, part), ())]
+        return [(k, f) for t, part, f in columns for k in index.town_blank(t, f).get(part, ())]
 
     def _part_power_counts(self, township: str | None) -> dict[tuple[str, str], int]:
         return self._read_index().part_power(township)
@@ -1199,6 +1262,8 @@ class MemoryStore(DutyStore):
 
 #: Party's own order (its fields in turn, as ``order=True`` compares them) without its ``__lt__``.
 _party_order = operator.attrgetter("key", "name", "level", "text")
+_relation_order = operator.attrgetter("src", "type", "dst", "text")  # Relation's, likewise
+_REL_TYPES = frozenset(t.value for t in RelType)
 
 # relation types as plain strings, for the card builder's comparisons
 _LEADS, _COOPERATES_ON, _ASSISTS = RelType.LEADS.value, RelType.COOPERATES_ON.value, RelType.ASSISTS.value

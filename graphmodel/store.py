@@ -325,6 +325,18 @@ class DutyStore(ReviewContract, ABC):
         """
         return build()
 
+    def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
+                   township_only: bool = False) -> T:
+        """:meth:`derived` for the whole scope of ``township`` (None: every township) without its
+        cards: the store knows its scope, so keeping an answer does not build every card first
+        (on a store just opened that build was most of a column question's time)."""
+        return build()
+
+    def kept_cards(self, township: str | None) -> tuple[ItemCard, ...] | None:
+        """The scope's card tuple when the store holds it already (the one ``item_cards`` returns
+        for the scope), else None; never builds it. This default keeps nothing."""
+        return None
+
     def counts(self, township: str | None = None) -> StoreCounts:
         raw = self._counts(township)
         return StoreCounts(*(_sorted_dict(d) for d in raw))

@@ -49,6 +49,7 @@ __all__ = [
     "KindInfo",
     "bigrams",
     "cards_of",
+    "cards_mostly_unbuilt",
     "dice",
     "evidence",
     "finding",
@@ -402,7 +403,7 @@ def cards_of(store: DutyStore, township: str | None = None, cards: Sequence[Item
     """Cards from the store narrowed by ItemFilter fields, or ``cards`` when given (audit reuse)."""
     if cards is not None:
         if not flt and isinstance(cards, tuple) and (township is None or (
-                store.keeps_derived and cards is store.item_cards(ItemFilter(township=township)))):
+                store.keeps_derived and cards is store.kept_cards(township))):
             # every card admitted: no filter, or the store's own cards of this township (the audit's
             # checks per township, which narrowed 9,000 cards 30 times on a county)
             return cards
@@ -520,8 +521,9 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
             if local is None:
                 local = per_township(store) if callable(per_township) else per_township
             if local and township is None:
-                whole = store.item_cards()
-                if (cards is None or cards is whole) and not catalogue_townships(store):
+                # the store's own whole-store cards, or none given: neither builds the cards (a
+                # store just opened answers a column question from its items, not 9,000 cards)
+                if (cards is None or cards is store.kept_cards(None)) and not catalogue_townships(store):
                     def part(t: str) -> object:
                         return answer(store, t, None, options, config, lambda: fn(store, t, **options), True)
 
@@ -530,12 +532,21 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
                         if join is None:
                             return tuple(x for p in parts for x in p)
                         return join(store, parts) if parts else call()
-                    return store.derived(key, whole, joined)
-            return store.derived(key, cards if cards is not None else cards_of(store, township), call,
-                                 township_only=bool(local))
+                    return store.derived_in(None, key, joined)
+            if cards is None:
+                return store.derived_in(township, key, call, township_only=bool(local))
+            return store.derived(key, cards, call, township_only=bool(local))
         wrapper.per_township = per_township  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
     return decorate
+
+
+def cards_mostly_unbuilt(store: DutyStore, township: str | None) -> bool:
+    """True when fewer than half of the scope's townships have their cards built (a store just
+    opened): a query's networkx half then reads relations and item fields; once most are built
+    (after a re-import of one township) the card path, with its parts kept per township, is faster."""
+    towns = scope_townships(store, township)
+    return 2 * sum(1 for t in towns if store.kept_cards(t) is not None) < len(towns)
 
 
 def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
@@ -552,7 +563,7 @@ def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
         # one township, not the whole store's cards, which the test below would build (all 9,000
         # of a county just opened, for one township's answer); None is always a right answer
         return None
-    if cards is not store.item_cards() or catalogue_townships(store):
+    if cards is not store.kept_cards(None) or catalogue_townships(store):
         return None
     out = []
     for t in list_townships(store):

@@ -32,17 +32,20 @@ docs/audit-output.md.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart
+from graphmodel import POWER_TYPES, DutyItem, DutyStore, ItemCard, ItemFilter, ListPart, Township
+from graphmodel.store import is_written
 from graphmodel.township_stats import FIRST_KEPT
 
 from ._common import (
     Finding,
     ItemEvidence,
     cards_of,
+    cards_mostly_unbuilt,
     catalogue_townships,
     en_quote,
     evidence,
@@ -202,9 +205,10 @@ def _missing_fields_finding(c: ItemCard, miss: Sequence[str]) -> Finding:
 
 
 def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Finding, ...] | None:
-    """missing_fields' store half: the store finds the items lacking an assessed field; only their cards are read.
+    """missing_fields' store half: the store finds the items lacking an assessed field; only their cards are read
+    (the embedded store from its index of blank fields, ``blank_items``).
 
-    None when the store has no such statement or a sheet's layout is not recorded.
+    None when a sheet's layout is not recorded.
     """
     towns = recorded_townships(store, township)
     if towns is None:
@@ -217,8 +221,11 @@ def _missing_fields_asked(store: DutyStore, township: str | None) -> tuple[Findi
                 columns.append({"township": t.name, "part": part,
                                 "fields": [APPLICABILITY[c].item_field for c in assessed]})
     rows = store.ask("missing_fields", columns=columns) if columns else []
-    if rows is None:
-        return None
+    if rows is None:  # the embedded store: its index of blank fields per sheet, then only their cards
+        found: dict[str, list[str]] = defaultdict(list)
+        for key, f in store.blank_items((c["township"], c["part"], f) for c in columns for f in c["fields"]):
+            found[key].append(f)
+        rows = [{"found": list(found.items())}]
     check_of = {APPLICABILITY[c].item_field: c for c in _FIELD_CHECKS}
     missing = {key: {check_of[f] for f in fields} for r in rows for key, fields in r["found"]}
     out = []
@@ -253,17 +260,25 @@ def department_load(store: DutyStore, township: str | None = None, *,
     >>> d.leads, d.cooperates, d.by_power_type, d.complete, d.share_complete
     (3, 1, (('公共服务', 1), ('行政强制', 1), ('行政检查', 1)), 2, 0.6667)
     """
-    if cards is None:
+    parts = None
+    towns = recorded_townships(store, township) if cards is None and store.keeps_derived else None
+    if towns is not None and cards_mostly_unbuilt(store, township):
+        # the networkx half while the cards are not built (a store just opened): each township's
+        # counts from its relations, kept with it
+        parts = [store.derived_in(t.name, ("department_counts_from_relations",), township_only=True,
+                                  build=functools.partial(_town_department_counts, store, t)) for t in towns]
+    elif cards is None:
         found = _department_load_asked(store, township)
         if found is not None:
             return found
-    cards = cards_of(store, township, cards)
-    # per department: items led, complete, by part, by power type; and items cooperated on. Counted
-    # per township (kept with it) and added up: after a write to one township only its counts are
-    # made again (two Counters per department over the whole store's cards took 0.26 s at 300
-    # townships, 2.1× pandas)
-    parts = township_parts(store, cards, ("department_counts",),
-                           lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)))
+    if parts is None:
+        cards = cards_of(store, township, cards)
+        # per department: items led, complete, by part, by power type; and items cooperated on.
+        # Counted per township (kept with it) and added up: after a write to one township only its
+        # counts are made again (two Counters per department over the whole store's cards took
+        # 0.26 s at 300 townships, 2.1× pandas)
+        parts = township_parts(store, cards, ("department_counts",),
+                               lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)))
     if parts is None:
         led, coop = _department_counts(cards, _complete_keys(store, cards))
     else:
@@ -387,6 +402,44 @@ def _department_load_asked(store: DutyStore, township: str | None) -> tuple[Depa
     return tuple(sorted(out, key=lambda x: (x.township, x.name, x.key)))
 
 
+def _town_department_counts(store: DutyStore, town: Township) -> tuple[dict[str, list], Counter[str]]:
+    """``_department_counts`` of one township whose sheets' layout is recorded, from its LEADS,
+    COOPERATES_ON and BASED_ON relations and its items' fields: no card (a store just opened).
+
+    A led item is complete (``_complete``) when it has one lead, every check applying to its part
+    had its column (else none is complete), it cites a basis where that check applies, and the
+    applying fields are written.
+    """
+    checks = [c.name for c in ITEM_CHECKS if c.name != "single_lead"]
+    rule = {}
+    for part in (p.value for p in ListPart):
+        assessed, absent = sheet_checks(town, part, checks)
+        rule[part] = (bool(absent), "basis" in assessed, [APPLICABILITY[c].item_field for c in assessed if c != "basis"])
+    items = {i.key: i for i in store.nodes("DutyItem", town.name)}
+    leads: dict[str, list[str]] = defaultdict(list)
+    for r in store.relations("LEADS", town.name):
+        if r.dst in items:
+            leads[r.dst].append(r.src)
+    unbased = set(store.items_without_basis(town.name))
+    led: dict[str, list] = {}
+    for key, depts in leads.items():
+        item = items[key]
+        blocked, basis, fields = rule.get(item.part, (False, False, ()))
+        done = (len(depts) == 1 and not blocked and (key not in unbased or not basis)
+                and all(is_written(getattr(item, f)) for f in fields))
+        part, power = item.part, item.power_type or "(空)"
+        for dept in depts:
+            counts = led.get(dept)
+            if counts is None:
+                counts = led[dept] = [0, 0, {}, {}]
+            counts[0] += 1
+            counts[1] += done
+            counts[2][part] = counts[2].get(part, 0) + 1
+            counts[3][power] = counts[3].get(power, 0) + 1
+    coop = Counter(r.src for r in store.relations("COOPERATES_ON", town.name) if r.dst in items)
+    return led, coop
+
+
 @dataclass(frozen=True, slots=True)
 class VillageRole:
     """What one village assists: (item key, item name, its role text) per item."""
@@ -418,6 +471,17 @@ def village_roles(store: DutyStore, township: str | None = None, *,
         for r in rows:
             roles[r["village"]] = [(key, f"{name}（{sub}）" if sub else name, text or "")  # as DutyItem.label
                                    for key, name, sub, text in r["roles"]]
+    elif cards is None and store.keeps_derived:  # the networkx half: the ASSISTS relations and the items' labels
+        skipped = catalogue_townships(store) if township is None else frozenset()
+        items = {i.key: i for i in store.nodes("DutyItem", township) if i.township not in skipped}
+        labels: dict[str, str] = {}
+        for r in store.relations("ASSISTS", township):
+            item = items.get(r.dst)
+            if item is not None:
+                label = labels.get(r.dst)
+                if label is None:
+                    label = labels[r.dst] = item.label
+                roles[r.src].append((r.dst, label, r.text))
     else:
         for c in cards_of(store, township, cards):
             for v in c.villages:

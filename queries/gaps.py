@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphmodel import DeptLevel, DutyStore, ItemCard
+from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter
 
 from ._common import (
     kept,
@@ -28,6 +28,7 @@ from ._common import (
     answers_asks,
     asked_cards,
     cards_of,
+    catalogue_townships,
     evidence,
     finding,
     level_side,
@@ -56,6 +57,14 @@ def _reason_en(card: ItemCard) -> str:
     if code == "gap_unlinked":
         return f"has no lead (written as {en_quote(f['text'])} but matching no department)"
     return "has no lead"
+
+
+def _cards_in_scope(store: DutyStore, township: str | None, cards: Sequence[ItemCard]) -> tuple[ItemCard, ...]:
+    """``cards`` of ``township``'s items, or of the townships proper (no reference catalogue) for the
+    whole store, as ``cards_of(store, township)`` would hold them: unique, sorted by key."""
+    skipped = catalogue_townships(store) if township is None else frozenset()
+    found = {c.key: c for c in cards if c.item.township not in skipped and township in (None, c.item.township)}
+    return tuple(found[k] for k in sorted(found))
 
 
 @kept(per_township=True)
@@ -109,6 +118,10 @@ def unknown_department(store: DutyStore, township: str | None = None, *,
     """
     if cards is None:  # the store half: items with a lead of level 未知
         cards = asked_cards(store, township, "unknown_department", level=DeptLevel.UNKNOWN.value)
+    if cards is None:  # the networkx half: the items of the departments of level 未知, not every card
+        unknown = [d.key for d in store.nodes("Department", township) if d.level == DeptLevel.UNKNOWN.value]
+        cards = _cards_in_scope(store, township, [c for k in unknown
+                                                  for c in store.item_cards(ItemFilter(township=township, department=k))])
     out = []
     for c in cards_of(store, township, cards, min_leads=1):
         unknown = [p.name for p in c.leads if p.level == DeptLevel.UNKNOWN.value]
@@ -193,6 +206,9 @@ def village_text_unlinked(store: DutyStore, township: str | None = None, *,
     """
     if cards is None:  # the store half: a written village text and no ASSISTS
         cards = asked_cards(store, township, "village_text_unlinked")
+    if cards is None:  # the networkx half: the cards of the items with a village text only
+        keys = [i.key for i in store.nodes("DutyItem", township) if i.village_text.strip()]
+        cards = _cards_in_scope(store, township, store.item_cards(ItemFilter(keys=keys)) if keys else ())
     out = []
     for c in cards_of(store, township, cards):
         if c.item.village_text.strip() and not c.villages:

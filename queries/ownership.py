@@ -21,7 +21,7 @@ The states partition the items (every item has exactly one), decided in this ord
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -164,5 +164,33 @@ def ownership_summary(store: DutyStore, township: str | None = None, *,
             keys = [k for r in rows if not r["state"] for k in r["keys"]]
             counts.update(ownership_of(c)[0] for c in (store.item_cards(ItemFilter(keys=keys)) if keys else ()))
             return tuple((s, counts.get(s, 0)) for s in STATES)
+    if cards is None and store.keeps_derived:  # the networkx half: states decided by the leads counted
+        # from the LEADS relations; only the items without a lead are read as cards (their texts decide)
+        counts: Counter[str] = Counter()
+        for town in scope_townships(store, township):  # each township's counts kept with it
+            counts.update(store.derived_in(town, ("ownership_states",), lambda t=town: _town_states(store, t),
+                                           township_only=True))
+        return tuple((s, counts.get(s, 0)) for s in STATES)
     counts = Counter(o.state for o in ownership(store, township, cards=cards))
     return tuple((s, counts.get(s, 0)) for s in STATES)
+
+
+def _town_states(store: DutyStore, town: str) -> Counter[str]:
+    """One township's items per state: those with a lead counted from the LEADS relations and the
+    departments' levels as ``ownership_of`` decides them; only the items without a lead are read
+    as cards (their texts decide)."""
+    parts = {i.key: i.part for i in store.nodes("DutyItem", town)}
+    levels = {d.key: d.level for d in store.nodes("Department", town)}
+    leads: dict[str, list[str]] = defaultdict(list)
+    for r in store.relations("LEADS", town):
+        if r.dst in parts:
+            leads[r.dst].append(r.src)
+    counts: Counter[str] = Counter()
+    for key, depts in leads.items():
+        if len(depts) >= 2:
+            counts["shared"] += 1
+            continue
+        level = levels[depts[0]] if depts[0] in levels else store.node(depts[0]).level
+        counts["handed_over" if parts[key] == WITHDRAWN and level_side(level) == "county" else "owned"] += 1
+    counts.update(ownership_of(c)[0] for c in cards_of(store, town, max_leads=0))
+    return counts
