@@ -30,6 +30,7 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
+from .township_evidence import write_evidence
 from .township_stats import township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
@@ -320,6 +321,7 @@ class Neo4jStore(DutyStore):
     def _wipe(self) -> None:
         for statement, batch in ((cypher.WIPE_RELATIONS_BATCH, _WIPE_BATCH), (cypher.WIPE_BATCH, _WIPE_BATCH),
                                  (cypher.WIPE_STATS_BATCH, _WIPE_REVIEW_BATCH),
+                                 (cypher.WIPE_EVIDENCE_BATCH, _WIPE_REVIEW_BATCH),
                                  (cypher.WIPE_REVIEW_BATCH, _WIPE_REVIEW_BATCH)):
             self._delete_in_batches(statement, batch=batch)
 
@@ -690,6 +692,7 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
         _write_by_key(tx, upsert, d.current, d.old_keys, d.add_rels, d.new_nodes)
     write_stats(tx, tlist, delete)
+    write_evidence(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
 

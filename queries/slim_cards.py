@@ -13,13 +13,21 @@ a tuple named beside the query; the slim cards are internal to that call and nev
 (their evidence is, and it is complete). ``tests/test_parity.py`` is the judge: a field left
 out shows as a difference from the embedded store, which reads whole cards. The embedded store
 answers None here and the query reads its own cards as before.
+
+A township imported since ``graphmodel.township_evidence`` keeps these rows in one JSON text
+(written with its list): the townships that have it are read from it — one text each, and what
+the rows' departments, bases and villages are now (``QUESTIONS["evidence_nodes"]``) — and only
+the others through the statement. Measured at 300 townships: see bench/README.md (slice neoevid).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import orjson
+
 from graphmodel import DutyItem, DutyStore, ItemCard, LegalBasis, Party
+from graphmodel.township_evidence import EVIDENCE_VERSION, KEPT_FIELDS
 
 from ._common import answers_asks, scope_townships
 
@@ -58,6 +66,68 @@ def _cards(names: tuple[str, ...], row: dict) -> list[ItemCard]:
     return out
 
 
+def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], parts: tuple[str, ...],
+                power_types: tuple[str, ...], bases: bool, villages: bool) -> tuple[list[ItemCard], list[str]]:
+    """The cards of the ``towns`` that keep their evidence (graphmodel.township_evidence), and the
+    towns that do not (read through the statement). The kept rows name the other ends by key;
+    their names, levels and titles are read now, as the statement reads them."""
+    rows = store.ask("township_evidence", townships=towns) or []
+    kept, others = [], []
+    for town, version, text in (rows[0]["kept"] if rows else ()):
+        if version == EVIDENCE_VERSION and text is not None:
+            kept.append(orjson.loads(text))
+        else:
+            others.append(town)
+    if not kept:
+        return [], others
+    dkeys = sorted({p[2] for k in kept for p in k["parties"]})
+    bkeys = sorted({b[1] for k in kept for b in k["bases"]}) if bases else []
+    vkeys = sorted({v[1] for k in kept for v in k["villages"]}) if villages else []
+    found = store.ask("evidence_nodes", departments=dkeys, bases=bkeys, villages=vkeys)[0]
+    depts = {k: (n, lv or "") for k, n, lv in found["departments"]}
+    laws = {k: LegalBasis(k, law, article or 0) for k, law, article in found["bases"]}
+    places = {k: (n, kind or "") for k, n, kind in found["villages"]}
+    if len(depts) < len(dkeys) or len(laws) < len(bkeys) or len(places) < len(vkeys):
+        return [], towns  # an end the rows name is gone (not written by an import): ask the graph
+    out: list[ItemCard] = []
+    for k in kept:
+        fields = k["fields"]
+        at = [(n, fields.index(n)) for n in names]
+        part_at, type_at = fields.index("part"), fields.index("power_type")
+        admitted = [not (parts and row[part_at] not in parts) and not (power_types and row[type_at] not in power_types)
+                    for row in k["items"]]
+        leads: dict[int, list[Party]] = {}
+        cooperators: dict[int, list[Party]] = {}
+        for i, lead, key, text in k["parties"]:
+            if admitted[i]:
+                name, level = depts[key]
+                (leads if lead else cooperators).setdefault(i, []).append(Party(key, name, level, text or ""))
+        cited: dict[int, list[tuple[LegalBasis, str]]] = {}
+        if bases:
+            for i, key, text in k["bases"]:
+                if admitted[i]:
+                    cited.setdefault(i, []).append((laws[key], text or ""))
+        assisting: dict[int, list[Party]] = {}
+        if villages:
+            for i, key, text in k["villages"]:
+                if admitted[i]:
+                    name, kind = places[key]
+                    assisting.setdefault(i, []).append(Party(key, name, kind, text or ""))
+        for i, row in enumerate(k["items"]):
+            if not admitted[i]:
+                continue
+            based = sorted(cited.get(i, ()), key=lambda bc: bc[0].key)
+            out.append(ItemCard(
+                item=DutyItem(**{n: row[j] for n, j in at if row[j] is not None}),
+                leads=tuple(sorted(leads.get(i, ()))),
+                cooperators=tuple(sorted(cooperators.get(i, ()))),
+                villages=tuple(sorted(assisting.get(i, ()))),
+                bases=tuple(b for b, _ in based),
+                citations=tuple(c for _, c in based),
+            ))
+    return out, others
+
+
 def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (), *,
                parts: Iterable[str] = (), power_types: Iterable[str] = (), min_leads: int = 0,
                keys: Iterable[str] | None = None, bases: bool = True, villages: bool = False,
@@ -76,6 +146,7 @@ def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (
     if unknown:
         raise ValueError(f"slim cards carry single-valued DutyItem fields only, not {', '.join(unknown)}")
     common = {"fields": list(names), "bases": bases, "villages": villages}
+    cards: list[ItemCard] = []
     if keys is not None:
         wanted = sorted(set(keys))
         if not wanted:
@@ -84,9 +155,11 @@ def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (
     else:
         towns = sorted(t.name for t in store.townships()) if catalogues and township is None else \
             scope_townships(store, township)
-        rows = store.ask("slim_cards", townships=towns, parts=list(parts),
-                         power_types=list(power_types), **common) or []
-    cards = [c for r in rows for c in _cards(names, r)]
+        if set(names) <= set(KEPT_FIELDS):  # the rows kept at write time, where a township has them
+            cards, towns = _kept_cards(store, towns, names, parts, power_types, bases, villages)
+        rows = (store.ask("slim_cards", townships=towns, parts=list(parts), power_types=list(power_types),
+                          **common) or []) if towns else []
+    cards += [c for r in rows for c in _cards(names, r)]
     if keys is not None:  # the township statement narrows by part and power type itself
         cards = [c for c in cards if not (parts and c.item.part not in parts)
                  and not (power_types and c.item.power_type not in power_types)]
