@@ -1103,11 +1103,14 @@ CALL () {
 RETURN items, parties, bases, villages
 """,
     # ---- slice "neoevid" (issue 15): the evidence kept at write time (graphmodel.township_evidence) ----
-    # queries.slim_cards -- each township's kept rows: [township, version (null: none kept), JSON text].
+    # queries.slim_cards -- each township's kept rows: [township, version (null: none kept), the JSON
+    # texts of the item fields $fields, of its leads and cooperators, of its bases ($bases) and
+    # villages ($villages)]: only what the question reads leaves the database.
     "township_evidence": """
 UNWIND $townships AS t
 OPTIONAL MATCH (e:TownshipEvidence {township: t})
-RETURN collect([t, e.version, e.cards]) AS kept
+RETURN collect([t, e.version, [f IN $fields | e['field_' + f]], e.parties,
+  CASE WHEN $bases THEN e.bases END, CASE WHEN $villages THEN e.villages END]) AS kept
 """,
     # queries.slim_cards -- what the kept rows' other ends are now (they may be shared with other
     # townships): departments [key, name, level], bases [key, law, article], villages [key, name, kind].

@@ -14,9 +14,10 @@ text. What the other end *is* (a department's name and level, a law's title and 
 village's name and kind) is read from the graph when asked (``cypher.QUESTIONS["evidence_nodes"]``):
 county departments and legal bases are shared with other townships, so a kept copy could go stale.
 
-JSON (one property ``cards``): ``{"fields": [...], "items": [[value per field], ...],
-"parties": [[item index, 1 if LEADS else 0, department key, text], ...], "bases": [[item index,
-basis key, cited text], ...], "villages": [[item index, village key, text], ...]}``.
+Properties, each a JSON text so that a question reads only what it asks (about 210 KB per
+township of 300 items, most of it the long texts): ``field_<name>`` per kept field, the values in
+item order; ``parties`` [[item index, 1 if LEADS else 0, department key, text], ...]; ``bases``
+[[item index, basis key, cited text], ...]; ``villages`` [[item index, village key, text], ...].
 
 A store written before this module (or by ``neo4j-admin import``) has no such node: the
 questions then ask the items as before (and the next import of the township writes it).
@@ -56,8 +57,7 @@ def township_evidence(tlist: TownshipList) -> dict[str, Any]:
     >>> tl.items = [DutyItem("item:甲镇:b", "甲镇", "乙"), DutyItem("item:甲镇:a", "甲镇", "甲")]
     >>> tl.relations = [Relation("dept:甲镇:办", "LEADS", "item:甲镇:b", "牵头")]
     >>> props = township_evidence(tl)
-    >>> rows = orjson.loads(props["cards"])
-    >>> [r[2] for r in rows["items"]], rows["parties"]
+    >>> orjson.loads(props["field_name"]), orjson.loads(props["parties"])
     (['甲', '乙'], [[1, 1, 'dept:甲镇:办', '牵头']])
     """
     items = sorted(tlist.items, key=lambda i: i.key)
@@ -70,9 +70,12 @@ def township_evidence(tlist: TownshipList) -> dict[str, Any]:
             bases.append([index[r.src], r.dst, r.text])
         elif r.type == RelType.ASSISTS and r.dst in index:
             villages.append([index[r.dst], r.src, r.text])
-    cards = {"fields": list(KEPT_FIELDS), "items": [[getattr(i, f) for f in KEPT_FIELDS] for i in items],
-             "parties": parties, "bases": bases, "villages": villages}
-    return {"township": tlist.township.name, "version": EVIDENCE_VERSION, "cards": orjson.dumps(cards).decode()}
+    props: dict[str, Any] = {"township": tlist.township.name, "version": EVIDENCE_VERSION, "items": len(items)}
+    for f in KEPT_FIELDS:
+        props[f"field_{f}"] = orjson.dumps([getattr(i, f) for i in items]).decode()
+    for name, rows in (("parties", parties), ("bases", bases), ("villages", villages)):
+        props[name] = orjson.dumps(rows).decode()
+    return props
 
 
 def write_evidence(tx: Any, tlist: TownshipList, delete: bool) -> None:

@@ -71,59 +71,62 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
     """The cards of the ``towns`` that keep their evidence (graphmodel.township_evidence), and the
     towns that do not (read through the statement). The kept rows name the other ends by key;
     their names, levels and titles are read now, as the statement reads them."""
-    rows = store.ask("township_evidence", townships=towns) or []
+    rows = store.ask("township_evidence", townships=towns, fields=list(names), bases=bases, villages=villages) or []
     kept, others = [], []
-    for town, version, text in (rows[0]["kept"] if rows else ()):
-        if version == EVIDENCE_VERSION and text is not None:
-            kept.append(orjson.loads(text))
+    for town, version, columns, parties, cited, assisting in (rows[0]["kept"] if rows else ()):
+        if version == EVIDENCE_VERSION and None not in columns:
+            kept.append(([orjson.loads(c) for c in columns], orjson.loads(parties),
+                         orjson.loads(cited) if bases else (), orjson.loads(assisting) if villages else ()))
         else:
             others.append(town)
     if not kept:
         return [], others
-    dkeys = sorted({p[2] for k in kept for p in k["parties"]})
-    bkeys = sorted({b[1] for k in kept for b in k["bases"]}) if bases else []
-    vkeys = sorted({v[1] for k in kept for v in k["villages"]}) if villages else []
+    dkeys = sorted({p[2] for k in kept for p in k[1]})
+    bkeys = sorted({b[1] for k in kept for b in k[2]})
+    vkeys = sorted({v[1] for k in kept for v in k[3]})
     found = store.ask("evidence_nodes", departments=dkeys, bases=bkeys, villages=vkeys)[0]
     depts = {k: (n, lv or "") for k, n, lv in found["departments"]}
     laws = {k: LegalBasis(k, law, article or 0) for k, law, article in found["bases"]}
     places = {k: (n, kind or "") for k, n, kind in found["villages"]}
     if len(depts) < len(dkeys) or len(laws) < len(bkeys) or len(places) < len(vkeys):
         return [], towns  # an end the rows name is gone (not written by an import): ask the graph
+    # one Party per (department or village, text): most relations repeat one of a few texts
+    made: dict[tuple[str, str], Party] = {}
+
+    def grouped(rows: list, named: dict[str, tuple[str, str]], admitted: list[bool] | None) -> dict[int, list]:
+        by_item: dict[int, list] = {}
+        for i, key, text in rows:
+            if admitted is None or admitted[i]:
+                p = made.get((key, text))
+                if p is None:
+                    p = made[(key, text)] = Party(key, *named[key], text or "")
+                by_item.setdefault(i, []).append(p)
+        return by_item
+
+    part_at, type_at = names.index("part"), names.index("power_type")
     out: list[ItemCard] = []
-    for k in kept:
-        fields = k["fields"]
-        at = [(n, fields.index(n)) for n in names]
-        part_at, type_at = fields.index("part"), fields.index("power_type")
-        admitted = [not (parts and row[part_at] not in parts) and not (power_types and row[type_at] not in power_types)
-                    for row in k["items"]]
-        leads: dict[int, list[Party]] = {}
-        cooperators: dict[int, list[Party]] = {}
-        for i, lead, key, text in k["parties"]:
-            if admitted[i]:
-                name, level = depts[key]
-                (leads if lead else cooperators).setdefault(i, []).append(Party(key, name, level, text or ""))
-        cited: dict[int, list[tuple[LegalBasis, str]]] = {}
-        if bases:
-            for i, key, text in k["bases"]:
-                if admitted[i]:
-                    cited.setdefault(i, []).append((laws[key], text or ""))
-        assisting: dict[int, list[Party]] = {}
-        if villages:
-            for i, key, text in k["villages"]:
-                if admitted[i]:
-                    name, kind = places[key]
-                    assisting.setdefault(i, []).append(Party(key, name, kind, text or ""))
-        for i, row in enumerate(k["items"]):
-            if not admitted[i]:
+    for columns, parties, cited, assisting in kept:
+        values = list(zip(*columns))
+        admitted = [not (parts and v[part_at] not in parts) and not (power_types and v[type_at] not in power_types)
+                    for v in values] if parts or power_types else None
+        leads = grouped([(i, k, t) for i, lead, k, t in parties if lead], depts, admitted)
+        cooperators = grouped([(i, k, t) for i, lead, k, t in parties if not lead], depts, admitted)
+        helping = grouped(assisting, places, admitted)
+        based: dict[int, list[tuple[LegalBasis, str]]] = {}
+        for i, key, text in cited:
+            if admitted is None or admitted[i]:
+                based.setdefault(i, []).append((laws[key], text or ""))
+        for i, v in enumerate(values):
+            if admitted is not None and not admitted[i]:
                 continue
-            based = sorted(cited.get(i, ()), key=lambda bc: bc[0].key)
+            b = sorted(based[i], key=lambda bc: bc[0].key) if i in based else ()
             out.append(ItemCard(
-                item=DutyItem(**{n: row[j] for n, j in at if row[j] is not None}),
-                leads=tuple(sorted(leads.get(i, ()))),
-                cooperators=tuple(sorted(cooperators.get(i, ()))),
-                villages=tuple(sorted(assisting.get(i, ()))),
-                bases=tuple(b for b, _ in based),
-                citations=tuple(c for _, c in based),
+                DutyItem(**dict(zip(names, v))),  # the kept values are the item's own: never null
+                tuple(sorted(leads[i])) if i in leads else (),
+                tuple(sorted(cooperators[i])) if i in cooperators else (),
+                tuple(sorted(helping[i])) if i in helping else (),
+                tuple(x for x, _ in b),
+                tuple(c for _, c in b),
             ))
     return out, others
 
