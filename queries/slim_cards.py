@@ -81,6 +81,8 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
             others.append(town)
     if not kept:
         return [], others
+    if parts or power_types:  # the admitted items only, from here on (and only their ends asked)
+        kept = [_narrowed(k, names, parts, power_types) for k in kept]
     dkeys = sorted({p[2] for k in kept for p in k[1]})
     bkeys = sorted({b[1] for k in kept for b in k[2]})
     vkeys = sorted({v[1] for k in kept for v in k[3]})
@@ -93,32 +95,24 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
     # one Party per (department or village, text): most relations repeat one of a few texts
     made: dict[tuple[str, str], Party] = {}
 
-    def grouped(rows: list, named: dict[str, tuple[str, str]], admitted: list[bool] | None) -> dict[int, list]:
+    def grouped(rows: list, named: dict[str, tuple[str, str]]) -> dict[int, list]:
         by_item: dict[int, list] = {}
         for i, key, text in rows:
-            if admitted is None or admitted[i]:
-                p = made.get((key, text))
-                if p is None:
-                    p = made[(key, text)] = Party(key, *named[key], text or "")
-                by_item.setdefault(i, []).append(p)
+            p = made.get((key, text))
+            if p is None:
+                p = made[(key, text)] = Party(key, *named[key], text or "")
+            by_item.setdefault(i, []).append(p)
         return by_item
 
-    part_at, type_at = names.index("part"), names.index("power_type")
     out: list[ItemCard] = []
     for columns, parties, cited, assisting in kept:
-        values = list(zip(*columns))
-        admitted = [not (parts and v[part_at] not in parts) and not (power_types and v[type_at] not in power_types)
-                    for v in values] if parts or power_types else None
-        leads = grouped([(i, k, t) for i, lead, k, t in parties if lead], depts, admitted)
-        cooperators = grouped([(i, k, t) for i, lead, k, t in parties if not lead], depts, admitted)
-        helping = grouped(assisting, places, admitted)
+        leads = grouped([(i, k, t) for i, lead, k, t in parties if lead], depts)
+        cooperators = grouped([(i, k, t) for i, lead, k, t in parties if not lead], depts)
+        helping = grouped(assisting, places)
         based: dict[int, list[tuple[LegalBasis, str]]] = {}
         for i, key, text in cited:
-            if admitted is None or admitted[i]:
-                based.setdefault(i, []).append((laws[key], text or ""))
-        for i, v in enumerate(values):
-            if admitted is not None and not admitted[i]:
-                continue
+            based.setdefault(i, []).append((laws[key], text or ""))
+        for i, v in enumerate(zip(*columns)):
             b = sorted(based[i], key=lambda bc: bc[0].key) if i in based else ()
             out.append(ItemCard(
                 DutyItem(**dict(zip(names, v))),  # the kept values are the item's own: never null
@@ -129,6 +123,16 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
                 tuple(c for _, c in b),
             ))
     return out, others
+
+
+def _narrowed(kept: tuple, names: tuple[str, ...], parts: tuple[str, ...], power_types: tuple[str, ...]) -> tuple:
+    """One township's kept rows narrowed to the items of ``parts`` and ``power_types``, renumbered."""
+    columns, parties, cited, assisting = kept
+    keep = [i for i, (p, t) in enumerate(zip(columns[names.index("part")], columns[names.index("power_type")]))
+            if not (parts and p not in parts) and not (power_types and t not in power_types)]
+    new = {i: n for n, i in enumerate(keep)}
+    return ([[col[i] for i in keep] for col in columns], [[new[r[0]], *r[1:]] for r in parties if r[0] in new],
+            [[new[r[0]], *r[1:]] for r in cited if r[0] in new], [[new[r[0]], *r[1:]] for r in assisting if r[0] in new])
 
 
 def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (), *,
