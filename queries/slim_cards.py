@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import orjson
 
 from graphmodel import DutyItem, DutyStore, ItemCard, LegalBasis, Party
+from graphmodel.gc_pause import gc_paused
 from graphmodel.township_evidence import EVIDENCE_VERSION, KEPT_FIELDS
 
 from ._common import answers_asks, scope_townships
@@ -72,6 +73,12 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
     towns that do not (read through the statement). The kept rows name the other ends by key;
     their names, levels and titles are read now, as the statement reads them."""
     rows = store.ask("township_evidence", townships=towns, fields=list(names), bases=bases, villages=villages) or []
+    with gc_paused():  # a burst of ~10 objects per card kept by the caller: collections would find nothing
+        return _built(store, towns, rows, names, parts, power_types, bases, villages)
+
+
+def _built(store: DutyStore, towns: list[str], rows: list[dict], names: tuple[str, ...], parts: tuple[str, ...],
+           power_types: tuple[str, ...], bases: bool, villages: bool) -> tuple[list[ItemCard], list[str]]:
     kept, others = [], []
     for town, version, columns, parties, cited, assisting in (rows[0]["kept"] if rows else ()):
         if version == EVIDENCE_VERSION and None not in columns:
