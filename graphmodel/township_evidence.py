@@ -5,8 +5,9 @@ fields of every item and its leads, cooperators, bases and villages (``queries.s
 Asked of the graph, that is four expansions per township and a driver value per field and
 relation: 90,000 items at 300 townships took 7 s (server and client). The import writes the same
 rows once, as one JSON text per township in a ``TownshipEvidence`` node, in the transaction that
-writes the list (every write path: the one-transaction import, the staged swap and
-``bulk_load``; deleted with the township). A question then reads one text per township.
+writes the list (the one-transaction import and ``bulk_load``; deleted with the township;
+the staged swap of a list too large for one transaction drops it: ~7 MB of rows for 10,000 items
+overran the swap's transaction memory, so such a township is read through the graph). A question then reads one text per township.
 
 What is kept depends on the township's own list only: of its items (sorted by key) the values of
 :data:`KEPT_FIELDS`, and per relation the item's index, the other end's key and the relation's

@@ -3,8 +3,8 @@
 ``queries.slim_cards`` builds the cards of a township that keeps its evidence from the kept rows
 and asks the graph for the others. The judge: the kept cards equal the cards the graph's own
 statement reads (the kept rows hidden), after one-by-one imports, a re-import of a changed list,
-a delete, the bulk load and the staged import; a store written before them answers from the
-graph; and what the rows' other ends are (a shared department's name) is read when asked, never
+a delete and the bulk load; a staged swap (a list too large for one transaction) drops them and
+the township answers from the graph, as a store written before them does; and what the rows' other ends are (a shared department's name) is read when asked, never
 kept. The questions built on slim cards are compared with the embedded store too.
 """
 
@@ -123,7 +123,7 @@ def test_kept_cards_follow_imports_reimports_and_deletes(stores, monkeypatch):
 
 
 @pytest.mark.neo4j
-def test_bulk_load_and_staged_imports_keep_the_same_rows(stores, monkeypatch):
+def test_bulk_load_keeps_the_rows_and_a_staged_swap_drops_them(stores, monkeypatch):
     _, neo, _ = stores
     lists = [_list(n, "东河县" if n % 2 else "西山县") for n in range(4)]
     neo.bulk_load(lists)
@@ -132,12 +132,20 @@ def test_bulk_load_and_staged_imports_keep_the_same_rows(stores, monkeypatch):
     _same_as_graph(neo, monkeypatch, [lists[0].township.name])
     neo.wipe()
     assert _kept_count(neo) == 0
-    monkeypatch.setenv("DUTYGRAPH_NEO4J_STAGE_ROWS", "1")  # every list staged
-    for tl in lists:
+    for tl in lists[:2]:
         neo.replace_township(tl)
+    assert _kept_count(neo) == 2
+    # a staged swap drops the old rows and keeps none (a large list's rows overran its transaction):
+    # those townships are read through the graph, never from rows of the list before
+    monkeypatch.setenv("DUTYGRAPH_NEO4J_STAGE_ROWS", "1")  # every list staged
+    changed = _list(0, "西山县", size=30)  # township 0's list changed: swapped in
+    assert changed.township.name == lists[0].township.name
+    for tl in (changed, lists[2], lists[3]):
+        assert not neo.replace_township(tl).unchanged
     monkeypatch.delenv("DUTYGRAPH_NEO4J_STAGE_ROWS")
-    assert _kept_count(neo) == len(lists)
-    _same_as_graph(neo, monkeypatch, [lists[1].township.name])
+    assert neo._read("MATCH (e:TownshipEvidence) RETURN e.township AS t")[0]["t"] == lists[1].township.name
+    assert _kept_count(neo) == 1
+    _same_as_graph(neo, monkeypatch, [lists[0].township.name, lists[1].township.name])
 
 
 @pytest.mark.neo4j
