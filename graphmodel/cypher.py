@@ -48,6 +48,10 @@ __all__ = [
     "TOWNSHIP_STATS_DIGEST",
     "TOWNSHIP_STATS_DROP",
     "TOWNSHIP_STATS_PUT",
+    "TOWNSHIP_EVIDENCE_DROP",
+    "TOWNSHIP_EVIDENCE_PUT",
+    "BULK_CREATE_EVIDENCE",
+    "WIPE_EVIDENCE_BATCH",
     "TYPED_CARD_SOURCES",
     "BULK_CREATE_STATS",
     "COUNT_NODES_ALL",
@@ -134,6 +138,8 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX staged_key IF NOT EXISTS FOR (n:Staged) ON (n.stage, n.key)",
     # a township's aggregates kept at write time (graphmodel.township_stats; slice neotown)
     "CREATE CONSTRAINT township_stats_township IF NOT EXISTS FOR (n:TownshipStats) REQUIRE n.township IS UNIQUE",
+    # a township's item evidence kept at write time (graphmodel.township_evidence; slice neoevid)
+    "CREATE CONSTRAINT township_evidence_township IF NOT EXISTS FOR (n:TownshipEvidence) REQUIRE n.township IS UNIQUE",
     # Lucene's CJK analyzer indexes runs of Han characters as overlapping bigrams, so a
     # quoted Chinese term of two or more characters is a phrase query that finds every
     # item containing it (docs/neo4j.md, "Full-text index").
@@ -724,9 +730,25 @@ TOWNSHIP_STATS_DROP = "MATCH (n:TownshipStats {township: $township}) DELETE n"
 TOWNSHIP_STATS_DIGEST = """
 OPTIONAL MATCH (n:TownshipStats {township: $township})
 OPTIONAL MATCH (t:Township {key: $key})
-RETURN n.digest AS digest, t.county AS county, EXISTS { MATCH (o:Township {township: $township}) } AS stored
+OPTIONAL MATCH (e:TownshipEvidence {township: $township})
+RETURN n.digest AS digest, t.county AS county, EXISTS { MATCH (o:Township {township: $township}) } AS stored,
+  e.version AS evidence
 """
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
+
+# ---- a township's item evidence, written with its list (graphmodel.township_evidence; slice neoevid) ----
+# One TownshipEvidence node per township, replaced by every import of it in the same transaction,
+# deleted with the township; the bulk load creates them with the lists.
+TOWNSHIP_EVIDENCE_PUT = "MERGE (n:TownshipEvidence {township: $township}) SET n = $props"
+TOWNSHIP_EVIDENCE_DROP = "MATCH (n:TownshipEvidence {township: $township}) DELETE n"
+BULK_CREATE_EVIDENCE = "UNWIND $rows AS row CREATE (n:TownshipEvidence) SET n = row"
+# each holds its list's rows with their texts as one JSON text: batches as small as the aggregates'
+WIPE_EVIDENCE_BATCH = """
+MATCH (n:TownshipEvidence)
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
 
 
 # ---- the Cypher halves of the queries (DutyStore.ask; keyed by the query's name) ----------------
@@ -1110,6 +1132,24 @@ CALL () {
   RETURN collect([elementId(i), v.key, v.name, v.kind, r.text]) AS villages
 }
 RETURN items, parties, bases, villages
+""",
+    # ---- slice "neoevid" (issue 15): the evidence kept at write time (graphmodel.township_evidence) ----
+    # queries.slim_cards -- each township's kept rows: [township, version (null: none kept), the JSON
+    # texts of the item fields $fields, of its leads and cooperators, of its bases ($bases) and
+    # villages ($villages)]: only what the question reads leaves the database.
+    "township_evidence": """
+UNWIND $townships AS t
+OPTIONAL MATCH (e:TownshipEvidence {township: t})
+RETURN collect([t, e.version, [f IN $fields | e['field_' + f]], e.parties,
+  CASE WHEN $bases THEN e.bases END, CASE WHEN $villages THEN e.villages END]) AS kept
+""",
+    # queries.slim_cards -- what the kept rows' other ends are now (they may be shared with other
+    # townships): departments [key, name, level], bases [key, law, article], villages [key, name, kind].
+    "evidence_nodes": """
+CALL () { UNWIND $departments AS k MATCH (d:Department {key: k}) RETURN collect([d.key, d.name, d.level]) AS departments }
+CALL () { UNWIND $bases AS k MATCH (b:LegalBasis {key: k}) RETURN collect([b.key, b.law, b.article]) AS bases }
+CALL () { UNWIND $villages AS k MATCH (v:Village {key: k}) RETURN collect([v.key, v.name, v.kind]) AS villages }
+RETURN departments, bases, villages
 """,
 }
 

@@ -34,6 +34,7 @@ from .errors import InvalidArgument
 from .model import Node, TownshipList, is_shared, merge_shared
 from .review_contract import ReviewTx
 from .store import ImportResult
+from .township_evidence import township_evidence
 from .township_stats import township_stats
 
 __all__ = ["BATCH_ROWS", "bulk_create", "plan_graph", "review_rows"]
@@ -155,6 +156,8 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
     # each township's aggregates (graphmodel.township_stats), as the normal import writes them
     stats = [township_stats(t) for t in tlists]
     graph.extend((cypher.BULK_CREATE_STATS, batch) for batch in _batches(stats))
+    # and their item evidence (graphmodel.township_evidence), likewise
+    graph.extend((cypher.BULK_CREATE_EVIDENCE, batch) for batch in _batches([township_evidence(t) for t in tlists]))
 
     # The graph is written by a second thread while this one builds the review records (the
     # rounds' snapshots are Python work): the two overlap. Indexes other than the keys are

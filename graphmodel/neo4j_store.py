@@ -30,6 +30,7 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
+from .township_evidence import EVIDENCE_VERSION, write_evidence
 from .township_stats import list_digest, township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
 
@@ -320,6 +321,7 @@ class Neo4jStore(DutyStore):
     def _wipe(self) -> None:
         for statement, batch in ((cypher.WIPE_RELATIONS_BATCH, _WIPE_BATCH), (cypher.WIPE_BATCH, _WIPE_BATCH),
                                  (cypher.WIPE_STATS_BATCH, _WIPE_REVIEW_BATCH),
+                                 (cypher.WIPE_EVIDENCE_BATCH, _WIPE_REVIEW_BATCH),
                                  (cypher.WIPE_REVIEW_BATCH, _WIPE_REVIEW_BATCH)):
             self._delete_in_batches(statement, batch=batch)
 
@@ -700,6 +702,7 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
         _write_by_key(tx, upsert, d.current, d.old_keys, d.add_rels, d.new_nodes)
     write_stats(tx, tlist, delete)
+    write_evidence(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
 
@@ -708,7 +711,8 @@ def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool,
     """True when the import of ``tlist`` would change nothing: the township's stored aggregates
     name this very list (``list_digest``: every write of a township's list goes through
     :func:`_replace_work`, the staged swap or the bulk load, which write the digest, and its
-    delete drops it) and the shared nodes it brings are stored as the import would leave them
+    delete drops it), its kept evidence (graphmodel.township_evidence) is of this version, and
+    the shared nodes it brings are stored as the import would leave them
     (another township may have rewritten a legal basis since). Then neither the diff's reads nor
     the aggregates' rewrite are needed. A store written before the digest takes the full diff.
     Also returns the stored township's county ("" when none) and whether it is stored at all,
@@ -716,6 +720,8 @@ def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool,
     row = tx.run(cypher.TOWNSHIP_STATS_DIGEST, township=tlist.township.name, key=tlist.township.key).single()
     stored_county, stored = row["county"] or "", row["stored"]
     if row["digest"] is None or row["digest"] != list_digest(tlist):
+        return False, stored_county, stored
+    if row["evidence"] != EVIDENCE_VERSION:  # missing (admin import, staged swap) or older kept rows: rewrite them
         return False, stored_county, stored
     county = tlist.township.county  # the stored township's county: the digests are equal
     if county:  # as _read_township_diff: the county's shared departments are read under its lock

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 __all__ = [
@@ -148,6 +149,7 @@ def chinese_to_int(text: str) -> int:
     return total + digit
 
 
+@lru_cache(maxsize=4096)  # every basis label writes its article: 60,000 labels of 90,000 cards (profiled)
 def int_to_chinese(n: int) -> str:
     """Write an article number the way laws do (the inverse of :func:`chinese_to_int`).
 

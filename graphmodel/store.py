@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -171,6 +172,17 @@ def _check_fields(names: Iterable[str]) -> tuple[str, ...]:
     return names
 
 
+def _grouped(nodes: tuple[Node, ...]) -> dict[str, tuple[Node, ...]]:
+    out: dict[str, list[Node]] = {}
+    for n in nodes:  # sorted by key, and so each township's
+        out.setdefault(n.township, []).append(n)
+    return {t: tuple(ns) for t, ns in out.items()}
+
+
+#: Per thread, the stores inside DutyStore.one_view and what each has read there.
+_VIEWS = threading.local()
+
+
 class DutyStore(ReviewContract, ABC):
     """The one interface to a duty graph, whatever holds it.
 
@@ -236,7 +248,7 @@ class DutyStore(ReviewContract, ABC):
 
     # ---- reading -----------------------------------------------------------------
     def townships(self) -> tuple[Township, ...]:
-        return tuple(sorted(self._nodes("Township", None), key=lambda t: t.key))
+        return self._viewed(("townships",), lambda: tuple(sorted(self._nodes("Township", None), key=lambda t: t.key)))
 
     def node(self, key: str) -> Node:
         found = self._get_nodes([key])
@@ -252,7 +264,43 @@ class DutyStore(ReviewContract, ABC):
         """All nodes of one type (optionally of one township), sorted by key."""
         if node_type not in NODE_TYPES:
             raise InvalidArgument(f"unknown node type {node_type!r}; use one of {list(NODE_TYPES)}")
-        return tuple(sorted(self._nodes(node_type, township), key=lambda n: n.key))
+        if township is not None and node_type == "Village" and self._viewing():
+            # one read of every register, not one per township (a village is its township's own)
+            registers = self._viewed(("registers",), lambda: _grouped(self.nodes("Village")))
+            return registers.get(township, ())
+        return self._viewed(("nodes", node_type, township),
+                            lambda: tuple(sorted(self._nodes(node_type, township), key=lambda n: n.key)))
+
+    @contextmanager
+    def one_view(self) -> Iterator[None]:
+        """Within the block (in this thread) ``townships()`` and ``nodes()`` are read once and
+        :meth:`derived` keeps what it builds for the same cards object: one audit's checks ask the
+        same townships, village registers and layouts again and again (on Neo4j: 600 round trips
+        for the registers of 300 townships, five builds of the layouts; slice neoevid). What is
+        read is what the first read saw, as the audit's one read of the cards is.
+        """
+        views = getattr(_VIEWS, "stores", None)
+        if views is None:
+            views = _VIEWS.stores = {}
+        if id(self) in views:  # nested: the outer view goes on
+            yield
+            return
+        views[id(self)] = {}
+        try:
+            yield
+        finally:
+            del views[id(self)]
+
+    def _viewing(self) -> bool:
+        return id(self) in getattr(_VIEWS, "stores", {})
+
+    def _viewed(self, key: tuple, read: Callable[[], T]) -> T:
+        memo = getattr(_VIEWS, "stores", {}).get(id(self))
+        if memo is None:
+            return read()
+        if key not in memo:
+            memo[key] = read()
+        return memo[key]
 
     def relations(self, rel_type: str | None = None, township: str | None = None) -> tuple[Relation, ...]:
         """Relations of one type (or all), optionally those touching one township's nodes."""
@@ -319,11 +367,13 @@ class DutyStore(ReviewContract, ABC):
 
         A store may keep it until its next write when ``cards`` are its own whole-store or
         whole-township cards (``name`` names the data and every parameter it depends on);
-        this default keeps nothing. The answer must not depend on whether it was kept.
+        this default keeps nothing (inside :meth:`one_view`: until the view ends, per cards
+        object). The answer must not depend on whether it was kept.
         ``township_only``: the data depends on that one township's list (its cards, nodes and
         review records) and nothing else, so a write to another township may keep it.
         """
-        return build()
+        kept = self._viewed(("derived", name, id(cards)), lambda: (cards, build()))
+        return kept[1] if kept[0] is cards else build()
 
     def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
                    township_only: bool = False) -> T:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphmodel import DutyStore, InvalidArgument, NotFound
+from graphmodel.gc_pause import gc_paused
 from graphmodel.report import make_report, to_plain
 
 from ._common import (
@@ -193,6 +194,17 @@ def run_audit(store: DutyStore, township: str | None = None, *, kinds: Iterable[
     >>> a.present(["gaps"]), a.present(["handshake"])
     (('gap.no_lead',), ())
     """
+    if not store.keeps_derived:
+        # a server store: the checks share one view of what they read; the collector waits (the audit
+        # builds ~100 objects per item and keeps them to the end: collections find nothing)
+        with store.one_view(), gc_paused():
+            return _run_audit(store, township, kinds, name_threshold, content_threshold, village_ceiling,
+                              median_factor, fold)
+    return _run_audit(store, township, kinds, name_threshold, content_threshold, village_ceiling, median_factor, fold)
+
+
+def _run_audit(store: DutyStore, township: str | None, kinds: Iterable[str], name_threshold: float,
+               content_threshold: float, village_ceiling: int, median_factor: float, fold: bool) -> AuditResult:
     wanted = resolve_kinds(kinds)
     towns = list_townships(store)  # the whole store's audit leaves the reference catalogues out
     skipped = catalogue_townships(store) if township is None else frozenset()

@@ -194,6 +194,12 @@ def chains(store: DutyStore, township: str | None = None, *, cards: Sequence[Ite
     keys = tuple(sorted({k for link in links for k in link}))
     known = {c.key: c for c in cards or ()}
     missing = tuple(k for k in keys if k not in known)
+    if missing and township is not None:
+        # one township's steps on a server store: its kept rows (queries.slim_cards), the statement every
+        # per-township question shares, rather than a by-key read planned for this question alone
+        wanted = set(missing)
+        known.update((c.key, c) for c in slim_cards(store, township) or () if c.key in wanted)
+        missing = tuple(k for k in keys if k not in known)
     if missing:  # a server store reads the steps' evidence and leads only (slim cards)
         read = slim_cards(store, None, keys=missing)
         known.update((c.key, c) for c in (store.item_cards(ItemFilter(keys=missing)) if read is None else read))
@@ -282,7 +288,8 @@ def chain_findings(store: DutyStore, township: str | None = None, *, chain_list:
     [('chain.broken_step', '违法建设巡查'), ('chain.handoff', '消防安全检查 → 对违反消防安全规定行为的处罚'), ('chain.handoff', '违法建设巡查 → 责令停止违法建设'), ('chain.level_crossing', '消防安全检查 → 对违反消防安全规定行为的处罚')]
     """
     if chain_list is None:
-        chain_list = chains(store, township)
+        # a store that keeps nothing (Neo4j) would read the steps' cards again: the audit's cards hold them
+        chain_list = chains(store, township, cards=None if store.keeps_derived else cards)
     out: list[Finding] = []
     for ch in chain_list:
         steps = {s.item.key: s for s in ch.steps}
