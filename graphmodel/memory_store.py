@@ -1184,12 +1184,7 @@ class MemoryStore(DutyStore):
         if town is False:
             return build()
         if town is not None and township_only:
-            memo = self._town_memo(town)  # taken before the build: a write meanwhile orphans it
-            try:
-                return memo[name]
-            except KeyError:
-                value = memo[name] = build()
-                return value
+            return self._kept_with_township(town, name, build)
         return index._get(("derived", town, *name), build)
 
     def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
@@ -1201,13 +1196,16 @@ class MemoryStore(DutyStore):
         if not index.has_items(township):  # as derived(): an empty scope keeps nothing
             return build()
         if township_only:
-            memo = self._town_memo(township)  # taken before the build: a write meanwhile orphans it
-            try:
-                return memo[name]
-            except KeyError:
-                value = memo[name] = build()
-                return value
+            return self._kept_with_township(township, name, build)
         return index._get(("derived", township, *name), build)
+
+    def _kept_with_township(self, township: str, name: tuple, build: Callable[[], T]) -> T:
+        memo = self._town_memo(township)  # taken before the build: a write meanwhile orphans it
+        try:
+            return memo[name]
+        except KeyError:
+            value = memo[name] = build()
+            return value
 
     def kept_cards(self, township: str | None) -> tuple[ItemCard, ...] | None:
         return self._read_index().kept_cards(township)
