@@ -169,15 +169,9 @@ def finish_import(store: Any, batch: int = 10_000) -> bool:
     was nothing to finish."""
     if not store._run(False, lambda tx: tx.run(cypher.ADMIN_IMPORT_PENDING).single()["n"]):
         return False
-    from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError  # (writing the CSV needs no driver)
-
     # CALL … IN TRANSACTIONS commits as it goes, so it runs outside a managed transaction; run
     # again on the next open if this one is cut short (the marker stays until the end)
-    try:
-        with store._driver.session(database=store.database) as session:
-            for statement in cypher.ADMIN_IMPORT_FILL.values():
-                session.run(statement, batch=batch).consume()
-    except (ServiceUnavailable, SessionExpired, TransientError) as e:
-        raise store._unavailable(e) from e
+    for statement in cypher.ADMIN_IMPORT_FILL.values():
+        store._run_autocommit(statement, batch=batch)
     store._run(True, lambda tx: tx.run(cypher.ADMIN_IMPORT_DONE).consume())
     return True

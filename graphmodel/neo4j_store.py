@@ -236,6 +236,15 @@ class Neo4jStore(DutyStore):
         except neo4j.exceptions.DriverError as e:  # connection-level failures the driver gave up on
             raise self._unavailable(e) from e
 
+    def _run_autocommit(self, statement: str, /, **params: Any) -> None:
+        """Run ``statement`` outside a managed transaction: ``CALL … IN TRANSACTIONS`` commits as
+        it goes and is refused inside one (so the driver does not retry it either)."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                session.run(statement, **params).consume()
+        except (AuthError, ServiceUnavailable, SessionExpired, TransientError) as e:
+            raise self._unavailable(e) from e
+
     def _read(self, statement: str, /, **params: Any) -> list[Any]:
         def work(tx: neo4j.ManagedTransaction) -> list[Any]:
             return list(tx.run(statement, params))

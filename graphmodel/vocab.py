@@ -17,6 +17,7 @@ __all__ = [
     "BASIS_LOCK_LABEL",
     "STAGED_LABEL",
     "ADMIN_IMPORT_LABEL",
+    "TOWNSHIP_EVIDENCE_LABEL",
     "TOWNSHIP_STATS_LABEL",
     "REVIEW_REL_TYPES",
     "NodeType",
@@ -95,6 +96,8 @@ STAGED_LABEL = "Staged"
 ADMIN_IMPORT_LABEL = "AdminImport"
 #: A township's aggregates kept at write time on Neo4j (graphmodel.township_stats).
 TOWNSHIP_STATS_LABEL = "TownshipStats"
+#: A township's item evidence kept at write time on Neo4j (graphmodel.township_evidence).
+TOWNSHIP_EVIDENCE_LABEL = "TownshipEvidence"
 #: Relations from review records: a decision CHANGED items and was TAKEN_AT a meeting; a change
 #: request CONCERNS an item and was REVIEWED_AT a meeting.
 REVIEW_REL_TYPES: dict[str, str] = {"CHANGED": "DutyItem", "CONCERNS": "DutyItem", "TAKEN_AT": "Meeting",

@@ -15,6 +15,7 @@ from test_store_contract import build_list, used_bases_only, without_items
 
 from graphmodel import NODE_TYPES, REL_TYPES, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
 from graphmodel.vocab import BASIS_LOCK_LABEL, REVIEW_LABELS, REVIEW_LOCK_LABEL, REVIEW_REL_TYPES, STAGED_LABEL, ADMIN_IMPORT_LABEL, TOWNSHIP_STATS_LABEL
+from graphmodel.vocab import TOWNSHIP_EVIDENCE_LABEL
 from graphmodel.memory_store import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +107,8 @@ def test_schema_is_created_and_idempotent(neo, neo4j_server):
     assert fulltext["options"]["indexConfig"]["fulltext.analyzer"] == "cjk"
     constraints = neo._read("SHOW CONSTRAINTS YIELD labelsOrTypes, type")
     assert sorted(c["labelsOrTypes"][0] for c in constraints if c["type"] == "UNIQUENESS") == sorted(
-        (*NODE_TYPES, *REVIEW_LABELS, REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL, TOWNSHIP_STATS_LABEL))
+        (*NODE_TYPES, *REVIEW_LABELS, REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL, TOWNSHIP_STATS_LABEL,
+         TOWNSHIP_EVIDENCE_LABEL))
 
 
 @neo4j_only
@@ -193,7 +195,8 @@ def _statements():
 def test_cypher_names_only_labels_and_types_of_the_vocabulary():
     pattern = re.compile(r"[(\[]\s*\w*\s*:\s*([A-Za-z_]+(?:\|[A-Za-z_]+)*)")
     allowed = (set(NODE_TYPES) | set(REL_TYPES) | set(REVIEW_LABELS)
-               | {REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL, STAGED_LABEL, ADMIN_IMPORT_LABEL, TOWNSHIP_STATS_LABEL}
+               | {REVIEW_LOCK_LABEL, BASIS_LOCK_LABEL, STAGED_LABEL, ADMIN_IMPORT_LABEL, TOWNSHIP_STATS_LABEL,
+                  TOWNSHIP_EVIDENCE_LABEL}
                | set(REVIEW_REL_TYPES))
     seen = set()
     for name, text in _statements():
