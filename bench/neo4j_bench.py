@@ -456,32 +456,33 @@ def main(argv=None) -> int:
                     help="folder keeping the parsed lists between runs (bench/.cache is gitignored)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    server = None
-    if not os.environ.get("NEO4J_URI"):
-        from neo4j_test_server import Neo4jTestServer
-
-        server = Neo4jTestServer(heap=args.neo4j_heap, pagecache=args.neo4j_pagecache, jvm_args=["-XX:+UseG1GC"])
-        uri, user, password = server.start(timeout=600)
-        os.environ.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
-        log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache}, pid {server.pid})")
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "neo4j.json"
-    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    old_sizes = old.get("sizes", {}) if isinstance(old, dict) else {}
-    server_info = {"heap": args.neo4j_heap, "pagecache": args.neo4j_pagecache, "jvm": "G1"} if server else "external"
-
-    def save(results: dict) -> str:
-        out = {**results, "server": server_info, "sizes": {**old_sizes, **results["sizes"]}}  # others kept
-        out.setdefault("uptime_after", uptime())
-        path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-        text = report(out)
-        (args.out / "neo4j.md").write_text(text + "\n", encoding="utf-8")
-        return text
-
     loads = tuple(x for x in args.loads.split(",") if x) if args.loads else LOADS
     names = [x for x in args.queries.split(",") if x] if args.queries else None
+    # the handlers first: a SIGTERM while the server starts must stop it too
     previous = {sig: signal.signal(sig, _stop_by_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    server = None
     try:
+        if not os.environ.get("NEO4J_URI"):
+            from neo4j_test_server import Neo4jTestServer
+
+            server = Neo4jTestServer(heap=args.neo4j_heap, pagecache=args.neo4j_pagecache, jvm_args=["-XX:+UseG1GC"])
+            uri, user, password = server.start(timeout=600)
+            os.environ.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
+            log(f"neo4j up at {uri} (heap {args.neo4j_heap}, page cache {args.neo4j_pagecache}, pid {server.pid})")
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / "neo4j.json"
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        old_sizes = old.get("sizes", {}) if isinstance(old, dict) else {}
+        server_info = {"heap": args.neo4j_heap, "pagecache": args.neo4j_pagecache, "jvm": "G1"} if server else "external"
+
+        def save(results: dict) -> str:
+            out = {**results, "server": server_info, "sizes": {**old_sizes, **results["sizes"]}}  # others kept
+            out.setdefault("uptime_after", uptime())
+            path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+            text = report(out)
+            (args.out / "neo4j.md").write_text(text + "\n", encoding="utf-8")
+            return text
+
         results = measure(sizes, args.items, args.seed, args.repeat, loads, names, save, args.lists_cache,
                           (args.neo4j_heap, args.neo4j_pagecache), queries=not args.no_queries,
                           server_pid=server.pid if server is not None else None, wipe_after=server is None)
