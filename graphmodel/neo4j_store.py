@@ -219,14 +219,12 @@ class Neo4jStore(DutyStore):
             msg = f"cannot reach {where}: check that the server is running and NEO4J_URI ({type(e).__name__})"
         return StoreUnavailable(msg)
 
-    def _run(self, write: bool, work: Callable[..., T], *args: Any) -> T:
-        """Run ``work(tx, *args)`` in a managed transaction (the driver retries transient errors)."""
-        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+    @contextmanager
+    def _session(self, mode: str = neo4j.WRITE_ACCESS) -> Iterator[neo4j.Session]:
+        """A session whose connection and server-side failures come out as :class:`StoreUnavailable`."""
         try:
             with self._driver.session(database=self.database, default_access_mode=mode) as session:
-                if write:
-                    return session.execute_write(work, *args)
-                return session.execute_read(work, *args)
+                yield session
         except (AuthError, ServiceUnavailable, SessionExpired, TransientError) as e:
             raise self._unavailable(e) from e
         except ClientError as e:
@@ -236,14 +234,18 @@ class Neo4jStore(DutyStore):
         except neo4j.exceptions.DriverError as e:  # connection-level failures the driver gave up on
             raise self._unavailable(e) from e
 
+    def _run(self, write: bool, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(tx, *args)`` in a managed transaction (the driver retries transient errors)."""
+        with self._session(neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS) as session:
+            if write:
+                return session.execute_write(work, *args)
+            return session.execute_read(work, *args)
+
     def _run_autocommit(self, statement: str, /, **params: Any) -> None:
         """Run ``statement`` outside a managed transaction: ``CALL … IN TRANSACTIONS`` commits as
         it goes and is refused inside one (so the driver does not retry it either)."""
-        try:
-            with self._driver.session(database=self.database) as session:
-                session.run(statement, **params).consume()
-        except (AuthError, ServiceUnavailable, SessionExpired, TransientError) as e:
-            raise self._unavailable(e) from e
+        with self._session() as session:
+            session.run(statement, **params).consume()
 
     def _read(self, statement: str, /, **params: Any) -> list[Any]:
         def work(tx: neo4j.ManagedTransaction) -> list[Any]:
