@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from next_steps import load_reason, opened_reason
+
 COUNTY, PROVINCE = "30", "2000"
 
 
@@ -170,6 +172,9 @@ def _targets(results: dict) -> list[str]:
                        f"parse child; the store's writes the remaining ~{_ms(max(load - rl, 0))})")
             out.append(f"- County embedded load within 3× the parse floor: {load / floor:.1f}× "
                        f"({_ms(load)} vs {_ms(floor)}) — {'met' if load <= 3 * floor else 'missed'}{why}")
+            reason = load_reason(load, floor, rl) if load > 3 * floor else None
+            if reason:
+                out.append(f"  - why: {reason}")
         info = _get(c, "memory", "info")
         if info:
             out.append(f"- `dutygraph info` on the saved county store ≤ 0.5 s: median {_ms(info['median_s'])} "
@@ -266,6 +271,11 @@ def _targets(results: dict) -> list[str]:
                         else "first call after a write (cold; the store's kept answers dropped before each)")
                 out.append(f"- {s} townships, {label} vs pandas, {when}: "
                            + ("at least as fast on every question" if not cold else "slower on " + ", ".join(cold)))
+                pairs = {n: (v["ours_cold"], v["ours_first"]) for n, v in qs.items()
+                         if v.get("ours_cold") and v.get("pandas") and v["ours_cold"] > v["pandas"]
+                         and v.get("ours_first") is not None}
+                if pairs:
+                    out.append(f"  - why: {opened_reason(pairs)}")
     return out
 
 
@@ -281,6 +291,10 @@ def _first_runs(scope: str, qs: dict, target: float) -> list[str]:
         out.append(f"- {scope} queries under {_ms(target)} on their first run {what}: "
                    f"{len(qs) - len(over)} of {len(qs)} met; over: "
                    + (", ".join(f"{n} {_ms(t)}" for n, t in sorted(over.items(), key=lambda x: -x[1])) or "none"))
+        pairs = {n: (t, qs[n]["first_seconds"]) for n, t in sorted(over.items(), key=lambda x: -x[1])
+                 if qs[n].get("first_seconds") is not None}
+        if field == "cold_seconds" and pairs:  # measured against the first call after re-importing one township
+            out.append(f"  - why: {opened_reason(pairs)}")
     return out
 
 
