@@ -384,7 +384,7 @@ def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, 
 
 
 def report(results: dict) -> str:
-    from next_steps import INCREMENTAL_STEP, admin_reason, neo4j_reason
+    from next_steps import INCREMENTAL_STEP, admin_reason, bulk_reason, neo4j_reason
 
     lines = ["# Neo4j targets (bench/neo4j_bench.py)", "", f"Machine load before: `{results['uptime_before']}`",
              f"after: `{results.get('uptime_after', '(running)')}`", ""]
@@ -416,6 +416,9 @@ def report(results: dict) -> str:
             why = admin_reason(admin_runs[-1]) if admin_runs and bulk < TARGETS["bulk_items_per_s"] else None
             if why:
                 lines.append(f"  - why (admin_import): {why}")
+            b = loads.get("bulk_load", {})
+            if bulk < TARGETS["bulk_items_per_s"] and "server_cpu_s" in b:
+                lines.append(f"  - why (bulk_load): {bulk_reason(loads['items'], b)}")
         for run in loads.get("admin_import", {}).get("phases", []):
             lines.append("  - admin_import phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.items()
                                                                   if isinstance(v, float)))

@@ -42,6 +42,9 @@ LOAD_STEP = {
 INCREMENTAL_STEP = ("measure each statement's and the kept evidence's share of the import (client and server "
                     "CPU) and cut the largest; the hand-written loader writes no review records and no evidence")
 
+BULK_STEP = ("when the server's share alone is over the budget, no client change through Bolt reaches it: "
+             "the offline import (neo4j-admin, admin_import), with its fixed costs spread over a province")
+
 #: The admin import's phases as neo4j_bench records them, in order; import_done (the tool's own
 #: import) lies inside neo4j_admin and schema (the constraints and indexes) inside first_open.
 ADMIN_PHASE_STEP = {
@@ -111,6 +114,22 @@ def load_reason(load: float, floor: float, read_list: float | None) -> str | Non
     half = "loader" if read_list - floor > store else "store"
     return (f"loader {read_list * 1000:.0f} ms ({read_list / floor:.1f}× the floor), store writes "
             f"{store * 1000:.0f} ms; next: {LOAD_STEP[half]}")
+
+
+def bulk_reason(items: int, load: dict, cores: int | None = None) -> str:
+    """The Bolt bulk load's CPU per item on each side, against what 20,000 items/s allows on ``cores``.
+
+    >>> print(bulk_reason(90_000, {"seconds": 40.0, "client_cpu_s": 9.65, "server_cpu_s": 46.04}, cores=2))
+    ... # doctest: +ELLIPSIS
+    server 512 us and client 107 us of CPU an item; 20,000 items/s on 2 cores allows 100 us: the server's share alone is 5.1× that; next: ...
+    """
+    import os
+
+    cores = cores or os.cpu_count() or 1
+    server, client = load["server_cpu_s"] / items * 1e6, load["client_cpu_s"] / items * 1e6
+    allowed = 50 * cores
+    return (f"server {server:.0f} us and client {client:.0f} us of CPU an item; 20,000 items/s on {cores} cores "
+            f"allows {allowed} us: the server's share alone is {server / allowed:.1f}× that; next: {BULK_STEP}")
 
 
 def admin_reason(phases: dict) -> str | None:

@@ -100,3 +100,9 @@ def test_the_admin_import_names_its_largest_top_level_phase():
               "schema": 3.9, "total": 15.5}
     assert next_steps.admin_reason(phases).startswith("its largest phase is neo4j_admin (6.0 s of 15.5 s)")
     assert next_steps.admin_reason({"total": 1.0}) is None
+
+
+def test_the_bolt_bulk_load_is_measured_against_the_cpu_the_cores_allow():
+    line = next_steps.bulk_reason(9_000, {"seconds": 4.0, "client_cpu_s": 1.0, "server_cpu_s": 5.4}, cores=2)
+    # 5.4 s / 9,000 items = 600 us an item; 20,000 items/s on 2 cores leave 100 us of CPU an item
+    assert "server 600 us and client 111 us" in line and "the server's share alone is 6.0× that" in line
