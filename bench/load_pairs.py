@@ -8,7 +8,7 @@ alternating with the other, for the parse floor (``read_file`` over every file) 
 as ``bench/run.py`` times it (a new in-memory store, ``read_list`` + ``replace_township`` per
 township, ``gc.collect()`` before, the previous round's store dropped inside the timing). Both CPU
 time (``time.process_time``, what a busy shared machine skews least) and wall time are reported,
-median and minimum over the rounds; each child's first load (cold per-process memos) is a warm-up.
+median and minimum over the rounds (each value printed as [median, min]); each child's first load (cold per-process memos) is a warm-up.
 """
 
 from __future__ import annotations
@@ -47,10 +47,22 @@ def load():
     for fs in files:
         store.replace_township(read_list(fs, aliases=aliases, synonyms=synonyms).tlist)
 
+lists = []
+
+def read():
+    lists[:] = [read_list(fs, aliases=aliases, synonyms=synonyms).tlist for fs in files]
+
+def write():
+    global store
+    store = open_store("memory", data_dir=None)
+    for tlist in lists:
+        store.replace_township(tlist)
+
 load()
+read()
 print("ready", flush=True)
 for line in sys.stdin:
-    fn = {"floor": floor, "load": load}[line.strip()]
+    fn = {"floor": floor, "load": load, "read": read, "write": write}[line.strip()]
     gc.collect()
     c, w = time.process_time(), time.perf_counter()
     fn()
@@ -79,13 +91,16 @@ def main() -> None:
     ap.add_argument("--townships", type=int, default=30)
     ap.add_argument("--items", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--parts", default="floor,load",
+                    help="what each round asks, of floor, load, read (read_list alone), write (the store's writes alone)")
     args = ap.parse_args()
     print(os.popen("uptime").read().strip(), file=sys.stderr)
     kids = {"old": _child(args.old, args.townships, args.items), "new": _child(args.new, args.townships, args.items)}
-    got: dict[str, dict[str, list]] = {k: {"floor": [], "load": []} for k in kids}
+    parts = args.parts.split(",")
+    got: dict[str, dict[str, list]] = {k: {p: [] for p in parts} for k in kids}
     for r in range(args.rounds):
         order = list(kids) if r % 2 == 0 else list(kids)[::-1]
-        for what in ("floor", "load"):
+        for what in parts:
             for k in order:
                 got[k][what].append(_ask(kids[k], what))
     for p in kids.values():
@@ -95,12 +110,11 @@ def main() -> None:
     for k, g in got.items():
         row = {}
         for i, clock in enumerate(("cpu", "wall")):
-            f = [x[i] for x in g["floor"]]
-            ld = [x[i] for x in g["load"]]
-            row[clock] = {"floor_ms": round(statistics.median(f) * 1000, 1), "load_ms": round(statistics.median(ld) * 1000, 1),
-                          "ratio": round(statistics.median(ld) / statistics.median(f), 2),
-                          "min_floor_ms": round(min(f) * 1000, 1), "min_load_ms": round(min(ld) * 1000, 1),
-                          "min_ratio": round(min(ld) / min(f), 2)}
+            row[clock] = {f"{p}_ms": [round(statistics.median(x[i] for x in g[p]) * 1000, 1),
+                                      round(min(x[i] for x in g[p]) * 1000, 1)] for p in parts}  # median, min
+            if "floor" in g and "load" in g:
+                f, ld = [x[i] for x in g["floor"]], [x[i] for x in g["load"]]
+                row[clock]["ratio"] = [round(statistics.median(ld) / statistics.median(f), 2), round(min(ld) / min(f), 2)]
         print(k, json.dumps(row))
 
 

@@ -158,6 +158,20 @@ def _cited(text: str) -> tuple[tuple[str, LegalBasis, str], ...]:
     return tuple(out)
 
 
+def _add_text(rel_texts: dict, key: tuple[str, str, str], text: str) -> None:
+    """Add ``text`` to the relation's texts: the distinct non-empty texts in the order read
+    (``_Builder.rel_texts``: one as a str, several as a list)."""
+    texts = rel_texts.get(key)
+    if texts is None or texts == "":
+        rel_texts[key] = text
+    elif not text or texts == text:
+        return
+    elif type(texts) is str:
+        rel_texts[key] = [texts, text]
+    elif text not in texts:
+        texts.append(text)
+
+
 def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
 
@@ -193,7 +207,9 @@ class _Builder:
     villages: dict[str, Village] = field(default_factory=dict)
     register: dict[str, Village] = field(default_factory=dict)
     bases: dict[str, LegalBasis] = field(default_factory=dict)
-    rel_texts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    # (src, type, dst) -> its text: one text as a str ("" none), a list once a second distinct text
+    # comes (rare): a list and a join per relation were ~45,000 of each a county
+    rel_texts: dict[tuple[str, str, str], str | list[str]] = field(default_factory=dict)
     warned_depts: set[str] = field(default_factory=set)
     parts_by_key: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (key, name) -> parts
     village_groups: int = 0
@@ -216,12 +232,7 @@ class _Builder:
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: str, dst: str, text: str = "") -> None:
-        key = (src, rel, dst)
-        texts = self.rel_texts.get(key)
-        if texts is None:
-            texts = self.rel_texts[key] = []
-        if text and text not in texts:
-            texts.append(text)
+        _add_text(self.rel_texts, (src, rel, dst), text)
 
     def relations(self, renamed: dict[str, str] | None = None) -> list[Relation]:
         """Every relation, sorted; ``renamed`` re-keys nodes (a county department's shared key)
@@ -234,7 +245,7 @@ class _Builder:
             get = renamed.get
             rows = sorted((((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items()),
                           key=_first)
-        return [_relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
+        return [_relation(s, t, d, texts if type(texts) is str else "；".join(texts)) for (s, t, d), texts in rows]
 
     # ---- villages ----------------------------------------------------------------------
     def add_register(self, rows: Iterable[VillageRow]) -> None:
@@ -444,9 +455,9 @@ class _Builder:
                 k = (dkey, how, ikey)  # self.relate, inlined (~12,000 calls a county)
                 texts = rel_texts.get(k)
                 if texts is None:
-                    rel_texts[k] = [own_text] if own_text else []
-                elif own_text and own_text not in texts:
-                    texts.append(own_text)
+                    rel_texts[k] = own_text
+                elif own_text and texts != own_text:
+                    _add_text(rel_texts, k, own_text)
             if roles_written:
                 read = [f"{written}→{'牵头' if as_lead else '配合'}" for written, as_lead, _, _ in parties]
                 self.problems.append(row.problem("role_in_cell", field_name, row.get(field_name),
@@ -474,9 +485,9 @@ class _Builder:
                 k = (vkey, _ASSISTS, ikey)
                 texts = rel_texts.get(k)
                 if texts is None:
-                    rel_texts[k] = [text] if text else []
-                elif text and text not in texts:
-                    texts.append(text)
+                    rel_texts[k] = text
+                elif text and texts != text:
+                    _add_text(rel_texts, k, text)
         elif cell and not _is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
@@ -525,9 +536,9 @@ class _Builder:
             k = (ikey, _BASED_ON, key)  # self.relate, inlined (~15,000 calls a county)
             texts = rel_texts.get(k)
             if texts is None:
-                rel_texts[k] = [citation] if citation else []
-            elif citation and citation not in texts:
-                texts.append(citation)
+                rel_texts[k] = citation
+            elif citation and texts != citation:
+                _add_text(rel_texts, k, citation)
 
     # ---- chains ------------------------------------------------------------------------
     def add_chains(self) -> None:
@@ -600,7 +611,7 @@ def build_township(
                      for key, (name, level) in b.dept_names.items()}
     tkey = township_key(township)
     # every node's IN_TOWNSHIP, new keys all (the type is made here only; item:, dept:, village: keys never meet)
-    b.rel_texts.update({(key, RelType.IN_TOWNSHIP.value, tkey): [] for key in (*b.items, *b.departments, *b.villages)})
+    b.rel_texts.update({(key, RelType.IN_TOWNSHIP.value, tkey): "" for key in (*b.items, *b.departments, *b.villages)})
     # A county department is shared by the county's townships (share_county_departments): its node and
     # the relations naming it are made here with the shared key at once, instead of made, then re-keyed
     # and sorted again (a set and a sort of every relation of the list: ~50 ms of a county's load).
