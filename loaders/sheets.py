@@ -429,7 +429,8 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             values, columns, extra = _row_values(grid[i], header, plan)
         else:  # every column maps to a field of its own: the row's non-empty cells by field
             grid_row = grid[i]
-            values, columns, extra = {f: t for j, f in pairs if (t := grid_row[j])}, dict(plan[1]), []
+            # the sheet's one columns dict, shared by its rows (read only: ItemRow.problem, build's layout)
+            values, columns, extra = {f: t for j, f in pairs if (t := grid_row[j])}, plan[1], []
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own
