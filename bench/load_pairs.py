@@ -6,9 +6,12 @@
 Each child imports its own code (``PYTHONPATH`` = its root) and is asked, round after round and
 alternating with the other, for the parse floor (``read_file`` over every file) and for the load
 as ``bench/run.py`` times it (a new in-memory store, ``read_list`` + ``replace_township`` per
-township, ``gc.collect()`` before, the previous round's store dropped inside the timing). Both CPU
-time (``time.process_time``, what a busy shared machine skews least) and wall time are reported,
-median and minimum over the rounds (each value printed as [median, min]); each child's first load (cold per-process memos) is a warm-up.
+township, ``gc.collect()`` before, the previous round's store dropped inside the timing);
+``--parts read,write`` times ``read_list`` alone and the store's writes alone. CPU time
+(``time.process_time``, what a busy shared machine skews least) and wall time are printed as
+[median, min] over the rounds. Each child's first load (cold per-process memos) is a warm-up,
+except from 300 townships on: there run ``--rounds 1`` for the load of a fresh process, as
+``bench/run.py`` times it.
 """
 
 from __future__ import annotations
@@ -58,8 +61,9 @@ def write():
     for tlist in lists:
         store.replace_township(tlist)
 
-load()
-read()
+if len(files) < 300:  # as bench/run.py: from 300 townships on, one load in a fresh process
+    load()
+    read()
 print("ready", flush=True)
 for line in sys.stdin:
     fn = {"floor": floor, "load": load, "read": read, "write": write}[line.strip()]
