@@ -801,7 +801,8 @@ class MemoryStore(DutyStore):
             with self._lock:
                 return work(_MemoryReviewTx(self, township))
         # one writer at a time across processes, on the file as it is now; saved once at the end
-        with self._writing(), gc_paused():  # an import's burst of records (gc_pause: a quarter of a county load)
+        # an import's burst of records, kept by the store (gc_pause: a quarter of a county load)
+        with self._writing(), gc_paused(kept=True):
             tx = _MemoryReviewTx(self, township)
             old_review = self._review.get(township)
             self._defer_save, self._dirty = True, False

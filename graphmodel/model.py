@@ -219,7 +219,7 @@ class TownshipList:
         ends = {r.src for r in self.relations} | {r.dst for r in self.relations}
         triples = {(r.src, r.type, r.dst) for r in self.relations}
         if ends <= known and len(triples) == len(self.relations):
-            return  # set operations first (an import checks every list twice); the loop below names the culprit
+            return  # set operations first (every import checks its list); the loop below names the culprit
         seen: set[tuple[str, str, str]] = set()
         for rel in self.relations:
             if rel.src not in known or rel.dst not in known:

@@ -349,8 +349,9 @@ def township_key(township: str) -> str:
 
 def item_key(township: str, code: str, name: str, sub_item: str = "") -> str:
     """Item identity: township + code, else township + compacted name (+ sub-item)."""
-    base = f"item:{township}:code:{compact(code)}" if compact(code) else f"item:{township}:name:{compact(name)}"
-    return f"{base}/{compact(sub_item)}" if compact(sub_item) else base
+    code, sub_item = compact(code), compact(sub_item)
+    base = f"item:{township}:code:{code}" if code else f"item:{township}:name:{compact(name)}"
+    return f"{base}/{sub_item}" if sub_item else base
 
 
 def dept_key(township: str, canonical_name: str) -> str:

@@ -62,9 +62,11 @@ class ReviewTx(ABC):
     @abstractmethod
     def current_list(self) -> TownshipList: ...
 
-    def replace(self, tlist: TownshipList) -> Any:
-        """Write ``tlist`` as the township's list in this transaction, once it is whole."""
-        tlist.check()
+    def replace(self, tlist: TownshipList, *, checked: bool = False) -> Any:
+        """Write ``tlist`` as the township's list in this transaction, once it is whole
+        (``checked``: the caller has just run ``tlist.check()`` on it; not run twice)."""
+        if not checked:
+            tlist.check()
         return self._replace(tlist)
 
     @abstractmethod
@@ -417,9 +419,9 @@ class ReviewContract(ABC):
             raise NotFound(f"{township} 没有第 {number} 轮 (no round {number}; rounds: {have})")
         return list_from_dict(json.loads(blob))
 
-    def _import_round(self, tlist: TownshipList, editor: str) -> Callable[[ReviewTx], Any]:
+    def _import_round(self, tlist: TownshipList, editor: str, checked: bool = False) -> Callable[[ReviewTx], Any]:
         def work(rtx: ReviewTx) -> Any:
-            result = rtx.replace(tlist)
+            result = rtx.replace(tlist, checked=checked)
             if not result.unchanged:
                 rtx.audit(editor or "import", "import", tlist.township.name,
                           f"导入 import: +{result.added} -{result.removed} ~{result.changed}",

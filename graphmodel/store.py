@@ -204,8 +204,8 @@ class DutyStore(ReviewContract, ABC):
         """
         if not isinstance(tlist, TownshipList):
             raise InvalidArgument("replace_township expects a TownshipList")
-        tlist.check()
-        return self._review_transaction(tlist.township.name, self._import_round(tlist, editor))
+        tlist.check()  # before any transaction; the import's replace does not check it again
+        return self._review_transaction(tlist.township.name, self._import_round(tlist, editor, checked=True))
 
     @contextmanager
     def bulk(self) -> Iterator["DutyStore"]:

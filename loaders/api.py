@@ -203,7 +203,8 @@ def read_list(
     (and the warnings) found; a file that cannot be read or has no header stops the
     import before its rows are read.
     """
-    with gc_paused():  # a burst of small records, none of them garbage yet (graphmodel.gc_pause)
+    # a burst of small records, none of them garbage yet, kept by the store they go into (graphmodel.gc_pause)
+    with gc_paused(kept=True):
         return _read_list(paths, township, aliases, synonyms, column_map, part, county, catalogue_of, include_hidden)
 
 

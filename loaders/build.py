@@ -158,6 +158,20 @@ def _cited(text: str) -> tuple[tuple[str, LegalBasis, str], ...]:
     return tuple(out)
 
 
+def _add_text(rel_texts: dict, key: tuple[str, str, str], text: str) -> None:
+    """Add ``text`` to the relation's texts: the distinct non-empty texts in the order read
+    (``_Builder.rel_texts``: one as a str, several as a list)."""
+    texts = rel_texts.get(key)
+    if texts is None or texts == "":
+        rel_texts[key] = text
+    elif not text or texts == text:
+        return
+    elif type(texts) is str:
+        rel_texts[key] = [texts, text]
+    elif text not in texts:
+        texts.append(text)
+
+
 def _join(*texts: str) -> str:
     return "、".join(t for t in texts if t)
 
@@ -193,7 +207,9 @@ class _Builder:
     villages: dict[str, Village] = field(default_factory=dict)
     register: dict[str, Village] = field(default_factory=dict)
     bases: dict[str, LegalBasis] = field(default_factory=dict)
-    rel_texts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    # (src, type, dst) -> its text: one text as a str ("" none), a list once a second distinct text
+    # comes (rare): a list and a join per relation were ~45,000 of each a county
+    rel_texts: dict[tuple[str, str, str], str | list[str]] = field(default_factory=dict)
     warned_depts: set[str] = field(default_factory=set)
     parts_by_key: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (key, name) -> parts
     village_groups: int = 0
@@ -208,6 +224,7 @@ class _Builder:
     dept_of: dict[str, tuple[str, str, str, bool, str, tuple[str, str]]] = field(default_factory=dict)
     cells: dict[str, tuple] = field(default_factory=dict)  # department cell -> its parties, read once per list
     layouts: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (part, columns) already in layout
+    shapes: dict[tuple[str, int], dict] = field(default_factory=dict)  # (part, id(row.columns)) -> that dict, seen
     cited: dict[str, tuple[tuple[str, LegalBasis, str], ...]] = field(default_factory=dict)  # basis cell -> citations
     # id(row) -> name, code, sub-item, key, compact(name + sub-item): read once, in build_township
     identity: dict[int, tuple[str, str, str, str, str]] = field(default_factory=dict)
@@ -216,12 +233,7 @@ class _Builder:
 
     # ---- relations ---------------------------------------------------------------------
     def relate(self, src: str, rel: str, dst: str, text: str = "") -> None:
-        key = (src, rel, dst)
-        texts = self.rel_texts.get(key)
-        if texts is None:
-            texts = self.rel_texts[key] = []
-        if text and text not in texts:
-            texts.append(text)
+        _add_text(self.rel_texts, (src, rel, dst), text)
 
     def relations(self, renamed: dict[str, str] | None = None) -> list[Relation]:
         """Every relation, sorted; ``renamed`` re-keys nodes (a county department's shared key)
@@ -234,7 +246,7 @@ class _Builder:
             get = renamed.get
             rows = sorted((((get(s, s), t, get(d, d)), texts) for (s, t, d), texts in self.rel_texts.items()),
                           key=_first)
-        return [_relation(s, t, d, "；".join(texts)) for (s, t, d), texts in rows]
+        return [_relation(s, t, d, texts if type(texts) is str else "；".join(texts)) for (s, t, d), texts in rows]
 
     # ---- villages ----------------------------------------------------------------------
     def add_register(self, rows: Iterable[VillageRow]) -> None:
@@ -275,10 +287,13 @@ class _Builder:
         return ok
 
     def add_item(self, row: ItemRow) -> None:
-        shape = (row.part, tuple(row.columns))
-        if shape not in self.layouts:  # the columns of a sheet, not of each row
-            self.layouts.add(shape)
-            self.layout.update(f"{row.part}:{f}" for f in row.columns)
+        cols = row.columns  # a sheet's rows share one dict (sheets._read_items): its columns are known once
+        if self.shapes.get((row.part, id(cols))) is not cols:
+            self.shapes[(row.part, id(cols))] = cols  # held: the id stays this dict's
+            shape = (row.part, tuple(cols))
+            if shape not in self.layouts:  # the columns of a sheet, not of each row
+                self.layouts.add(shape)
+                self.layout.update(f"{row.part}:{f}" for f in cols)
         if not self.check_types(row):
             return
         values = row.values
@@ -444,9 +459,9 @@ class _Builder:
                 k = (dkey, how, ikey)  # self.relate, inlined (~12,000 calls a county)
                 texts = rel_texts.get(k)
                 if texts is None:
-                    rel_texts[k] = [own_text] if own_text else []
-                elif own_text and own_text not in texts:
-                    texts.append(own_text)
+                    rel_texts[k] = own_text
+                elif own_text and texts != own_text:
+                    _add_text(rel_texts, k, own_text)
             if roles_written:
                 read = [f"{written}→{'牵头' if as_lead else '配合'}" for written, as_lead, _, _ in parties]
                 self.problems.append(row.problem("role_in_cell", field_name, row.get(field_name),
@@ -474,9 +489,9 @@ class _Builder:
                 k = (vkey, _ASSISTS, ikey)
                 texts = rel_texts.get(k)
                 if texts is None:
-                    rel_texts[k] = [text] if text else []
-                elif text and text not in texts:
-                    texts.append(text)
+                    rel_texts[k] = text
+                elif text and texts != text:
+                    _add_text(rel_texts, k, text)
         elif cell and not _is_placeholder(cell):
             groups = []
             for name in split_multi(cell):
@@ -525,9 +540,9 @@ class _Builder:
             k = (ikey, _BASED_ON, key)  # self.relate, inlined (~15,000 calls a county)
             texts = rel_texts.get(k)
             if texts is None:
-                rel_texts[k] = [citation] if citation else []
-            elif citation and citation not in texts:
-                texts.append(citation)
+                rel_texts[k] = citation
+            elif citation and texts != citation:
+                _add_text(rel_texts, k, citation)
 
     # ---- chains ------------------------------------------------------------------------
     def add_chains(self) -> None:
@@ -581,12 +596,13 @@ def build_township(
     b = _Builder(township, aliases)
     b.add_register(villages)
     rows = list(rows)
-    squash = _SPACES.sub
     for row in rows:
-        get = row.values.get  # values are texts: _squash is the regex alone (an empty cell is absent)
-        name = squash("", v) if type(v := get("name")) is str else _squash(v)
-        code = squash("", v) if type(v := get("code")) is str else _squash(v)
-        sub = squash("", v) if type(v := get("sub_item")) is str else _squash(v)
+        # values are texts (an empty cell is absent): _squash is the whitespace dropped, which
+        # str.split() does as the regex's \s does (both are str.isspace), at a third of its cost
+        get = row.values.get
+        name = "".join(v.split()) if type(v := get("name")) is str else _squash(v)
+        code = ("".join(v.split()) if type(v) is str else _squash(v)) if (v := get("code")) else ""
+        sub = ("".join(v.split()) if type(v) is str else _squash(v)) if (v := get("sub_item")) else ""
         plain, label = item_key(township, code, name, sub), compact(name + sub)
         b.identity[id(row)] = (name, code, sub, plain, label)  # read once, used again by add_item
         b.parts_by_key.setdefault((plain, label), set()).add(row.part)
@@ -600,7 +616,7 @@ def build_township(
                      for key, (name, level) in b.dept_names.items()}
     tkey = township_key(township)
     # every node's IN_TOWNSHIP, new keys all (the type is made here only; item:, dept:, village: keys never meet)
-    b.rel_texts.update({(key, RelType.IN_TOWNSHIP.value, tkey): [] for key in (*b.items, *b.departments, *b.villages)})
+    b.rel_texts.update({(key, RelType.IN_TOWNSHIP.value, tkey): "" for key in (*b.items, *b.departments, *b.villages)})
     # A county department is shared by the county's townships (share_county_departments): its node and
     # the relations naming it are made here with the shared key at once, instead of made, then re-keyed
     # and sorted again (a set and a sort of every relation of the list: ~50 ms of a county's load).

@@ -134,7 +134,10 @@ def _texts(sheet: RawSheet) -> list[list[str]]:
 def _grid(sheet: RawSheet, header_zone: bool, texts: list[list[str]] | None = None) -> list[list[str]]:
     """Cell texts with merged ranges filled: vertical ranges always, one-row ranges only near the top."""
     width = sheet.width
-    grid = [list(row) for row in texts] if texts is not None else _texts(sheet)
+    # the rows of ``texts`` shared, each copied before a merged range writes into it (a CSV has none:
+    # copying every row of every sheet twice was ~5 % of parse_sheet)
+    grid = list(texts) if texts is not None else _texts(sheet)
+    copied: set[int] | None = set() if texts is not None else None
     for r1, c1, r2, c2 in sheet.merged:
         if r1 >= len(grid):
             continue
@@ -142,6 +145,9 @@ def _grid(sheet: RawSheet, header_zone: bool, texts: list[list[str]] | None = No
             continue
         value = grid[r1][c1] if c1 < width else ""
         for r in range(r1, min(r2, len(grid) - 1) + 1):
+            if copied is not None and r not in copied:
+                grid[r] = list(grid[r])
+                copied.add(r)
             for c in range(c1, min(c2, width - 1) + 1):
                 grid[r][c] = value
     return grid
@@ -188,17 +194,33 @@ def _apply_options(header: Header, options: ReadOptions) -> Header:
 _part_cell = lru_cache(maxsize=1 << 14)(part_cell)
 
 
-def _part_by_values(sheet: RawSheet, header: Header) -> Header:
-    """A part column headed by another word (类别, 类型 …): recognised by its values (基本 / 配合 / 收回)."""
+def _part_by_values(sheet: RawSheet, header: Header, cells: list[list[str]] | None = None) -> Header:
+    """A part column headed by another word (类别, 类型 …): recognised by its values (基本 / 配合 / 收回).
+    ``cells``: the sheet's cells as text (:func:`_texts`), when the caller has them."""
     if header.column("part") is not None or header.is_register:
         return header
     for col in header.columns:
         if col.field not in (None, "category", "power_type"):
             continue
-        texts = [cell_text(r[col.index]) for r in sheet.rows[header.data_start:] if col.index < len(r)]
+        j = col.index
+        if cells is None:
+            texts = [cell_text(r[j]) for r in sheet.rows[header.data_start:] if j < len(r)]
+        else:
+            texts = [r[j] for r in cells[header.data_start:] if j < len(r)]
         texts = [t for t in texts if t]
-        parts = [_part_cell(t) for t in texts]
-        if len(texts) >= 2 and sum(1 for p in parts if p) >= 0.8 * len(texts) and len(set(parts) - {None}) >= 1:
+        limit = 0.8 * len(texts)
+        parts: list[str | None] = []
+        misses = 0
+        for t in texts:  # read until too many cells name no part for it to be a part column
+            p = _part_cell(t)
+            parts.append(p)
+            if not p:
+                misses += 1
+                if len(texts) - misses < limit:
+                    break
+        else:
+            if not (len(texts) >= 2 and sum(1 for p in parts if p) >= limit and len(set(parts) - {None}) >= 1):
+                continue
             kinds = "/".join(sorted({compact(t) for t, p in zip(texts, parts) if p})[:3])
             new = Column(col.index, col.letter, col.header, "part", f"按值 by values: {kinds}")
             return Header(header.rows, tuple(new if c.index == col.index else c for c in header.columns),
@@ -215,7 +237,7 @@ def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | Non
     parsed = ParsedSheet(sheet.file, sheet.name, header)
     if header is None:
         return parsed
-    header = _part_by_values(sheet, _apply_options(header, options))
+    header = _part_by_values(sheet, _apply_options(header, options), cells)
     parsed.header = header
     titles = [next((t for t in row if t), "") for row in top[: header.rows[0]]]
     if options.part:
@@ -236,10 +258,20 @@ def parse_sheet(sheet: RawSheet, table: SynonymTable, options: ReadOptions | Non
     grid = _grid(sheet, header_zone=False, texts=cells)
     for i in header.rows:  # header rows keep their one-row merges filled
         grid[i] = top[i]
-    for col in header.columns:
-        texts = [grid[i][col.index] for i in range(header.data_start, len(grid)) if grid[i][col.index]]
-        parsed.samples[col.index] = list(dict.fromkeys(texts))[:_SAMPLES]
-        parsed.values[col.index] = texts[:50]
+    for col in header.columns:  # the first distinct texts and the first 50 of each column: read no further
+        j, texts, samples = col.index, [], {}
+        for i in range(header.data_start, len(grid)):
+            t = grid[i][j]
+            if not t:
+                continue
+            if len(texts) < 50:
+                texts.append(t)
+            if len(samples) < _SAMPLES:
+                samples[t] = None
+            elif len(texts) >= 50:
+                break
+        parsed.samples[j] = list(samples)
+        parsed.values[j] = texts
     if header.is_register:
         _read_register(sheet, grid, header, parsed, cells)
     else:
@@ -397,7 +429,8 @@ def _read_items(sheet: RawSheet, grid: list[list[str]], header: Header, parsed: 
             values, columns, extra = _row_values(grid[i], header, plan)
         else:  # every column maps to a field of its own: the row's non-empty cells by field
             grid_row = grid[i]
-            values, columns, extra = {f: t for j, f in pairs if (t := grid_row[j])}, dict(plan[1]), []
+            # the sheet's one columns dict, shared by its rows (read only: ItemRow.problem, build's layout)
+            values, columns, extra = {f: t for j, f in pairs if (t := grid_row[j])}, plan[1], []
         name_origin = covered.get((i, name_col.index))
         # one item over several rows (one per stage of its 责任事项): its name merged over them,
         # or a nameless row; either way the row holds nothing but stage cells of its own

@@ -26,3 +26,54 @@ def test_relation_to_a_node_outside_the_list_is_refused(store):
     with pytest.raises(InvalidArgument, match="outside the list"):
         store.replace_township(tl)
     assert store.townships() == ()
+
+
+# The check runs once per import (DutyStore.replace_township, before any transaction; the import's
+# ReviewTx.replace is told so): a list that fails it must still change nothing, by every entry point.
+
+def _broken(township: str = "XX镇"):
+    tl = small_list(township)
+    tl.relations.append(Relation(tl.items[0].key, "FOLLOWED_BY", f"item:{township}:code:无此事项"))
+    return tl
+
+
+def _state(store, township: str = "XX镇") -> tuple:
+    """The list, the rounds and the audit trail of a township (what an import would change)."""
+    return graph_of(store), store.rounds(township), store.audit_trail(township)
+
+
+def test_a_failing_check_changes_nothing_through_replace_township(store):
+    store.replace_township(small_list())
+    before = _state(store)
+    with pytest.raises(InvalidArgument, match="outside the list"):
+        store.replace_township(_broken())
+    assert _state(store) == before
+
+
+def test_a_failing_check_inside_bulk_changes_nothing(store):
+    store.replace_township(small_list())
+    before = _state(store)
+    mine = graph_of(store, "XX镇")
+    with store.bulk():
+        with pytest.raises(InvalidArgument, match="outside the list"):
+            store.replace_township(_broken())
+    assert _state(store) == before
+    with store.bulk():  # the other lists of the block are written; the failing one is not
+        store.replace_township(small_list("YY镇"))
+        with pytest.raises(InvalidArgument, match="outside the list"):
+            store.replace_township(_broken())
+    assert graph_of(store, "XX镇") == mine
+    assert (store.rounds("XX镇"), store.audit_trail("XX镇")) == before[1:]
+    assert [t.name for t in store.townships()] == ["XX镇", "YY镇"]
+    assert len(store.rounds("YY镇")) == 1
+
+
+def test_a_failing_check_inside_a_review_transaction_changes_nothing(store):
+    store.replace_township(small_list())
+    before = _state(store)
+    # a review transaction's replace checks the list unless its caller says it has just done so
+    with pytest.raises(InvalidArgument, match="outside the list"):
+        store._review_transaction("XX镇", lambda rtx: rtx.replace(_broken()))
+    with pytest.raises(InvalidArgument, match="outside the list"):
+        store._review_transaction("XX镇", store._import_round(_broken(), "import"))
+    assert _state(store) == before

@@ -143,3 +143,45 @@ def test_register_header_turns_type_into_village_kind(tmp_path):
     [sheet] = read_file(path)
     h = find_header(_grid(sheet, header_zone=True), load_synonyms())
     assert h.is_register and [c.field for c in h.columns] == ["seq", "village_name", "village_kind"]
+
+
+def _sheet(rows, merged=()):
+    from loaders.readers import RawSheet
+    return RawSheet("t.csv", "表", [list(r) for r in rows], tuple(merged))
+
+
+def test_samples_are_the_first_distinct_texts_and_values_the_first_fifty():
+    from loaders.sheets import parse_sheet
+
+    # the third distinct text comes after the 50th value: the samples read on to find it
+    rows = [["序号", "事项名称", "备注"]] + [[str(i), f"事项{i}", "甲" if i < 60 else ("乙" if i < 70 else "丙")]
+                                           for i in range(80)]
+    rows[5][2] = ""
+    parsed = parse_sheet(_sheet(rows), load_synonyms())
+    note = next(c.index for c in parsed.header.columns if c.header == "备注")
+    assert parsed.samples[note] == ["甲", "乙", "丙"]
+    assert parsed.values[note] == ["甲"] * 50
+    name = next(c.index for c in parsed.header.columns if c.field == "name")
+    assert parsed.samples[name] == ["事项0", "事项1", "事项2"] and len(parsed.values[name]) == 50
+
+
+@pytest.mark.parametrize("parts, found", [(8, True), (7, False)])
+def test_a_part_column_is_recognised_by_its_values_at_four_in_five(parts, found):
+    from loaders.sheets import parse_sheet
+
+    # 类别 holds a list part in ``parts`` of its 10 cells (the rule: at least 80 %)
+    cells = ["基本履职事项"] * parts + ["其他"] * (10 - parts)
+    rows = [["序号", "事项名称", "类别"]] + [[str(i), f"事项{i}", c] for i, c in enumerate(cells)]
+    parsed = parse_sheet(_sheet(rows), load_synonyms())
+    column = next(c for c in parsed.header.columns if c.header == "类别")
+    assert (column.field == "part") is found
+
+
+def test_merged_ranges_fill_a_copy_and_leave_the_cells_as_read():
+    from loaders.sheets import _texts
+
+    sheet = _sheet([["序号", "事项名称"], ["1", "甲"], ["", ""]], merged=[(1, 1, 2, 1)])
+    cells = _texts(sheet)
+    grid = _grid(sheet, header_zone=False, texts=cells)
+    assert grid[2] == ["", "甲"] and cells[2] == ["", ""]
+    assert grid[0] is cells[0]  # rows no range writes into are shared, not copied
