@@ -475,24 +475,19 @@ WHERE ($min_leads IS NULL OR lead_count >= $min_leads)
   AND ($max_leads IS NULL OR lead_count <= $max_leads)
 """
 
-# The same for one township's items (and items by key), where every parameter keeps one type
-# whatever the filter ("" for no department or village, -1 for no lead bound): the server plans
-# a statement once per parameter types, and a null where an int had been cost each new filter
-# shape a plan again (0.2–0.4 s for this statement) in a per-township question. (Over the whole
-# store the null tests above measured faster: 1.3–2.0 s against 2.3–2.8 s at 300 townships.)
-# Slice neotown.
-_ITEM_FILTER_TYPED = """
-WITH i WHERE ($township = '' OR i.township = $township)
-  AND (size($parts) = 0 OR i.part IN $parts)
-  AND (size($power_types) = 0 OR i.power_type IN $power_types)
-  AND (size($keys) = 0 OR i.key IN $keys)
-  AND ($department = '' OR EXISTS { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.key = $department })
-  AND ($village = '' OR EXISTS { MATCH (v)-[:ASSISTS]->(i) WHERE v.key = $village })
-WITH i, COUNT { MATCH ()-[:LEADS]->(i) } AS lead_count
-WHERE ($min_leads < 0 OR lead_count >= $min_leads)
-  AND ($max_leads < 0 OR lead_count <= $max_leads)
+# One township's items and items by key (what a per-township question reads): no filter and two
+# relation subqueries, the filter applied by the store to the cards (ItemFilter.admits, the
+# reference semantics). Planning the filter and six subqueries above took 0.3–0.7 s on a statement's
+# first use (EXPLAIN after the query caches were cleared, 30 townships), this one 0.1–0.2 s; the
+# rows are the same relations, split by type in Python (neo4j_store._lean_card). Slice neotown.
+_CARD_RETURN_LEAN = """
+RETURN properties(i) AS item,
+  COLLECT { MATCH (i)-[r:BASED_ON|FOLLOWED_BY]->(o)
+            RETURN [type(r), o.key, CASE WHEN r:BASED_ON THEN properties(o) END, r.text] } AS out,
+  COLLECT { MATCH (i)<-[r:LEADS|COOPERATES_ON|ASSISTS|FOLLOWED_BY]-(o)
+            RETURN [type(r), o.key, o.name, CASE WHEN r:ASSISTS THEN o.kind ELSE o.level END, r.text] } AS inc
 """
-#: The candidate sources whose statement takes one type per parameter (_ITEM_FILTER_TYPED).
+#: The candidate sources read with _CARD_RETURN_LEAN and filtered by the store.
 TYPED_CARD_SOURCES = frozenset({"township", "keys"})
 
 # One row per item with everything a card holds; the store sorts the collected lists.
@@ -507,7 +502,7 @@ RETURN properties(i) AS item,
 """
 
 ITEM_CARDS: dict[str, str] = {
-    name: head + (_ITEM_FILTER_TYPED if name in TYPED_CARD_SOURCES else _ITEM_FILTER) + _CARD_RETURN
+    name: head + (_CARD_RETURN_LEAN if name in TYPED_CARD_SOURCES else _ITEM_FILTER + _CARD_RETURN)
     for name, head in _CANDIDATES.items()}
 
 # Substring search exactly as the memory store does it: any term in
