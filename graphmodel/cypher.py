@@ -374,12 +374,24 @@ NODES_ALL: dict[str, str] = {
     "Township": "MATCH (n:Township) RETURN properties(n) AS props",
 }
 
+# A township's departments: its own offices, and the shared county departments (township '') that
+# lead or cooperate on its items or belong to it, found from the township's nodes. Asked from the
+# other end (every department with township '', then their relations) it expanded every relation of
+# every county's departments: 0.35-0.67 s at 300 townships in counties of 20 (59,554 relations for
+# 33 rows), 0.01 s from the township's side. ``size(n.township) = 0`` is ``n.township = ''`` in a
+# form no index answers, so that the planner cannot start from the shared departments. Slice neotown.
+_TOWNSHIP_DEPARTMENTS = """CALL () {
+  MATCH (n:Department {township: $township}) RETURN n
+  UNION
+  MATCH (:Township {township: $township})<-[:IN_TOWNSHIP]-(n:Department) WHERE size(n.township) = 0 RETURN n
+  UNION
+  MATCH (:DutyItem {township: $township})<-[:LEADS|COOPERATES_ON]-(n:Department) WHERE size(n.township) = 0 RETURN n
+}"""
+
 NODES_IN_TOWNSHIP: dict[str, str] = {
     "DutyItem": "MATCH (n:DutyItem {township: $township}) RETURN properties(n) AS props",
     # Its own offices, and the shared county departments (township '') pointing at its nodes.
-    "Department": "CALL () { MATCH (n:Department {township: $township}) RETURN n "
-    "UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) "
-    "WHERE m.township = $township RETURN n } RETURN properties(n) AS props",
+    "Department": _TOWNSHIP_DEPARTMENTS + " RETURN properties(n) AS props",
     "Village": "MATCH (n:Village {township: $township}) RETURN properties(n) AS props",
     # Bases are shared: a township's are those its items cite.
     "LegalBasis": "MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n) "
@@ -534,9 +546,7 @@ UNION ALL MATCH (n:Township) RETURN 'Township' AS type, count(n) AS n
 
 COUNT_NODES_IN_TOWNSHIP = """
 MATCH (n:DutyItem {township: $township}) RETURN 'DutyItem' AS type, count(n) AS n
-UNION ALL CALL () { MATCH (n:Department {township: $township}) RETURN n
-  UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) WHERE m.township = $township
-  RETURN n } RETURN 'Department' AS type, count(n) AS n
+UNION ALL """ + _TOWNSHIP_DEPARTMENTS + """ RETURN 'Department' AS type, count(n) AS n
 UNION ALL MATCH (n:Village {township: $township}) RETURN 'Village' AS type, count(n) AS n
 UNION ALL MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n)
   RETURN 'LegalBasis' AS type, count(DISTINCT n) AS n
