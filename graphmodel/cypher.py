@@ -1158,6 +1158,17 @@ CALL () { UNWIND $bases AS k MATCH (b:LegalBasis {key: k}) RETURN collect([b.key
 CALL () { UNWIND $villages AS k MATCH (v:Village {key: k}) RETURN collect([v.key, v.name, v.kind]) AS villages }
 RETURN departments, bases, villages
 """,
+    # ---- slice neotown: one township's questions -----------------------------------------------
+    # queries.county -- the Township nodes of $township's county (reference catalogues left out;
+    # none when $township is not stored or is a catalogue): a county question about one township
+    # read every Township node of the store to find its county's (300 or 2,000 nodes built in Python).
+    # An empty string may be stored as no property (the admin import): coalesce on both sides.
+    "county_townships": """
+MATCH (t:Township {township: $township}) WHERE coalesce(t.catalogue_of, '') = ''
+WITH coalesce(t.county, '') AS county
+MATCH (o:Township) WHERE coalesce(o.county, '') = county AND coalesce(o.catalogue_of, '') = ''
+RETURN collect(properties(o)) AS townships
+""",
 }
 
 
