@@ -462,15 +462,19 @@ class Neo4jStore(DutyStore):
         }
         if source in cypher.TYPED_CARD_SOURCES:  # a lean statement, cheap to plan: the filter applied here
             statement = cypher.ITEM_CARDS[source]
-            cards = (_lean_card(r) for r in (self._read(statement, keys=params["keys"]) if source == "keys"
-                                             else self._read(statement, township=flt.township)))
+            cards = (_lean_card(r) for r in (
+                self._read(statement, keys=params["keys"]) if source == "keys" else
+                self._read(statement, township=flt.township, parts=params["parts"], power_types=params["power_types"],
+                           min_leads=-1 if flt.min_leads is None else flt.min_leads,
+                           max_leads=-1 if flt.max_leads is None else flt.max_leads)))
             return [c for c in cards if flt.admits(c)]
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
 
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
-        if township is not None:
-            records = self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms), township=township)
-        elif all(_HAN_TERM.fullmatch(t) for t in terms):
+        if township is not None:  # the lean cards (cypher.SEARCH_ITEMS_IN_TOWNSHIP)
+            return [_lean_card(r) for r in self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms),
+                                                      township=township)]
+        if all(_HAN_TERM.fullmatch(t) for t in terms):
             query = " OR ".join(f'"{t}"' for t in terms)  # Lucene query text, not Cypher: Han only
             records = self._read(cypher.SEARCH_ITEMS_FULLTEXT, terms=list(terms), query=query)
         else:
