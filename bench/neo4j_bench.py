@@ -3,8 +3,8 @@
     python bench/neo4j_bench.py --sizes 30,300              # starts its own Neo4j (8g heap)
     NEO4J_URI=… python bench/neo4j_bench.py --sizes 30      # or uses a running one (it is wiped!)
 
-Per size (townships of ``--items`` generated items, the benchmark's cached lists; parsing
-is not timed):
+Per size (townships of ``--items`` generated items, the benchmark's cached lists, each township
+in the generator's county of twenty, ``--no-counties`` for none; parsing is not timed):
 
 - loads, interleaved so a busy moment hits each: the incremental import
   (``replace_township``, one transaction per township), the same in one ``bulk()`` (several
