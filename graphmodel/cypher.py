@@ -1181,6 +1181,12 @@ WITH coalesce(t.county, '') AS county
 MATCH (o:Township) WHERE coalesce(o.county, '') = county AND coalesce(o.catalogue_of, '') = ''
 RETURN collect(properties(o)) AS townships
 """,
+    # queries.catalogue.catalogues -- (name, county or province) of the reference catalogues: a
+    # per-township catalogue_compare read every Township node to find none in most stores.
+    "catalogues": """
+MATCH (t:Township) WHERE coalesce(t.catalogue_of, '') <> ''
+RETURN collect([t.name, t.catalogue_of]) AS found
+""",
 }
 
 
