@@ -144,12 +144,7 @@ def missing_parts(store: DutyStore, township: str | None = None, *,
     >>> [(f.kind, f.subject) for f in missing_parts(s)]
     [('handshake.missing_township_part', '动物防疫')]
     """
-    if township is not None and compact(township).endswith(_TOWN_ENDINGS + _DEPT_ENDINGS):
-        # one township whose name decides by its ending alone: every township of the store is not
-        # read to find the county lists (2,000 Township nodes at 2,000 townships)
-        county = {township} if is_county_list(township) else set()
-    else:
-        county = {c.township for c in county_lists(store)}
+    county = {c.township for c in county_lists(store)}
     out = []
     if cards is None and recorded_townships(store, township) is not None:
         # the store half: 配合 items lacking either part as written (the layouts are recorded, so

@@ -186,18 +186,3 @@ def test_county_questions_about_one_township_are_its_countys_share(county_store)
             assert query(county_store, town) == tuple(r for r in whole if r.county == county), (query, town)
         assert query(county_store, "无此镇") == ()
     assert [r.township for r in township_ranking(county_store, "戊镇")] == ["戊镇"]
-
-
-def test_missing_parts_of_one_township_is_its_share_of_the_whole_stores(store):
-    # one township named like a township (or a county department) is judged by its name alone
-    from queries.handshake import missing_parts
-
-    for name, county_part, own_part in (("甲镇", "", "宣传"), ("县林业局", "", ""), ("乙镇", "检查", "")):
-        b = ListBuilder(name)
-        b.item("动物防疫", part="配合履职事项", leads=["县农业农村局"], upper_duty=county_part, township_duty=own_part)
-        b.item("农机安全", part="配合履职事项", leads=["县农业农村局"], upper_duty="检查", township_duty="宣传")
-        store.replace_township(b.build())
-    whole = missing_parts(store)
-    assert {f.township for f in whole} == {"甲镇", "乙镇"}  # 县林业局's list is written from the county's side
-    for name in ("甲镇", "县林业局", "乙镇"):
-        assert missing_parts(store, name) == tuple(f for f in whole if f.township == name)
