@@ -3,8 +3,8 @@
     python bench/neo4j_bench.py --sizes 30,300              # starts its own Neo4j (8g heap)
     NEO4J_URI=… python bench/neo4j_bench.py --sizes 30      # or uses a running one (it is wiped!)
 
-Per size (townships of ``--items`` generated items, the benchmark's cached lists; parsing
-is not timed):
+Per size (townships of ``--items`` generated items, the benchmark's cached lists, each township
+in the generator's county of twenty, ``--no-counties`` for none; parsing is not timed):
 
 - loads, interleaved so a busy moment hits each: the incremental import
   (``replace_township``, one transaction per township), the same in one ``bulk()`` (several
@@ -313,12 +313,18 @@ def measure_queries(store, repeat: int, township: str | None, budget: float = 10
     return out
 
 
-def _parsed(size: int, items: int, seed: int, cache: Path | None) -> list:
+def _parsed(size: int, items: int, seed: int, cache: Path | None, counties: bool = True) -> list:
     """The townships' lists as read_list reads them (parsing is not timed here); ``cache``: a pickle of
-    them kept between runs (reading 300 townships takes minutes on a busy machine)."""
+    them kept between runs (reading 300 townships takes minutes on a busy machine). ``counties``: each
+    township in the generator's county (twenty a county, ``datasets.in_counties``), so that a county
+    question reads a real county's townships; False: no county (every township of the run one group,
+    as measured before the sixth session)."""
     import pickle
 
-    from datasets import ensure
+    from datasets import ensure, in_counties
+
+    if counties:
+        return in_counties(_parsed(size, items, seed, cache, counties=False))
 
     from loaders import read_list
 
@@ -335,14 +341,15 @@ def _parsed(size: int, items: int, seed: int, cache: Path | None) -> list:
 
 def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, save=None,
             lists_cache: Path | None = None, server_options=None, queries: bool = True,
-            server_pid: int | None = None, wipe_after: bool = True) -> dict:
+            server_pid: int | None = None, wipe_after: bool = True, counties: bool = True) -> dict:
     from graphmodel import open_store
 
     store = open_store("neo4j")
-    results: dict = {"uptime_before": uptime(), "sizes": {}}
+    results: dict = {"uptime_before": uptime(), "sizes": {}, "counties": "generator's, 20 townships each"
+                     if counties else "none (one group of every township)"}
     try:
         for size in sizes:
-            tlists = _parsed(size, items, seed, lists_cache)
+            tlists = _parsed(size, items, seed, lists_cache, counties)
             entry: dict = {"uptime": uptime()}
             entry["loads"] = measure_loads(store, tlists, repeat if size < 300 else 1, loads, server_options, server_pid)
             results["sizes"][str(size)] = entry
@@ -386,7 +393,8 @@ def measure(sizes, items: int, seed: int, repeat: int, loads=LOADS, names=None, 
 def report(results: dict) -> str:
     from next_steps import INCREMENTAL_STEP, admin_reason, bulk_reason, neo4j_reason
 
-    lines = ["# Neo4j targets (bench/neo4j_bench.py)", "", f"Machine load before: `{results['uptime_before']}`",
+    lines = ["# Neo4j targets (bench/neo4j_bench.py)", "", f"Counties: {results.get('counties', 'none')}",
+             "", f"Machine load before: `{results['uptime_before']}`",
              f"after: `{results.get('uptime_after', '(running)')}`", ""]
     for size, e in results["sizes"].items():
         loads = e["loads"]
@@ -491,6 +499,9 @@ def main(argv=None) -> int:
     ap.add_argument("--loads", default="", help=f"loads to time (default all: {','.join(LOADS)})")
     ap.add_argument("--queries", default="", help="queries to time (default every registered one)")
     ap.add_argument("--no-queries", action="store_true", help="time the loads only")
+    ap.add_argument("--no-counties", action="store_true",
+                    help="townships in no county (every township one group for the county questions), "
+                         "as measured before the sixth session; default: the generator's counties of 20")
     ap.add_argument("--lists-cache", type=Path, default=ROOT / "bench" / ".cache" / "parsed",
                     help="folder keeping the parsed lists between runs (bench/.cache is gitignored)")
     args = ap.parse_args(argv)
@@ -524,7 +535,8 @@ def main(argv=None) -> int:
 
         results = measure(sizes, args.items, args.seed, args.repeat, loads, names, save, args.lists_cache,
                           (args.neo4j_heap, args.neo4j_pagecache), queries=not args.no_queries,
-                          server_pid=server.pid if server is not None else None, wipe_after=server is None)
+                          server_pid=server.pid if server is not None else None, wipe_after=server is None,
+                          counties=not args.no_counties)
         print(save(results), flush=True)  # the summary before the server's shutdown, which may take a while
         return 0
     except BaseException:

@@ -374,12 +374,24 @@ NODES_ALL: dict[str, str] = {
     "Township": "MATCH (n:Township) RETURN properties(n) AS props",
 }
 
+# A township's departments: its own offices, and the shared county departments (township '') that
+# lead or cooperate on its items or belong to it, found from the township's nodes. Asked from the
+# other end (every department with township '', then their relations) it expanded every relation of
+# every county's departments: 0.35-0.67 s at 300 townships in counties of 20 (59,554 relations for
+# 33 rows), 0.01 s from the township's side. ``size(n.township) = 0`` is ``n.township = ''`` in a
+# form no index answers, so that the planner cannot start from the shared departments. Slice neotown.
+_TOWNSHIP_DEPARTMENTS = """CALL () {
+  MATCH (n:Department {township: $township}) RETURN n
+  UNION
+  MATCH (:Township {township: $township})<-[:IN_TOWNSHIP]-(n:Department) WHERE size(n.township) = 0 RETURN n
+  UNION
+  MATCH (:DutyItem {township: $township})<-[:LEADS|COOPERATES_ON]-(n:Department) WHERE size(n.township) = 0 RETURN n
+}"""
+
 NODES_IN_TOWNSHIP: dict[str, str] = {
     "DutyItem": "MATCH (n:DutyItem {township: $township}) RETURN properties(n) AS props",
     # Its own offices, and the shared county departments (township '') pointing at its nodes.
-    "Department": "CALL () { MATCH (n:Department {township: $township}) RETURN n "
-    "UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) "
-    "WHERE m.township = $township RETURN n } RETURN properties(n) AS props",
+    "Department": _TOWNSHIP_DEPARTMENTS + " RETURN properties(n) AS props",
     "Village": "MATCH (n:Village {township: $township}) RETURN properties(n) AS props",
     # Bases are shared: a township's are those its items cite.
     "LegalBasis": "MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n) "
@@ -475,24 +487,28 @@ WHERE ($min_leads IS NULL OR lead_count >= $min_leads)
   AND ($max_leads IS NULL OR lead_count <= $max_leads)
 """
 
-# The same for one township's items (and items by key), where every parameter keeps one type
-# whatever the filter ("" for no department or village, -1 for no lead bound): the server plans
-# a statement once per parameter types, and a null where an int had been cost each new filter
-# shape a plan again (0.2–0.4 s for this statement) in a per-township question. (Over the whole
-# store the null tests above measured faster: 1.3–2.0 s against 2.3–2.8 s at 300 townships.)
-# Slice neotown.
-_ITEM_FILTER_TYPED = """
-WITH i WHERE ($township = '' OR i.township = $township)
-  AND (size($parts) = 0 OR i.part IN $parts)
-  AND (size($power_types) = 0 OR i.power_type IN $power_types)
-  AND (size($keys) = 0 OR i.key IN $keys)
-  AND ($department = '' OR EXISTS { MATCH (d)-[:LEADS|COOPERATES_ON]->(i) WHERE d.key = $department })
-  AND ($village = '' OR EXISTS { MATCH (v)-[:ASSISTS]->(i) WHERE v.key = $village })
-WITH i, COUNT { MATCH ()-[:LEADS]->(i) } AS lead_count
-WHERE ($min_leads < 0 OR lead_count >= $min_leads)
-  AND ($max_leads < 0 OR lead_count <= $max_leads)
+# One township's items and items by key (what a per-township question reads): two relation
+# subqueries and at most the filter's plain parts (below), the whole filter applied by the store to
+# the cards (ItemFilter.admits, the reference semantics). Planning the filter and six subqueries above took 0.3–0.7 s on a statement's
+# first use (EXPLAIN after the query caches were cleared, 30 townships), this one 0.1–0.2 s; the
+# rows are the same relations, split by type in Python (neo4j_store._lean_card). Slice neotown.
+_CARD_RETURN_LEAN = """
+RETURN properties(i) AS item,
+  COLLECT { MATCH (i)-[r:BASED_ON|FOLLOWED_BY]->(o)
+            RETURN [type(r), o.key, CASE WHEN r:BASED_ON THEN properties(o) END, r.text] } AS out,
+  COLLECT { MATCH (i)<-[r:LEADS|COOPERATES_ON|ASSISTS|FOLLOWED_BY]-(o)
+            RETURN [type(r), o.key, o.name, CASE WHEN r:ASSISTS THEN o.kind ELSE o.level END, r.text] } AS inc
 """
-#: The candidate sources whose statement takes one type per parameter (_ITEM_FILTER_TYPED).
+# One township's items are narrowed here by the filter's plain parts (list part, power type, lead
+# bounds; every parameter one type whatever the filter, so one plan: a null where an int had been
+# cost a new plan): no_lead asks 9 of 300 items' cards (0.03 s, against 0.07 s for all of them); the
+# department and village tests (EXISTS subqueries, costly to plan) are left to the store.
+_ITEM_FILTER_PLAIN = """
+WITH i WHERE (size($parts) = 0 OR i.part IN $parts) AND (size($power_types) = 0 OR i.power_type IN $power_types)
+WITH i, COUNT { ()-[:LEADS]->(i) } AS lead_count
+WHERE ($min_leads < 0 OR lead_count >= $min_leads) AND ($max_leads < 0 OR lead_count <= $max_leads)
+"""
+#: The candidate sources read with _CARD_RETURN_LEAN and filtered (again, wholly) by the store.
 TYPED_CARD_SOURCES = frozenset({"township", "keys"})
 
 # One row per item with everything a card holds; the store sorts the collected lists.
@@ -507,7 +523,8 @@ RETURN properties(i) AS item,
 """
 
 ITEM_CARDS: dict[str, str] = {
-    name: head + (_ITEM_FILTER_TYPED if name in TYPED_CARD_SOURCES else _ITEM_FILTER) + _CARD_RETURN
+    name: head + (_ITEM_FILTER_PLAIN if name == "township" else "")
+    + (_CARD_RETURN_LEAN if name in TYPED_CARD_SOURCES else _ITEM_FILTER + _CARD_RETURN)
     for name, head in _CANDIDATES.items()}
 
 # Substring search exactly as the memory store does it: any term in
@@ -516,7 +533,9 @@ _SEARCH_FILTER = r"""
 WITH i WHERE any(t IN $terms WHERE
   (i.name + '\n' + i.sub_item + '\n' + i.content + '\n' + i.category) CONTAINS t)
 """
-SEARCH_ITEMS_IN_TOWNSHIP = "MATCH (i:DutyItem {township: $township})" + _SEARCH_FILTER + _CARD_RETURN
+# One township's (lookup, as the dashboard asks it): the lean cards, cheaper to plan (0.33 s on first use
+# at 300 townships with the six subqueries); neo4j_store._lean_card reads them. Slice neotown.
+SEARCH_ITEMS_IN_TOWNSHIP = "MATCH (i:DutyItem {township: $township})" + _SEARCH_FILTER + _CARD_RETURN_LEAN
 SEARCH_ITEMS_ALL = "MATCH (i:DutyItem)" + _SEARCH_FILTER + _CARD_RETURN
 # Candidates from the CJK full-text index (a superset for Han-only terms of 2+ characters),
 # then the same substring test, so the answer is identical to SEARCH_ITEMS_ALL.
@@ -539,9 +558,7 @@ UNION ALL MATCH (n:Township) RETURN 'Township' AS type, count(n) AS n
 
 COUNT_NODES_IN_TOWNSHIP = """
 MATCH (n:DutyItem {township: $township}) RETURN 'DutyItem' AS type, count(n) AS n
-UNION ALL CALL () { MATCH (n:Department {township: $township}) RETURN n
-  UNION MATCH (n:Department {township: ''})-[:LEADS|COOPERATES_ON|IN_TOWNSHIP]->(m) WHERE m.township = $township
-  RETURN n } RETURN 'Department' AS type, count(n) AS n
+UNION ALL """ + _TOWNSHIP_DEPARTMENTS + """ RETURN 'Department' AS type, count(n) AS n
 UNION ALL MATCH (n:Village {township: $township}) RETURN 'Village' AS type, count(n) AS n
 UNION ALL MATCH (:DutyItem {township: $township})-[:BASED_ON]->(n)
   RETURN 'LegalBasis' AS type, count(DISTINCT n) AS n
@@ -1152,6 +1169,23 @@ CALL () { UNWIND $departments AS k MATCH (d:Department {key: k}) RETURN collect(
 CALL () { UNWIND $bases AS k MATCH (b:LegalBasis {key: k}) RETURN collect([b.key, b.law, b.article]) AS bases }
 CALL () { UNWIND $villages AS k MATCH (v:Village {key: k}) RETURN collect([v.key, v.name, v.kind]) AS villages }
 RETURN departments, bases, villages
+""",
+    # ---- slice neotown: one township's questions -----------------------------------------------
+    # queries.county -- the Township nodes of $township's county (reference catalogues left out;
+    # none when $township is not stored or is a catalogue): a county question about one township
+    # read every Township node of the store to find its county's (300 or 2,000 nodes built in Python).
+    # An empty string may be stored as no property (the admin import): coalesce on both sides.
+    "county_townships": """
+MATCH (t:Township {township: $township}) WHERE coalesce(t.catalogue_of, '') = ''
+WITH coalesce(t.county, '') AS county
+MATCH (o:Township) WHERE coalesce(o.county, '') = county AND coalesce(o.catalogue_of, '') = ''
+RETURN collect(properties(o)) AS townships
+""",
+    # queries.catalogue.catalogues -- (name, county or province) of the reference catalogues: a
+    # per-township catalogue_compare read every Township node to find none in most stores.
+    "catalogues": """
+MATCH (t:Township) WHERE coalesce(t.catalogue_of, '') <> ''
+RETURN collect([t.name, t.catalogue_of]) AS found
 """,
 }
 

@@ -128,6 +128,34 @@ def _card(record: Any) -> ItemCard:
     )
 
 
+def _lean_card(record: Any) -> ItemCard:
+    """An ItemCard from a row of the lean card statements (cypher._CARD_RETURN_LEAN): the item's
+    relations in two lists, split here by type; the same card as :func:`_card` builds."""
+    leads, cooperators, villages, bases, next_items, prev_items = [], [], [], [], [], []
+    for rel, key, basis, text in record["out"]:
+        if rel == "BASED_ON":
+            bases.append((_from_props(basis), text or ""))
+        else:
+            next_items.append(key)
+    into = {"LEADS": leads, "COOPERATES_ON": cooperators, "ASSISTS": villages}
+    for rel, key, name, level, text in record["inc"]:
+        if rel == "FOLLOWED_BY":
+            prev_items.append(key)
+        else:
+            into[rel].append(Party(key, name, level or "", text or ""))
+    bases.sort(key=lambda bc: bc[0].key)
+    return ItemCard(
+        item=_from_props(record["item"]),
+        leads=tuple(sorted(leads)),
+        cooperators=tuple(sorted(cooperators)),
+        villages=tuple(sorted(villages)),
+        bases=tuple(b for b, _ in bases),
+        citations=tuple(c for _, c in bases),
+        next_items=tuple(sorted(next_items)),
+        prev_items=tuple(sorted(prev_items)),
+    )
+
+
 def _relation(record: Any) -> Relation:
     return Relation(record["src"], record["type"], record["dst"], record["text"] or "")
 
@@ -432,16 +460,21 @@ class Neo4jStore(DutyStore):
             "max_leads": flt.max_leads,
             "keys": sorted(flt.keys),
         }
-        if source in cypher.TYPED_CARD_SOURCES:  # one type per parameter whatever the filter: one plan
-            params.update(township=flt.township or "", department=flt.department or "", village=flt.village or "",
-                          min_leads=-1 if flt.min_leads is None else flt.min_leads,
-                          max_leads=-1 if flt.max_leads is None else flt.max_leads)
+        if source in cypher.TYPED_CARD_SOURCES:  # a lean statement, cheap to plan: the filter applied here
+            statement = cypher.ITEM_CARDS[source]
+            cards = (_lean_card(r) for r in (
+                self._read(statement, keys=params["keys"]) if source == "keys" else
+                self._read(statement, township=flt.township, parts=params["parts"], power_types=params["power_types"],
+                           min_leads=-1 if flt.min_leads is None else flt.min_leads,
+                           max_leads=-1 if flt.max_leads is None else flt.max_leads)))
+            return [c for c in cards if flt.admits(c)]
         return [_card(r) for r in self._read(cypher.ITEM_CARDS[source], **params)]
 
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
-        if township is not None:
-            records = self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms), township=township)
-        elif all(_HAN_TERM.fullmatch(t) for t in terms):
+        if township is not None:  # the lean cards (cypher.SEARCH_ITEMS_IN_TOWNSHIP)
+            return [_lean_card(r) for r in self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms),
+                                                      township=township)]
+        if all(_HAN_TERM.fullmatch(t) for t in terms):
             query = " OR ".join(f'"{t}"' for t in terms)  # Lucene query text, not Cypher: Han only
             records = self._read(cypher.SEARCH_ITEMS_FULLTEXT, terms=list(terms), query=query)
         else:

@@ -71,6 +71,9 @@ def catalogues(store: DutyStore) -> tuple[tuple[str, str], ...]:
     >>> catalogues(s)
     (('东河县通用目录', '东河县'),)
     """
+    rows = store.ask("catalogues")  # the catalogues only, not every township of the store (2,000 at 2,000)
+    if rows is not None:
+        return tuple(sorted((name, of) for name, of in rows[0]["found"])) if rows else ()
     return tuple(sorted((t.name, t.catalogue_of) for t in store.townships() if t.catalogue_of))
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter
+from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter, Township
+from graphmodel.model import node_from_dict
 from graphmodel.normalize import compact
 
 from ._common import kept, kept_stats
@@ -86,8 +87,23 @@ class TownshipRank:
     items_per_office: float
 
 
-def _counties(store: DutyStore, township: str | None) -> dict[str, list[str]]:
-    """county -> its townships (catalogues left out), narrowed to the county of ``township``."""
+def _county_townships(store: DutyStore, township: str) -> list[Township] | None:
+    """The Township nodes of ``township``'s county (catalogues left out; none when ``township`` is not
+    stored or is a catalogue), asked of the store where it answers; None where it does not."""
+    rows = store.ask("county_townships", township=township)
+    if rows is None:
+        return None
+    return sorted((node_from_dict(p) for p in rows[0]["townships"]), key=lambda t: t.name) if rows else []
+
+
+def _counties(store: DutyStore, township: str | None,
+              county_towns: list[Township] | None = None) -> dict[str, list[str]]:
+    """county -> its townships (catalogues left out), narrowed to the county of ``township``
+    (``county_towns``: its county's Township nodes, when read already)."""
+    if township is not None:  # one county: its townships, not every township of the store
+        towns = county_towns if county_towns is not None else _county_townships(store, township)
+        if towns is not None:
+            return {towns[0].county: [t.name for t in towns]} if towns else {}
     groups: dict[str, list[str]] = defaultdict(list)
     county_of = {}
     for t in store.townships():
@@ -288,8 +304,9 @@ def county_department_items(store: DutyStore, department: str, county: str = "")
 def township_ranking(store: DutyStore, township: str | None = None) -> tuple[TownshipRank, ...]:
     """The townships of each county ranked by completeness score (ties by name)."""
     out = []
-    groups = _counties(store, township)
-    asked = _ranking_asked(store, groups)
+    county_towns = _county_townships(store, township) if township is not None else None
+    groups = _counties(store, township, county_towns)
+    asked = _ranking_asked(store, groups, county_towns)
     if asked is not None:
         return asked
     cards = _cards_by_township(store, [t for towns in groups.values() for t in towns])
@@ -314,14 +331,17 @@ def township_ranking(store: DutyStore, township: str | None = None) -> tuple[Tow
     return tuple(out)
 
 
-def _ranking_asked(store: DutyStore, groups: dict[str, list[str]]) -> tuple[TownshipRank, ...] | None:
+def _ranking_asked(store: DutyStore, groups: dict[str, list[str]], county_towns: list[Township] | None = None
+                   ) -> tuple[TownshipRank, ...] | None:
     """township_ranking's store half: counts per township from one aggregate, the scores from
-    completeness' store half over the same townships; None when either cannot answer."""
+    completeness' store half over the same townships (``county_towns``: their Township nodes, when
+    read already); None when either cannot answer."""
     towns = [t for ts in groups.values() for t in ts]
     kept_rows = kept_stats(store, towns, ("parts",))  # counts and scores from the aggregates kept at write time
     if kept_rows is not None:
         counts = {t: (k["items"], k["no_lead"], k["multi_lead"], k["offices"]) for t, k in kept_rows.items()}
-        scored = _completeness_asked(store, None, 0, among=towns, kept_rows=kept_rows) if towns else ()
+        scored = _completeness_asked(store, None, 0, among=towns, kept_rows=kept_rows,
+                                     among_nodes=county_towns) if towns else ()
     else:
         rows = store.ask("county_ranking", townships=towns, office_level=DeptLevel.TOWNSHIP.value)
         if rows is None:

@@ -623,6 +623,7 @@ def _score_check(chk: Check, items: int, applicable: int, assessed: int, failing
 
 def _completeness_asked(store: DutyStore, township: str | None, show_failing: int,
                         among: Sequence[str] | None = None, kept_rows: dict[str, dict] | None = None,
+                        among_nodes: Sequence[Township] | None = None,
                         ) -> tuple[TownshipScore, ...] | None:
     """completeness' store half: per township and check the counts and failing items from the store.
 
@@ -631,9 +632,13 @@ def _completeness_asked(store: DutyStore, township: str | None, show_failing: in
     ``township``) narrows the whole store to those townships (a county's, queries.county).
     Where the store keeps each township's aggregates (``_common.kept_stats``, or ``kept_rows``
     given) and ``show_failing`` is at most ``FIRST_KEPT``, they are counted here instead of
-    asking every item.
+    asking every item. ``among_nodes``: the Township nodes of ``among`` when the caller read them
+    (a county's, queries.county), so that the store's every Township node is not read to find them.
     """
-    towns = recorded_townships(store, township)
+    if among_nodes is not None and township is None:
+        towns = list(among_nodes) if all(t.layout for t in among_nodes) else None
+    else:
+        towns = recorded_townships(store, township)
     if towns is None:
         return None
     if among is not None and township is None:

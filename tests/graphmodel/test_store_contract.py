@@ -473,3 +473,16 @@ def test_nodes_and_relations_by_type_and_township(two_townships):
         store.nodes("Person")
     with pytest.raises(InvalidArgument):
         store.relations("KNOWS")
+
+
+def test_item_cards_of_one_township_or_by_key_are_the_whole_stores_cards(two_townships):
+    # Neo4j reads these two sources with a lean statement and filters in Python: the cards must be
+    # those of the full statement (the whole-store read), field for field.
+    store, a, b = two_townships
+    everything = store.item_cards()
+    for tl in (a, b):
+        name = tl.township.name
+        assert store.item_cards(ItemFilter(township=name)) == tuple(c for c in everything if c.item.township == name)
+    keys = frozenset(c.key for c in everything[::2])
+    assert store.item_cards(ItemFilter(keys=keys)) == tuple(c for c in everything if c.key in keys)
+    assert any(c.leads and c.bases and (c.next_items or c.prev_items) for c in everything)

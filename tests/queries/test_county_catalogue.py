@@ -174,3 +174,15 @@ def test_whole_store_queries_and_lookup_leave_the_catalogue_out(store):
     hits = lookup(store, "宅基地审批")
     assert hits and {h.item.township for h in hits} == {"甲镇"}
     assert {h.item.township for h in lookup(store, "宅基地审批", "东河县通用目录")} == {"东河县通用目录"}
+
+
+def test_county_questions_about_one_township_are_its_countys_share(county_store):
+    # one township's county is asked of the store (Neo4j: the county's Township nodes only)
+    county_of = {"甲镇": "东河县", "乙镇": "东河县", "丙镇": "东河县", "丁镇": "东河县", "戊镇": "西山县"}
+    for query in (lead_spread, county_department_load, township_ranking):
+        whole = query(county_store)
+        assert {r.county for r in whole} == {"东河县", "西山县"} or query is lead_spread
+        for town, county in county_of.items():
+            assert query(county_store, town) == tuple(r for r in whole if r.county == county), (query, town)
+        assert query(county_store, "无此镇") == ()
+    assert [r.township for r in township_ranking(county_store, "戊镇")] == ["戊镇"]
