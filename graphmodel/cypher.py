@@ -732,7 +732,7 @@ OPTIONAL MATCH (n:TownshipStats {township: $township})
 OPTIONAL MATCH (t:Township {key: $key})
 OPTIONAL MATCH (e:TownshipEvidence {township: $township})
 RETURN n.digest AS digest, t.county AS county, EXISTS { MATCH (o:Township {township: $township}) } AS stored,
-  e.version AS evidence
+  e.version AS evidence, e.text_pairs_version AS text_pairs
 """
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
 
@@ -1152,6 +1152,24 @@ CALL () { UNWIND $departments AS k MATCH (d:Department {key: k}) RETURN collect(
 CALL () { UNWIND $bases AS k MATCH (b:LegalBasis {key: k}) RETURN collect([b.key, b.law, b.article]) AS bases }
 CALL () { UNWIND $villages AS k MATCH (v:Village {key: k}) RETURN collect([v.key, v.name, v.kind]) AS villages }
 RETURN departments, bases, villages
+""",
+    # ---- slice "neowhole" (issue 15, sixth session): the text pairs kept at write time ----
+    # queries.overlaps.near_duplicates ($cross false) and queries.duplicates.cross_part_duplicates
+    # ($cross true) -- each township's kept pairs (graphmodel.text_similarity.township_text_pairs,
+    # one JSON text) and their version (null: none kept; the question reads that township's texts):
+    # one row per township, streamed, not collected.
+    "kept_text_pairs": """
+UNWIND $townships AS t
+OPTIONAL MATCH (e:TownshipEvidence {township: t})
+RETURN t AS township, e.text_pairs_version AS version,
+  CASE WHEN $cross THEN e.cross_pairs ELSE e.near_pairs END AS pairs
+""",
+    # queries.overlaps.near_duplicates -- the lead keys of the items $keys (those in a kept pair):
+    # only pairs led by two different lead sets are read as evidence.
+    "lead_keys": """
+UNWIND $keys AS k
+MATCH (i:DutyItem {key: k})
+RETURN k AS key, COLLECT { MATCH (d:Department)-[:LEADS]->(i) RETURN d.key } AS leads
 """,
 }
 

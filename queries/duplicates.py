@@ -31,7 +31,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import PART_EN, en_list, en_quote
-from .text_asks import ask_by_slices, evidence_cards
+from .text_asks import ask_by_slices, evidence_cards, kept_pairs
 from .overlaps import _BASIS_EN, NAME_THRESHOLD
 
 __all__ = ["CROSS_PARTS", "cross_part_duplicates", "cross_part_pairs"]
@@ -85,16 +85,24 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
 
 
 def _cross_part_asked(store: DutyStore, township: str | None, name_threshold: float) -> tuple[ItemCard, ...] | None:
-    """cross_part_duplicates' store half: the name, part and content of every item (bigram
-    similarity is not Cypher's), a slice of townships per statement (``queries.text_asks``), paired
-    here on stand-in cards holding only those, then the slim cards of the paired items. Exact: every
-    test of ``cross_part_pairs`` is pairwise, so the query finds the same pairs again among these
-    cards. None when the store does not answer.
+    """cross_part_duplicates' store half: the slim cards (evidence and the texts compared) of the
+    paired items. At the default threshold a township's pairs are those kept with its list
+    (``queries.text_asks.kept_pairs``); the other townships' name, part and content of every item
+    are read, a slice of townships per statement (``queries.text_asks``), and paired here on
+    stand-in cards holding only those. Exact: every test of ``cross_part_pairs`` is pairwise, so
+    the query finds the same pairs again among these cards. None when the store does not answer.
     """
-    rows = ask_by_slices(store, "cross_part_duplicates", scope_townships(store, township))
+    towns = scope_townships(store, township)
+    keys: set[str] = set()
+    if name_threshold == NAME_THRESHOLD:
+        got = kept_pairs(store, towns, cross=True)
+        if got is None:
+            return None
+        found, towns = got
+        keys.update(k for a, b, _, _ in found for k in (a, b))
+    rows = ask_by_slices(store, "cross_part_duplicates", towns)
     if rows is None:
         return None
-    keys: set[str] = set()
     for row in rows:
         texts = [ItemCard(DutyItem(k, row["township"], name, sub_item=sub, part=part, content=content))
                  for k, name, sub, part, content in sorted(row["items"])]

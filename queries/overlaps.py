@@ -59,7 +59,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_list, en_quote
-from .text_asks import ask_by_slices, evidence_cards
+from .text_asks import KEYS_PER_READ, ask_by_slices, evidence_cards, kept_pairs
 
 __all__ = [
     "CONTENT_THRESHOLD",
@@ -153,16 +153,31 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
 
 def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshold: float,
                            content_threshold: float) -> tuple[ItemCard, ...] | None:
-    """near_duplicates' store half: the texts and lead keys of every item (not their cards), a slice
-    of townships per statement (``queries.text_asks``), the pairs scored here (bigram similarity is
-    not Cypher's), then the slim cards (evidence and the texts compared) of the items in a pair
-    with two different lead sets. Exact: every test of ``_similar_items`` is pairwise, so the
-    query finds the same pairs again among these cards. None when the store does not answer.
+    """near_duplicates' store half: the slim cards (evidence and the texts compared) of the items
+    in a pair. At the default thresholds a township's pairs are those kept with its list
+    (``queries.text_asks.kept_pairs``) with the lead keys of their items; the other townships' texts and lead keys are read, a slice
+    of townships per statement (``queries.text_asks``), and scored here (bigram similarity is not
+    Cypher's), keeping the pairs with two different lead sets. Exact: every test of
+    ``_similar_items`` is pairwise, so the query finds the same pairs again among these cards. None when the store does not answer.
     """
-    rows = ask_by_slices(store, "near_duplicates", scope_townships(store, township))
+    towns = scope_townships(store, township)
+    keys: set[str] = set()
+    if name_threshold == NAME_THRESHOLD and content_threshold == CONTENT_THRESHOLD:
+        got = kept_pairs(store, towns, cross=False)
+        if got is None:
+            return None
+        found, towns = got
+        paired = sorted({k for a, b, _, _ in found for k in (a, b)})
+        leads: dict[str, frozenset[str]] = {}
+        for start in range(0, len(paired), KEYS_PER_READ):
+            for row in store.ask("lead_keys", keys=paired[start:start + KEYS_PER_READ]) or ():
+                leads[row["key"]] = frozenset(row["leads"])
+        for a, b, _, _ in found:
+            if leads.get(a) and leads.get(b) and leads[a] != leads[b]:
+                keys.update((a, b))
+    rows = ask_by_slices(store, "near_duplicates", towns)
     if rows is None:
         return None
-    keys: set[str] = set()
     for row in rows:
         items = sorted(row["items"])
         leads = {k: frozenset(ls) for k, _, _, _, _, ls in items}
