@@ -35,7 +35,7 @@ from ._common import answers_asks
 from .slim_cards import slim_cards
 
 __all__ = ["KEPT_TOWNSHIPS_PER_ASK", "KEYS_PER_READ", "TOWNSHIPS_PER_ASK", "ask_by_slices", "evidence_cards",
-           "kept_pairs", "townships_per_ask"]
+           "kept_pairs", "paired_cards", "townships_per_ask"]
 
 #: Townships per statement. A township of 300 items is ~0.3 MB of texts in the server's
 #: transaction memory; 25 keep a slice under ~10 MB (override: $DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS).
@@ -122,3 +122,24 @@ def kept_pairs(store: DutyStore, towns: Sequence[str], *, cross: bool) -> tuple[
             else:
                 others.append(row["township"])
     return pairs, others
+
+
+def paired_cards(store: DutyStore, cards: Sequence[ItemCard], *, cross: bool) -> Sequence[ItemCard]:
+    """Of ``cards`` (the audit's, read once), those in a pair kept for their township (see
+    :func:`kept_pairs`) and every card of a township that keeps none; ``cards`` itself when the
+    store does not answer statements. The pair tests are pairwise, so a text question asked of
+    these cards finds the pairs it finds on all of them, without scoring every item's texts.
+
+    >>> from queries._examples import example_store
+    >>> s = example_store(); cs = s.item_cards()
+    >>> paired_cards(s, cs, cross=False) is cs
+    True
+    """
+    towns = sorted({c.item.township for c in cards})
+    got = kept_pairs(store, towns, cross=cross) if towns else None
+    if got is None:
+        return cards
+    found, others = got
+    keys = {k for a, b, _, _ in found for k in (a, b)}
+    scored = set(others)
+    return tuple(c for c in cards if c.key in keys or c.item.township in scored)
