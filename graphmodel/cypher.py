@@ -732,7 +732,7 @@ OPTIONAL MATCH (n:TownshipStats {township: $township})
 OPTIONAL MATCH (t:Township {key: $key})
 OPTIONAL MATCH (e:TownshipEvidence {township: $township})
 RETURN n.digest AS digest, t.county AS county, EXISTS { MATCH (o:Township {township: $township}) } AS stored,
-  e.version AS evidence, e.text_pairs_version AS text_pairs
+  e.version AS evidence, e.text_pairs_version AS text_pairs, e.topics_version AS topics
 """
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
 
@@ -1170,6 +1170,21 @@ RETURN t AS township, e.text_pairs_version AS version,
 UNWIND $keys AS k
 MATCH (i:DutyItem {key: k})
 RETURN k AS key, COLLECT { MATCH (d:Department)-[:LEADS]->(i) RETURN d.key } AS leads
+""",
+    # queries.topics.topic_spread -- each township's kept topics (graphmodel.text_topics.township_topics,
+    # one JSON text) and their version (null: none kept; the question cuts that township's names).
+    "kept_topics": """
+UNWIND $townships AS t
+OPTIONAL MATCH (e:TownshipEvidence {township: t})
+RETURN t AS township, e.topics_version AS version, e.topics AS topics
+""",
+    # queries.topics.topic_spread -- the distinct names of the $township_level departments leading or
+    # cooperating on the items $keys (those in a kept topic).
+    "topic_offices": """
+UNWIND $keys AS k
+MATCH (i:DutyItem {key: k})
+RETURN k AS key,
+  COLLECT { MATCH (d:Department)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name } AS offices
 """,
 }
 

@@ -1,7 +1,8 @@
-"""Text pairs kept at write time on Neo4j (graphmodel.text_similarity, on the TownshipEvidence node).
+"""Text pairs and topics kept at write time on Neo4j (graphmodel.text_similarity, graphmodel.text_topics,
+on the TownshipEvidence node).
 
 near_duplicates and cross_part_duplicates read a township's kept pairs instead of its texts
-(``queries.text_asks.kept_pairs``). The judge is the embedded store, which scores the cards: the
+(``queries.text_asks.kept_pairs``), topic_spread its kept topics instead of its names. The judge is the embedded store, which scores the cards: the
 answers agree after one-by-one imports, a re-import of a changed list, a delete and the bulk load;
 a township without kept pairs (a store written before them, a staged swap) or with pairs of
 another version has its texts asked and scored, and answers the same; an unchanged re-import
@@ -21,9 +22,12 @@ from graphmodel.model import share_county_departments
 from graphmodel.text_similarity import TEXT_PAIRS_VERSION, cross_part_scores, similar_items, township_text_pairs
 from graphmodel.township_evidence import township_evidence
 from queries.duplicates import cross_part_duplicates, cross_part_pairs
+from graphmodel.text_topics import TOPICS_VERSION, township_topics
+from queries.audit import run_audit
 from queries.overlaps import near_duplicates, overlaps
+from queries.topics import topic_spread, topics
 
-QUESTIONS = (near_duplicates, cross_part_duplicates, overlaps)
+QUESTIONS = (near_duplicates, cross_part_duplicates, topic_spread, overlaps)
 
 
 def _list(n: int, size: int | None = None):
@@ -48,6 +52,19 @@ def test_kept_pairs_are_the_questions_own_pairs():
     assert any(orjson.loads(township_text_pairs(_list(n).items)["cross_pairs"]) for n in range(4))
     assert any(orjson.loads(township_text_pairs(_list(n).items)["near_pairs"]) for n in range(4))
     assert cross_part_scores([]) == []
+
+
+def test_kept_topics_are_the_questions_own_topics():
+    seen = 0
+    for n in range(4):
+        tl = _list(n)
+        kept = township_topics(tl.items)
+        assert kept["topics_version"] == TOPICS_VERSION
+        cards = [ItemCard(i) for i in sorted(tl.items, key=lambda i: i.key) if i.part in ("基本履职事项", "配合履职事项")]
+        want = [[name, [c.key for c in cs], list(words)] for name, cs, words in topics(cards)]
+        assert orjson.loads(kept["topics"]) == want
+        seen += len(want)
+    assert seen  # the generated lists have topics: the comparison is not of empty lists
 
 
 @pytest.fixture
@@ -88,7 +105,9 @@ def test_questions_read_kept_pairs_through_imports_and_deletes(stores, monkeypat
     log = _asked(neo, monkeypatch)
     _same(memory, neo, towns[:2])
     asked = {q for q, _ in log}
-    assert "kept_text_pairs" in asked and not asked & {"near_duplicates", "cross_part_duplicates"}
+    assert {"kept_text_pairs", "kept_topics"} <= asked
+    assert not asked & {"near_duplicates", "cross_part_duplicates", "topic_spread"}
+    assert run_audit(neo) == run_audit(memory)
     monkeypatch.undo()
     changed = _list(1, size=55)  # another list for township 1: items, names and leads change
     assert changed.township.name == towns[1]
@@ -100,8 +119,9 @@ def test_questions_read_kept_pairs_through_imports_and_deletes(stores, monkeypat
     log = _asked(neo, monkeypatch)
     assert near_duplicates(neo, name_threshold=0.8) == near_duplicates(memory, name_threshold=0.8)
     assert cross_part_duplicates(neo, name_threshold=0.9) == cross_part_duplicates(memory, name_threshold=0.9)
-    assert {q for q, _ in log} >= {"near_duplicates", "cross_part_duplicates"}
-    assert "kept_text_pairs" not in {q for q, _ in log}
+    assert topic_spread(neo, max_share=0.2) == topic_spread(memory, max_share=0.2)
+    assert {q for q, _ in log} >= {"near_duplicates", "cross_part_duplicates", "topic_spread"}
+    assert not {q for q, _ in log} & {"kept_text_pairs", "kept_topics"}
 
 
 @pytest.mark.neo4j
@@ -112,10 +132,11 @@ def test_bulk_load_keeps_the_pairs(stores):
     for tl in lists:
         memory.replace_township(tl)
     kept = neo._read("MATCH (e:TownshipEvidence) RETURN e.township AS t, e.near_pairs AS near, "
-                     "e.cross_pairs AS cross, e.text_pairs_version AS v ORDER BY t")
-    want = sorted((tl.township.name, township_text_pairs(tl.items)) for tl in lists)
-    assert [(r["t"], r["near"], r["cross"], r["v"]) for r in kept] == [
-        (t, p["near_pairs"], p["cross_pairs"], p["text_pairs_version"]) for t, p in want]
+                     "e.cross_pairs AS cross, e.text_pairs_version AS v, e.topics AS topics ORDER BY t")
+    want = sorted((tl.township.name, township_text_pairs(tl.items), township_topics(tl.items)["topics"])
+                  for tl in lists)
+    assert [(r["t"], r["near"], r["cross"], r["v"], r["topics"]) for r in kept] == [
+        (t, p["near_pairs"], p["cross_pairs"], p["text_pairs_version"], topics) for t, p, topics in want]
     _same(memory, neo, [lists[0].township.name])
 
 
@@ -129,9 +150,10 @@ def test_a_township_without_kept_pairs_is_scored_from_its_texts(stores, monkeypa
         neo.replace_township(tl)
     town = lists[0].township.name
     statement = {
-        "missing": "MATCH (e:TownshipEvidence {township: $t}) REMOVE e.near_pairs, e.cross_pairs, e.text_pairs_version",
+        "missing": "MATCH (e:TownshipEvidence {township: $t}) "
+                   "REMOVE e.near_pairs, e.cross_pairs, e.text_pairs_version, e.topics, e.topics_version",
         "old version": "MATCH (e:TownshipEvidence {township: $t}) SET e.text_pairs_version = 0, "
-                       "e.near_pairs = '[]', e.cross_pairs = '[]'",
+                       "e.near_pairs = '[]', e.cross_pairs = '[]', e.topics_version = 0, e.topics = '[]'",
         "no node": "MATCH (e:TownshipEvidence {township: $t}) DELETE e",
     }[how]
     with neo._driver.session(database=neo.database) as s:
@@ -139,10 +161,13 @@ def test_a_township_without_kept_pairs_is_scored_from_its_texts(stores, monkeypa
     log = _asked(neo, monkeypatch)
     _same(memory, neo, [town])
     assert ("near_duplicates", [town]) in log and ("cross_part_duplicates", [town]) in log
-    others = [t for q, ts in log if q in ("near_duplicates", "cross_part_duplicates") for t in ts]
+    assert ("topic_spread", [town]) in log
+    others = [t for q, ts in log if q in ("near_duplicates", "cross_part_duplicates", "topic_spread") for t in ts]
     assert set(others) == {town}  # the others read their kept pairs
     monkeypatch.undo()
     assert neo.replace_township(lists[0]).unchanged  # an unchanged list: its pairs are written back
     got = neo._read("MATCH (e:TownshipEvidence {township: $t}) RETURN e.text_pairs_version AS v, e.near_pairs AS p",
                     t=town)
     assert [dict(r) for r in got] == [{"v": TEXT_PAIRS_VERSION, "p": township_text_pairs(lists[0].items)["near_pairs"]}]
+    got = neo._read("MATCH (e:TownshipEvidence {township: $t}) RETURN e.topics_version AS v, e.topics AS p", t=town)
+    assert [dict(r) for r in got] == [{"v": TOPICS_VERSION, "p": township_topics(lists[0].items)["topics"]}]
