@@ -26,6 +26,7 @@ from graphmodel.text_topics import TOPICS_VERSION, township_topics
 from queries.audit import run_audit
 from queries.overlaps import near_duplicates, overlaps
 from queries.topics import topic_spread, topics
+from queries.whatif import what_if
 
 QUESTIONS = (near_duplicates, cross_part_duplicates, topic_spread, overlaps)
 
@@ -108,6 +109,12 @@ def test_questions_read_kept_pairs_through_imports_and_deletes(stores, monkeypat
     assert {"kept_text_pairs", "kept_topics"} <= asked
     assert not asked & {"near_duplicates", "cross_part_duplicates", "topic_spread"}
     assert run_audit(neo) == run_audit(memory)
+    # what_if asks near_duplicates of the paired cards only: removing a paired item's lead changes pairs
+    paired = near_duplicates(memory)[0]
+    lead = next(c for c in memory.item_cards() if c.key == paired.item_keys[0]).leads[0].name
+    changed = what_if(memory, remove=[lead])
+    assert changed.resolved_overlaps or changed.new_overlaps
+    assert what_if(neo, remove=[lead]) == changed
     monkeypatch.undo()
     changed = _list(1, size=55)  # another list for township 1: items, names and leads change
     assert changed.township.name == towns[1]
