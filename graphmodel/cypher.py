@@ -1172,11 +1172,12 @@ MATCH (i:DutyItem {key: k})
 RETURN k AS key, COLLECT { MATCH (d:Department)-[:LEADS]->(i) RETURN d.key } AS leads
 """,
     # queries.topics.topic_spread -- each township's kept topics (graphmodel.text_topics.township_topics,
-    # one JSON text) and their version (null: none kept; the question cuts that township's names).
+    # one JSON text), the number of items cut and their version (null: none kept; the question cuts
+    # that township's names).
     "kept_topics": """
 UNWIND $townships AS t
 OPTIONAL MATCH (e:TownshipEvidence {township: t})
-RETURN t AS township, e.topics_version AS version, e.topics AS topics
+RETURN t AS township, e.topics_version AS version, e.topics AS topics, e.topics_items AS items
 """,
     # queries.topics.topic_spread -- the distinct names of the $township_level departments leading or
     # cooperating on the items $keys (those in a kept topic).

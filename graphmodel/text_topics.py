@@ -122,8 +122,9 @@ def topic_groups(labels: dict[str, str], *, min_items: int = 3, max_share: float
 
 def township_topics(items: Iterable[Any]) -> dict[str, Any]:
     """The topics of one township's ``items`` (``DutyItem`` records of :data:`TOPIC_PARTS`) at the
-    question's defaults, as kept with its evidence: ``topics_version`` and ``topics`` (JSON
-    [[name, [keys], [keywords]], ...] of :func:`topic_groups`).
+    question's defaults, as kept with its evidence: ``topics_version``, ``topics`` (JSON
+    [[name, [keys], [keywords]], ...] of :func:`topic_groups`) and ``topics_items``, the number of
+    items cut (a question handed some of the township's cards tells from it whether they are all).
 
     >>> from graphmodel.model import DutyItem
     >>> got = township_topics([DutyItem(k, "甲镇", n, part="基本履职事项") for k, n in
@@ -133,5 +134,5 @@ def township_topics(items: Iterable[Any]) -> dict[str, Any]:
     """
     labels = {i.key: i.label for i in items if i.part in TOPIC_PARTS}
     found = topic_groups(labels, **_DEFAULTS)
-    return {"topics_version": TOPICS_VERSION,
+    return {"topics_version": TOPICS_VERSION, "topics_items": len(labels),
             "topics": orjson.dumps([[name, list(keys), list(words)] for name, keys, words in found]).decode()}

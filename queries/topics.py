@@ -94,6 +94,13 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
         by_town = defaultdict(list)
         for c in cards_of(store, township, cards, parts=(BASIC, COOPERATE)):
             by_town[c.item.township].append(c)
+        if (min_items, max_share, tuple(ignore)) == _KEPT_CUT and answers_asks(store):
+            # the cards handed in (the audit's) on a server store: a township's kept topics are cut
+            # from all its 基本/配合 items, so they stand for these cards when the cards are all of them
+            for town, (count, found) in _kept_topics(store, sorted(by_town)).items():
+                cmap = {c.key: c for c in by_town[town]}
+                if len(cmap) == count and all(k in cmap for _, ks, _ in found for k in ks):
+                    precut[town] = [(name, tuple(cmap[k] for k in ks), tuple(words)) for name, ks, words in found]
     spread = []
     for town, group in sorted(by_town.items()):
         cut = precut[town] if town in precut else topics(group, min_items=min_items, max_share=max_share, ignore=ignore)
@@ -118,6 +125,17 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
     return sorted_findings(out)
 
 
+def _kept_topics(store: DutyStore, towns: Sequence[str]) -> dict[str, tuple[int, list]]:
+    """Per township of ``towns`` that keeps its topics (``graphmodel.text_topics.township_topics``, of
+    this version): (the number of items cut, [[name, [keys], [keywords]], ...])."""
+    kept: dict[str, tuple[int, list]] = {}
+    for start in range(0, len(towns), KEPT_TOWNSHIPS_PER_ASK):
+        for row in store.ask("kept_topics", townships=list(towns[start:start + KEPT_TOWNSHIPS_PER_ASK])) or ():
+            if row["version"] == TOPICS_VERSION and row["topics"] is not None and row["items"] is not None:
+                kept[row["township"]] = (row["items"], orjson.loads(row["topics"]))
+    return kept
+
+
 def _topic_texts_asked(store: DutyStore, township: str | None, precut: dict[str, list] | None = None
                        ) -> dict[str, list[ItemCard]] | None:
     """topic_spread's store half: per township, the name, sub-item and township offices of every
@@ -133,11 +151,7 @@ def _topic_texts_asked(store: DutyStore, township: str | None, precut: dict[str,
     towns = scope_townships(store, township)
     out: dict[str, list[ItemCard]] = {}
     if precut is not None and answers_asks(store):
-        kept: dict[str, list] = {}
-        for start in range(0, len(towns), KEPT_TOWNSHIPS_PER_ASK):
-            for row in store.ask("kept_topics", townships=towns[start:start + KEPT_TOWNSHIPS_PER_ASK]) or ():
-                if row["version"] == TOPICS_VERSION and row["topics"] is not None:
-                    kept[row["township"]] = orjson.loads(row["topics"])
+        kept = {town: found for town, (_, found) in _kept_topics(store, towns).items()}
         keys = sorted({k for found in kept.values() for _, ks, _ in found for k in ks})
         offices: dict[str, list[str]] = {}
         for start in range(0, len(keys), KEYS_PER_READ):

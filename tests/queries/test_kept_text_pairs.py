@@ -108,7 +108,11 @@ def test_questions_read_kept_pairs_through_imports_and_deletes(stores, monkeypat
     asked = {q for q, _ in log}
     assert {"kept_text_pairs", "kept_topics"} <= asked
     assert not asked & {"near_duplicates", "cross_part_duplicates", "topic_spread"}
+    log = _asked(neo, monkeypatch)
     assert run_audit(neo) == run_audit(memory)
+    asked = {q for q, _ in log}  # the audit's own cards, with the kept pairs and topics
+    assert {"kept_text_pairs", "kept_topics"} <= asked and not asked & {"topic_spread", "topic_offices"}
+    monkeypatch.undo()
     # what_if asks near_duplicates of the paired cards only: removing a paired item's lead changes pairs
     paired = near_duplicates(memory)[0]
     lead = next(c for c in memory.item_cards() if c.key == paired.item_keys[0]).leads[0].name
