@@ -749,7 +749,7 @@ OPTIONAL MATCH (n:TownshipStats {township: $township})
 OPTIONAL MATCH (t:Township {key: $key})
 OPTIONAL MATCH (e:TownshipEvidence {township: $township})
 RETURN n.digest AS digest, t.county AS county, EXISTS { MATCH (o:Township {township: $township}) } AS stored,
-  e.version AS evidence
+  e.version AS evidence, e.text_pairs_version AS text_pairs, e.topics_version AS topics
 """
 BULK_CREATE_STATS = "UNWIND $rows AS row CREATE (n:TownshipStats) SET n = row"
 
@@ -1186,6 +1186,40 @@ RETURN collect(properties(o)) AS townships
     "catalogues": """
 MATCH (t:Township) WHERE coalesce(t.catalogue_of, '') <> ''
 RETURN collect([t.name, t.catalogue_of]) AS found
+""",
+    # ---- slice "neowhole" (issue 15, sixth session): the text pairs kept at write time ----
+    # queries.overlaps.near_duplicates ($cross false) and queries.duplicates.cross_part_duplicates
+    # ($cross true) -- each township's kept pairs (graphmodel.text_similarity.township_text_pairs,
+    # one JSON text) and their version (null: none kept; the question reads that township's texts):
+    # one row per township, streamed, not collected.
+    "kept_text_pairs": """
+UNWIND $townships AS t
+OPTIONAL MATCH (e:TownshipEvidence {township: t})
+RETURN t AS township, e.text_pairs_version AS version,
+  CASE WHEN $cross THEN e.cross_pairs ELSE e.near_pairs END AS pairs
+""",
+    # queries.overlaps.near_duplicates -- the lead keys of the items $keys (those in a kept pair):
+    # only pairs led by two different lead sets are read as evidence.
+    "lead_keys": """
+UNWIND $keys AS k
+MATCH (i:DutyItem {key: k})
+RETURN k AS key, COLLECT { MATCH (d:Department)-[:LEADS]->(i) RETURN d.key } AS leads
+""",
+    # queries.topics.topic_spread -- each township's kept topics (graphmodel.text_topics.township_topics,
+    # one JSON text), the number of items cut and their version (null: none kept; the question cuts
+    # that township's names).
+    "kept_topics": """
+UNWIND $townships AS t
+OPTIONAL MATCH (e:TownshipEvidence {township: t})
+RETURN t AS township, e.topics_version AS version, e.topics AS topics, e.topics_items AS items
+""",
+    # queries.topics.topic_spread -- the distinct names of the $township_level departments leading or
+    # cooperating on the items $keys (those in a kept topic).
+    "topic_offices": """
+UNWIND $keys AS k
+MATCH (i:DutyItem {key: k})
+RETURN k AS key,
+  COLLECT { MATCH (d:Department)-[:LEADS|COOPERATES_ON]->(i) WHERE d.level = $township_level RETURN DISTINCT d.name } AS offices
 """,
 }
 

@@ -30,6 +30,8 @@ from .errors import StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
+from .text_similarity import TEXT_PAIRS_VERSION
+from .text_topics import TOPICS_VERSION
 from .township_evidence import EVIDENCE_VERSION, write_evidence
 from .township_stats import list_digest, township_stats
 from .vocab import NODE_TYPES, REVIEW_REL_TYPES, NodeType, RelType
@@ -767,6 +769,8 @@ def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool,
         return False, stored_county, stored
     if row["evidence"] != EVIDENCE_VERSION:  # missing (admin import, staged swap) or older kept rows: rewrite them
         return False, stored_county, stored
+    if row["text_pairs"] != TEXT_PAIRS_VERSION or row["topics"] != TOPICS_VERSION:  # the text pairs and topics
+        return False, stored_county, stored  # kept beside them, likewise (slice neowhole)
     county = tlist.township.county  # the stored township's county: the digests are equal
     if county:  # as _read_township_diff: the county's shared departments are read under its lock
         tx.run(cypher.REVIEW_LOCK, township=f"county:{county}").consume()

@@ -20,6 +20,11 @@ township of 300 items, most of it the long texts): ``field_<name>`` per kept fie
 item order; ``parties`` [[item index, 1 if LEADS else 0, department key, text], ...]; ``bases``
 [[item index, basis key, cited text], ...]; ``villages`` [[item index, village key, text], ...].
 
+The township's text pairs (``graphmodel.text_similarity.township_text_pairs``: near-duplicate and
+cross-part pairs at the questions' default thresholds) are kept on the same node: ``near_pairs``,
+``cross_pairs`` and their own ``text_pairs_version`` (the pair rules may change without the rows'), and
+its topics (``graphmodel.text_topics.township_topics``): ``topics`` and ``topics_version``.
+
 A store written before this module (or by ``neo4j-admin import``) has no such node: the
 questions then ask the items as before (and the next import of the township writes it).
 ``version`` changes when the rows' meaning does.
@@ -33,6 +38,8 @@ import orjson
 
 from . import cypher
 from .model import TownshipList
+from .text_similarity import township_text_pairs
+from .text_topics import township_topics
 from .vocab import RelType
 
 __all__ = ["EVIDENCE_VERSION", "KEPT_FIELDS", "township_evidence", "write_evidence"]
@@ -76,6 +83,8 @@ def township_evidence(tlist: TownshipList) -> dict[str, Any]:
         props[f"field_{f}"] = orjson.dumps([getattr(i, f) for i in items]).decode()
     for name, rows in (("parties", parties), ("bases", bases), ("villages", villages)):
         props[name] = orjson.dumps(rows).decode()
+    props.update(township_text_pairs(items))
+    props.update(township_topics(items))
     return props
 
 

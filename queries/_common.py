@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import os
-import re
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -580,77 +577,9 @@ def _config() -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DUTYGRAPH_")))
 
 
-# ---- text similarity -----------------------------------------------------------------
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-@functools.lru_cache(maxsize=200_000)  # pure; near-duplicate, cross-part and topic checks bigram the same names
-def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams of a text with spaces and punctuation removed (a single char stays).
-
-    >>> sorted(bigrams("垃圾治理"))
-    ['圾治', '垃圾', '治理']
-    """
-    t = _PUNCT.sub("", compact(text))
-    if len(t) == 1:
-        return frozenset({t})
-    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
-
-
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    """Dice coefficient 2|A∩B|/(|A|+|B|) of two token sets (0 when both are empty).
-
-    >>> round(dice(bigrams("农村生活垃圾治理"), bigrams("农村生活垃圾清运保洁")), 3)
-    0.625
-    """
-    if not a and not b:
-        return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
-def similar_pairs(records: dict[str, frozenset[str]], threshold: float) -> list[tuple[str, str, float]]:
-    """All pairs with Dice >= ``threshold``, found by prefix filtering (exact, not O(n²)).
-
-    Dice >= t is Jaccard >= j = t/(2-t). Tokens are ordered rare-first; two sets with
-    Jaccard >= j share a token within the first ``|x| - ceil(j|x|) + 1`` tokens of each,
-    so only records sharing such a prefix token are compared.
-
-    >>> similar_pairs({"a": bigrams("垃圾治理"), "b": bigrams("垃圾治理工作"), "c": bigrams("消防")}, 0.6)
-    [('a', 'b', 0.75)]
-    """
-    if not 0 < threshold <= 1:
-        raise InvalidArgument("threshold must be in (0, 1]")
-    j = threshold / (2 - threshold)
-    freq: dict[str, int] = defaultdict(int)
-    for toks in records.values():
-        for t in toks:
-            freq[t] += 1
-    index: dict[str, list[str]] = defaultdict(list)
-    out: list[tuple[str, str, float]] = []
-    for key in sorted(records, key=lambda k: (len(records[k]), k)):
-        toks = sorted(records[key], key=lambda t: (freq[t], t))
-        if not toks:
-            continue
-        prefix = toks[: len(toks) - math.ceil(j * len(toks) - 1e-9) + 1]
-        seen: set[str] = set()
-        mine = records[key]
-        size = len(mine)
-        for t in prefix:
-            for other in index[t]:
-                if other in seen:
-                    continue
-                seen.add(other)
-                theirs = records[other]
-                # records come smallest first: Dice is at most 2|B|/(|A|+|B|), too small to pass
-                # when the other is much shorter (exact: the same bound the score must meet)
-                if 2 * len(theirs) / (size + len(theirs)) < threshold - 1e-12:
-                    continue
-                score = dice(mine, theirs)
-                if score >= threshold - 1e-12:
-                    a, b = sorted((key, other))
-                    out.append((a, b, round(score, 4)))
-            index[t].append(key)
-    return sorted(out)
+# ---- text similarity: the primitives live in graphmodel.text_similarity (the write path keeps a
+# township's pairs with them); re-exported here for the queries that import them from _common
+from graphmodel.text_similarity import bigrams, dice, similar_pairs  # noqa: E402,F401
 
 
 def agreed_split(item: DutyItem) -> str:

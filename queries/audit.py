@@ -53,6 +53,7 @@ from .text_checks import cooperate_does_lead, withdrawn_in_name
 from .topics import topic_spread
 from .authority import legal_authority
 from .slim_cards import slim_cards
+from .text_asks import paired_cards
 
 __all__ = ["AUDIT_FIELDS", "AuditResult", "resolve_kinds", "run_audit"]
 
@@ -224,9 +225,12 @@ def _run_audit(store: DutyStore, township: str | None, kinds: Iterable[str], nam
 
     if want("overlap.multi_lead"):
         found += multi_lead(store, township, cards=cards)
+    # a server store keeps each township's text pairs (at the default thresholds): the pair
+    # questions are asked of the paired items' cards only (queries.text_asks.paired_cards)
+    kept_rules = name_threshold == NAME_THRESHOLD and content_threshold == CONTENT_THRESHOLD
     if want("overlap.near_duplicate"):
-        found += near_duplicates(store, township, cards=cards, name_threshold=name_threshold,
-                                 content_threshold=content_threshold)
+        found += near_duplicates(store, township, cards=paired_cards(store, cards, cross=False) if kept_rules else cards,
+                                 name_threshold=name_threshold, content_threshold=content_threshold)
     if want("overlap.shared_article"):
         found += shared_articles(store, township, cards=cards)
     if want("overlap.cooperate_township_lead"):
@@ -258,7 +262,9 @@ def _run_audit(store: DutyStore, township: str | None, kinds: Iterable[str], nam
     if want("village.overloaded"):
         found += village_overloaded(store, township, ceiling=village_ceiling, median_factor=median_factor, cards=cards)
     if want("overlap.cross_part_duplicate", "overlap.near_duplicate"):
-        cross = cross_part_duplicates(store, township, name_threshold=name_threshold, cards=cards)
+        cross = cross_part_duplicates(store, township, name_threshold=name_threshold,
+                                      cards=paired_cards(store, cards, cross=True) if name_threshold == NAME_THRESHOLD
+                                      else cards)
         pairs = {frozenset(f.item_keys) for f in cross}  # a cross-part pair is reported once, as cross_part
         found = [f for f in found if not (f.kind == "overlap.near_duplicate" and frozenset(f.item_keys) in pairs)]
         found += cross

@@ -18,31 +18,24 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from graphmodel import DutyItem, DutyStore, ItemCard
-from graphmodel.normalize import compact
+from graphmodel.text_similarity import CROSS_PARTS, cross_part_scores
 
 from ._common import (
     kept,
-    BASIC,
-    COOPERATE,
     WITHDRAWN,
     Finding,
-    bigrams,
     cards_of,
     scope_townships,
-    dice,
     evidence,
     finding,
-    similar_pairs,
     sorted_findings,
 )
 from ._common import PART_EN, en_list, en_quote
-from .text_asks import ask_by_slices, evidence_cards
-from .overlaps import _BASIS_EN, CONTENT_THRESHOLD, MIN_CONTAINED_CHARS, MIN_CONTENT_CHARS, NAME_THRESHOLD
+from .text_asks import ask_by_slices, evidence_cards, kept_pairs
+from .overlaps import _BASIS_EN, NAME_THRESHOLD
 
 __all__ = ["CROSS_PARTS", "cross_part_duplicates", "cross_part_pairs"]
 
-#: The part pairs compared: 基本 with 收回, 基本 with 配合.
-CROSS_PARTS = ((BASIC, WITHDRAWN), (BASIC, COOPERATE))
 
 def _part_en(part: str) -> str:
     return PART_EN.get(part, en_quote(part))
@@ -50,41 +43,11 @@ def _part_en(part: str) -> str:
 
 def cross_part_pairs(cards: Sequence[ItemCard], name_threshold: float = NAME_THRESHOLD
                      ) -> list[tuple[ItemCard, ItemCard, float, str]]:
-    """(基本 card, other card, score, matched on) for every duplicate pair among ``cards`` of one township.
-
-    Names and contents are paired by prefix filtering (``similar_pairs``), containment by a scan
-    of the 基本 names against the others' (both small within one township).
-    """
+    """(基本 card, other card, score, matched on) for every duplicate pair among ``cards`` of one
+    township (the rule: ``graphmodel.text_similarity.cross_part_scores``)."""
     cmap = {c.key: c for c in cards}
-    names = {k: compact(c.item.label) for k, c in cmap.items()}
-    found: dict[tuple[str, str], tuple[float, str]] = {}
-    for a, b, score in similar_pairs({k: bigrams(n) for k, n in names.items()}, name_threshold):
-        found[(a, b)] = (score, "名称")
-    contents = {k: bigrams(c.item.content) for k, c in cmap.items()
-                if len(compact(c.item.content)) >= MIN_CONTENT_CHARS}
-    for a, b, score in similar_pairs(contents, CONTENT_THRESHOLD):
-        found.setdefault((a, b), (score, "内容"))
-    own = [k for k, c in cmap.items() if c.item.part == BASIC]
-    others = [k for k, c in cmap.items() if c.item.part in (WITHDRAWN, COOPERATE)]
-    # every 基本 name against every other's (~26,000 pairs a township): the shorter (the first of
-    # equal lengths) in the longer, lengths compared once instead of sorting each pair (60% of
-    # the query's time on a county)
-    named = [(b, names[b], len(names[b])) for b in others]
-    for a in own:
-        na = names[a]
-        la = len(na)
-        for b, nb, lb in named:
-            if (la >= MIN_CONTAINED_CHARS and na in nb) if la <= lb else (lb >= MIN_CONTAINED_CHARS and nb in na):
-                found.setdefault(tuple(sorted((a, b))), (round(dice(bigrams(na), bigrams(nb)), 4), "名称包含"))
-    parts = set(CROSS_PARTS)
-    out = []
-    for (a, b), (score, basis) in sorted(found.items()):
-        ca, cb = cmap[a], cmap[b]
-        if (cb.item.part, ca.item.part) in parts:
-            ca, cb = cb, ca
-        if (ca.item.part, cb.item.part) in parts:
-            out.append((ca, cb, score, basis))
-    return out
+    return [(cmap[a], cmap[b], score, basis) for a, b, score, basis in cross_part_scores(
+        ((c.key, c.item.label, c.item.part, c.item.content) for c in cards), name_threshold)]
 
 
 @kept(per_township=True)
@@ -122,16 +85,24 @@ def cross_part_duplicates(store: DutyStore, township: str | None = None, *, name
 
 
 def _cross_part_asked(store: DutyStore, township: str | None, name_threshold: float) -> tuple[ItemCard, ...] | None:
-    """cross_part_duplicates' store half: the name, part and content of every item (bigram
-    similarity is not Cypher's), a slice of townships per statement (``queries.text_asks``), paired
-    here on stand-in cards holding only those, then the slim cards of the paired items. Exact: every
-    test of ``cross_part_pairs`` is pairwise, so the query finds the same pairs again among these
-    cards. None when the store does not answer.
+    """cross_part_duplicates' store half: the slim cards (evidence and the texts compared) of the
+    paired items. At the default threshold a township's pairs are those kept with its list
+    (``queries.text_asks.kept_pairs``); the other townships' name, part and content of every item
+    are read, a slice of townships per statement (``queries.text_asks``), and paired here on
+    stand-in cards holding only those. Exact: every test of ``cross_part_pairs`` is pairwise, so
+    the query finds the same pairs again among these cards. None when the store does not answer.
     """
-    rows = ask_by_slices(store, "cross_part_duplicates", scope_townships(store, township))
+    towns = scope_townships(store, township)
+    keys: set[str] = set()
+    if name_threshold == NAME_THRESHOLD:
+        got = kept_pairs(store, towns, cross=True)
+        if got is None:
+            return None
+        found, towns = got
+        keys.update(k for a, b, _, _ in found for k in (a, b))
+    rows = ask_by_slices(store, "cross_part_duplicates", towns)
     if rows is None:
         return None
-    keys: set[str] = set()
     for row in rows:
         texts = [ItemCard(DutyItem(k, row["township"], name, sub_item=sub, part=part, content=content))
                  for k, name, sub, part, content in sorted(row["items"])]

@@ -30,12 +30,20 @@ on a province's lists) and, for containment, from the shorter name's rarest bigr
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
 from graphmodel import DutyStore, ItemCard
-from graphmodel.normalize import compact
+from graphmodel.text_similarity import (  # the pair rules, shared with the write path (kept pairs)
+    CONTENT_THRESHOLD,
+    MIN_CONTAINED_CHARS,
+    MIN_CONTENT_CHARS,
+    NAME_THRESHOLD,
+    RELATED_THRESHOLD,
+    SHARED_PREFIX,
+    name_similarity,
+)
+from graphmodel.text_similarity import similar_items as _similar_items
 
 from ._common import (
     COOPERATE,
@@ -43,18 +51,15 @@ from ._common import (
     agreed_split,
     answers_asks,
     asked_cards,
-    bigrams,
     cards_of,
-    dice,
     evidence,
     finding,
     kept,
     scope_townships,
-    similar_pairs,
     sorted_findings,
 )
 from ._common import en_list, en_quote
-from .text_asks import ask_by_slices, evidence_cards
+from .text_asks import KEYS_PER_READ, ask_by_slices, evidence_cards, kept_pairs
 
 __all__ = [
     "CONTENT_THRESHOLD",
@@ -71,47 +76,11 @@ __all__ = [
     "shared_articles",
 ]
 
-NAME_THRESHOLD = 0.7
-RELATED_THRESHOLD = 0.6
-SHARED_PREFIX = 4
-CONTENT_THRESHOLD = 0.8
-MIN_CONTENT_CHARS = 10
-MIN_CONTAINED_CHARS = 4
-
 #: The item fields the pair test reads beyond the evidence (name, sub-item, power type): slim cards carry them.
 _PAIR_FIELDS = ("content",)
 
 #: What a pair matched on (名称, 内容), in English.
 _BASIS_EN = {"名称": "names", "内容": "contents"}
-
-
-def name_similarity(a: str, b: str) -> float:
-    """Dice similarity of the character bigrams of two compacted names.
-
-    >>> name_similarity("农村生活垃圾治理", "农村生活垃圾分类治理")
-    0.75
-    >>> name_similarity("农村生活垃圾治理", "农村生活垃圾清运保洁")
-    0.625
-    """
-    return round(dice(bigrams(a), bigrams(b)), 4)
-
-
-def _contained_pairs(names: dict[str, str], grams: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
-    freq: dict[str, int] = defaultdict(int)
-    index: dict[str, list[str]] = defaultdict(list)
-    for k, toks in grams.items():
-        for t in toks:
-            freq[t] += 1
-            index[t].append(k)
-    out = []
-    for k, name in names.items():
-        if len(name) < MIN_CONTAINED_CHARS or not grams[k]:
-            continue
-        rare = min(grams[k], key=lambda t: (freq[t], t))
-        for other in index[rare]:
-            if other != k and len(names[other]) > len(name) and name in names[other]:
-                out.append(tuple(sorted((k, other))))
-    return sorted(set(out))
 
 
 @kept(per_township=True)
@@ -184,16 +153,31 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
 
 def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshold: float,
                            content_threshold: float) -> tuple[ItemCard, ...] | None:
-    """near_duplicates' store half: the texts and lead keys of every item (not their cards), a slice
-    of townships per statement (``queries.text_asks``), the pairs scored here (bigram similarity is
-    not Cypher's), then the slim cards (evidence and the texts compared) of the items in a pair
-    with two different lead sets. Exact: every test of ``_similar_items`` is pairwise, so the
-    query finds the same pairs again among these cards. None when the store does not answer.
+    """near_duplicates' store half: the slim cards (evidence and the texts compared) of the items
+    in a pair. At the default thresholds a township's pairs are those kept with its list
+    (``queries.text_asks.kept_pairs``) with the lead keys of their items; the other townships' texts and lead keys are read, a slice
+    of townships per statement (``queries.text_asks``), and scored here (bigram similarity is not
+    Cypher's), keeping the pairs with two different lead sets. Exact: every test of
+    ``_similar_items`` is pairwise, so the query finds the same pairs again among these cards. None when the store does not answer.
     """
-    rows = ask_by_slices(store, "near_duplicates", scope_townships(store, township))
+    towns = scope_townships(store, township)
+    keys: set[str] = set()
+    if name_threshold == NAME_THRESHOLD and content_threshold == CONTENT_THRESHOLD:
+        got = kept_pairs(store, towns, cross=False)
+        if got is None:
+            return None
+        found, towns = got
+        paired = sorted({k for a, b, _, _ in found for k in (a, b)})
+        leads: dict[str, frozenset[str]] = {}
+        for start in range(0, len(paired), KEYS_PER_READ):
+            for row in store.ask("lead_keys", keys=paired[start:start + KEYS_PER_READ]) or ():
+                leads[row["key"]] = frozenset(row["leads"])
+        for a, b, _, _ in found:
+            if leads.get(a) and leads.get(b) and leads[a] != leads[b]:
+                keys.update((a, b))
+    rows = ask_by_slices(store, "near_duplicates", towns)
     if rows is None:
         return None
-    keys: set[str] = set()
     for row in rows:
         items = sorted(row["items"])
         leads = {k: frozenset(ls) for k, _, _, _, _, ls in items}
@@ -203,35 +187,6 @@ def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshol
             if leads[a] and leads[b] and leads[a] != leads[b]:
                 keys.update((a, b))
     return evidence_cards(store, keys, _PAIR_FIELDS)
-
-
-@functools.lru_cache(maxsize=1024)
-def _similar_items(records: tuple[tuple[str, str, str, str], ...], name_threshold: float, content_threshold: float
-                   ) -> tuple[tuple[tuple[str, str], tuple[float, str]], ...]:
-    """Sorted ((key a, key b), (score, matched on)) of near-duplicate names or contents among
-    ``records`` (key, label, power type, content) of one township, whoever leads them.
-
-    Every test is pairwise (prefix filtering is exact), so the pairs among items with a lead
-    are these pairs restricted to them. Kept on the texts: ``what_if`` moves leads, not names,
-    and asks again (a county's pairs cost 0.2 s; bench/README.md).
-    """
-    names = {k: compact(label) for k, label, _, _ in records}
-    power = {k: p for k, _, p, _ in records}
-    grams = {k: bigrams(n) for k, n in names.items()}
-    contents = {k: bigrams(content) for k, _, _, content in records if len(compact(content)) >= MIN_CONTENT_CHARS}
-    low = min(name_threshold, RELATED_THRESHOLD)
-    pairs: dict[tuple[str, str], tuple[float, str]] = {}
-    for a, b, score in similar_pairs(grams, low):
-        related = (power[a] == power[b] and len(names[a]) >= SHARED_PREFIX
-                   and names[a][:SHARED_PREFIX] == names[b][:SHARED_PREFIX])
-        if score >= name_threshold or related:
-            pairs[(a, b)] = (score, "名称")
-    for a, b in _contained_pairs(names, grams):
-        pairs.setdefault((a, b), (name_similarity(names[a], names[b]), "名称包含"))
-    for a, b, score in similar_pairs(contents, content_threshold):
-        if (a, b) not in pairs:
-            pairs[(a, b)] = (score, "内容")
-    return tuple(sorted(pairs.items()))
 
 
 @kept(per_township=True)

@@ -13,25 +13,37 @@ transaction holds one slice's texts whatever the store's size.
 The findings' evidence is read for the found items only, as slim cards
 (:func:`queries.slim_cards.slim_cards`: the evidence fields and the texts the question judges,
 not every text of the item), :data:`KEYS_PER_READ` items per statement.
+
+A township's near-duplicate and cross-part pairs depend on its list alone: the write path keeps
+them (``graphmodel.text_similarity.township_text_pairs``, on its ``TownshipEvidence`` node) and
+:func:`kept_pairs` reads them, one short JSON text per township, instead of every item's texts;
+a township without them (a store written before, a staged swap, an admin import) or with pairs of
+another version is asked for its texts as above.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import orjson
+
 from graphmodel import DutyStore, ItemCard, ItemFilter
 from graphmodel.env_number import env_number
+from graphmodel.text_similarity import TEXT_PAIRS_VERSION
 
 from ._common import answers_asks
 from .slim_cards import slim_cards
 
-__all__ = ["KEYS_PER_READ", "TOWNSHIPS_PER_ASK", "ask_by_slices", "evidence_cards", "townships_per_ask"]
+__all__ = ["KEPT_TOWNSHIPS_PER_ASK", "KEYS_PER_READ", "TOWNSHIPS_PER_ASK", "ask_by_slices", "evidence_cards",
+           "kept_pairs", "paired_cards", "townships_per_ask"]
 
 #: Townships per statement. A township of 300 items is ~0.3 MB of texts in the server's
 #: transaction memory; 25 keep a slice under ~10 MB (override: $DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS).
 TOWNSHIPS_PER_ASK = 25
 #: Items per evidence read (slim cards by key).
 KEYS_PER_READ = 2000
+#: Townships per read of kept pairs (a few hundred bytes each; the rows are streamed, not collected).
+KEPT_TOWNSHIPS_PER_ASK = 500
 
 
 def townships_per_ask() -> int:
@@ -86,3 +98,48 @@ def evidence_cards(store: DutyStore, keys: Iterable[str], fields: Sequence[str] 
     for start in range(0, len(wanted), KEYS_PER_READ):
         out.extend(slim_cards(store, None, fields, keys=wanted[start:start + KEYS_PER_READ]) or ())
     return tuple(out)
+
+
+def kept_pairs(store: DutyStore, towns: Sequence[str], *, cross: bool) -> tuple[list[list], list[str]] | None:
+    """The pairs kept at write time for ``towns`` (near-duplicate pairs [key a, key b, score,
+    matched on], or with ``cross`` cross-part pairs [基本 key, other key, score, matched on]) and
+    the towns that keep none of :data:`~graphmodel.text_similarity.TEXT_PAIRS_VERSION` (their
+    texts are to be asked); None when the store does not answer statements.
+
+    >>> from queries._examples import example_store
+    >>> kept_pairs(example_store(), ["示例镇"], cross=False) is None
+    True
+    """
+    if not answers_asks(store):
+        return None
+    pairs: list[list] = []
+    others: list[str] = []
+    for start in range(0, len(towns), KEPT_TOWNSHIPS_PER_ASK):
+        for row in store.ask("kept_text_pairs", townships=list(towns[start:start + KEPT_TOWNSHIPS_PER_ASK]),
+                             cross=cross) or ():
+            if row["version"] == TEXT_PAIRS_VERSION and row["pairs"] is not None:
+                pairs.extend(orjson.loads(row["pairs"]))
+            else:
+                others.append(row["township"])
+    return pairs, others
+
+
+def paired_cards(store: DutyStore, cards: Sequence[ItemCard], *, cross: bool) -> Sequence[ItemCard]:
+    """Of ``cards`` (the audit's, read once), those in a pair kept for their township (see
+    :func:`kept_pairs`) and every card of a township that keeps none; ``cards`` itself when the
+    store does not answer statements. The pair tests are pairwise, so a text question asked of
+    these cards finds the pairs it finds on all of them, without scoring every item's texts.
+
+    >>> from queries._examples import example_store
+    >>> s = example_store(); cs = s.item_cards()
+    >>> paired_cards(s, cs, cross=False) is cs
+    True
+    """
+    towns = sorted({c.item.township for c in cards})
+    got = kept_pairs(store, towns, cross=cross) if towns else None
+    if got is None:
+        return cards
+    found, others = got
+    keys = {k for a, b, _, _ in found for k in (a, b)}
+    scored = set(others)
+    return tuple(c for c in cards if c.key in keys or c.item.township in scored)

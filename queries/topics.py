@@ -6,7 +6,7 @@ over its 基本 and 配合 items (the work its offices do):
 1. every character bigram of the compacted item names is a candidate keyword, unless it
    holds a function character (的, 对, 和 …), is a generic word of duty lists
    (``GENERIC``: 管理, 监督, 检查, 处罚 …; extend with ``ignore``), straddles two of them
-   (督检 in 监督检查), touches a generic action phrase of ``data/topic_generic_words.csv``
+   (督检 in 监督检查), touches a generic action phrase of ``graphmodel/data/topic_generic_words.csv``
    (宣传教育, 备案登记, 先进表彰, 日常巡查 …: work done on every subject, not a subject a
    meeting discusses; ``ignore`` words of two or more characters count too), or occurs in more than
    ``max_share`` of the names (too common to be a topic) or in fewer than ``min_items``;
@@ -25,16 +25,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
-from importlib import resources
+
+import orjson
 
 from graphmodel import DeptLevel, DutyItem, DutyStore, InvalidArgument, ItemCard, Party
-from graphmodel.normalize import compact
+from graphmodel.text_topics import GENERIC, MERGE_OVERLAP, TOPICS_VERSION, generic_phrases, topic_groups
 
 from ._common import (
     BASIC,
     COOPERATE,
     Finding,
+    answers_asks,
     cards_of,
     en_list,
     en_quote,
@@ -45,59 +46,17 @@ from ._common import (
     scope_townships,
     sorted_findings,
 )
-from .text_asks import ask_by_slices, evidence_cards
+from .text_asks import KEPT_TOWNSHIPS_PER_ASK, KEYS_PER_READ, ask_by_slices, evidence_cards
 
 __all__ = ["GENERIC", "MERGE_OVERLAP", "generic_phrases", "topic_spread", "topics"]
 
-GENERIC = frozenset((
-    "管理", "监督", "检查", "处罚", "服务", "审批", "许可", "发放", "登记", "认定", "工作", "事项", "违法", "行为",
-    "安全", "农村", "村民", "居民", "辖区", "补助", "保障", "擅自", "规定", "未按", "按规", "定的", "监管", "指导",
-    "组织", "实施", "申请", "受理", "审核", "确认", "奖励", "征收", "强制", "行政", "建设", "办理", "处理", "治理",
-    "整治", "城乡", "县级", "乡镇", "镇级", "村级", "社区", "巡查", "核查", "排查", "资金", "补贴", "申请", "基本",
-    "经营", "处置", "公共", "生活", "监测", "设施", "运行", "信息", "人员", "对象", "资格", "待遇", "活动", "工程",
-    "单位", "场所", "情况", "责任", "制度", "项目", "标准", "质量", "收费", "管护", "保护", "防治", "应急", "发展",
-))
-#: First and last characters of the generic words: a bigram made of the end of one and the start of
-#: another (督检 in 监督检查, 全监 in 安全监管) straddles two words and names nothing.
-_ENDS = {w[-1] for w in GENERIC}
-_STARTS = {w[0] for w in GENERIC}
-_FUNCTION_CHARS = set("的对和及与等或在为以之其被将把未不")
-MERGE_OVERLAP = 0.6
-
-
-@lru_cache(maxsize=1)
-def generic_phrases() -> tuple[str, ...]:
-    """Generic action phrases of duty lists (``data/topic_generic_words.csv``), longest first.
-
-    >>> "宣传教育" in generic_phrases() and "卫生" not in generic_phrases()
-    True
-    """
-    text = resources.files("queries").joinpath("data/topic_generic_words.csv").read_text(encoding="utf-8")
-    words = {line.split(",", 1)[0].strip() for line in text.splitlines()[1:]}
-    return tuple(sorted((w for w in words if len(w) >= 2), key=lambda w: (-len(w), w)))
-
-
-def _masked(name: str, phrases: Sequence[str]) -> set[int]:
-    """Positions of ``name`` covered by a generic phrase."""
-    out: set[int] = set()
-    for p in phrases:
-        start = name.find(p)
-        while start >= 0:
-            out.update(range(start, start + len(p)))
-            start = name.find(p, start + 1)
-    return out
+#: topic_spread's cutting defaults: the topics kept at write time are cut with these
+#: (``graphmodel.text_topics.township_topics``); asked with others, the names are cut here.
+_KEPT_CUT = (3, 0.08, ())
 
 
 def _offices(card: ItemCard) -> set[str]:
     return {p.name for p in (*card.leads, *card.cooperators) if level_side(p.level) == "township"}
-
-
-def _topic_name(names: list[str], keywords: set[str]) -> str:
-    counts: Counter[str] = Counter()
-    for n in names:
-        subs = {n[i:j] for i in range(len(n)) for j in range(i + 2, min(i + 6, len(n)) + 1)}
-        counts.update(s for s in subs if any(k in s for k in keywords))
-    return max(counts, key=lambda s: (counts[s], len(s), s)) if counts else min(keywords)
 
 
 def topics(cards: Sequence[ItemCard], *, min_items: int = 3, max_share: float = 0.08,
@@ -108,37 +67,9 @@ def topics(cards: Sequence[ItemCard], *, min_items: int = 3, max_share: float = 
     >>> [(name, len(cs)) for name, cs, _ in topics(text_store().item_cards(), max_share=0.5)][:1]
     [('垃圾', 3)]
     """
-    if min_items < 2 or not 0 < max_share <= 1:
-        raise InvalidArgument("min_items must be >= 2 and max_share in (0, 1]")
-    skip = GENERIC | set(ignore)
-    phrases = tuple(sorted(set(generic_phrases()) | {w for w in ignore if len(w) >= 2}, key=lambda w: (-len(w), w)))
-    names = {c.key: compact(c.item.label) for c in cards}
-    groups: dict[str, set[str]] = defaultdict(set)
-    for key, n in names.items():
-        masked = _masked(n, phrases)
-        for i in range(len(n) - 1):
-            bg = n[i:i + 2]
-            if bg in skip or i in masked or i + 1 in masked or _FUNCTION_CHARS & set(bg) or not all("\u4e00" <= ch <= "\u9fff" for ch in bg) \
-                    or (bg[0] in _ENDS and bg[1] in _STARTS):
-                continue
-            groups[bg].add(key)
-    cap = max(min_items, int(max_share * len(names)))
-    kept = sorted(((k, v) for k, v in groups.items() if min_items <= len(v) <= cap), key=lambda kv: (-len(kv[1]), kv[0]))
-    clusters: list[tuple[set[str], set[str]]] = []  # (item keys, keywords)
-    for kw, keys in kept:
-        for members, words in clusters:
-            if len(members & keys) >= MERGE_OVERLAP * min(len(members), len(keys)):
-                members |= keys
-                words.add(kw)
-                break
-        else:
-            clusters.append((set(keys), {kw}))
     cmap = {c.key: c for c in cards}
-    out = []
-    for members, words in clusters:
-        cs = tuple(sorted((cmap[k] for k in members), key=lambda c: c.key))
-        out.append((_topic_name([names[c.key] for c in cs], words), cs, tuple(sorted(words))))
-    return sorted(out, key=lambda t: (-len(t[1]), t[0]))
+    return [(name, tuple(cmap[k] for k in keys), words) for name, keys, words in
+            topic_groups({c.key: c.item.label for c in cards}, min_items=min_items, max_share=max_share, ignore=ignore)]
 
 
 @kept(per_township=True)
@@ -153,15 +84,27 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
     """
     if min_offices < 2:
         raise InvalidArgument("min_offices must be >= 2")
-    by_town = _topic_texts_asked(store, township) if cards is None else None
+    precut: dict[str, list] = {}  # the topics kept at write time, by township (server store)
+    by_town = None
+    if cards is None:
+        by_town = _topic_texts_asked(store, township, precut if (min_items, max_share, tuple(ignore)) == _KEPT_CUT
+                                     else None)
     asked = by_town is not None  # stand-in cards from the store half
     if by_town is None:
         by_town = defaultdict(list)
         for c in cards_of(store, township, cards, parts=(BASIC, COOPERATE)):
             by_town[c.item.township].append(c)
+        if (min_items, max_share, tuple(ignore)) == _KEPT_CUT and answers_asks(store):
+            # the cards handed in (the audit's) on a server store: a township's kept topics are cut
+            # from all its 基本/配合 items, so they stand for these cards when the cards are all of them
+            for town, (count, found) in _kept_topics(store, sorted(by_town)).items():
+                cmap = {c.key: c for c in by_town[town]}
+                if len(cmap) == count and all(k in cmap for _, ks, _ in found for k in ks):
+                    precut[town] = [(name, tuple(cmap[k] for k in ks), tuple(words)) for name, ks, words in found]
     spread = []
     for town, group in sorted(by_town.items()):
-        for name, cs, words in topics(group, min_items=min_items, max_share=max_share, ignore=ignore):
+        cut = precut[town] if town in precut else topics(group, min_items=min_items, max_share=max_share, ignore=ignore)
+        for name, cs, words in cut:
             offices: Counter[str] = Counter()
             for c in cs:
                 offices.update(_offices(c))
@@ -182,17 +125,50 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
     return sorted_findings(out)
 
 
-def _topic_texts_asked(store: DutyStore, township: str | None) -> dict[str, list[ItemCard]] | None:
+def _kept_topics(store: DutyStore, towns: Sequence[str]) -> dict[str, tuple[int, list]]:
+    """Per township of ``towns`` that keeps its topics (``graphmodel.text_topics.township_topics``, of
+    this version): (the number of items cut, [[name, [keys], [keywords]], ...])."""
+    kept: dict[str, tuple[int, list]] = {}
+    for start in range(0, len(towns), KEPT_TOWNSHIPS_PER_ASK):
+        for row in store.ask("kept_topics", townships=list(towns[start:start + KEPT_TOWNSHIPS_PER_ASK])) or ():
+            if row["version"] == TOPICS_VERSION and row["topics"] is not None and row["items"] is not None:
+                kept[row["township"]] = (row["items"], orjson.loads(row["topics"]))
+    return kept
+
+
+def _topic_texts_asked(store: DutyStore, township: str | None, precut: dict[str, list] | None = None
+                       ) -> dict[str, list[ItemCard]] | None:
     """topic_spread's store half: per township, the name, sub-item and township offices of every
     基本 and 配合 item, a slice of townships per statement (``queries.text_asks``; topics are cut
     from the names of the whole township, which Cypher does not do), as stand-in cards holding only
     those (the offices as township-level leads: all ``_offices`` reads); the findings then read the
-    slim cards (evidence) of the topics' items. None when the store does not answer."""
-    rows = ask_by_slices(store, "topic_spread", scope_townships(store, township), parts=[BASIC, COOPERATE],
+    slim cards (evidence) of the topics' items. None when the store does not answer.
+
+    With ``precut`` (the question's default cut), a township that keeps its topics
+    (``graphmodel.text_topics.township_topics``, of this version) is not asked for its names: its
+    kept topics go into ``precut`` as (name, stand-in cards, keywords), and only the offices of
+    their items are read (``QUESTIONS["topic_offices"]``)."""
+    towns = scope_townships(store, township)
+    out: dict[str, list[ItemCard]] = {}
+    if precut is not None and answers_asks(store):
+        kept = {town: found for town, (_, found) in _kept_topics(store, towns).items()}
+        keys = sorted({k for found in kept.values() for _, ks, _ in found for k in ks})
+        offices: dict[str, list[str]] = {}
+        for start in range(0, len(keys), KEYS_PER_READ):
+            for row in store.ask("topic_offices", keys=keys[start:start + KEYS_PER_READ],
+                                 township_level=DeptLevel.TOWNSHIP.value) or ():
+                offices[row["key"]] = row["offices"]
+        for town, found in kept.items():
+            stand_in = {k: ItemCard(DutyItem(k, town, ""), leads=tuple(Party("", o, DeptLevel.TOWNSHIP.value)
+                                                                        for o in offices.get(k, ())))
+                        for _, ks, _ in found for k in ks}
+            out[town] = list(stand_in.values())
+            precut[town] = [(name, tuple(stand_in[k] for k in ks), tuple(words)) for name, ks, words in found]
+        towns = [t for t in towns if t not in kept]
+    rows = ask_by_slices(store, "topic_spread", towns, parts=[BASIC, COOPERATE],
                          township_level=DeptLevel.TOWNSHIP.value)
     if rows is None:
         return None
-    out: dict[str, list[ItemCard]] = {}
     for row in rows:
         out[row["township"]] = [
             ItemCard(DutyItem(k, row["township"], name, sub_item=sub, part=part),

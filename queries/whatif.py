@@ -17,6 +17,7 @@ from ._common import Finding, ItemEvidence, cards_of, evidence
 from .chains import chains, chains_from_cards
 from .overlaps import multi_lead, near_duplicates
 from .slim_cards import slim_cards
+from .text_asks import paired_cards
 
 #: The item fields what_if's checks read besides the evidence: multi_lead's agreed split (备注),
 #: near_duplicates' content (queries.slim_cards; a server store reads these, not whole cards).
@@ -143,14 +144,17 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     hand_b = {(h.src, h.dst) for ch in chains_b.values() for h in ch.handoffs}
     hand_a = {(h.src, h.dst) for ch in chains_a.values() for h in ch.handoffs}
 
-    ov_b = {_ident(f): f for f in (*multi_lead(store, township, cards=before), *near_duplicates(store, township, cards=before))}
+    # a server store keeps each township's text pairs: near_duplicates is asked of the paired cards only
+    paired = paired_cards(store, before, cross=False)
+    ov_b = {_ident(f): f for f in (*multi_lead(store, township, cards=before), *near_duplicates(store, township, cards=paired))}
     # both checks compare items of one township: only the townships with a changed card are asked again
     towns = {a.item.township for b, a in zip(before, after) if a is not b}
     redone = tuple(c for c in after if c.item.township in towns)
     ov_a = {k: f for k, f in ov_b.items() if f.township not in towns}
     if redone:
-        ov_a.update((_ident(f), f) for f in (*multi_lead(store, township, cards=redone),
-                                              *near_duplicates(store, township, cards=redone)))
+        in_pairs = {c.key for c in paired} if paired is not before else None
+        ov_a.update((_ident(f), f) for f in (*multi_lead(store, township, cards=redone), *near_duplicates(
+            store, township, cards=redone if in_pairs is None else tuple(c for c in redone if c.key in in_pairs))))
     return WhatIf(
         tuple(sorted(gone)), tuple(sorted((k, v.key) for k, v in into.items())),
         tuple(changes), tuple(lost), tuple(broken),

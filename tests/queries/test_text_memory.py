@@ -94,3 +94,20 @@ def test_text_questions_answer_by_slices_as_the_embedded_store(small_memory_stor
     assert run_query(neo4j, name, {}) == expected
     town = "限存07镇"
     assert run_query(neo4j, name, {"township": town}) == run_query(memory, name, {"township": town})
+
+
+@pytest.mark.parametrize("name", ("near_duplicates", "cross_part_duplicates"))
+def test_without_kept_pairs_the_texts_are_asked_by_slices(small_memory_stores, monkeypatch, name):
+    # the pairs kept at write time (queries.text_asks.kept_pairs) hidden: every township's texts are
+    # asked, a slice per statement, as from a store written before them
+    import queries.text_asks as text_asks
+
+    memory, neo4j = small_memory_stores
+    monkeypatch.setenv("DUTYGRAPH_NEO4J_TEXT_TOWNSHIPS", str(SLICE))
+    monkeypatch.setattr(text_asks, "TEXT_PAIRS_VERSION", -1)
+    asked = []
+    real = neo4j.ask
+    monkeypatch.setattr(neo4j, "ask", lambda q, **p: (asked.append((q, len(p.get("townships") or ()))), real(q, **p))[1])
+    expected = run_query(memory, name, {})
+    assert expected and run_query(neo4j, name, {}) == expected
+    assert (name, SLICE) in asked and max(n for q, n in asked if q == name) == SLICE
