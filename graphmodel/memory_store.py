@@ -614,7 +614,8 @@ class MemoryStore(DutyStore):
         self.read_schema = SCHEMA_VERSION
         # the files of the head just replaced stay one more save (a reader may be reading them)
         store_files.remove_unnamed(folder, {p.file for p in parts.values()} | set(disk_parts.values()))
-        store_files.remove_stale_answers(folder, set(digests.values()) | old_digests)
+        whole = self._whole_digest()
+        store_files.remove_stale_answers(folder, set(digests.values()) | old_digests | ({whole} if whole else set()))
 
     @contextmanager
     def bulk(self) -> Iterator[MemoryStore]:
@@ -1211,19 +1212,49 @@ class MemoryStore(DutyStore):
             return build()
         if town is not None and township_only:
             return self._kept_with_township(town, name, build, durable)
-        return index._get(("derived", town, *name), build)
+        return index._get(("derived", town, *name), self._from_disk(("derived", town, *name), build, durable))
 
     def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
                    township_only: bool = False, durable: tuple | None = None) -> T:
         # as ``derived`` with the scope's own cards, without building them (a store just opened)
         index = self._read_index()
         if township is None:
-            return index._get(("derived", None, *name), build)
+            return index._get(("derived", None, *name), self._from_disk(("derived", None, *name), build, durable))
         if not index.has_items(township):  # as derived(): an empty scope keeps nothing
             return build()
         if township_only:
             return self._kept_with_township(township, name, build, durable)
-        return index._get(("derived", township, *name), build)
+        return index._get(("derived", township, *name),
+                          self._from_disk(("derived", township, *name), build, durable))
+
+    def _from_disk(self, name: tuple, build: Callable[[], T], durable: tuple | None) -> Callable[[], T]:
+        """``build`` of an answer that depends on the whole store, kept on disk under every part's
+        digest (any save makes it stale: a new file name, the old file removed by the save)."""
+        if durable is None:
+            return build
+
+        def get() -> T:
+            where = self._answers_where(None, durable)
+            if where is None:
+                return build()
+            found = self._kept_answer(where, name, durable[1])
+            if found is not _MISSING:
+                return found
+            version = self._graph_version()
+            value = build()
+            if version == self._graph_version():
+                self._remember(where, name, value)
+            return value
+        return get
+
+    def _remember(self, where: tuple[str, tuple], name: tuple, value: Any) -> None:
+        """Hold ``value`` to be written by :meth:`write_answers` (an answer that does not pickle is not kept)."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return
+        file, key = where
+        self._answers_new.setdefault(file, (key, {}))[1][name] = data
 
     def _kept_with_township(self, township: str, name: tuple, build: Callable[[], T],
                             durable: tuple | None = None) -> T:
@@ -1240,12 +1271,7 @@ class MemoryStore(DutyStore):
                 return found
         value = memo[name] = build()
         if where is not None and self._kept_towns.get(township) is memo:  # no write meanwhile
-            try:
-                data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            except (pickle.PicklingError, TypeError, AttributeError, ValueError):
-                return value
-            file, key = where
-            self._answers_new.setdefault(file, (key, {}))[1][name] = data
+            self._remember(where, name, value)
         return value
 
     # ---- kept answers on disk (store_files: a cache under the township's digest) ----------------
@@ -1254,11 +1280,14 @@ class MemoryStore(DutyStore):
         """True when answers may be kept on disk (a saved store): ``derived(…, durable=…)``."""
         return self.path is not None
 
-    def _answers_where(self, township: str, durable: tuple) -> tuple[str, tuple] | None:
-        """The kept file of ``township``'s answers and its key, when memory holds exactly what the
-        files hold (no write since they were read or saved), else None (nothing kept on disk)."""
+    def _answers_where(self, township: str | None, durable: tuple) -> tuple[str, tuple] | None:
+        """The kept file of ``township``'s answers (None: the whole store's) and its key, when memory
+        holds exactly what the files hold (no write since they were read or saved), else None."""
         if self.path is None or self._parts_version is None or self._parts_version != self._graph_version():
             return None
+        if township is None:
+            whole = self._whole_digest()
+            return None if whole is None else (store_files.answers_file(whole, "0" * 16), (durable[0], whole))
         part = self._parts.get(township)
         own, shared = self._digests.get(township), self._digests.get(store_files.SHARED)
         if part is None or own is None or shared is None or (self._review.get(township) or None) is not part.review:
@@ -1266,6 +1295,21 @@ class MemoryStore(DutyStore):
         key = (durable[0], own, shared)
         rest = store_files.digest(repr((durable[0], shared)).encode("utf-8"))
         return store_files.answers_file(own, rest), key
+
+    def _whole_digest(self) -> str | None:
+        """A digest of every part's digest: the key of the whole store's kept answers (None when a
+        part has none, or memory's review records are not the files')."""
+        digests = self._digests
+        held = getattr(self, "_whole", None)
+        if held is not None and held[0] is digests:
+            whole = held[1]
+        else:
+            ok = self._parts.keys() == digests.keys() and store_files.SHARED in digests
+            whole = store_files.digest(repr(sorted(digests.items())).encode("utf-8")) if ok else None
+            self._whole = (digests, whole)
+        if whole is None or any((self._review.get(t) or None) is not p.review for t, p in self._parts.items()):
+            return None
+        return whole
 
     def _kept_answer(self, where: tuple[str, tuple], name: tuple, allowed: frozenset) -> Any:
         file, key = where

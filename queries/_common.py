@@ -53,6 +53,7 @@ __all__ = [
     "bigrams",
     "cards_of",
     "cards_mostly_unbuilt",
+    "durable_of",
     "dice",
     "evidence",
     "finding",
@@ -521,11 +522,11 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
             config = getattr(_calls, "config", None)
             if config is not None:
                 return answer(store, township, cards, options, config, call)
-            _calls.config, _calls.evidence = _config(), {}
+            _calls.config, _calls.evidence, _calls.durable = _config(), {}, None
             try:
                 return answer(store, township, cards, options, _calls.config, call)
             finally:
-                _calls.config = _calls.evidence = None
+                _calls.config = _calls.evidence = _calls.durable = None
                 if getattr(store, "keeps_answers", False):
                     store.write_answers()  # what this call computed, for the next process to open the store
 
@@ -539,8 +540,12 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
                 return call()
             if local is None:
                 local = per_township(store) if callable(per_township) else per_township
-            # a township's answer is kept on disk with it too (a saved store), under the code's key
-            durable = {"durable": code_key()} if local and getattr(store, "keeps_answers", False) else {}
+            # an answer is kept on disk too (a saved store) under the code's key and its township's
+            # digest (a whole-store answer, or one township's of a question reading others: every
+            # part's digest); not when an option names a file (a lexicon, a table: its text may
+            # change, its name not). A whole-store answer joined from its townships' is joined again.
+            durable = durable_of(store) if not any(
+                isinstance(v, str) and v != defaults.get(k) for k, v in options.items()) else {}
             if local and township is None:
                 # the store's own whole-store cards, or none given: neither builds the cards (a
                 # store just opened answers a column question from its items, not 9,000 cards)
@@ -571,11 +576,12 @@ def cards_mostly_unbuilt(store: DutyStore, township: str | None) -> bool:
 
 
 def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
-                   build: Callable[[tuple[ItemCard, ...]], T]) -> list[T] | None:
+                   build: Callable[[tuple[ItemCard, ...]], T], durable: bool = False) -> list[T] | None:
     """``build(one township's cards)`` for every township, each kept with its township, when
     ``cards`` are the store's own whole-store cards and the store keeps derived data; else None.
     For data a query joins from per-township parts (layouts, complete items …): after a write
-    to one township only that township's part is built again.
+    to one township only that township's part is built again. ``durable``: the parts are plain
+    data of the township's list alone, kept on disk with it too (``durable_of``).
     """
     if not store.keeps_derived:
         return None
@@ -587,18 +593,56 @@ def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
     if cards is not store.kept_cards(None) or catalogue_townships(store):
         return None
     out = []
+    on_disk = durable_of(store) if durable else {}
     for t in list_townships(store):
         own = store.item_cards(ItemFilter(township=t))
-        out.append(store.derived(name, own, functools.partial(build, own), township_only=True))
+        out.append(store.derived(name, own, functools.partial(build, own), township_only=True, **on_disk))
     return out
 
 
 _calls = threading.local()  # ``config``: the settings of the kept call running in this thread
 
 
+def durable_of(store: DutyStore) -> dict[str, tuple]:
+    """``{"durable": key}`` for ``store.derived(…, township_only=True, **durable_of(store))`` inside
+    a kept call on a store that keeps answers on disk (a saved embedded store), else ``{}``: the
+    key of what may be kept on disk — the code's (``kept_files.code_key``), the settings, and the
+    text of every file a setting names (a lexicon's rows may change, its path not)."""
+    if not getattr(store, "keeps_answers", False) or getattr(_calls, "config", None) is None:
+        return {}
+    found = getattr(_calls, "durable", None)
+    if found is None:
+        key, allowed = code_key()
+        found = _calls.durable = {"durable": ((*key, _calls.config, _named_files(_calls.config)), allowed)}
+    return found
+
+
+def _named_files(config: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(setting, a digest of the file it names) for the settings naming a file."""
+    import hashlib
+
+    out = []
+    for name, value in config:
+        try:
+            if value and os.path.isfile(value):
+                with open(value, "rb") as fh:
+                    out.append((name, hashlib.blake2b(fh.read(), digest_size=20).hexdigest()))
+        except OSError:
+            out.append((name, "(unreadable)"))
+    return tuple(out)
+
+
+#: Settings that choose where the store is and who edits, not what a question answers: left out of
+#: the kept answers' names, so that the CLI and the dashboard share them.
+_NOT_ANSWERS = frozenset({"DUTYGRAPH_DATA_DIR", "DUTYGRAPH_STORE", "DUTYGRAPH_PASSWORD", "DUTYGRAPH_EDITOR",
+                          "DUTYGRAPH_EDITORS", "DUTYGRAPH_LOCK_TIMEOUT", "DUTYGRAPH_NEO4J_TIMEOUT",
+                          "DUTYGRAPH_READER_TIMEOUT", "DUTYGRAPH_READER_MEMORY_MB", "DUTYGRAPH_DOCTEST_N",
+                          "DUTYGRAPH_DOCTEST_UNSET"})
+
+
 def _config() -> tuple[tuple[str, str], ...]:
     # lexicons and tables may be swapped by environment variables: an answer is kept per setting
-    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DUTYGRAPH_")))
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DUTYGRAPH_") and k not in _NOT_ANSWERS))
 
 
 # ---- text similarity -----------------------------------------------------------------

@@ -69,6 +69,7 @@ def _allowed() -> frozenset[tuple[str, str]]:
             if dataclasses.is_dataclass(value) or issubclass(value, enum.Enum) or (
                     issubclass(value, tuple) and hasattr(value, "_fields")):
                 out.add((name, attr))
+    out.add(("collections", "Counter"))  # a dict of counts (the townships' parts of the count questions)
     return frozenset(out)
 
 
