@@ -1243,15 +1243,18 @@ class MemoryStore(DutyStore):
             version = self._graph_version()
             value = build()
             if version == self._graph_version():
-                self._remember(where, name, value)
+                self._remember(where, name, value, durable[2] if len(durable) > 2 else None)
             return value
         return get
 
-    def _remember(self, where: tuple[str, tuple], name: tuple, value: Any) -> None:
-        """Hold ``value`` to be written by :meth:`write_answers` (an answer that does not pickle is not kept)."""
+    def _remember(self, where: tuple[str, tuple], name: tuple, value: Any, limit: int | None = None) -> None:
+        """Hold ``value`` to be written by :meth:`write_answers` (an answer that does not pickle, or
+        pickles to more than ``limit`` bytes, is not kept)."""
         try:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return
+        if limit is not None and len(data) > limit:
             return
         file, key = where
         self._answers_new.setdefault(file, (key, {}))[1][name] = data

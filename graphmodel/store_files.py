@@ -271,6 +271,8 @@ def unpickle(data: bytes, allowed: frozenset[tuple[str, str]]) -> Any:
     return _Allowed(data, allowed).load()
 
 
+#: Bytes read with a kept file's index: the small answers (column questions) come with it.
+_FIRST_READ = 64 * 1024
 #: The first bytes of a kept answers file (its layout's version).
 _ANSWERS_MAGIC = b"DGKEPT1\n"
 
@@ -281,16 +283,19 @@ class KeptAnswers:
     audit's). Files are never changed in place (written whole, then renamed), so the file still
     holding the inode, size and time it had when its index was read still holds those answers."""
 
-    __slots__ = ("_path", "_seen", "_index")
+    __slots__ = ("_path", "_seen", "_index", "_first")
 
-    def __init__(self, path: Path, seen: tuple[int, int, int], index: dict[tuple, tuple[int, int]]) -> None:
-        self._path, self._seen, self._index = path, seen, index
+    def __init__(self, path: Path, seen: tuple[int, int, int], index: dict[tuple, tuple[int, int]],
+                 first: bytes = b"") -> None:
+        self._path, self._seen, self._index, self._first = path, seen, index, first
 
     def get(self, name: tuple) -> bytes | None:
         """The pickled answer ``name``; None when there is none or the file was replaced since."""
         where = self._index.get(name)
         if where is None:
             return None
+        if where[0] + where[1] <= len(self._first):  # in the first bytes, read with the index
+            return self._first[where[0]:where[0] + where[1]]
         try:
             fd = os.open(self._path, os.O_RDONLY)
             try:
@@ -321,13 +326,15 @@ def read_answers(path: Path, key: tuple) -> KeptAnswers | None:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             start = len(_ANSWERS_MAGIC) + 8
-            first = fh.read(start)
-            if len(first) != start or not first.startswith(_ANSWERS_MAGIC):
+            first = fh.read(_FIRST_READ)  # the index and the small answers, written first
+            if len(first) < start or not first.startswith(_ANSWERS_MAGIC):
                 return None
-            size = int.from_bytes(first[len(_ANSWERS_MAGIC):], "little")
+            size = int.from_bytes(first[len(_ANSWERS_MAGIC):start], "little")
             if start + size > st.st_size:
                 return None
-            head = unpickle(fh.read(size), frozenset())
+            if start + size > len(first):
+                first += fh.read(start + size - len(first))
+            head = unpickle(first[start:start + size], frozenset())
         base = start + size
         if not (isinstance(head, tuple) and len(head) == 2 and head[0] == key and isinstance(head[1], dict)):
             return None
@@ -337,7 +344,7 @@ def read_answers(path: Path, key: tuple) -> KeptAnswers | None:
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, IndexError,
             KeyError, MemoryError):
         return None
-    return KeptAnswers(path, (st.st_ino, st.st_size, st.st_mtime_ns), index)
+    return KeptAnswers(path, (st.st_ino, st.st_size, st.st_mtime_ns), index, first)
 
 
 def write_answers(folder: Path, name: str, key: tuple, answers: dict[tuple, bytes]) -> bool:
@@ -354,6 +361,7 @@ def write_answers(folder: Path, name: str, key: tuple, answers: dict[tuple, byte
     """
     tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
+        answers = dict(sorted(answers.items(), key=lambda kv: len(kv[1])))  # small first: read with the index
         index, offset = {}, 0
         for answer, data in answers.items():
             index[answer] = (offset, len(data))
