@@ -69,6 +69,7 @@ __all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy
 
 T = TypeVar("T")
 _MISSING = object()
+_TOO_BIG = object()  # an answer whose file says it is too large to keep (``_remember``'s limit)
 
 #: 2 added "review" (meetings, decisions, rounds, requests, audit trail); files of 1 are read
 #: as having no review yet and are written back as 2.
@@ -1238,6 +1239,8 @@ class MemoryStore(DutyStore):
             if where is None:
                 return build()
             found = self._kept_answer(where, name, durable[1])
+            if found is _TOO_BIG:
+                return build()
             if found is not _MISSING:
                 return found
             version = self._graph_version()
@@ -1255,7 +1258,7 @@ class MemoryStore(DutyStore):
         except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
             return
         if limit is not None and len(data) > limit:
-            return
+            data = b""  # kept as "too large", so that the next process does not pickle it again
         file, key = where
         self._answers_new.setdefault(file, (key, {}))[1][name] = data
 
@@ -1269,7 +1272,7 @@ class MemoryStore(DutyStore):
         where = self._answers_where(township, durable) if durable is not None else None
         if where is not None:
             found = self._kept_answer(where, name, durable[1])
-            if found is not _MISSING:
+            if found is not _MISSING and found is not _TOO_BIG:
                 memo[name] = found
                 return found
         value = memo[name] = build()
@@ -1323,8 +1326,8 @@ class MemoryStore(DutyStore):
             answers = self._answers[file] = store_files.read_answers(
                 self.path.parent / store_files.PARTS_DIR / file, key)
         data = answers.get(name) if answers else None
-        if data is None:
-            return _MISSING
+        if not data:
+            return _MISSING if data is None else _TOO_BIG
         try:
             with gc_paused():
                 found = store_files.unpickle(data, allowed)
