@@ -1250,7 +1250,7 @@ class MemoryStore(DutyStore):
             return value
         return get
 
-    def _remember(self, where: tuple[str, tuple], name: tuple, value: Any, limit: int | None = None) -> None:
+    def _remember(self, where: tuple[tuple[str, str], tuple], name: tuple, value: Any, limit: int | None = None) -> None:
         """Hold ``value`` to be written by :meth:`write_answers` (an answer that does not pickle, or
         pickles to more than ``limit`` bytes, is not kept)."""
         try:
@@ -1259,8 +1259,7 @@ class MemoryStore(DutyStore):
             return
         if limit is not None and len(data) > limit:
             data = b""  # kept as "too large", so that the next process does not pickle it again
-        file, key = where
-        self._answers_new.setdefault(file, (key, {}))[1][name] = data
+        self._answers_new.setdefault(self._answers_file(where, name), (where[1], {}))[1][name] = data
 
     def _kept_with_township(self, township: str, name: tuple, build: Callable[[], T],
                             durable: tuple | None = None) -> T:
@@ -1286,21 +1285,21 @@ class MemoryStore(DutyStore):
         """True when answers may be kept on disk (a saved store): ``derived(…, durable=…)``."""
         return self.path is not None
 
-    def _answers_where(self, township: str | None, durable: tuple) -> tuple[str, tuple] | None:
+    def _answers_where(self, township: str | None, durable: tuple) -> tuple[tuple[str, str], tuple] | None:
         """The kept file of ``township``'s answers (None: the whole store's) and its key, when memory
         holds exactly what the files hold (no write since they were read or saved), else None."""
         if self.path is None or self._parts_version is None or self._parts_version != self._graph_version():
             return None
         if township is None:
             whole = self._whole_digest()
-            return None if whole is None else (store_files.answers_file(whole, "0" * 16), (durable[0], whole))
+            return None if whole is None else ((whole, "0" * 16), (durable[0], whole))
         part = self._parts.get(township)
         own, shared = self._digests.get(township), self._digests.get(store_files.SHARED)
         if part is None or own is None or shared is None or (self._review.get(township) or None) is not part.review:
             return None
         key = (durable[0], own, shared)
         rest = store_files.digest(repr((durable[0], shared)).encode("utf-8"))
-        return store_files.answers_file(own, rest), key
+        return (own, rest), key
 
     def _whole_digest(self) -> str | None:
         """A digest of every part's digest: the key of the whole store's kept answers (None when a
@@ -1317,8 +1316,14 @@ class MemoryStore(DutyStore):
             return None
         return whole
 
-    def _kept_answer(self, where: tuple[str, tuple], name: tuple, allowed: frozenset) -> Any:
-        file, key = where
+    @staticmethod
+    def _answers_file(where: tuple[tuple[str, str], tuple], name: tuple) -> str:
+        """The kept file of answer ``name`` (its group: the module that asks, see ``answers_file``)."""
+        group = name[2] if name and name[0] == "derived" and len(name) > 2 else (name[0] if name else "")
+        return store_files.answers_file(*where[0], store_files.digest(repr(group).encode("utf-8")))
+
+    def _kept_answer(self, where: tuple[tuple[str, str], tuple], name: tuple, allowed: frozenset) -> Any:
+        file, key = self._answers_file(where, name), where[1]
         try:
             answers = self._answers[file]
         except KeyError:

@@ -234,14 +234,16 @@ def remove_unnamed(folder: Path, keep: set[str]) -> list[str]:
     return removed
 
 
-def answers_file(part_digest: str, key: str) -> str:
+def answers_file(part_digest: str, key: str, group: str = "") -> str:
     """The name of the answers kept for the part of ``part_digest`` under ``key`` (a hex digest of
-    the rest of the key: the shared part's digest and the asker's code key).
+    the rest of the key: the shared part's digest and the asker's code key), one file per
+    ``group`` of questions (a hex digest of the module asking: a question's first ask adds its
+    answers to its own module's file, not to one file holding every answer of the township).
 
-    >>> answers_file("ab" * 20, "cd" * 20)
-    'a-abababababababababababababababab.cdcdcdcdcdcdcdcd.pickle'
+    >>> answers_file("ab" * 20, "cd" * 20, "ef" * 4)
+    'a-abababababababababababababababab.cdcdcdcdcdcdcdcd.efefefef.pickle'
     """
-    return f"{ANSWERS_PREFIX}{part_digest[:32]}.{key[:16]}.pickle"
+    return f"{ANSWERS_PREFIX}{part_digest[:32]}.{key[:16]}.{group[:8]}.pickle"
 
 
 class _Allowed(pickle.Unpickler):

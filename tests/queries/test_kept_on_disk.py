@@ -102,16 +102,24 @@ def _plant(store, township, query, value):
     """Replace the answer of ``query`` kept on disk for ``township`` by ``value`` (under its key)."""
     where = store._answers_where(township, _durable())
     assert where is not None
-    file, key = where
+    _replace_kept(store, where, lambda n: n[:3] == ("queries.gaps", query, township), value)
+
+
+def _replace_kept(store, where, wanted, value):
+    """Replace the answers kept under ``where`` whose names are ``wanted`` by ``value``; their file."""
     folder = store.path.parent / store_files.PARTS_DIR
-    held = store_files.read_answers(folder / file, key)
-    assert held is not None, "no answers were kept for the township"
-    blobs = held.blobs()
-    names = [n for n in blobs if n[:3] == ("queries.gaps", query, township) or n[1:3] == ("queries.gaps", query)]
-    assert names, sorted(blobs)
-    for name in names:
-        blobs[name] = pickle.dumps(value)
-    assert store_files.write_answers(folder, file, key, blobs)
+    found = []
+    for path in folder.glob(f"{store_files.ANSWERS_PREFIX}{where[0][0][:32]}.{where[0][1][:16]}.*.pickle"):
+        held = store_files.read_answers(path, where[1])
+        assert held is not None
+        blobs = held.blobs()
+        names = [n for n in blobs if wanted(n)]
+        if names:
+            blobs.update({n: pickle.dumps(value) for n in names})
+            assert store_files.write_answers(folder, path.name, where[1], blobs)
+            found.append(path.name)
+    assert found, "no such answer was kept"
+    return found
 
 
 STALE = ("stale answer",)
@@ -233,18 +241,12 @@ def test_a_whole_store_answer_is_not_served_after_any_write(tmp_path):
     real = run_query(store, "department_load")
     assert real != STALE
     where = store._answers_where(None, _durable())
-    folder = tmp_path / store_files.PARTS_DIR
-    held = store_files.read_answers(folder / where[0], where[1])
-    blobs = held.blobs()
-    names = [n for n in blobs if "department_load" in n]
-    assert names
-    blobs.update({n: pickle.dumps(STALE) for n in names})
-    assert store_files.write_answers(folder, where[0], where[1], blobs)
+    files = _replace_kept(store, where, lambda n: "department_load" in n, STALE)
     assert run_query(open_store("memory", data_dir=tmp_path), "department_load") == STALE
     writer = open_store("memory", data_dir=tmp_path)
     put_back = _late_writer(tmp_path)
     writer.replace_township(_town("乙镇", extra="（修订）"))
-    assert where[0] not in _kept_files(tmp_path)  # the save removed the stale file
+    assert not set(files) & set(_kept_files(tmp_path))  # the save removed the stale file
     put_back()
     fresh = open_store("memory", data_dir=None)
     for tlist in (_town("甲镇"), _town("乙镇", extra="（修订）")):
@@ -298,5 +300,5 @@ def test_a_save_removes_the_answers_of_parts_no_head_names(tmp_path):
     assert not set(first) & set(left)  # two saves on, the first files' answers are gone
     head = store_files.read_json(tmp_path / FILE_NAME)
     named = {d[:32] for d in head["digests"].values()} | {store._whole_digest()[:32]}
-    second = {n for n in left if n[len(store_files.ANSWERS_PREFIX):].split(".")[0] not in named}
-    assert len(second) <= 1  # the second file's (its head was the one just replaced)
+    second = {n[len(store_files.ANSWERS_PREFIX):].split(".")[0] for n in left} - named
+    assert len(second) <= 1  # the second part file's (its head was the one just replaced)
