@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import operator
 import os
+import pickle
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -67,6 +68,8 @@ __all__ = ["FILE_NAME", "MAX_ITEMS", "SCHEMA_VERSION", "MemoryStore", "StoreBusy
            "write_single_file"]
 
 T = TypeVar("T")
+_MISSING = object()
+_TOO_BIG = object()  # an answer whose file says it is too large to keep (``_remember``'s limit)
 
 #: 2 added "review" (meetings, decisions, rounds, requests, audit trail); files of 1 are read
 #: as having no review yet and are written back as 2.
@@ -233,6 +236,12 @@ class MemoryStore(DutyStore):
         self._store_id = ""
         # (graph, ``_version``) when the parts were last read or written: unchanged, no graph write since
         self._parts_version: tuple[nx.MultiDiGraph, int] | None = None
+        # township -> the digest of its part file (the key of its kept answers, store_files)
+        self._digests: dict[str, str] = {}
+        # kept answers' file name -> its answers (None: none usable, store_files.KeptAnswers); answers computed here
+        # and not yet written, by file name: (key, name -> pickled answer)
+        self._answers: dict[str, dict | None] = {}
+        self._answers_new: dict[str, tuple[tuple, dict]] = {}
         self.file_lock = FileLock(self.path.with_name(self.path.name + ".lock")) if self.path is not None else None
         if self.path is not None:
             self._clean_stale_temps()
@@ -401,6 +410,7 @@ class MemoryStore(DutyStore):
         diff = _Diff(upsert={n.key: n for n in nodes}, add_rels=rels)
         self._apply(diff)
         self._parts, self._generation, self._store_id, self._parts_version = {}, 0, "", None
+        self._digests = {}
         self._seen = seen
 
     def _load_parts(self, path: Path, head: dict, seen) -> None:
@@ -409,6 +419,8 @@ class MemoryStore(DutyStore):
         folder = path.parent / store_files.PARTS_DIR
         same_store = head.get("store_id") == self._store_id
         loaded: dict[str, _Part] = {}
+        digests: dict[str, str] = {}
+        named = head.get("digests") if isinstance(head.get("digests"), dict) else {}
         parts = head.get("parts")
         if not isinstance(parts, dict):
             raise StoreUnavailable(f"the store file {path} is damaged: it names no parts")
@@ -416,12 +428,19 @@ class MemoryStore(DutyStore):
             held = self._parts.get(town)
             if same_store and held is not None and held.file == name:
                 loaded[town] = held
+                if town in self._digests:
+                    digests[town] = self._digests[town]
                 continue
             if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
                 raise StoreUnavailable(f"the store file {path} is damaged: bad part name {name!r}")
             file = folder / name
             try:
-                doc = store_files.read_json(file)
+                digest = named.get(town)
+                if isinstance(digest, str) and digest:
+                    doc = store_files.read_json(file)
+                    digests[town] = digest
+                else:  # a head written before digests (schema 4 of the fifth session): the bytes read hashed
+                    doc, digests[town] = store_files.read_json_digest(file)
             except FileNotFoundError:
                 raise
             except (OSError, ValueError) as e:
@@ -441,6 +460,7 @@ class MemoryStore(DutyStore):
         self.read_schema = head["schema_version"]
         self._fill(loaded.values())
         self._parts, self._generation = loaded, int(head.get("generation") or 0)
+        self._digests = digests
         self._store_id = str(head.get("store_id") or "")
         self._parts_version = self._graph_version()
         self._seen = seen
@@ -542,6 +562,7 @@ class MemoryStore(DutyStore):
             current = self._current_parts()
         towns = set(current) | {t for t, r in self.review.items() if r} | {store_files.SHARED}
         parts: dict[str, _Part] = {}
+        digests: dict[str, str] = {}
         written: list[str] = []
         try:
             for town in sorted(towns):
@@ -550,6 +571,8 @@ class MemoryStore(DutyStore):
                 held = known.get(town)
                 if held is not None and held.holds(nodes, rels, review):
                     parts[town] = held
+                    if town in self._digests:
+                        digests[town] = self._digests[town]
                     continue
                 if not written:
                     folder.mkdir(parents=True, exist_ok=True)
@@ -560,7 +583,7 @@ class MemoryStore(DutyStore):
                        "nodes": [node_to_dict(n) for n in nodes], "relations": [_rel_dict(r) for r in rels],
                        "review": _written_blobs(review) or {}}
                 written.append(name)
-                store_files.write_part(folder, name, doc)
+                digests[town] = store_files.write_part(folder, name, doc)
                 parts[town] = _Part(name, nodes, rels, review)
             if in_sync and not written and parts.keys() == known.keys():
                 return  # nothing changed since the files were written
@@ -568,7 +591,8 @@ class MemoryStore(DutyStore):
                 store_files.fsync_dir(folder)
             head = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "summary": self._info_summary(parts.values()),
                     "generation": generation, "store_id": store_id,
-                    "parts": {t: parts[t].file for t in sorted(parts)}}
+                    "parts": {t: parts[t].file for t in sorted(parts)},
+                    "digests": {t: digests[t] for t in sorted(digests)}}
             data = store_files.dumps(head)
             atomic_write(self.path, lambda fh: fh.write(data))  # the new state exists from here on
         except BaseException:
@@ -584,11 +608,15 @@ class MemoryStore(DutyStore):
                     except OSError:
                         pass
             raise
+        old_digests = set(disk.get("digests", {}).values()) if split and isinstance(disk.get("digests"), dict) else set()
         self._parts, self._generation, self._store_id = parts, generation, store_id
+        self._digests = digests
         self._parts_version = self._graph_version()
         self.read_schema = SCHEMA_VERSION
         # the files of the head just replaced stay one more save (a reader may be reading them)
         store_files.remove_unnamed(folder, {p.file for p in parts.values()} | set(disk_parts.values()))
+        whole = self._whole_digest()
+        store_files.remove_stale_answers(folder, set(digests.values()) | old_digests | ({whole} if whole else set()))
 
     @contextmanager
     def bulk(self) -> Iterator[MemoryStore]:
@@ -1176,7 +1204,7 @@ class MemoryStore(DutyStore):
         return memo
 
     def derived(self, name: tuple, cards: Sequence[ItemCard], build: Callable[[], T], *,
-                township_only: bool = False) -> T:
+                township_only: bool = False, durable: tuple | None = None) -> T:
         # kept in the read index, which every write drops (``_apply``): never stale; data of one
         # township that depends on nothing else (``township_only``) is kept with the township and
         # dropped only by a write that touches it
@@ -1185,28 +1213,153 @@ class MemoryStore(DutyStore):
         if town is False:
             return build()
         if town is not None and township_only:
-            return self._kept_with_township(town, name, build)
-        return index._get(("derived", town, *name), build)
+            return self._kept_with_township(town, name, build, durable)
+        return index._get(("derived", town, *name), self._from_disk(("derived", town, *name), build, durable))
 
     def derived_in(self, township: str | None, name: tuple, build: Callable[[], T], *,
-                   township_only: bool = False) -> T:
+                   township_only: bool = False, durable: tuple | None = None) -> T:
         # as ``derived`` with the scope's own cards, without building them (a store just opened)
         index = self._read_index()
         if township is None:
-            return index._get(("derived", None, *name), build)
+            return index._get(("derived", None, *name), self._from_disk(("derived", None, *name), build, durable))
         if not index.has_items(township):  # as derived(): an empty scope keeps nothing
             return build()
         if township_only:
-            return self._kept_with_township(township, name, build)
-        return index._get(("derived", township, *name), build)
+            return self._kept_with_township(township, name, build, durable)
+        return index._get(("derived", township, *name),
+                          self._from_disk(("derived", township, *name), build, durable))
 
-    def _kept_with_township(self, township: str, name: tuple, build: Callable[[], T]) -> T:
+    def _from_disk(self, name: tuple, build: Callable[[], T], durable: tuple | None) -> Callable[[], T]:
+        """``build`` of an answer that depends on the whole store, kept on disk under every part's
+        digest (any save makes it stale: a new file name, the old file removed by the save)."""
+        if durable is None:
+            return build
+
+        def get() -> T:
+            where = self._answers_where(None, durable)
+            if where is None:
+                return build()
+            found = self._kept_answer(where, name, durable[1])
+            if found is _TOO_BIG:
+                return build()
+            if found is not _MISSING:
+                return found
+            version = self._graph_version()
+            value = build()
+            if version == self._graph_version():
+                self._remember(where, name, value, durable[2] if len(durable) > 2 else None)
+            return value
+        return get
+
+    def _remember(self, where: tuple[tuple[str, str], tuple], name: tuple, value: Any, limit: int | None = None) -> None:
+        """Hold ``value`` to be written by :meth:`write_answers` (an answer that does not pickle, or
+        pickles to more than ``limit`` bytes, is not kept)."""
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return
+        if limit is not None and len(data) > limit:
+            data = b""  # kept as "too large", so that the next process does not pickle it again
+        self._answers_new.setdefault(self._answers_file(where, name), (where[1], {}))[1][name] = data
+
+    def _kept_with_township(self, township: str, name: tuple, build: Callable[[], T],
+                            durable: tuple | None = None) -> T:
         memo = self._town_memo(township)  # taken before the build: a write meanwhile orphans it
         try:
             return memo[name]
         except KeyError:
-            value = memo[name] = build()
-            return value
+            pass
+        where = self._answers_where(township, durable) if durable is not None else None
+        if where is not None:
+            found = self._kept_answer(where, name, durable[1])
+            if found is not _MISSING and found is not _TOO_BIG:
+                memo[name] = found
+                return found
+        value = memo[name] = build()
+        if where is not None and self._kept_towns.get(township) is memo:  # no write meanwhile
+            self._remember(where, name, value)
+        return value
+
+    # ---- kept answers on disk (store_files: a cache under the township's digest) ----------------
+    @property
+    def keeps_answers(self) -> bool:
+        """True when answers may be kept on disk (a saved store): ``derived(…, durable=…)``."""
+        return self.path is not None
+
+    def _answers_where(self, township: str | None, durable: tuple) -> tuple[tuple[str, str], tuple] | None:
+        """The kept file of ``township``'s answers (None: the whole store's) and its key, when memory
+        holds exactly what the files hold (no write since they were read or saved), else None."""
+        if self.path is None or self._parts_version is None or self._parts_version != self._graph_version():
+            return None
+        if township is None:
+            whole = self._whole_digest()
+            return None if whole is None else ((whole, "0" * 16), (durable[0], whole))
+        part = self._parts.get(township)
+        own, shared = self._digests.get(township), self._digests.get(store_files.SHARED)
+        if part is None or own is None or shared is None or (self._review.get(township) or None) is not part.review:
+            return None
+        key = (durable[0], own, shared)
+        rest = store_files.digest(repr((durable[0], shared)).encode("utf-8"))
+        return (own, rest), key
+
+    def _whole_digest(self) -> str | None:
+        """A digest of every part's digest: the key of the whole store's kept answers (None when a
+        part has none, or memory's review records are not the files')."""
+        digests = self._digests
+        held = getattr(self, "_whole", None)
+        if held is not None and held[0] is digests:
+            whole = held[1]
+        else:
+            ok = self._parts.keys() == digests.keys() and store_files.SHARED in digests
+            whole = store_files.digest(repr(sorted(digests.items())).encode("utf-8")) if ok else None
+            self._whole = (digests, whole)
+        if whole is None or any((self._review.get(t) or None) is not p.review for t, p in self._parts.items()):
+            return None
+        return whole
+
+    @staticmethod
+    def _answers_file(where: tuple[tuple[str, str], tuple], name: tuple) -> str:
+        """The kept file of answer ``name`` (its group: the module that asks, see ``answers_file``)."""
+        group = name[2] if name and name[0] == "derived" and len(name) > 2 else (name[0] if name else "")
+        return store_files.answers_file(*where[0], store_files.digest(repr(group).encode("utf-8")))
+
+    def _kept_answer(self, where: tuple[tuple[str, str], tuple], name: tuple, allowed: frozenset) -> Any:
+        file, key = self._answers_file(where, name), where[1]
+        try:
+            answers = self._answers[file]
+        except KeyError:
+            assert self.path is not None
+            answers = self._answers[file] = store_files.read_answers(
+                self.path.parent / store_files.PARTS_DIR / file, key)
+        data = answers.get(name) if answers else None
+        if not data:
+            return _MISSING if data is None else _TOO_BIG
+        try:
+            with gc_paused():
+                found = store_files.unpickle(data, allowed)
+        except Exception:  # noqa: BLE001 - a damaged or foreign answer is a miss: computed as before
+            return _MISSING
+        settle()  # long-lived: not walked by the next young collections
+        return found
+
+    def write_answers(self) -> int:
+        """Write the answers computed since the last call beside the part files they were computed
+        from (each township's file: what it held and the new ones); the files written. A store
+        that cannot be written keeps them in memory only."""
+        pending, self._answers_new = self._answers_new, {}
+        if self.path is None or not pending:
+            return 0
+        folder = self.path.parent / store_files.PARTS_DIR
+        written = 0
+        for file, (key, new) in pending.items():
+            held = self._answers.get(file)
+            if held is None and file not in self._answers:
+                held = store_files.read_answers(folder / file, key)
+            answers = {**(held.blobs() if held else {}), **new}
+            if store_files.write_answers(folder, file, key, answers):
+                written += 1
+            self._answers.pop(file, None)  # read again when asked (the new file holds them all)
+        return written
 
     def kept_cards(self, township: str | None) -> tuple[ItemCard, ...] | None:
         return self._read_index().kept_cards(township)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,8 @@ from graphmodel import (
 )
 from graphmodel.normalize import compact
 from graphmodel.vocab import SHARED_SPLIT_PREFIX
+
+from .kept_files import code_key
 
 __all__ = [
     "COUNTY_SIDE",
@@ -47,6 +50,7 @@ __all__ = [
     "bigrams",
     "cards_of",
     "cards_mostly_unbuilt",
+    "durable_of",
     "dice",
     "evidence",
     "finding",
@@ -130,7 +134,23 @@ class ItemEvidence:
 
 
 def evidence(card: ItemCard) -> ItemEvidence:
-    """The evidence of one item card (departments: leads first, then cooperators)."""
+    """The evidence of one item card (departments: leads first, then cooperators).
+
+    Inside a kept query (``kept``) one record per card: the findings about an item share it, so
+    that an answer kept on disk holds it once (a county audit's pickle 5.5 -> 4.7 MB).
+    """
+    memo = getattr(_calls, "evidence", None)
+    if memo is None:
+        return _evidence(card)
+    hit = memo.get(id(card))
+    if hit is not None and hit[0] is card:
+        return hit[1]
+    found = _evidence(card)
+    memo[id(card)] = (card, found)  # the card held: its id is not reused while the call runs
+    return found
+
+
+def _evidence(card: ItemCard) -> ItemEvidence:
     item = card.item
     depts = tuple(DeptRole("牵头", p.name, p.level, p.key, p.text) for p in card.leads) + tuple(
         DeptRole("配合", p.name, p.level, p.key, p.text) for p in card.cooperators
@@ -336,20 +356,18 @@ class Finding:
 
 
 def _pickled_as_tuple(cls: type) -> type:
-    """Pickle a frozen slots dataclass as the tuple of its fields. The dashboard's caches pickle
-    every result; dataclasses' own ``__setstate__`` calls ``fields()`` per object, and reading a
-    county's cached audit back (18,000 findings and evidence rows) took 0.7 s of a page's second.
+    """Pickle a frozen slots dataclass as a call of its class on its fields. The dashboard's caches
+    pickle every result, and answers are kept on disk so (``store_files``): dataclasses' own
+    ``__setstate__`` calls ``fields()`` per object (reading a county's cached audit back, 18,000
+    findings and evidence rows, took 0.7 s of a page's second); a ``__setstate__`` of our own
+    looping over the fields took 1.6x the time of the class's own ``__init__`` (50,000 records).
     """
-    names = tuple(f.name for f in fields(cls))
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
 
-    def getstate(self: Any) -> tuple:
-        return tuple(getattr(self, n) for n in names)
+    def reduce(self: Any) -> tuple:
+        return cls, values(self)
 
-    def setstate(self: Any, state: tuple) -> None:
-        for n, v in zip(names, state, strict=True):
-            object.__setattr__(self, n, v)
-
-    cls.__getstate__, cls.__setstate__ = getstate, setstate  # type: ignore[attr-defined]
+    cls.__reduce__ = reduce  # type: ignore[method-assign]
     return cls
 
 
@@ -501,11 +519,13 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
             config = getattr(_calls, "config", None)
             if config is not None:
                 return answer(store, township, cards, options, config, call)
-            _calls.config = _config()
+            _calls.config, _calls.evidence, _calls.durable = _config(), {}, None
             try:
                 return answer(store, township, cards, options, _calls.config, call)
             finally:
-                _calls.config = None
+                _calls.config = _calls.evidence = _calls.durable = None
+                if getattr(store, "keeps_answers", False):
+                    store.write_answers()  # what this call computed, for the next process to open the store
 
         def answer(store: DutyStore, township: str | None, cards: Sequence[ItemCard] | None,
                    options: dict, config: tuple, call: Callable[[], object], local: bool | None = None) -> object:
@@ -517,6 +537,12 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
                 return call()
             if local is None:
                 local = per_township(store) if callable(per_township) else per_township
+            # an answer is kept on disk too (a saved store) under the code's key and its township's
+            # digest (a whole-store answer, or one township's of a question reading others: every
+            # part's digest); not when an option names a file (a lexicon, a table: its text may
+            # change, its name not). A whole-store answer joined from its townships' is joined again.
+            durable = durable_of(store) if not any(
+                isinstance(v, str) and v != defaults.get(k) for k, v in options.items()) else {}
             if local and township is None:
                 # the store's own whole-store cards, or none given: neither builds the cards (a
                 # store just opened answers a column question from its items, not 9,000 cards)
@@ -529,10 +555,13 @@ def kept(*uncached: str, per_township: bool | Callable[[DutyStore], bool] = Fals
                         if join is None:
                             return tuple(x for p in parts for x in p)
                         return join(store, parts) if parts else call()
-                    return store.derived_in(None, key, joined)
+                    # kept on disk joined too when small (a column question just opened: one file
+                    # read, not one per township); a large one (the audit) is joined again
+                    small = {"durable": (*durable["durable"], JOINED_ON_DISK)} if durable else {}
+                    return store.derived_in(None, key, joined, **small)
             if cards is None:
-                return store.derived_in(township, key, call, township_only=bool(local))
-            return store.derived(key, cards, call, township_only=bool(local))
+                return store.derived_in(township, key, call, township_only=bool(local), **durable)
+            return store.derived(key, cards, call, township_only=bool(local), **durable)
         wrapper.per_township = per_township  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
     return decorate
@@ -547,11 +576,12 @@ def cards_mostly_unbuilt(store: DutyStore, township: str | None) -> bool:
 
 
 def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
-                   build: Callable[[tuple[ItemCard, ...]], T]) -> list[T] | None:
+                   build: Callable[[tuple[ItemCard, ...]], T], durable: bool = False) -> list[T] | None:
     """``build(one township's cards)`` for every township, each kept with its township, when
     ``cards`` are the store's own whole-store cards and the store keeps derived data; else None.
     For data a query joins from per-township parts (layouts, complete items …): after a write
-    to one township only that township's part is built again.
+    to one township only that township's part is built again. ``durable``: the parts are plain
+    data of the township's list alone, kept on disk with it too (``durable_of``).
     """
     if not store.keeps_derived:
         return None
@@ -563,18 +593,61 @@ def township_parts(store: DutyStore, cards: Sequence[ItemCard], name: tuple,
     if cards is not store.kept_cards(None) or catalogue_townships(store):
         return None
     out = []
+    on_disk = durable_of(store) if durable else {}
     for t in list_townships(store):
         own = store.item_cards(ItemFilter(township=t))
-        out.append(store.derived(name, own, functools.partial(build, own), township_only=True))
+        out.append(store.derived(name, own, functools.partial(build, own), township_only=True, **on_disk))
     return out
 
+
+#: The largest whole-store answer joined from its townships' that is kept on disk joined (bytes
+#: pickled): a county's column questions pickle to 0.1-2 MB (no_lead 91 KB, missing_fields 494 KB,
+#: shared_articles 1.9 MB: one file instead of 30); the audit's 4.5 MB is joined again.
+JOINED_ON_DISK = 2 * 1024 * 1024
 
 _calls = threading.local()  # ``config``: the settings of the kept call running in this thread
 
 
+def durable_of(store: DutyStore) -> dict[str, tuple]:
+    """``{"durable": key}`` for ``store.derived(…, township_only=True, **durable_of(store))`` inside
+    a kept call on a store that keeps answers on disk (a saved embedded store), else ``{}``: the
+    key of what may be kept on disk — the code's (``kept_files.code_key``), the settings, and the
+    text of every file a setting names (a lexicon's rows may change, its path not)."""
+    if not getattr(store, "keeps_answers", False) or getattr(_calls, "config", None) is None:
+        return {}
+    found = getattr(_calls, "durable", None)
+    if found is None:
+        key, allowed = code_key()
+        found = _calls.durable = {"durable": ((*key, _calls.config, _named_files(_calls.config)), allowed)}
+    return found
+
+
+def _named_files(config: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(setting, a digest of the file it names) for the settings naming a file."""
+    import hashlib
+
+    out = []
+    for name, value in config:
+        try:
+            if value and os.path.isfile(value):
+                with open(value, "rb") as fh:
+                    out.append((name, hashlib.blake2b(fh.read(), digest_size=20).hexdigest()))
+        except OSError:
+            out.append((name, "(unreadable)"))
+    return tuple(out)
+
+
+#: Settings that choose where the store is and who edits, not what a question answers: left out of
+#: the kept answers' names, so that the CLI and the dashboard share them.
+_NOT_ANSWERS = frozenset({"DUTYGRAPH_DATA_DIR", "DUTYGRAPH_STORE", "DUTYGRAPH_PASSWORD", "DUTYGRAPH_EDITOR",
+                          "DUTYGRAPH_EDITORS", "DUTYGRAPH_LOCK_TIMEOUT", "DUTYGRAPH_NEO4J_TIMEOUT",
+                          "DUTYGRAPH_READER_TIMEOUT", "DUTYGRAPH_READER_MEMORY_MB", "DUTYGRAPH_DOCTEST_N",
+                          "DUTYGRAPH_DOCTEST_UNSET"})
+
+
 def _config() -> tuple[tuple[str, str], ...]:
     # lexicons and tables may be swapped by environment variables: an answer is kept per setting
-    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DUTYGRAPH_")))
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("DUTYGRAPH_") and k not in _NOT_ANSWERS))
 
 
 # ---- text similarity: the primitives live in graphmodel.text_similarity (the write path keeps a

@@ -25,7 +25,7 @@ from graphmodel import DeptLevel, DutyStore, ItemCard, ItemFilter, Township
 from graphmodel.model import node_from_dict
 from graphmodel.normalize import compact
 
-from ._common import kept, kept_stats
+from ._common import durable_of, kept, kept_stats
 from .coverage import _completeness_asked, completeness
 
 __all__ = ["DepartmentRole", "DepartmentSpread", "LeadSpread", "TownshipRank", "county_department_items",
@@ -130,7 +130,7 @@ def _duty_leads(store: DutyStore, cards: tuple[ItemCard, ...]) -> tuple[tuple[st
     """(duty, its leads joined, item label) of each card of one township."""
     return store.derived(("county.duty_leads",), cards, lambda: tuple(
         (_duty(c), "、".join(sorted({p.name for p in c.leads})) or NO_LEAD, c.item.label) for c in cards),
-        township_only=True)
+        township_only=True, **durable_of(store))
 
 
 def _county_roles(store: DutyStore, cards: tuple[ItemCard, ...]
@@ -139,7 +139,7 @@ def _county_roles(store: DutyStore, cards: tuple[ItemCard, ...]
     return store.derived(("county.roles",), cards, lambda: tuple(
         (_duty(c), tuple((role, p.name, p.key) for role, parties in (("leads", c.leads), ("cooperates", c.cooperators))
                          for p in parties if p.level == DeptLevel.COUNTY.value)) for c in cards),
-        township_only=True)
+        township_only=True, **durable_of(store))
 
 
 @kept()

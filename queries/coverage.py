@@ -42,6 +42,7 @@ from graphmodel.store import is_written
 from graphmodel.township_stats import FIRST_KEPT
 
 from ._common import (
+    durable_of,
     Finding,
     ItemEvidence,
     cards_of,
@@ -265,7 +266,7 @@ def department_load(store: DutyStore, township: str | None = None, *,
     if towns is not None and cards_mostly_unbuilt(store, township):
         # the networkx half while the cards are not built (a store just opened): each township's
         # counts from its relations, kept with it
-        parts = [store.derived_in(t.name, ("department_counts_from_relations",), township_only=True,
+        parts = [store.derived_in(t.name, ("department_counts_from_relations",), township_only=True, **durable_of(store),
                                   build=functools.partial(_town_department_counts, store, t)) for t in towns]
     elif cards is None:
         found = _department_load_asked(store, township)
@@ -278,7 +279,8 @@ def department_load(store: DutyStore, township: str | None = None, *,
         # counts are made again (two Counters per department over the whole store's cards took
         # 0.26 s at 300 townships, 2.1× pandas)
         parts = township_parts(store, cards, ("department_counts",),
-                               lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)))
+                               lambda own: _department_counts(own, _complete_keys(store, own, kept_as_part=True)),
+                               durable=True)
     if parts is None:
         led, coop = _department_counts(cards, _complete_keys(store, cards))
     else:
@@ -338,8 +340,8 @@ def _complete_keys(store: DutyStore, cards: Sequence[ItemCard], kept_as_part: bo
         return frozenset(c.key for c in own if _complete(c, lay))
 
     if kept_as_part:
-        return store.derived(("complete_keys",), cards, lambda: build(cards), township_only=True)
-    parts = township_parts(store, cards, ("complete_keys",), build)
+        return store.derived(("complete_keys",), cards, lambda: build(cards), township_only=True, **durable_of(store))
+    parts = township_parts(store, cards, ("complete_keys",), build, durable=True)
     return frozenset().union(*parts) if parts is not None else build(cards)
 
 

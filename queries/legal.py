@@ -23,6 +23,7 @@ from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
 from graphmodel.normalize import compact, normalise_law_title, parse_citations
 
 from ._common import (
+    durable_of,
     Finding,
     answers_asks,
     ItemEvidence,
@@ -121,7 +122,7 @@ def _most_cited_from_relations(store: DutyStore, township: str | None, limit: in
     cited_in: dict[str, set[str]] = defaultdict(set)
     meta: dict[str, tuple[str, str, int]] = {}
     for town in scope_townships(store, township):
-        part = store.derived_in(town, ("basis_uses", by_law), township_only=True,
+        part = store.derived_in(town, ("basis_uses", by_law), township_only=True, **durable_of(store),
                                 build=lambda t=town: _town_basis_uses(store, t, by_law, bases, names))
         for key, (m, keys, leads) in part.items():
             if key not in meta:

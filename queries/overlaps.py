@@ -46,6 +46,7 @@ from graphmodel.text_similarity import (  # the pair rules, shared with the writ
 from graphmodel.text_similarity import similar_items as _similar_items
 
 from ._common import (
+    durable_of,
     COOPERATE,
     Finding,
     agreed_split,
@@ -132,7 +133,8 @@ def near_duplicates(store: DutyStore, township: str | None = None, *, name_thres
     for town, group in sorted(by_township.items()):
         cmap = {c.key: c for c in group}
         records = tuple((c.key, c.item.label, c.item.power_type, c.item.content) for c in group)
-        for (a, b), (score, basis) in _similar_items(records, name_threshold, content_threshold):
+        for (a, b), (score, basis) in _town_similar_items(store, town, group, records, name_threshold,
+                                                          content_threshold):
             ca, cb = cmap[a], cmap[b]
             if not ca.leads or not cb.leads or _lead_set(ca) == _lead_set(cb):
                 continue
@@ -187,6 +189,20 @@ def _near_duplicates_asked(store: DutyStore, township: str | None, name_threshol
             if leads[a] and leads[b] and leads[a] != leads[b]:
                 keys.update((a, b))
     return evidence_cards(store, keys, _PAIR_FIELDS)
+
+
+def _town_similar_items(store: DutyStore, town: str, group: Sequence[ItemCard], records: tuple,
+                        name_threshold: float, content_threshold: float) -> tuple:
+    """``_similar_items`` of one township's records; kept with the township (on disk too) when
+    they are the store's own items, all of them (what_if's cards with moved leads are: it asks
+    again with the same texts, and a store just opened has no pairs in memory)."""
+    if store.keeps_derived and getattr(store, "keeps_answers", False):
+        items = {n.key: n for n in store.nodes("DutyItem", town)}
+        if len(items) == len(group) and all(items.get(c.key) is c.item for c in group):
+            return store.derived_in(town, ("similar_items", name_threshold, content_threshold), township_only=True,
+                                    build=lambda: _similar_items(records, name_threshold, content_threshold),
+                                    **durable_of(store))
+    return _similar_items(records, name_threshold, content_threshold)
 
 
 @kept(per_township=True)

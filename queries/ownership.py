@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from graphmodel import DutyStore, ItemCard, ItemFilter
 
 from ._common import (
+    durable_of,
     COUNTY_SIDE,
     WITHDRAWN,
     ItemEvidence,
@@ -169,7 +170,7 @@ def ownership_summary(store: DutyStore, township: str | None = None, *,
         counts: Counter[str] = Counter()
         for town in scope_townships(store, township):  # each township's counts kept with it
             counts.update(store.derived_in(town, ("ownership_states",), lambda t=town: _town_states(store, t),
-                                           township_only=True))
+                                           township_only=True, **durable_of(store)))
         return tuple((s, counts.get(s, 0)) for s in STATES)
     counts = Counter(o.state for o in ownership(store, township, cards=cards))
     return tuple((s, counts.get(s, 0)) for s in STATES)
