@@ -753,7 +753,7 @@ def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList, digest: str | 
     stored_county, stored = row["county"] or "", row["stored"]
     if row["digest"] is None or row["digest"] != (digest or list_digest(tlist)):
         return False, stored_county, stored
-    if row["evidence"] != EVIDENCE_VERSION:  # missing (admin import, staged swap) or older kept rows: rewrite them
+    if row["evidence"] != EVIDENCE_VERSION:  # missing (staged swap, a store written before it) or older kept rows: rewrite them
         return False, stored_county, stored
     county = tlist.township.county  # the stored township's county: the digests are equal
     if county:  # as _read_township_diff: the county's shared departments are read under its lock

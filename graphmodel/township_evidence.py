@@ -20,7 +20,7 @@ township of 300 items, most of it the long texts): ``field_<name>`` per kept fie
 item order; ``parties`` [[item index, 1 if LEADS else 0, department key, text], ...]; ``bases``
 [[item index, basis key, cited text], ...]; ``villages`` [[item index, village key, text], ...].
 
-A store written before this module (or by ``neo4j-admin import``) has no such node: the
+A store written before this module has no such node (``neo4j-admin import`` writes it from the CSV): the
 questions then ask the items as before (and the next import of the township writes it).
 ``version`` changes when the rows' meaning does.
 """
