@@ -21,6 +21,9 @@ from __future__ import annotations
 
 __all__ = [
     "AWAIT_INDEXES",
+    "AWAIT_INDEX",
+    "INDEXES_NOT_ONLINE",
+    "INDEX_STATE",
     "ADMIN_IMPORT_DONE",
     "ADMIN_IMPORT_FILL",
     "ADMIN_IMPORT_PENDING",
@@ -156,6 +159,10 @@ SCHEMA: tuple[str, ...] = (
 )
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+# The indexes still populating (a store's open waits for each but the full-text one, below)
+INDEXES_NOT_ONLINE = "SHOW INDEXES YIELD name, state WHERE state <> 'ONLINE' RETURN name, state"
+AWAIT_INDEX = "CALL db.awaitIndex($name, $seconds)"
+INDEX_STATE = "SHOW INDEXES YIELD name, state WHERE name = $name RETURN state"
 
 # ---- writing: one township's replace, all in one transaction ------------------------------
 

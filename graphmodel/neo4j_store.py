@@ -254,9 +254,25 @@ class Neo4jStore(DutyStore):
         return self._run(False, work)
 
     def _setup_schema(self) -> None:
+        """Create the constraints and indexes (idempotent) and wait for each, except the full-text
+        index: after a bulk or admin import it took the longest to fill (10 s of 23 s at 300
+        townships), and only a whole-store search uses it, reading the items without it until it is
+        online (:meth:`_search_items`)."""
         for statement in (*cypher.SCHEMA, *cypher.REVIEW_SCHEMA):
             self._run(True, lambda tx, s=statement: tx.run(s).consume())
-        self._run(False, lambda tx: tx.run(cypher.AWAIT_INDEXES, seconds=_INDEX_WAIT_SECONDS).consume())
+        pending = {r["name"]: r["state"] for r in self._read(cypher.INDEXES_NOT_ONLINE)}
+        for name in sorted(pending):
+            if name != cypher.FULLTEXT_INDEX or pending[name] == "FAILED":  # a failed index raises here
+                self._run(False, lambda tx, n=name: tx.run(cypher.AWAIT_INDEX, name=n,
+                                                            seconds=_INDEX_WAIT_SECONDS).consume())
+        self._fulltext_online = cypher.FULLTEXT_INDEX not in pending
+
+    def _fulltext_ready(self) -> bool:
+        """Whether the full-text index answers: it may still be filling after the first open of a loaded store."""
+        if not getattr(self, "_fulltext_online", True):
+            self._fulltext_online = [r["state"] for r in self._read(cypher.INDEX_STATE, name=cypher.FULLTEXT_INDEX)] \
+                == ["ONLINE"]
+        return self._fulltext_online
 
     # ---- writing -----------------------------------------------------------------------
     def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
@@ -451,7 +467,7 @@ class Neo4jStore(DutyStore):
     def _search_items(self, terms: tuple[str, ...], township: str | None) -> Iterable[ItemCard]:
         if township is not None:
             records = self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms), township=township)
-        elif all(_HAN_TERM.fullmatch(t) for t in terms):
+        elif all(_HAN_TERM.fullmatch(t) for t in terms) and self._fulltext_ready():
             query = " OR ".join(f'"{t}"' for t in terms)  # Lucene query text, not Cypher: Han only
             records = self._read(cypher.SEARCH_ITEMS_FULLTEXT, terms=list(terms), query=query)
         else:

@@ -137,6 +137,24 @@ def test_a_failing_import_changes_nothing(neo, monkeypatch, one_statement):
 
 
 @neo4j_only
+def test_a_whole_store_search_reads_the_items_until_the_fulltext_index_is_online(neo):
+    # a store's open waits for every index but the full-text one (after a bulk or admin import it
+    # fills in the background); until it is online, a whole-store search takes the scan
+    neo.replace_township(build_list("甲镇", items=12))
+    expected = neo.search_items(["安全生产", "防汛"])
+    assert expected
+    neo._run(True, lambda tx: tx.run(f"DROP INDEX {cypher.FULLTEXT_INDEX}").consume())
+    try:
+        neo._fulltext_online = False  # as _setup_schema leaves it while the index fills
+        assert neo.search_items(["安全生产", "防汛"]) == expected  # queryNodes on no index would raise
+        assert neo._fulltext_online is False
+    finally:
+        neo._setup_schema()
+    assert neo._fulltext_online is True
+    assert neo.search_items(["安全生产", "防汛"]) == expected
+
+
+@neo4j_only
 def test_one_statement_and_batches_write_the_same_store(neo, monkeypatch):
     # cypher.CREATE_LIST_ALL (ends by position) against the batches by key (a list over LIST_STATEMENT_ROWS)
     import graphmodel.neo4j_store as neo4j_store
