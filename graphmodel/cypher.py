@@ -19,6 +19,8 @@ The county-upgrade section (schema 2 -> 3, run once per database) is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 __all__ = [
     "AWAIT_INDEXES",
     "AWAIT_INDEX",
@@ -117,6 +119,7 @@ __all__ = [
     "REVIEW_LOCK_RECORDS",
     "REVIEW_PUT",
     "REVIEW_PUT_ALL",
+    "review_put",
     "REVIEW_RECORDS",
     "REVIEW_RECORDS_ALL",
     "REVIEW_SCHEMA",
@@ -733,9 +736,17 @@ REVIEW_PUT: dict[str, str] = {
 # Several records written in one round trip (an import's round and two audit entries were three
 # statements): a CALL per kind, each with its own $parameter of rows {key, township, id, data, blob},
 # the same SET as REVIEW_PUT.
-REVIEW_PUT_ALL = "\n".join(
-    f"CALL () {{ UNWIND ${kind} AS row MERGE (n:{kind} {{key: row.key}}) SET n.township = row.township, "
-    f"n.id = row.id, n.data = row.data, n.blob = coalesce(row.blob, n.blob) }}" for kind in REVIEW_KINDS)
+_REVIEW_PUT_CALL = {
+    kind: f"CALL () {{ UNWIND ${kind} AS row MERGE (n:{kind} {{key: row.key}}) SET n.township = row.township, "
+    f"n.id = row.id, n.data = row.data, n.blob = coalesce(row.blob, n.blob) }}" for kind in REVIEW_KINDS}
+REVIEW_PUT_ALL = "\n".join(_REVIEW_PUT_CALL.values())
+
+
+def review_put(kinds: Iterable[str]) -> str:
+    """REVIEW_PUT_ALL with the CALLs of ``kinds`` only (a CALL over no rows still cost server time:
+    all seven for an import's two kinds measured 0.44-0.49 s for 30 townships, three statements 0.30-0.37 s)."""
+    wanted = set(kinds)
+    return "\n".join(_REVIEW_PUT_CALL[kind] for kind in REVIEW_KINDS if kind in wanted)
 
 # A record and its links, removed when a copy from another store lacks it (dutygraph sync).
 REVIEW_DROP: dict[str, str] = {

@@ -924,11 +924,11 @@ class _Neo4jReviewTx(ReviewTx):
         """Write the records put since the last flush, in one statement."""
         if not self._pending:
             return
-        rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in cypher.REVIEW_KINDS}
+        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for (kind, _), row in self._pending.items():
             rows[kind].append(row)
         self._pending = {}
-        self.tx.run(cypher.REVIEW_PUT_ALL, rows).consume()
+        self.tx.run(cypher.review_put(rows), dict(rows)).consume()
 
     def current_list(self) -> TownshipList:
         self.flush()
