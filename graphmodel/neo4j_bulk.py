@@ -161,7 +161,8 @@ def bulk_create(store: Any, tlists: Sequence[TownshipList], *, editor: str = "",
 
     # The graph is written by a second thread while this one builds the review records (the
     # rounds' snapshots are Python work): the two overlap. Indexes other than the keys are
-    # dropped before and built once after (store._setup_schema, which waits for them).
+    # dropped before and built once after (store._setup_schema, which waits for them but the
+    # full-text one: a whole-store search reads the items until it is online).
     for statement in cypher.BULK_DROP_INDEXES:
         store._run(True, lambda tx, s=statement: tx.run(s).consume())
     try:

@@ -5,7 +5,7 @@ database stopped and empty (``--overwrite-destination`` replaces it). This modul
 the bulk load (:mod:`graphmodel.neo4j_bulk`) would write — the same nodes, shared nodes merged
 the same way, the same relations, each township's first audit entries and round, built by the
 same code (``plan_graph``, ``review_rows``) — as CSV files, one per label, relation kind and
-record kind, plus ``import.json`` (the command's arguments and the ImportResults). The key
+record kind, each township's ``TownshipStats`` and ``TownshipEvidence``, plus ``import.json`` (the command's arguments and the ImportResults). The key
 constraints and the other indexes are created when a store first opens the database
 (``Neo4jStore._setup_schema``), so the first ``dutygraph info`` after the start waits for them.
 
@@ -31,6 +31,9 @@ from .model import TownshipList
 from .neo4j_bulk import plan_graph, review_rows
 from .review_contract import ReviewContract
 from .store import ImportResult
+from .township_evidence import township_evidence
+from .township_stats import township_stats
+from .vocab import TOWNSHIP_EVIDENCE_LABEL, TOWNSHIP_STATS_LABEL
 
 __all__ = ["PLAN_FILE", "admin_command", "finish_import", "read_plan", "write_import_csv"]
 
@@ -104,6 +107,10 @@ def write_import_csv(tlists: Sequence[TownshipList], out: Path, *, editor: str =
 
     tables: list[tuple[str, str, list[dict[str, Any]]]] = [("nodes", label, rows) for label, rows in by_label.items()]
     tables += [("nodes", kind, rows) for kind, rows in records.items()]
+    # each township's write-time aggregates and evidence, as every other write path writes them
+    # (without them the questions fall back to reading the items, and the first re-import rewrote them)
+    tables += [("nodes", TOWNSHIP_STATS_LABEL, [township_stats(t) for t in tlists]),
+               ("nodes", TOWNSHIP_EVIDENCE_LABEL, [township_evidence(t) for t in tlists])]
     used = {x for _, _, rows in tables for row in rows for v in row.values() if isinstance(v, list) for x in v}
     text = "".join(str(x) for x in used)
     delimiter = next((d for d in _ARRAY_DELIMITERS if d not in text), None)
@@ -113,8 +120,12 @@ def write_import_csv(tlists: Sequence[TownshipList], out: Path, *, editor: str =
     args: list[str] = []
     for _, label, rows in tables:
         names = sorted({k for row in rows for k in row} - {"key"})
-        header = [f"key:ID({label})"]
-        body = [_column([row["key"] for row in rows], "string", delimiter)]
+        if all("key" in row for row in rows):
+            header = [f"key:ID({label})"]
+            body = [_column([row["key"] for row in rows], "string", delimiter)]
+        else:  # a node without a key property (TownshipEvidence): its township is the import's id, not stored
+            header = [f":ID({label})"]
+            body = [_column([row["township"] for row in rows], "string", delimiter)]
         for c in names:
             values = [row.get(c) for row in rows]
             kind = _column_type(values)

@@ -26,7 +26,7 @@ from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavaila
 from . import cypher
 from .county_upgrade import upgrade_neo4j_if_needed
 from .env_number import env_number
-from .errors import StoreUnavailable
+from .errors import InvalidArgument, StoreUnavailable
 from .model import Node, Relation, Township, TownshipList, is_shared, merge_shared, node_from_dict, node_to_dict
 from .review_contract import ReviewTx
 from .store import DutyStore, ImportResult, ItemCard, ItemFilter, Party
@@ -284,9 +284,25 @@ class Neo4jStore(DutyStore):
         return self._run(False, work)
 
     def _setup_schema(self) -> None:
+        """Create the constraints and indexes (idempotent) and wait for each, except the full-text
+        index: after a bulk or admin import it took the longest to fill (10 s of 23 s at 300
+        townships), and only a whole-store search uses it, reading the items without it until it is
+        online (:meth:`_search_items`)."""
         for statement in (*cypher.SCHEMA, *cypher.REVIEW_SCHEMA):
             self._run(True, lambda tx, s=statement: tx.run(s).consume())
-        self._run(False, lambda tx: tx.run(cypher.AWAIT_INDEXES, seconds=_INDEX_WAIT_SECONDS).consume())
+        pending = {r["name"]: r["state"] for r in self._read(cypher.INDEXES_NOT_ONLINE)}
+        for name in sorted(pending):
+            if name != cypher.FULLTEXT_INDEX or pending[name] == "FAILED":  # a failed index raises here
+                self._run(False, lambda tx, n=name: tx.run(cypher.AWAIT_INDEX, name=n,
+                                                            seconds=_INDEX_WAIT_SECONDS).consume())
+        self._fulltext_online = cypher.FULLTEXT_INDEX not in pending
+
+    def _fulltext_ready(self) -> bool:
+        """Whether the full-text index answers: it may still be filling after the first open of a loaded store."""
+        if not getattr(self, "_fulltext_online", True):
+            self._fulltext_online = [r["state"] for r in self._read(cypher.INDEX_STATE, name=cypher.FULLTEXT_INDEX)] \
+                == ["ONLINE"]
+        return self._fulltext_online
 
     # ---- writing -----------------------------------------------------------------------
     def _replace_township(self, tlist: TownshipList, delete: bool = False) -> ImportResult:
@@ -308,7 +324,13 @@ class Neo4jStore(DutyStore):
         from .neo4j_staged import needs_stage, staged_import
 
         if not isinstance(tlist, TownshipList) or not needs_stage(tlist):
-            return super().replace_township(tlist, editor=editor)
+            try:
+                return super().replace_township(tlist, editor=editor)
+            except ClientError as e:  # a first import's own key taken by another township (_read_township_diff)
+                if e.code and "ConstraintValidationFailed" in e.code:
+                    raise InvalidArgument(f"{tlist.township.name}: a key of this list belongs to a node of another "
+                                          f"township; nothing was imported ({e.message})") from e
+                raise
         tlist.check()
         if self._group is not None:
             self._group.commit()  # the townships before it stay committed, as a full group would
@@ -379,9 +401,13 @@ class Neo4jStore(DutyStore):
     def _review_transaction(self, township: str, work: Callable[[ReviewTx], T], write: bool = True,
                             stage: tuple[str, Any, str, Any] | None = None) -> T:
         def run(tx: neo4j.ManagedTransaction) -> T:
-            if write:
-                tx.run(cypher.REVIEW_LOCK, township=township).consume()
-            return work(_Neo4jReviewTx(tx, township, stage))
+            if not write:
+                return work(_Neo4jReviewTx(tx, township, stage))
+            # the lock and the township's records in one round trip; the records written go in one at the end
+            rtx = _Neo4jReviewTx(tx, township, stage, records=tx.run(cypher.REVIEW_LOCK_RECORDS, township=township))
+            result = work(rtx)
+            rtx.flush()
+            return result
 
         return self._write(run) if write else self._run(False, run)
 
@@ -476,7 +502,7 @@ class Neo4jStore(DutyStore):
         if township is not None:  # the lean cards (cypher.SEARCH_ITEMS_IN_TOWNSHIP)
             return [_lean_card(r) for r in self._read(cypher.SEARCH_ITEMS_IN_TOWNSHIP, terms=list(terms),
                                                       township=township)]
-        if all(_HAN_TERM.fullmatch(t) for t in terms):
+        if all(_HAN_TERM.fullmatch(t) for t in terms) and self._fulltext_ready():
             query = " OR ".join(f'"{t}"' for t in terms)  # Lucene query text, not Cypher: Han only
             records = self._read(cypher.SEARCH_ITEMS_FULLTEXT, terms=list(terms), query=query)
         else:
@@ -697,17 +723,27 @@ def _read_township_diff(tx: neo4j.ManagedTransaction, tlist: TownshipList, delet
     # lock them (cypher.LOCK_BASES) before reading them or their citers.
     old_cited = {r.dst for r in old_rels if r.type == RelType.BASED_ON}
     new_cited = {r.dst for r in new_rels if r.type == RelType.BASED_ON}
-    if old_cited ^ new_cited:
-        tx.run(cypher.LOCK_BASES, keys=sorted(old_cited ^ new_cited)).consume()
+    locks = sorted(old_cited ^ new_cited)
 
     # Nodes of the new list that exist outside this township (shared legal bases, county
     # departments): one seek per key in its own label (a key under another label is not this node).
+    # Read after the locks, in the same statement when there are both (one round trip less).
+    # A township's first import seeks its shared nodes only: its own keys name the township
+    # (normalize.item_key …), so they are nowhere yet; if one were (a hand-made list reusing
+    # another township's key), its CREATE fails on the key constraint and the import with it,
+    # where the seek of every key had cost a fifth of the import's server time (~700 keys).
     outside: dict[str, list[str]] = defaultdict(list)
     for key in sorted(new_nodes):
-        if key not in current:
+        if key not in current and (stored or is_shared(new_nodes[key])):
             outside[new_nodes[key].node_type].append(key)
-    found = tx.run(cypher.NODES_BY_LABELLED_KEYS, {label: outside.get(label, []) for label in NODE_TYPES}) \
-        if outside else ()
+    by_label = {label: outside.get(label, []) for label in NODE_TYPES}
+    found: Iterable[Any] = ()
+    if locks and outside:
+        found = tx.run(cypher.LOCK_BASES_NODES_BY_LABELLED_KEYS, {"keys": locks, **by_label})
+    elif locks:
+        tx.run(cypher.LOCK_BASES, keys=locks).consume()
+    elif outside:
+        found = tx.run(cypher.NODES_BY_LABELLED_KEYS, by_label)
     for r in found:
         node = _from_props(r["props"])
         current[node.key] = node
@@ -732,9 +768,10 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
     Runs inside one managed write transaction: on any error nothing is changed, and
     on a transient error the driver runs the whole function again.
     """
-    stored_county, stored = None, True
+    stored_county, stored, digest = None, True, None
     if not delete:
-        unchanged, stored_county, stored = _unchanged(tx, tlist)
+        digest = list_digest(tlist)  # once: the unchanged test and the aggregates both name it
+        unchanged, stored_county, stored = _unchanged(tx, tlist, digest)
         if unchanged:
             return ImportResult(tlist.township.name, 0, 0, 0, tlist.counts())
     d = _read_township_diff(tx, tlist, delete, stored_county, stored)
@@ -747,13 +784,13 @@ def _replace_work(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: boo
         for batch in _chunks(sorted(d.ids.pop(k) for k in remove)):
             tx.run(cypher.DELETE_NODES_BY_ID, ids=batch).consume()
         _write_by_key(tx, upsert, d.current, d.old_keys, d.add_rels, d.new_nodes)
-    write_stats(tx, tlist, delete)
+    write_stats(tx, tlist, delete, digest)
     write_evidence(tx, tlist, delete)
     counts = tlist.counts() if not delete else {}
     return ImportResult(tlist.township.name, added, removed, changed, counts)
 
 
-def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool, str, bool]:
+def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList, digest: str | None = None) -> tuple[bool, str, bool]:
     """True when the import of ``tlist`` would change nothing: the township's stored aggregates
     name this very list (``list_digest``: every write of a township's list goes through
     :func:`_replace_work`, the staged swap or the bulk load, which write the digest, and its
@@ -765,9 +802,9 @@ def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool,
     which the diff needs next."""
     row = tx.run(cypher.TOWNSHIP_STATS_DIGEST, township=tlist.township.name, key=tlist.township.key).single()
     stored_county, stored = row["county"] or "", row["stored"]
-    if row["digest"] is None or row["digest"] != list_digest(tlist):
+    if row["digest"] is None or row["digest"] != (digest or list_digest(tlist)):
         return False, stored_county, stored
-    if row["evidence"] != EVIDENCE_VERSION:  # missing (admin import, staged swap) or older kept rows: rewrite them
+    if row["evidence"] != EVIDENCE_VERSION:  # missing (staged swap, a store written before it) or older kept rows: rewrite them
         return False, stored_county, stored
     if row["text_pairs"] != TEXT_PAIRS_VERSION or row["topics"] != TOPICS_VERSION:  # the text pairs and topics
         return False, stored_county, stored  # kept beside them, likewise (slice neowhole)
@@ -789,13 +826,15 @@ def _unchanged(tx: neo4j.ManagedTransaction, tlist: TownshipList) -> tuple[bool,
     return found == len(shared), stored_county, stored
 
 
-def write_stats(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool) -> None:
+def write_stats(tx: neo4j.ManagedTransaction, tlist: TownshipList, delete: bool, digest: str | None = None) -> None:
     """The township's aggregates (graphmodel.township_stats), replaced in the transaction that
-    writes its list, also when the list is unchanged (a store written before them gets them)."""
+    writes its list, also when the list is unchanged (a store written before them gets them);
+    ``digest``: the list's ``list_digest`` when the caller has it."""
     if delete:
         tx.run(cypher.TOWNSHIP_STATS_DROP, township=tlist.township.name).consume()
     else:
-        tx.run(cypher.TOWNSHIP_STATS_PUT, township=tlist.township.name, props=township_stats(tlist)).consume()
+        tx.run(cypher.TOWNSHIP_STATS_PUT, township=tlist.township.name,
+               props=township_stats(tlist, digest=digest)).consume()
 
 
 
@@ -822,7 +861,6 @@ def _write_by_key(tx: neo4j.ManagedTransaction, upsert: dict[str, Node], current
             if h == how:
                 for batch in _chunks(batch_rows):
                     tx.run(tables[how][label], rows=batch).consume()
-    _run_all(tx, cypher.CREATE_NODES_ALL, {label: rows.get(("create", label), []) for label in NODE_TYPES})
     rels: dict[tuple[bool, str, str, str], list[dict[str, str]]] = defaultdict(list)
     for rel in sorted(add_rels, key=_rel_order):
         # the diff is exact for a relation touching a node this township owns or a node just created
@@ -830,14 +868,56 @@ def _write_by_key(tx: neo4j.ManagedTransaction, upsert: dict[str, Node], current
         key = (create, rel.type, new_nodes[rel.src].node_type, new_nodes[rel.dst].node_type)
         rels[key].append({"src": rel.src, "dst": rel.dst, "text": rel.text})
     model = {(True, *ends) for ends in cypher.MODEL_RELATIONS}
-    _run_all(tx, cypher.CREATE_RELATIONS_ALL,
-             {cypher.rows_parameter(*ends): rels.get((True, *ends), []) for ends in cypher.MODEL_RELATIONS})
+    created = {label: rows.get(("create", label), []) for label in cypher.CREATE_LIST_LABELS}
+    if sum(map(len, created.values())) + sum(len(rels.get(k, ())) for k in model) <= LIST_STATEMENT_ROWS:
+        _create_list(tx, created, {ends: rels.get((True, *ends), []) for ends in cypher.MODEL_RELATIONS})
+    else:  # a list too large for one statement: nodes, then relations by key, in batches
+        _run_all(tx, cypher.CREATE_NODES_ALL, {label: rows.get(("create", label), []) for label in NODE_TYPES})
+        _run_all(tx, cypher.CREATE_RELATIONS_ALL,
+                 {cypher.rows_parameter(*ends): rels.get((True, *ends), []) for ends in cypher.MODEL_RELATIONS})
     for (create, *ends), batch_rows in sorted(rels.items()):
         if (create, *ends) in model:
             continue
         table = cypher.CREATE_RELATIONS_BY_KEY if create else cypher.MERGE_RELATIONS_BY_KEY
         for batch in _chunks(batch_rows):
             tx.run(table[tuple(ends)], rows=batch).consume()
+
+
+#: New nodes and relations up to which an import writes them in one statement (cypher.CREATE_LIST_ALL;
+#: a township of 300 items has ~2,000); a larger list goes in batches of BATCH_SIZE rows.
+LIST_STATEMENT_ROWS = 20_000
+
+
+def _create_list(tx: neo4j.ManagedTransaction, created: dict[str, list[dict[str, Any]]],
+                 rels: dict[tuple[str, str, str], list[dict[str, str]]]) -> None:
+    """The new nodes and the model's new relations in one statement (cypher.CREATE_LIST_ALL): each
+    relation names its ends by their position among the nodes created or found there."""
+    position: dict[str, int] = {}
+    keys: list[str] = []
+    for label in cypher.CREATE_LIST_LABELS:
+        for row in created[label]:
+            position[row["key"]] = len(keys)
+            keys.append(row["key"])
+    ends: dict[str, set[str]] = {label: set() for label in cypher.CREATE_LIST_LABELS}
+    for (_, a, b), rows in rels.items():
+        for row in rows:
+            if row["src"] not in position:
+                ends[a].add(row["src"])
+            if row["dst"] not in position:
+                ends[b].add(row["dst"])
+    params: dict[str, Any] = dict(created)
+    for label in cypher.CREATE_LIST_LABELS:
+        params[f"ends_{label}"] = found = sorted(ends[label])
+        for key in found:
+            position[key] = len(keys)
+            keys.append(key)
+    params["keys"] = keys
+    for ends_of in cypher.MODEL_RELATIONS:
+        params[cypher.rows_parameter(*ends_of)] = [{"s": position[r["src"]], "d": position[r["dst"]], "text": r["text"]}
+                                                   for r in rels.get(ends_of, ())]
+    if tx.run(cypher.CREATE_LIST_ALL, params).single() is None:
+        raise RuntimeError("writing the list's nodes and relations found other nodes than it wrote or expected: "
+                           "nothing was imported")
 
 
 def _rel_order(r: Relation) -> tuple[str, str, str, str]:
@@ -857,15 +937,38 @@ class _Neo4jReviewTx(ReviewTx):
     """The township's list and review records, read and written inside one managed transaction."""
 
     def __init__(self, tx: neo4j.ManagedTransaction, township: str,
-                 stage: tuple[str, Any, str, tuple[str, str] | None] | None = None) -> None:
+                 stage: tuple[str, Any, str, tuple[str, str] | None] | None = None,
+                 records: Iterable[Any] | None = None) -> None:
         self.tx = tx
         self.township = township
         # (stage id, lock version, snapshot, latest round's (id, snapshot)): the list was staged
         # (graphmodel.neo4j_staged.stage), the replace swaps it in
         self.stage = stage
         self._cache: dict[str, dict[str, dict]] = {}
+        if records is not None:  # read with the lock (cypher.REVIEW_LOCK_RECORDS)
+            self._fill(records)
+        # records put and not yet written: (kind, key) -> row of cypher.REVIEW_PUT_ALL, written by
+        # flush() before any other statement of this transaction and at its end
+        self._pending: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def _fill(self, rows: Iterable[Any]) -> None:
+        self._cache = {k: {} for k in cypher.REVIEW_KINDS}
+        for r in rows:
+            d = json.loads(r["data"])
+            self._cache[r["kind"]][d["id"]] = d
+
+    def flush(self) -> None:
+        """Write the records put since the last flush, in one statement."""
+        if not self._pending:
+            return
+        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (kind, _), row in self._pending.items():
+            rows[kind].append(row)
+        self._pending = {}
+        self.tx.run(cypher.review_put(rows), dict(rows)).consume()
 
     def current_list(self) -> TownshipList:
+        self.flush()
         tlist = TownshipList.empty(self.township)
         nodes = [_from_props(r["props"]) for r in self.tx.run(cypher.TOWNSHIP_NODES, township=self.township)]
         rels = sorted({_relation(r) for r in self.tx.run(cypher.TOWNSHIP_RELATIONS, township=self.township)})
@@ -886,6 +989,7 @@ class _Neo4jReviewTx(ReviewTx):
         return tlist
 
     def _replace(self, tlist: TownshipList) -> ImportResult:
+        self.flush()
         if self.stage is not None:
             from .neo4j_staged import swap_work
 
@@ -894,11 +998,10 @@ class _Neo4jReviewTx(ReviewTx):
 
     def _records(self, kind: str) -> dict[str, dict]:
         if not self._cache:  # every kind in one round trip: an import asks for three
-            self._cache = {k: {} for k in cypher.REVIEW_KINDS}
-            for r in self.tx.run(cypher.REVIEW_RECORDS_ALL, township=self.township):
-                d = json.loads(r["data"])
-                self._cache[r["kind"]][d["id"]] = d
+            self.flush()
+            self._fill(self.tx.run(cypher.REVIEW_RECORDS_ALL, township=self.township))
         if kind not in self._cache:
+            self.flush()
             rows = self.tx.run(cypher.REVIEW_RECORDS[kind], township=self.township)
             self._cache[kind] = {d["id"]: d for d in (json.loads(r["data"]) for r in rows)}
         return self._cache[kind]
@@ -909,6 +1012,7 @@ class _Neo4jReviewTx(ReviewTx):
     def blob(self, kind: str, rid: str) -> str | None:
         if kind == "Round" and self.stage is not None and self.stage[3] is not None and self.stage[3][0] == rid:
             return self.stage[3][1]  # read while staging, at the version the swap checked
+        self.flush()
         row = self.tx.run(cypher.REVIEW_BLOB[kind], key=f"{self.township}/{rid}").single()
         return row["blob"] if row else None
 
@@ -917,20 +1021,26 @@ class _Neo4jReviewTx(ReviewTx):
         key = f"{self.township}/{rid}"
         if kind == "Round" and self.stage is not None and blob is not None and blob == self.stage[2]:
             # the staged list's snapshot was written while staging (a 10,000-item list's is 12 MB)
+            self.flush()
             self.tx.run(cypher.STAGE_ROUND_PUT, stage=self.stage[0], key=key, township=self.township, id=rid,
                         data=text).consume()
-        else:
-            self.tx.run(cypher.REVIEW_PUT[kind], key=key, township=self.township, id=rid, data=text,
-                        blob=blob).consume()
+        else:  # written by flush(), as REVIEW_PUT[kind] would (a null blob keeps the one put or stored before)
+            before = self._pending.get((kind, key))
+            if blob is None and before is not None:
+                blob = before["blob"]
+            self._pending[(kind, key)] = {"key": key, "township": self.township, "id": rid, "data": text, "blob": blob}
         self._records(kind)[rid] = json.loads(text)
         by_type: dict[str, list[str]] = defaultdict(list)
         for rel_type, target in links:
             if REVIEW_REL_TYPES[rel_type] == "Meeting":
                 target = f"{self.township}/{target}"
             by_type[rel_type].append(target)
+        if by_type:
+            self.flush()  # the links need the record written
         for rel_type, targets in sorted(by_type.items()):
             self.tx.run(cypher.REVIEW_LINK[(kind, rel_type)], key=key, targets=targets).consume()
 
     def drop(self, kind: str, rid: str) -> None:
+        self.flush()
         self.tx.run(cypher.REVIEW_DROP[kind], key=f"{self.township}/{rid}").consume()
         self._records(kind).pop(rid, None)

@@ -25,7 +25,7 @@ cross-part pairs at the questions' default thresholds) are kept on the same node
 ``cross_pairs`` and their own ``text_pairs_version`` (the pair rules may change without the rows'), and
 its topics (``graphmodel.text_topics.township_topics``): ``topics`` and ``topics_version``.
 
-A store written before this module (or by ``neo4j-admin import``) has no such node: the
+A store written before this module has no such node (``neo4j-admin import`` writes it from the CSV): the
 questions then ask the items as before (and the next import of the township writes it).
 ``version`` changes when the rows' meaning does.
 """

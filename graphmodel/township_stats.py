@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
+from operator import attrgetter
 
 import orjson
 
@@ -58,6 +59,8 @@ STATS_VERSION = 3
 #: The text fields of DutyItem whose blanks are counted per part.
 TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DutyItem) if f.type in ("str", str)
                                      and f.name not in ("key", "township"))
+
+_texts = attrgetter(*TEXT_FIELDS)
 
 #: Items kept by name per part and count (the first by key): a completeness score names up to this many.
 FIRST_KEPT = 10
@@ -98,8 +101,8 @@ def _count(part: dict, count: str, first: str, named: list) -> None:
         part[first].append(named)
 
 
-def township_stats(tlist: TownshipList) -> dict:
-    """The properties of ``tlist``'s TownshipStats node.
+def township_stats(tlist: TownshipList, *, digest: str | None = None) -> dict:
+    """The properties of ``tlist``'s TownshipStats node (``digest``: its :func:`list_digest`, if known).
 
     >>> tl = TownshipList.empty("甲镇")
     >>> township_stats(tl)["items"], township_stats(tl)["township"]
@@ -131,9 +134,11 @@ def township_stats(tlist: TownshipList) -> dict:
         duties.append([compact(item.label), "、".join(sorted({depts[k].name for k in mine})), item.label])
         for role, keys in (("leads", mine), ("cooperates", sorted(coops.get(item.key, ())))):
             roles.extend([index, role, depts[k].name, k] for k in keys if depts[k].level == DeptLevel.COUNTY.value)
-        part = parts.setdefault(item.part, {"items": 0, "multi": 0, "no_basis": 0, "blank": dict.fromkeys(TEXT_FIELDS, 0),
-                                            "first": [], "multi_first": [], "no_basis_first": [],
-                                            "blank_first": {}, "no_lead": []})
+        part = parts.get(item.part)
+        if part is None:  # (not setdefault: that built the default dict for every item)
+            part = parts[item.part] = {"items": 0, "multi": 0, "no_basis": 0, "blank": dict.fromkeys(TEXT_FIELDS, 0),
+                                       "first": [], "multi_first": [], "no_basis_first": [],
+                                       "blank_first": {}, "no_lead": []}
         named = [item.key, item.name, item.sub_item]
         _count(part, "items", "first", named)
         if not mine:
@@ -144,14 +149,13 @@ def township_stats(tlist: TownshipList) -> dict:
             _count(part, "multi", "multi_first", named)
         if item.key not in based:
             _count(part, "no_basis", "no_basis_first", named)
-        blanks = []
-        for f in TEXT_FIELDS:
-            if _blank(getattr(item, f)):
-                blanks.append(f)
-                part["blank"][f] += 1
-                first = part["blank_first"].setdefault(f, [])
-                if len(first) < FIRST_KEPT:
-                    first.append(named)
+        # _blank of each text field (the fields are str; a None is blank too), one attrgetter call
+        blanks = [f for f, v in zip(TEXT_FIELDS, _texts(item)) if not v or (v.isspace() if v.__class__ is str else _blank(v))]
+        for f in blanks:
+            part["blank"][f] += 1
+            first = part["blank_first"].setdefault(f, [])
+            if len(first) < FIRST_KEPT:
+                first.append(named)
         for k in mine:
             row = (k, item.part, item.power_type, len(mine) == 1, item.key in based, ",".join(blanks))
             lead_rows[row] = lead_rows.get(row, 0) + 1
@@ -163,7 +167,7 @@ def township_stats(tlist: TownshipList) -> dict:
         "key": stats_key(name),
         "township": name,
         "version": STATS_VERSION,
-        "digest": list_digest(tlist),
+        "digest": digest or list_digest(tlist),
         "items": len(tlist.items),
         "no_lead": no_lead,
         "multi_lead": multi_lead,

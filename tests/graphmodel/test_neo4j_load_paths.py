@@ -83,8 +83,16 @@ def test_staged_imports_write_what_imports_write(one_by_one, monkeypatch):
             store.replace_township(t, editor="装载员")
 
 
+def _aggregates(store) -> list[str]:
+    """Each township's kept aggregates and evidence (graphmodel.township_stats, township_evidence)."""
+    rows = store._read("MATCH (n:TownshipStats|TownshipEvidence) RETURN labels(n) AS labels, properties(n) AS props")
+    return sorted(json.dumps([r["labels"], r["props"]], ensure_ascii=False, sort_keys=True) for r in rows)
+
+
 def test_admin_import_writes_what_imports_write(one_by_one, tmp_path):
-    _, imported, expected = one_by_one
+    one_store, imported, expected = one_by_one
+    kept = _aggregates(one_store)
+    assert len(kept) == 2 * len(list(_province()))
     server_mod = load_script("neo4j_test_server")
     ok, reason = server_mod.tools_available()
     if not ok:
@@ -98,6 +106,7 @@ def test_admin_import_writes_what_imports_write(one_by_one, tmp_path):
         store = open_store("neo4j", uri=uri, user=user, password=password)  # finishes the import on open
         try:
             assert _dump(store) == expected
+            assert _aggregates(store) == kept  # the admin import writes them too
             assert not store._read("MATCH (m:AdminImport) RETURN m")
         finally:
             store.close()

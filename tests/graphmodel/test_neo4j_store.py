@@ -13,7 +13,7 @@ import pytest
 import yaml
 from test_store_contract import build_list, used_bases_only, without_items
 
-from graphmodel import NODE_TYPES, REL_TYPES, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
+from graphmodel import NODE_TYPES, REL_TYPES, InvalidArgument, ItemFilter, ListPart, Relation, StoreUnavailable, cypher, open_store
 from graphmodel.vocab import BASIS_LOCK_LABEL, REVIEW_LABELS, REVIEW_LOCK_LABEL, REVIEW_REL_TYPES, STAGED_LABEL, ADMIN_IMPORT_LABEL, TOWNSHIP_STATS_LABEL
 from graphmodel.vocab import TOWNSHIP_EVIDENCE_LABEL
 from graphmodel.memory_store import MemoryStore
@@ -112,7 +112,12 @@ def test_schema_is_created_and_idempotent(neo, neo4j_server):
 
 
 @neo4j_only
-def test_a_failing_import_changes_nothing(neo, monkeypatch):
+@pytest.mark.parametrize("one_statement", [True, False], ids=["one-statement", "batches"])
+def test_a_failing_import_changes_nothing(neo, monkeypatch, one_statement):
+    import graphmodel.neo4j_store as neo4j_store
+
+    if not one_statement:  # a list larger than LIST_STATEMENT_ROWS: nodes and relations in batches
+        monkeypatch.setattr(neo4j_store, "LIST_STATEMENT_ROWS", 0)
     first = build_list("甲镇", items=20)
     neo.replace_township(first)
     before = (neo.relations(), neo.item_cards(), neo.counts())
@@ -121,12 +126,86 @@ def test_a_failing_import_changes_nothing(neo, monkeypatch):
         broken = {t: "UNWIND $rows AS row WITH row WHERE row.text <> 'x' RETURN 1 / 0" for t in getattr(cypher, table)}
         monkeypatch.setattr(cypher, table, broken)
     monkeypatch.setattr(cypher, "CREATE_RELATIONS_ALL", "RETURN 1 / 0 AS broken")  # the model's relations
+    # the one statement of new nodes and relations fails after creating its nodes
+    monkeypatch.setattr(cypher, "CREATE_LIST_ALL", cypher.CREATE_LIST_ALL.rsplit("RETURN", 1)[0] + "RETURN 1 / 0 AS broken")
     second = without_items(build_list("甲镇", items=20), {first.items[0].key})
     second.items[1] = replace(second.items[1], name="改名")
     second.relations.append(Relation(second.departments[0].key, "COOPERATES_ON", second.items[2].key, "新"))
     with pytest.raises(Exception, match="ArithmeticError"):
         neo.replace_township(second)
     assert (neo.relations(), neo.item_cards(), neo.counts()) == before
+
+
+@neo4j_only
+def test_a_whole_store_search_reads_the_items_until_the_fulltext_index_is_online(neo):
+    # a store's open waits for every index but the full-text one (after a bulk or admin import it
+    # fills in the background); until it is online, a whole-store search takes the scan
+    neo.replace_township(build_list("甲镇", items=12))
+    expected = neo.search_items(["安全生产", "防汛"])
+    assert expected
+    neo._run(True, lambda tx: tx.run(f"DROP INDEX {cypher.FULLTEXT_INDEX}").consume())
+    try:
+        neo._fulltext_online = False  # as _setup_schema leaves it while the index fills
+        assert neo.search_items(["安全生产", "防汛"]) == expected  # queryNodes on no index would raise
+        assert neo._fulltext_online is False
+    finally:
+        neo._setup_schema()
+    assert neo._fulltext_online is True
+    assert neo.search_items(["安全生产", "防汛"]) == expected
+
+
+@neo4j_only
+def test_one_statement_and_batches_write_the_same_store(neo, monkeypatch):
+    # cypher.CREATE_LIST_ALL (ends by position) against the batches by key (a list over LIST_STATEMENT_ROWS)
+    import graphmodel.neo4j_store as neo4j_store
+
+    laws = ("安全生产法", "消防法")
+    second = without_items(build_list("甲镇", items=30, bases=laws), {build_list("甲镇", items=30).items[0].key})
+    second.items[1] = replace(second.items[1], name="改名")
+    second.relations.append(Relation(second.departments[0].key, "COOPERATES_ON", second.items[2].key, "新"))
+    stores = []
+    for limit in (neo4j_store.LIST_STATEMENT_ROWS, 0):
+        monkeypatch.setattr(neo4j_store, "LIST_STATEMENT_ROWS", limit)
+        neo.wipe()
+        results = [neo.replace_township(t) for t in (build_list("甲镇", items=30, bases=laws),
+                                                     build_list("乙镇", items=30, seed=1, bases=laws), second)]
+        stores.append((results, neo.relations(), neo.item_cards(), neo.counts(), neo.nodes("LegalBasis"),
+                       neo.nodes("Department")))
+    assert stores[0] == stores[1]
+    assert stores[0][0][2].changed and stores[0][0][2].removed and len(stores[0][1]) > 300
+
+
+@neo4j_only
+def test_the_one_statement_refuses_ends_it_cannot_find(neo):
+    # an end the statement should find and does not: no row back, the import raises and writes nothing
+    import graphmodel.neo4j_store as neo4j_store
+
+    def work(tx):
+        neo4j_store._create_list(tx, {label: [] for label in cypher.CREATE_LIST_LABELS},
+                                 {("BASED_ON", "DutyItem", "LegalBasis"): [{"src": "item:无", "dst": "basis:无", "text": ""}]})
+
+    with pytest.raises(RuntimeError, match="nothing was imported"):
+        neo._run(True, work)
+    assert neo.counts().relations == {}
+
+
+@neo4j_only
+def test_a_first_import_reusing_another_townships_key_fails_whole(neo):
+    # a township's first import seeks only its shared nodes: its own keys name the township, so a
+    # hand-made list reusing another township's item key fails on the key constraint, as a whole
+    first = build_list("甲镇", items=6)
+    neo.replace_township(first)
+    before = (neo.relations(), neo.item_cards(), neo.counts(), neo.townships())
+    second = build_list("乙镇", items=6)
+    taken = first.items[0].key
+    old_key = second.items[0].key
+    second.items[0] = replace(second.items[0], key=taken)
+    second.relations = [replace(r, src=taken if r.src == old_key else r.src, dst=taken if r.dst == old_key else r.dst)
+                        for r in second.relations]
+    with pytest.raises(InvalidArgument, match="乙镇.*another township"):
+        neo.replace_township(second)
+    assert (neo.relations(), neo.item_cards(), neo.counts(), neo.townships()) == before
+    assert neo.rounds("乙镇") == ()
 
 
 # ---- parity with the memory store on a 300-item list ------------------------------------------------
