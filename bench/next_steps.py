@@ -30,8 +30,15 @@ NEO4J_QUESTION_STEP = {
         "graphmodel/) so that the question reads kept pairs and only combines them"),
 }
 
-EMBEDDED_OPENED_STEP = ("write what the first call builds (the column indexes; the township's own findings "
-                        "under an airtight key of data, code and version) with the township at save time")
+EMBEDDED_OPENED_STEP = ("the first process after a load computes what an earlier process would have kept on disk: "
+                        "keep the answers at save time (a warm-up in `dutygraph load` and import; ~1 s a county, "
+                        "slice opened) or write the column questions' indexes with the township")
+
+#: Plans known for an embedded question still over target when its answers are kept on disk.
+EMBEDDED_QUESTION_STEP = {
+    "what_if": "its answer depends on the departments asked about, so it is not kept: build only the cards of "
+               "the items whose parties move (and their kept near-duplicate partners)",
+}
 
 LOAD_STEP = {
     "loader": "the loader: parse and build in one pass from the grid's columns (no object per row)",
@@ -95,7 +102,7 @@ def opened_reason(pairs: dict[str, tuple[float, float]]) -> str:
     that did not change since the save, which writing it at save time would remove.
 
     >>> print(opened_reason({"audit": (0.819, 0.041), "what_if": (0.187, 0.090)}))  # doctest: +ELLIPSIS
-    just opened → after re-importing one township: audit 819 → 41 ms, what_if 187 → 90 ms; 87% of ... next: write...
+    just opened → after re-importing one township: audit 819 → 41 ms, what_if 187 → 90 ms; 87% of ... next: the first process after a load...
     """
     opened = sum(a for a, _ in pairs.values())
     unchanged = sum(max(a - b, 0.0) for a, b in pairs.values())
@@ -103,6 +110,11 @@ def opened_reason(pairs: dict[str, tuple[float, float]]) -> str:
     return (f"just opened → after re-importing one township: {shown}; {unchanged / opened:.0%} of the first calls' "
             "time is work on townships unchanged since the save; next: "
             + (EMBEDDED_OPENED_STEP if unchanged * 2 >= opened else "the questions' own work: profile them"))
+
+
+def reopened_reason(name: str) -> str:
+    """The next step for a question over target although its answers were kept on disk."""
+    return f"{name}: {EMBEDDED_QUESTION_STEP.get(name, 'computed again on every open: profile it')}"
 
 
 def load_reason(load: float, floor: float, read_list: float | None) -> str | None:

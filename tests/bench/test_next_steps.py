@@ -108,3 +108,23 @@ def test_the_bolt_bulk_load_is_measured_against_the_cpu_the_cores_allow():
     line = next_steps.bulk_reason(9_000, {"seconds": 4.0, "client_cpu_s": 1.0, "server_cpu_s": 5.4}, cores=2)
     # 5.4 s / 9,000 items = 600 us an item; 20,000 items/s on 2 cores leave 100 us of CPU an item
     assert "server 600 us and client 111 us" in line and "the server's share alone is 6.0× that" in line
+
+
+def test_a_store_just_opened_is_reported_with_and_without_answers_kept_on_disk():
+    results = _county({"audit": 0.8, "no_lead": 0.05}, {"audit": 0.04, "no_lead": 0.001})
+    memory = results["sizes"]["30"]["memory"]
+    memory["reopened"] = {"audit": {"seconds": 0.06}, "no_lead": {"seconds": 0.002}, "what_if": {"seconds": 0.15},
+                          "village_actions": {"error": "DutyGraphError: needs a township"}}
+    memory["versus"] = {"questions": {"no_lead": {"ours": 0.0001, "ours_first": 0.001, "ours_cold": 0.03,
+                                                  "ours_opened": 0.002, "pandas": 0.004},
+                                      "missing_fields": {"ours": 0.0001, "ours_first": 0.002, "ours_cold": 0.04,
+                                                         "ours_opened": 0.018, "pandas": 0.008}}}
+    lines = report._targets(results)
+    kept = next(x for x in lines if x.startswith("- County queries under 100 ms on their first run on a store just "
+                                                 "opened whose answers an earlier process kept on disk"))
+    assert "2 of 3 met; over: what_if 150 ms (refused or failed: village_actions)" in kept
+    assert lines[lines.index(kept) + 1] == f"  - why: what_if: {next_steps.EMBEDDED_QUESTION_STEP['what_if']}"
+    versus = next(x for x in lines if "pandas, first call on a store just opened whose answers" in x)
+    assert versus.endswith("slower on missing_fields 2.2×")
+    nothing = next(x for x in lines if "pandas, first call on a store just opened with nothing kept on disk" in x)
+    assert "no_lead 7.5×" in nothing and "missing_fields 5.0×" in nothing
