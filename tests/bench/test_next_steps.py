@@ -126,5 +126,6 @@ def test_a_store_just_opened_is_reported_with_and_without_answers_kept_on_disk()
     assert lines[lines.index(kept) + 1] == f"  - why: what_if: {next_steps.EMBEDDED_QUESTION_STEP['what_if']}"
     versus = next(x for x in lines if "pandas, first call on a store just opened whose answers" in x)
     assert versus.endswith("slower on missing_fields 2.2×")
+    assert lines[lines.index(versus) + 1] == f"  - why: missing_fields: {next_steps.EMBEDDED_QUESTION_STEP['missing_fields']}"
     nothing = next(x for x in lines if "pandas, first call on a store just opened with nothing kept on disk" in x)
     assert "no_lead 7.5×" in nothing and "missing_fields 5.0×" in nothing
