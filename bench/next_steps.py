@@ -38,8 +38,9 @@ EMBEDDED_OPENED_STEP = ("the first process after a load computes what an earlier
 EMBEDDED_QUESTION_STEP = {
     "what_if": "its answer depends on the departments asked about, so it is not kept: build only the cards of "
                "the items whose parties move (and their kept near-duplicate partners)",
-    "missing_fields": "its kept answer is ~900 findings, unpickled on the first call (slice opened: ~7 ms against "
-                      "pandas' ~4 ms): keep it in a form that is cheaper to read, or read the items' fields directly",
+    "missing_fields": "its kept answer, every finding, is unpickled on the first call (a county's ~900: ~7 ms against "
+                      "pandas' ~4 ms, slice opened): keep it in a form that is cheaper to read, or read the items' "
+                      "fields directly",
 }
 
 LOAD_STEP = {
@@ -48,8 +49,10 @@ LOAD_STEP = {
              "relations written into networkx's dicts in bulk",
 }
 
-INCREMENTAL_STEP = ("measure each statement's and the kept evidence's share of the import (client and server "
-                    "CPU) and cut the largest; the hand-written loader writes no review records and no evidence")
+INCREMENTAL_STEP = ("the review round's snapshot (~316 KB a township, which the hand-written loader does not write) "
+                    "is the largest extra write: store it compressed or apart from the import's transaction; like "
+                    "for like the statements' server CPU was even and the rest commit time and client Python "
+                    "(slice neoload, sixth session)")
 
 BULK_STEP = ("when the server's share alone is over the budget, no client change through Bolt reaches it: "
              "the offline import (neo4j-admin, admin_import), with its fixed costs spread over a province")
