@@ -23,11 +23,17 @@ NEO4J_STEP = {
 
 #: Plans known for one question (or a family), by name.
 NEO4J_QUESTION_STEP = {
-    **dict.fromkeys(
-        ("near_duplicates", "overlaps", "inconsistent_titles", "cross_part_duplicates", "topic_spread",
-         "shared_articles"),
-        "keep each township's text pairs and topics at write time (the similarity primitives moved down into "
-        "graphmodel/) so that the question reads kept pairs and only combines them"),
+    "overlaps": "the sum of its parts (multi_lead, near_duplicates, shared_articles, cooperate_township_lead): "
+                "shared_articles is the largest",
+    "shared_articles": "bound by its answer's evidence (~37,000 records at 300 townships, read by key): build the "
+                       "evidence from the township's kept rows (TownshipEvidence) instead",
+    "topic_spread": "the topics are kept at write time now; the evidence of the topic items (~17,000 at 300) is "
+                    "read by key: build it from the township's kept rows instead",
+    "what_if": "it re-evaluates the items with the departments asked about: build only the cards of the items "
+               "whose parties move (and their kept near-duplicate partners)",
+    **dict.fromkeys(("near_duplicates", "cross_part_duplicates", "inconsistent_titles"),
+                    "the township's pairs are kept at write time (inconsistent_titles not yet): profile what "
+                    "remains of reading the paired cards"),
 }
 
 EMBEDDED_OPENED_STEP = ("the first process after a load computes what an earlier process would have kept on disk: "
@@ -85,7 +91,7 @@ def neo4j_reason(name: str, entry: dict) -> str:
 
     >>> print(neo4j_reason("overlaps", {"seconds": 6.0, "rows": 120, "median_run": {"wall_s": 6.0,
     ...     "client_cpu_s": 5.1, "server_cpu_s": 0.6}}))  # doctest: +ELLIPSIS
-    overlaps 6.00 s: Python 5.10 s CPU, server 0.60 s CPU, 120 rows — Python-bound; next: keep each township...
+    overlaps 6.00 s: Python 5.10 s CPU, server 0.60 s CPU, 120 rows — Python-bound; next: the sum of its parts...
     """
     cause = neo4j_cause(entry)
     if cause is None:

@@ -71,7 +71,7 @@ def test_a_question_bound_by_the_server_gets_the_plan_step_not_the_python_one():
     entry["median_run"].update(client_cpu_s=2.5, server_cpu_s=0.2)
     line = next_steps.neo4j_reason("overlaps", entry)
     assert "Python-bound" in line and next_steps.NEO4J_QUESTION_STEP["overlaps"] in line
-    line = next_steps.neo4j_reason("what_if", {**entry, "rows": 45_000})
+    line = next_steps.neo4j_reason("item_coverage", {**entry, "rows": 45_000})
     assert "the answer itself is 45,000 rows" in line
 
 
