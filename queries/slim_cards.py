@@ -27,10 +27,16 @@ from collections.abc import Iterable
 import orjson
 
 from graphmodel import DutyItem, DutyStore, ItemCard, LegalBasis, Party
+from graphmodel.env_number import env_number
 from graphmodel.gc_pause import gc_paused
 from graphmodel.township_evidence import EVIDENCE_VERSION, KEPT_FIELDS
 
 from ._common import answers_asks, scope_townships
+
+#: Townships whose kept evidence one statement reads (``$DUTYGRAPH_NEO4J_EVIDENCE_TOWNSHIPS``): the
+#: statement collects their rows into one value in the server's transaction memory, ~0.2-0.4 MB a
+#: township; every township of 2,000 at once was refused under the common 256 MB limit.
+EVIDENCE_TOWNSHIPS_PER_ASK = 25
 
 __all__ = ["EVIDENCE_FIELDS", "slim_cards"]
 
@@ -72,9 +78,14 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
     """The cards of the ``towns`` that keep their evidence (graphmodel.township_evidence), and the
     towns that do not (read through the statement). The kept rows name the other ends by key;
     their names, levels and titles are read now, as the statement reads them."""
-    rows = store.ask("township_evidence", townships=towns, fields=list(names), bases=bases, villages=villages) or []
+    step = env_number("DUTYGRAPH_NEO4J_EVIDENCE_TOWNSHIPS", EVIDENCE_TOWNSHIPS_PER_ASK, 1)
+    kept: list = []
+    for start in range(0, len(towns), step):  # a slice of townships per statement: bounded memory
+        got = store.ask("township_evidence", townships=towns[start:start + step], fields=list(names),
+                        bases=bases, villages=villages) or []
+        kept += got[0]["kept"] if got else []
     with gc_paused():  # a burst of ~10 objects per card kept by the caller: collections would find nothing
-        return _built(store, towns, rows, names, parts, power_types, bases, villages)
+        return _built(store, towns, [{"kept": kept}] if kept else [], names, parts, power_types, bases, villages)
 
 
 def _built(store: DutyStore, towns: list[str], rows: list[dict], names: tuple[str, ...], parts: tuple[str, ...],

@@ -16,7 +16,7 @@ from neo4j.exceptions import TransientError
 from gates import NEO4J, load_script, unavailable
 from graphgen import generate
 
-from graphmodel import open_store
+from graphmodel import cypher, open_store
 from queries.registry import run_query
 
 pytestmark = pytest.mark.neo4j
@@ -111,3 +111,29 @@ def test_without_kept_pairs_the_texts_are_asked_by_slices(small_memory_stores, m
     expected = run_query(memory, name, {})
     assert expected and run_query(neo4j, name, {}) == expected
     assert (name, SLICE) in asked and max(n for q, n in asked if q == name) == SLICE
+
+
+def test_kept_evidence_is_read_a_slice_of_townships_per_statement(small_memory_stores, monkeypatch):
+    # every township's kept evidence in one statement (as at 2,000 townships under 256 MB) is refused
+    # here; the slim cards read it a slice per statement and answer as the store's own cards
+    from queries.slim_cards import slim_cards
+
+    _, neo4j = small_memory_stores
+    towns = sorted(t.name for t in neo4j.townships())
+    with neo4j._driver.session(database=neo4j.database) as session:
+        with pytest.raises(TransientError, match="transaction.total.max"):
+            session.run(cypher.QUESTIONS["township_evidence"], townships=towns, fields=["key", "content"],
+                        bases=True, villages=True).consume()
+    monkeypatch.setenv("DUTYGRAPH_NEO4J_EVIDENCE_TOWNSHIPS", str(SLICE))
+    asked = []
+    real = neo4j.ask
+    monkeypatch.setattr(neo4j, "ask", lambda q, **p: (asked.append((q, len(p.get("townships") or ()))), real(q, **p))[1])
+    cards = slim_cards(neo4j, None, ("content",), villages=True)
+    assert max(n for q, n in asked if q == "township_evidence") == SLICE
+    assert ("slim_cards", TOWNSHIPS) not in asked  # every township answered from its kept rows
+    full = {c.key: c for c in neo4j.item_cards()}
+    assert len(cards) == len(full) == TOWNSHIPS * ITEMS
+    for c in cards:
+        f = full[c.key]
+        assert (c.item.content, c.leads, c.cooperators, c.bases, c.villages) == \
+            (f.item.content, f.leads, f.cooperators, f.bases, f.villages)
