@@ -85,13 +85,13 @@ def _kept_cards(store: DutyStore, towns: list[str], names: tuple[str, ...], part
                         bases=bases, villages=villages) or []
         kept += got[0]["kept"] if got else []
     with gc_paused():  # a burst of ~10 objects per card kept by the caller: collections would find nothing
-        return _built(store, towns, [{"kept": kept}] if kept else [], names, parts, power_types, bases, villages)
+        return _built(store, towns, kept, names, parts, power_types, bases, villages)
 
 
-def _built(store: DutyStore, towns: list[str], rows: list[dict], names: tuple[str, ...], parts: tuple[str, ...],
+def _built(store: DutyStore, towns: list[str], rows: list, names: tuple[str, ...], parts: tuple[str, ...],
            power_types: tuple[str, ...], bases: bool, villages: bool) -> tuple[list[ItemCard], list[str]]:
     kept, others = [], []
-    for town, version, columns, parties, cited, assisting in (rows[0]["kept"] if rows else ()):
+    for town, version, columns, parties, cited, assisting in rows:  # one per township asked
         if version == EVIDENCE_VERSION and None not in columns:
             kept.append(([orjson.loads(c) for c in columns], orjson.loads(parties),
                          orjson.loads(cited) if bases else (), orjson.loads(assisting) if villages else ()))
