@@ -242,6 +242,8 @@ class MemoryStore(DutyStore):
         # and not yet written, by file name: (key, name -> pickled answer)
         self._answers: dict[str, dict | None] = {}
         self._answers_new: dict[str, tuple[tuple, dict]] = {}
+        # the disk the kept answers may take (0: none kept, none read)
+        self.answers_budget = store_files.kept_answers_budget()
         self.file_lock = FileLock(self.path.with_name(self.path.name + ".lock")) if self.path is not None else None
         if self.path is not None:
             self._clean_stale_temps()
@@ -1283,8 +1285,9 @@ class MemoryStore(DutyStore):
     # ---- kept answers on disk (store_files: a cache under the township's digest) ----------------
     @property
     def keeps_answers(self) -> bool:
-        """True when answers may be kept on disk (a saved store): ``derived(…, durable=…)``."""
-        return self.path is not None
+        """True when answers may be kept on disk (a saved store whose budget is not 0):
+        ``derived(…, durable=…)``."""
+        return self.path is not None and self.answers_budget > 0
 
     def _answers_where(self, township: str | None, durable: tuple) -> tuple[tuple[str, str], tuple] | None:
         """The kept file of ``township``'s answers (None: the whole store's) and its key, when memory
@@ -1347,15 +1350,20 @@ class MemoryStore(DutyStore):
         from (each township's file: what it held and the new ones); the files written. A store
         that cannot be written keeps them in memory only."""
         pending, self._answers_new = self._answers_new, {}
-        if self.path is None or not pending:
+        if self.path is None or not pending or not self.keeps_answers:
             return 0
         folder = self.path.parent / store_files.PARTS_DIR
-        written = 0
+        files = {}
         for file, (key, new) in pending.items():
             held = self._answers.get(file)
             if held is None and file not in self._answers:
                 held = store_files.read_answers(folder / file, key)
-            answers = {**(held.blobs() if held else {}), **new}
+            files[file] = (key, {**(held.blobs() if held else {}), **new})
+        adding = sum(len(data) for _, answers in files.values() for data in answers.values())
+        if not store_files.trim_answers(folder, self.answers_budget, adding):
+            return 0  # more than the whole budget: kept in this process's memory only
+        written = 0
+        for file, (key, answers) in files.items():
             if store_files.write_answers(folder, file, key, answers):
                 written += 1
             self._answers.pop(file, None)  # read again when asked (the new file holds them all)

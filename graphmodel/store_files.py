@@ -39,6 +39,7 @@ import hashlib
 import io
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import fields
 from operator import itemgetter
 from pathlib import Path
@@ -46,6 +47,7 @@ from typing import Any
 
 import orjson
 
+from .env_number import env_number
 from .model import Department, DutyItem, LegalBasis, Node, Township, Village, node_from_dict
 
 __all__ = [
@@ -214,24 +216,33 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def remove_unnamed(folder: Path, keep: set[str]) -> list[str]:
-    """Remove the part files in ``folder`` not in ``keep`` (call under the write lock); the names removed."""
+def _sweep(folder: Path, unwanted: Callable[[os.DirEntry], bool]) -> list[str]:
+    """Remove the files of ``folder`` that ``unwanted`` picks (a file another process holds open
+    stays readable to it; one that cannot be removed now is removed by a later sweep); their names."""
     removed = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        name = entry.name
-        ours = name.endswith(".json") and (name.startswith("t-") or name.startswith("shared."))
-        if name in keep or not ours or not entry.is_file(follow_symlinks=False):
+        if not unwanted(entry):
             continue
         try:
             os.unlink(entry.path)
             removed.append(entry.name)
-        except OSError:  # removed later
+        except OSError:
             pass
     return removed
+
+
+def remove_unnamed(folder: Path, keep: set[str]) -> list[str]:
+    """Remove the part files in ``folder`` not in ``keep`` (call under the write lock); the names removed."""
+    def unwanted(entry: os.DirEntry) -> bool:
+        name = entry.name
+        ours = name.endswith(".json") and (name.startswith("t-") or name.startswith("shared."))
+        return ours and name not in keep and entry.is_file(follow_symlinks=False)
+
+    return _sweep(folder, unwanted)
 
 
 def answers_file(part_digest: str, key: str, group: str = "") -> str:
@@ -388,11 +399,52 @@ def remove_stale_answers(folder: Path, digests: set[str]) -> list[str]:
     """Remove the kept files (and their temp files) of parts whose digest is not in ``digests``
     (call under the write lock, after a save); the names removed."""
     keep = {d[:32] for d in digests}
-    removed = []
+
+    def unwanted(entry: os.DirEntry) -> bool:
+        name = entry.name
+        if name.startswith("." + ANSWERS_PREFIX) and name.endswith(".tmp"):
+            return True  # a writer's temp file (one killed midway, or one writing now: its rename then fails, a miss)
+        return name.startswith(ANSWERS_PREFIX) and name[len(ANSWERS_PREFIX):].split(".", 1)[0] not in keep
+
+    return _sweep(folder, unwanted)
+
+
+#: The disk kept answers may take by default, in MB (``$DUTYGRAPH_KEPT_ANSWERS_MB``; 0 keeps none).
+KEPT_ANSWERS_MB = 512
+
+
+def kept_answers_budget() -> int:
+    """The bytes kept answers may take on disk: ``$DUTYGRAPH_KEPT_ANSWERS_MB`` (0: none kept, none read)."""
+    return env_number("DUTYGRAPH_KEPT_ANSWERS_MB", KEPT_ANSWERS_MB, 0) * 2**20
+
+
+def trim_answers(folder: Path, budget: int, adding: int) -> bool:
+    """Make room for ``adding`` bytes of kept answers within ``budget`` bytes: remove the kept files
+    written longest ago (a cache: a file removed is a miss, computed again) until the rest and the
+    new ones fit; False when the new ones alone do not fit (they are then not written)."""
+    if adding > budget:
+        return False
+    found = []
     try:
-        entries = list(os.scandir(folder))
+        for entry in os.scandir(folder):
+            if entry.name.startswith(ANSWERS_PREFIX) and entry.name.endswith(".pickle"):
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                found.append((st.st_mtime_ns, entry.name, st.st_size))
     except OSError:
-        return removed
+        return True
+    used = sum(size for _, _, size in found)
+    oldest = set()
+    for _, name, size in sorted(found):
+        if used + adding <= budget:
+            break
+        oldest.add(name)
+        used -= size
+    if oldest:
+        _sweep(folder, lambda entry: entry.name in oldest)
+    return True
     for entry in entries:
         name = entry.name
         if name.startswith("." + ANSWERS_PREFIX) and name.endswith(".tmp"):

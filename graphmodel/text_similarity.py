@@ -24,6 +24,7 @@ import orjson
 
 from .errors import InvalidArgument
 from .normalize import compact
+from .rules_digest import rules_digest
 from .vocab import ListPart
 
 __all__ = [
@@ -56,9 +57,10 @@ _BASIC, _COOPERATE, _WITHDRAWN = ListPart.BASIC.value, ListPart.COOPERATE.value,
 #: The part pairs cross_part_duplicates compares: 基本 with 收回, 基本 with 配合.
 CROSS_PARTS = ((_BASIC, _WITHDRAWN), (_BASIC, _COOPERATE))
 
-#: The kept pairs' format and rules (thresholds, tests): a question uses kept pairs of this
-#: version only and scores the texts of other townships itself. Change it with the rules.
-TEXT_PAIRS_VERSION = 1
+#: The kept pairs' version: a hash of the files their format and rules (thresholds, tests,
+#: normalisation) live in. A question uses kept pairs of this version only and scores the texts
+#: of other townships itself, so an edit to the rules never serves pairs an older rule found.
+TEXT_PAIRS_VERSION = rules_digest("text_similarity.py", "normalize.py", "vocab.py")
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 

@@ -20,6 +20,7 @@ import orjson
 
 from .errors import InvalidArgument
 from .normalize import compact
+from .rules_digest import rules_digest
 from .vocab import ListPart
 
 __all__ = ["GENERIC", "MERGE_OVERLAP", "TOPIC_PARTS", "TOPICS_VERSION", "generic_phrases", "topic_groups",
@@ -42,9 +43,10 @@ MERGE_OVERLAP = 0.6
 
 #: The parts whose items are cut into topics (the work the township's offices do).
 TOPIC_PARTS = (ListPart.BASIC.value, ListPart.COOPERATE.value)
-#: The kept topics' format and rule (defaults, word tables): a question uses kept topics of this
-#: version only and cuts the names of other townships itself. Change it with the rule or the tables.
-TOPICS_VERSION = 1
+#: The kept topics' version: a hash of the files their format and rule (defaults, word tables,
+#: normalisation) live in. A question uses kept topics of this version only and cuts the names
+#: of other townships itself, so an edit to the rule or the tables never serves older topics.
+TOPICS_VERSION = rules_digest("text_topics.py", "data/topic_generic_words.csv", "normalize.py", "vocab.py")
 _DEFAULTS = {"min_items": 3, "max_share": 0.08}
 
 

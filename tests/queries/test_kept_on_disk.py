@@ -302,3 +302,41 @@ def test_a_save_removes_the_answers_of_parts_no_head_names(tmp_path):
     named = {d[:32] for d in head["digests"].values()} | {store._whole_digest()[:32]}
     second = {n[len(store_files.ANSWERS_PREFIX):].split(".")[0] for n in left} - named
     assert len(second) <= 1  # the second part file's (its head was the one just replaced)
+
+
+def _kept_bytes(path):
+    return sum(p.stat().st_size for p in (path / store_files.PARTS_DIR).glob(store_files.ANSWERS_PREFIX + "*.pickle"))
+
+
+def test_a_budget_of_zero_keeps_no_answer_and_reads_none(planted, monkeypatch):
+    path, real = planted
+    before = _kept_files(path)
+    monkeypatch.setenv("DUTYGRAPH_KEPT_ANSWERS_MB", "0")
+    store = open_store("memory", data_dir=path)
+    assert no_lead(store, "甲镇") == real  # the planted answer on disk is not read
+    run_query(store, "audit")
+    assert _kept_files(path) == before  # nothing written
+    monkeypatch.delenv("DUTYGRAPH_KEPT_ANSWERS_MB")
+    assert no_lead(open_store("memory", data_dir=path), "甲镇") == STALE  # the switch read nothing, removed nothing
+
+
+def test_the_kept_answers_stay_within_their_budget_the_oldest_removed_first(saved, monkeypatch):
+    path, expected = saved
+    for p in (path / store_files.PARTS_DIR).glob(store_files.ANSWERS_PREFIX + "*"):
+        p.unlink()
+    first = open_store("memory", data_dir=path)
+    assert _answers(first, "XX镇") == {k: v for k, v in expected.items() if isinstance(k, str)}
+    everything = _kept_bytes(path)
+    oldest = min((path / store_files.PARTS_DIR).glob(store_files.ANSWERS_PREFIX + "*.pickle"),
+                 key=lambda p: p.stat().st_mtime_ns)
+    assert everything > 2**20 // 4
+    for p in (path / store_files.PARTS_DIR).glob(store_files.ANSWERS_PREFIX + "*"):
+        p.unlink()
+    budget = everything // 2
+    monkeypatch.setattr(store_files, "kept_answers_budget", lambda: budget)
+    store = open_store("memory", data_dir=path)
+    assert _answers(store, "XX镇") == {k: v for k, v in expected.items() if isinstance(k, str)}
+    assert 0 < _kept_bytes(path) <= budget
+    assert not oldest.exists()  # written first, removed first
+    again = open_store("memory", data_dir=path)  # what is left is served; what was removed is computed
+    assert _answers(again, "XX镇") == {k: v for k, v in expected.items() if isinstance(k, str)}
