@@ -1260,6 +1260,13 @@ OPTIONAL MATCH (e:TownshipEvidence {township: t})
 RETURN t AS township, e.text_pairs_version AS version,
   CASE WHEN $cross THEN e.cross_pairs ELSE e.near_pairs END AS pairs
 """,
+    # queries.whatif.what_if -- the items the departments $keys lead or cooperate on (the cards
+    # that change when they are removed or merged; only those are read).
+    "department_items": """
+UNWIND $keys AS k
+MATCH (:Department {key: k})-[:LEADS|COOPERATES_ON]->(i:DutyItem)
+RETURN DISTINCT i.key AS key
+""",
     # queries.overlaps.near_duplicates -- the lead keys of the items $keys (those in a kept pair):
     # only pairs led by two different lead sets are read as evidence.
     "lead_keys": """

@@ -1155,16 +1155,9 @@ class MemoryStore(DutyStore):
         return super().item_cards(flt)
 
     def chain_links(self, township: str | None = None) -> tuple[tuple[str, str], ...]:
-        # from the kept cards' FOLLOWED_BY ends (every link has an item at each end), not from a
-        # scan of every relation, which a write drops: 0.2 s of what_if's first run after a write
-        index = self._read_index()
-
-        def build() -> tuple[tuple[str, str], ...]:
-            cards = index.cards(township)
-            return tuple(sorted({(c.key, n) for c in cards for n in c.next_items}
-                                | {(p, c.key) for c in cards for p in c.prev_items}))
-
-        return index._get(("chain_links", township), build)
+        # from the items' adjacency (ReadIndex.chain_links), kept until a write: not a scan of
+        # every relation, nor every card built for their chain ends
+        return self._read_index().chain_links(township)
 
     def _read_index(self) -> ReadIndex:
         index = getattr(self, "_reads", None)

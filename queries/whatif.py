@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from graphmodel import Department, DutyStore, ItemCard, NotFound, Party
+from graphmodel import Department, DutyItem, DutyStore, ItemCard, NotFound, Party
+from graphmodel.vocab import RelType
 
-from ._common import Finding, ItemEvidence, cards_of, evidence
+from ._common import Finding, ItemEvidence, catalogue_townships, evidence
 from .chains import chains, chains_from_cards
 from .overlaps import multi_lead, near_duplicates
-from .slim_cards import slim_cards
-from .text_asks import paired_cards
+from .text_asks import evidence_cards
 
 #: The item fields what_if's checks read besides the evidence: multi_lead's agreed split (备注),
 #: near_duplicates' content (queries.slim_cards; a server store reads these, not whole cards).
 _FIELDS = ("note", "content")
+_PARTY_RELATIONS = (RelType.LEADS.value, RelType.COOPERATES_ON.value)
 
 __all__ = ["LeadChange", "WhatIf", "what_if"]
 
@@ -75,6 +76,28 @@ def _apply(card: ItemCard, gone: set[str], into: dict[str, Department]) -> ItemC
     return replace(card, leads=move(card.leads), cooperators=move(card.cooperators))
 
 
+def _moved_items(store: DutyStore, moved: set[str]) -> set[str]:
+    """The keys of the items the departments ``moved`` lead or cooperate on."""
+    if not moved:
+        return set()
+    rows = store.ask("department_items", keys=sorted(moved))
+    if rows is not None:
+        return {r["key"] for r in rows}
+    keys: set[str] = set()
+    for d in moved:
+        keys.update(n.key for n in store.neighbourhood(d, 1, _PARTY_RELATIONS).nodes if isinstance(n, DutyItem))
+    return keys
+
+
+def _read(store: DutyStore, keys: set[str]) -> tuple[ItemCard, ...]:
+    """The cards of ``keys`` holding what the checks read (slim on a server store)."""
+    return evidence_cards(store, keys, _FIELDS) if keys else ()
+
+
+def _lead_keys(card: ItemCard) -> frozenset[str]:
+    return frozenset(p.key for p in card.leads)
+
+
 def _ident(f: Finding) -> tuple:
     return (f.kind, f.township, f.item_keys)
 
@@ -102,40 +125,33 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
         for d in _resolve(src, depts):
             into[d.key] = _resolve(dst, depts, d.township)[0]
     into = {k: v for k, v in into.items() if k != v.key}
-    before = slim_cards(store, township, _FIELDS)
-    if before is None:
-        before = cards_of(store, township)
-    # only the cards of a removed or merged department change; the others stay the same objects
     moved = gone | into.keys()
-
-    def apply(c: ItemCard) -> ItemCard:
-        return _apply(c, gone, into) if any(p.key in moved for p in (*c.leads, *c.cooperators)) else c
-
-    after = tuple(apply(c) for c in before)
-
+    # Only the cards of the items a removed or merged department leads or cooperates on change:
+    # they are read by key (on any township: a county office's items, a chain's steps elsewhere),
+    # not every card of the scope (at 300 townships 90,000 cards for a few hundred that move).
+    cb = {c.key: c for c in _read(store, _moved_items(store, moved))}
+    ca = {k: _apply(c, gone, into) for k, c in cb.items()}
+    skipped = frozenset() if township is not None else catalogue_townships(store)
+    in_scope = [k for k in sorted(cb) if (cb[k].item.township == township if township is not None
+                                         else cb[k].item.township not in skipped)]
     changes, lost = [], []
-    for b, a in zip(before, after):
-        if a is not b and b.leads != a.leads:
+    for k in in_scope:  # sorted by key, as the scope's cards are
+        b, a = cb[k], ca[k]
+        if b.leads != a.leads:
             changes.append(LeadChange(evidence(a), tuple(p.name for p in b.leads), tuple(p.name for p in a.leads)))
             if b.leads and not a.leads:
                 lost.append(evidence(a))
 
-    links = store.chain_links(township)
-    cb = {c.key: c for c in before}
-    ca = {c.key: c for c in after}
-    keys = {k for link in links for k in link}
-    missing = keys - cb.keys()
-    if missing:  # a chain step outside the township filter: read it and transform it too
-        extra = slim_cards(store, None, _FIELDS, keys=missing)
-        if extra is None:
-            extra = cards_of(store, None, None, keys=tuple(sorted(missing)))
-        cb.update({c.key: c for c in extra})
-        ca.update({c.key: apply(c) for c in extra})
     # chains before are the store's chains; after, only the chains with a changed step are rebuilt
+    links = store.chain_links(township)
     chains_b = {ch.id: ch for ch in chains(store, township)} if links else {}
-    changed = {k for k, c in ca.items() if c is not cb[k]}
-    redo = [link for ch in chains_b.values() if not changed.isdisjoint(ch.keys) for link in ch.links]
-    chains_a = {**chains_b, **{ch.id: ch for ch in chains_from_cards(redo, ca)}} if redo else dict(chains_b)
+    redo = [link for ch in chains_b.values() if not ca.keys().isdisjoint(ch.keys) for link in ch.links]
+    if redo:
+        steps = {k for link in redo for k in link} - cb.keys()
+        cards = {**{c.key: c for c in _read(store, steps)}, **ca}
+        chains_a = {**chains_b, **{ch.id: ch for ch in chains_from_cards(redo, cards)}}
+    else:
+        chains_a = dict(chains_b)
     broken = []
     for cid, ch in sorted(chains_a.items()):
         newly = [s.item.name for s in ch.steps if s.broken and s.item.key not in chains_b[cid].broken_steps]
@@ -144,17 +160,24 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     hand_b = {(h.src, h.dst) for ch in chains_b.values() for h in ch.handoffs}
     hand_a = {(h.src, h.dst) for ch in chains_a.values() for h in ch.handoffs}
 
-    # a server store keeps each township's text pairs: near_duplicates is asked of the paired cards only
-    paired = paired_cards(store, before, cross=False)
-    ov_b = {_ident(f): f for f in (*multi_lead(store, township, cards=before), *near_duplicates(store, township, cards=paired))}
-    # both checks compare items of one township: only the townships with a changed card are asked again
-    towns = {a.item.township for b, a in zip(before, after) if a is not b}
-    redone = tuple(c for c in after if c.item.township in towns)
-    ov_a = {k: f for k, f in ov_b.items() if f.township not in towns}
-    if redone:
-        in_pairs = {c.key for c in paired} if paired is not before else None
-        ov_a.update((_ident(f), f) for f in (*multi_lead(store, township, cards=redone), *near_duplicates(
-            store, township, cards=redone if in_pairs is None else tuple(c for c in redone if c.key in in_pairs))))
+    # Overlaps: an item's leads after are a function of its leads before (each key dropped or
+    # mapped), so an unchanged item keeps its multi_lead finding, and a near-duplicate pair whose
+    # lead sets were equal (or one empty) stays so: only the findings of the changed items can go
+    # or come, and a near-duplicate pair can only go. multi_lead is asked of the changed cards
+    # before and after; the near-duplicate findings before (the store's answer) of a changed item
+    # are checked again with its cards after.
+    ov_b = {_ident(f): f for f in multi_lead(store, township, cards=tuple(cb[k] for k in in_scope))}
+    ov_a = {_ident(f): f for f in multi_lead(store, township, cards=tuple(ca[k] for k in in_scope))}
+    moving = set(in_scope)
+    pairs = [f for f in near_duplicates(store, township) if not moving.isdisjoint(f.item_keys)] if moving else []
+    partners = {k for f in pairs for k in f.item_keys} - cb.keys()
+    leads_of = {**{c.key: _lead_keys(c) for c in _read(store, partners)},
+                **{k: _lead_keys(c) for k, c in ca.items()}}
+    for f in pairs:
+        ov_b[_ident(f)] = f
+        first, second = (leads_of[k] for k in f.item_keys)
+        if first and second and first != second:
+            ov_a[_ident(f)] = f  # still a near-duplicate pair with different leads
     return WhatIf(
         tuple(sorted(gone)), tuple(sorted((k, v.key) for k, v in into.items())),
         tuple(changes), tuple(lost), tuple(broken),

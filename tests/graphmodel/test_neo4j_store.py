@@ -406,3 +406,20 @@ def test_the_by_key_card_read_seeks_each_key(neo):
     ops = _operators(plan)
     assert ops.count("NodeUniqueIndexSeek") == 4, ops
     assert not {"NodeIndexScan", "AllNodesScan", "NodeByLabelScan"} & set(ops), ops
+
+
+@neo4j_only
+def test_what_ifs_department_items_seek_each_department(neo):
+    """what_if reads the items of the departments it moves (QUESTIONS["department_items"]) from
+    each department's node, found by its key: no scan of the items or the departments."""
+    a = build_list("甲镇", items=120, bases=("安全生产法",))
+    neo.replace_township(a)
+    depts = sorted({r.src for r in a.relations if r.type == "LEADS"})[:2]
+    params = {"keys": depts}
+    with neo._driver.session(database=neo.database) as session:
+        plan = session.run("EXPLAIN " + cypher.QUESTIONS["department_items"], params).consume().plan
+    ops = _operators(plan)
+    assert "NodeUniqueIndexSeek" in ops, ops
+    assert not {"NodeIndexScan", "AllNodesScan", "NodeByLabelScan"} & set(ops), ops
+    got = {r["key"] for r in neo.ask("department_items", keys=depts)}
+    assert got == {r.dst for r in a.relations if r.src in depts and r.type in ("LEADS", "COOPERATES_ON")} != set()

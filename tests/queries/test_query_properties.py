@@ -73,3 +73,96 @@ def test_definitions_on_every_backend(store, seed):
     check_definitions(store)
     ref = _memory(seed, 30)
     assert run_audit(store).to_report() == run_audit(ref).to_report()  # parity with the memory store
+
+
+def _decided(tlist, gone: set[str], into: dict[str, str]):
+    """``tlist`` as the meeting would rewrite it: a removed department's leads and cooperations
+    dropped, a merged one's moved to the department it is merged into (its text kept)."""
+    from dataclasses import replace
+
+    from graphmodel import Relation
+
+    parties = {"LEADS", "COOPERATES_ON"}
+    out, seen = [], set()
+    for r in tlist.relations:
+        if r.type in parties:
+            if r.src in gone:
+                continue
+            r = Relation(into.get(r.src, r.src), r.type, r.dst, r.text)
+            if (r.src, r.type, r.dst) in seen:
+                continue
+            seen.add((r.src, r.type, r.dst))
+        out.append(r)
+    return replace(tlist, relations=out)
+
+
+def _overlap_idents(store) -> set[tuple]:
+    return {(f.kind, f.township, f.item_keys) for f in (*overlaps.multi_lead(store), *overlaps.near_duplicates(store))}
+
+
+def _chain_state(store):
+    found = {ch.id: ch for ch in chains.chains(store)}
+    return ({cid: set(ch.broken_steps) for cid, ch in found.items()},
+            {(h.src, h.dst) for ch in found.values() for h in ch.handoffs})
+
+
+def check_what_if_foresees_the_decision(store, lists, gone: set[str], into: dict[str, str]) -> None:
+    """what_if(remove=gone, merge=into) on ``store`` (holding ``lists``) names exactly what a store
+    holding the rewritten lists shows: the items whose leads change, those left without one, the
+    chain steps newly without an owner, the overlaps and hand-offs that go or come."""
+    w = whatif.what_if(store, remove=sorted(gone), merge=into)
+    after = open_store("memory", data_dir=None)
+    for tlist in lists:
+        after.replace_township(_decided(tlist, gone, into))
+    before = {c.key: c for c in store.item_cards()}
+    now = {c.key: c for c in after.item_cards()}
+
+    def leads(card):
+        return {p.key for p in card.leads}
+
+    moved = sorted(k for k in before if leads(before[k]) != leads(now[k]))
+    assert [c.item.key for c in w.lead_changes] == moved
+    assert [(c.before, c.after) for c in w.lead_changes] == [
+        (tuple(p.name for p in before[k].leads), tuple(p.name for p in now[k].leads)) for k in moved]
+    assert [i.key for i in w.lost_lead] == [k for k in moved if before[k].leads and not now[k].leads]
+    ov_b, ov_a = _overlap_idents(store), _overlap_idents(after)
+    assert {(f.kind, f.township, f.item_keys) for f in w.resolved_overlaps} == ov_b - ov_a
+    assert {(f.kind, f.township, f.item_keys) for f in w.new_overlaps} == ov_a - ov_b
+    (broken_b, hand_b), (broken_a, hand_a) = _chain_state(store), _chain_state(after)
+    newly = {cid: steps - broken_b[cid] for cid, steps in broken_a.items() if steps - broken_b[cid]}
+    assert {cid: {before[k].item.name for k in steps} for cid, steps in newly.items()} == {
+        cid: set(names) for cid, names in w.broken_chains}
+    assert set(w.removed_handoffs) == hand_b - hand_a and set(w.new_handoffs) == hand_a - hand_b
+
+
+def _two_townships(seed: int):
+    return [generate(seed, 30), generate(seed + 1, 25, township=f"随机{seed}乙镇")]
+
+
+def _pick(lists, seed: int) -> tuple[set[str], dict[str, str]]:
+    """A department removed and one merged into another of its township, chosen by ``seed``."""
+    import random
+
+    rnd = random.Random(seed)
+    first = rnd.choice(lists)
+    depts = [d.key for d in first.departments]
+    gone, src, dst = rnd.sample(depts, 3) if len(depts) >= 3 else (depts[0], depts[-1], depts[0])
+    return ({gone} if rnd.random() < 0.8 else set()), ({src: dst} if src != dst and rnd.random() < 0.8 else {})
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_what_if_foresees_the_store_after_the_decision(seed):
+    lists = _two_townships(seed)
+    store = open_store("memory", data_dir=None)
+    for tlist in lists:
+        store.replace_township(tlist)
+    check_what_if_foresees_the_decision(store, lists, *_pick(lists, seed))
+
+
+@pytest.mark.parametrize("seed", FIXED_SEEDS)
+def test_what_if_foresees_the_decision_on_every_backend(store, seed):
+    lists = _two_townships(seed)
+    for tlist in lists:
+        store.replace_township(tlist)
+    check_what_if_foresees_the_decision(store, lists, *_pick(lists, seed))
