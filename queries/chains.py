@@ -25,6 +25,7 @@ Findings:
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -135,31 +136,132 @@ def _crossing(src: str, dst: str) -> str:
     return ""
 
 
-def _order(g: nx.DiGraph) -> tuple[list[str], list[tuple[str, ...]]]:
-    cond = nx.condensation(g)
-    members = {n: sorted(cond.nodes[n]["members"]) for n in cond.nodes}
-    order = nx.lexicographical_topological_sort(cond, key=lambda n: members[n][0])
-    keys = [k for n in order for k in members[n]]
-    cycles = [tuple(m) for m in members.values() if len(m) > 1 or g.has_edge(m[0], m[0])]
-    return keys, sorted(cycles)
+def _components(links: Sequence[tuple[str, str]]) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """(successors of each key, the weakly connected sets of keys) of the links."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    parent: dict[str, str] = {}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in links:
+        if b not in succ[a]:
+            succ[a].append(b)
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    comps: dict[str, list[str]] = defaultdict(list)
+    for k in parent:
+        comps[root(k)].append(k)
+    return succ, list(comps.values())
+
+
+def _strong(keys: list[str], succ: dict[str, list[str]]) -> list[list[str]]:
+    """The strongly connected sets of ``keys`` (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for start in keys:
+        if start in index:
+            continue
+        work = [(start, iter(succ.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on.add(child)
+                    work.append((child, iter(succ.get(child, ()))))
+                    break
+                if child in on:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    members = []
+                    while True:
+                        k = stack.pop()
+                        on.discard(k)
+                        members.append(k)
+                        if k == node:
+                            break
+                    out.append(members)
+    return out
+
+
+def _order(keys: list[str], succ: dict[str, list[str]]) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The steps of one chain in topological order, ties broken by key, the members of a cycle
+    together and sorted; the cycles (a strongly connected set of two or more, or a step that
+    follows itself), sorted."""
+    groups = [sorted(m) for m in _strong(keys, succ)]
+    group_of = {k: i for i, m in enumerate(groups) for k in m}
+    after: list[set[int]] = [set() for _ in groups]
+    waiting = [0] * len(groups)
+    for i, m in enumerate(groups):
+        for k in m:
+            for n in succ.get(k, ()):
+                j = group_of[n]
+                if j != i and j not in after[i]:
+                    after[i].add(j)
+                    waiting[j] += 1
+    ready = [(m[0], i) for i, m in enumerate(groups) if not waiting[i]]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        order.extend(groups[i])
+        for j in after[i]:
+            waiting[j] -= 1
+            if not waiting[j]:
+                heapq.heappush(ready, (groups[j][0], j))
+    cycles = [tuple(m) for m in groups if len(m) > 1 or m[0] in succ.get(m[0], ())]
+    return order, sorted(cycles)
+
+
+def _reach(start: str, succ: dict[str, list[str]]) -> set[str]:
+    """The keys reachable from ``start``, not itself (as networkx's descendants)."""
+    seen: set[str] = set()
+    todo = list(succ.get(start, ()))
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo.extend(succ.get(k, ()))
+    seen.discard(start)
+    return seen
 
 
 def chains_from_cards(links: Sequence[tuple[str, str]], cards: dict[str, ItemCard]) -> tuple[Chain, ...]:
-    """Chains from FOLLOWED_BY ``links`` and the cards of their items (any store-free source)."""
-    g = nx.DiGraph()
-    g.add_edges_from(links)
+    """Chains from FOLLOWED_BY ``links`` and the cards of their items (any store-free source).
+
+    Plain Python over the links' adjacency: a chain has a few steps, and networkx's subgraph,
+    condensation and descendants per chain took 1.5 s for 3,900 chains at 300 townships."""
+    succ, comps = _components(links)
     out = []
-    for comp in nx.weakly_connected_components(g):
-        sub = g.subgraph(comp)
-        keys, cycles = _order(sub)
+    for comp in comps:
+        keys, cycles = _order(sorted(comp), succ)
+        position = {k: i for i, k in enumerate(keys)}
         steps = []
         for pos, k in enumerate(keys):
             c = cards[k]
             steps.append(ChainStep(pos, evidence(c), tuple(p.name for p in c.leads), tuple(p.key for p in c.leads), _side(c)))
         by_key = {s.item.key: s for s in steps}
-        chain_links = tuple(sorted(sub.edges()))
+        chain_links = tuple(sorted((a, b) for a in comp for b in succ.get(a, ())))
         handoffs = []
-        for a, b in sorted(chain_links, key=lambda e: (keys.index(e[0]), keys.index(e[1]))):
+        for a, b in sorted(chain_links, key=lambda e: (position[e[0]], position[e[1]])):
             sa, sb = by_key[a], by_key[b]
             if set(sa.owner_keys) == set(sb.owner_keys):
                 continue
@@ -168,7 +270,7 @@ def chains_from_cards(links: Sequence[tuple[str, str]], cards: dict[str, ItemCar
         no_follow = tuple(
             k for k in keys
             if cards[k].item.power_type == INSPECTION
-            and not any(cards[d].item.power_type in FOLLOW_UPS for d in nx.descendants(sub, k))
+            and not any(cards[d].item.power_type in FOLLOW_UPS for d in _reach(k, succ))
         )
         out.append(Chain(f"chain:{keys[0]}", cards[keys[0]].item.township, tuple(steps), chain_links, tuple(cycles),
                          tuple(handoffs), tuple(s.item.key for s in steps if s.broken), no_follow))

@@ -8,16 +8,17 @@ nothing changes nothing (:attr:`WhatIf.unchanged`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from graphmodel import Department, DutyItem, DutyStore, ItemCard, NotFound, Party
 from graphmodel.vocab import RelType
 
 from ._common import Finding, ItemEvidence, catalogue_townships, evidence
-from .chains import chains, chains_from_cards
+from .chains import chains_from_cards
 from .overlaps import multi_lead, near_duplicates
-from .text_asks import evidence_cards
+from .text_asks import evidence_cards, kept_pairs
 
 #: The item fields what_if's checks read besides the evidence: multi_lead's agreed split (备注),
 #: near_duplicates' content (queries.slim_cards; a server store reads these, not whole cards).
@@ -94,6 +95,37 @@ def _read(store: DutyStore, keys: set[str]) -> tuple[ItemCard, ...]:
     return evidence_cards(store, keys, _FIELDS) if keys else ()
 
 
+def _links_touching(links: Sequence[tuple[str, str]], keys: Collection[str]) -> list[tuple[str, str]]:
+    """The links of the chains (weakly connected sets of links) with a step in ``keys``."""
+    near: dict[str, list[str]] = defaultdict(list)
+    for a, b in links:
+        near[a].append(b)
+        near[b].append(a)
+    reached = {k for k in keys if k in near}
+    todo = list(reached)
+    while todo:
+        for n in near[todo.pop()]:
+            if n not in reached:
+                reached.add(n)
+                todo.append(n)
+    return [link for link in links if link[0] in reached]
+
+
+def _near_duplicates_of(store: DutyStore, township: str | None, moving: set[str],
+                        cards: Mapping[str, ItemCard]) -> list[Finding]:
+    """The near-duplicate findings with an item in ``moving`` (whose ``cards`` are at hand). A
+    server store that keeps its townships' text pairs is asked the pairs of those items only and
+    the cards of their partners; else the store's answer, narrowed."""
+    towns = sorted({cards[k].item.township for k in moving})
+    got = kept_pairs(store, towns, cross=False)
+    if got is None or got[1]:  # the store's own answer (kept on the embedded store)
+        return [f for f in near_duplicates(store, township) if not moving.isdisjoint(f.item_keys)]
+    keys = {k for a, b, _, _ in got[0] if a in moving or b in moving for k in (a, b)}
+    group = {**{c.key: c for c in _read(store, keys - cards.keys())}, **{k: cards[k] for k in keys & cards.keys()}}
+    found = near_duplicates(store, township, cards=tuple(group[k] for k in sorted(group)))
+    return [f for f in found if not moving.isdisjoint(f.item_keys)]
+
+
 def _lead_keys(card: ItemCard) -> frozenset[str]:
     return frozenset(p.key for p in card.leads)
 
@@ -142,16 +174,17 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
             if b.leads and not a.leads:
                 lost.append(evidence(a))
 
-    # chains before are the store's chains; after, only the chains with a changed step are rebuilt
+    # Only the chains with a changed step can break or change hands: those are built, before and
+    # after, from their links and their steps' cards (the others are the same on both sides).
     links = store.chain_links(township)
-    chains_b = {ch.id: ch for ch in chains(store, township)} if links else {}
-    redo = [link for ch in chains_b.values() if not ca.keys().isdisjoint(ch.keys) for link in ch.links]
-    if redo:
-        steps = {k for link in redo for k in link} - cb.keys()
-        cards = {**{c.key: c for c in _read(store, steps)}, **ca}
-        chains_a = {**chains_b, **{ch.id: ch for ch in chains_from_cards(redo, cards)}}
+    touched = _links_touching(links, ca.keys()) if ca else []
+    if touched:
+        steps = {k for link in touched for k in link} - cb.keys()
+        cards_b = {**{c.key: c for c in _read(store, steps)}, **cb}
+        chains_b = {ch.id: ch for ch in chains_from_cards(touched, cards_b)}
+        chains_a = {ch.id: ch for ch in chains_from_cards(touched, {**cards_b, **ca})}
     else:
-        chains_a = dict(chains_b)
+        chains_b, chains_a = {}, {}
     broken = []
     for cid, ch in sorted(chains_a.items()):
         newly = [s.item.name for s in ch.steps if s.broken and s.item.key not in chains_b[cid].broken_steps]
@@ -169,7 +202,7 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     ov_b = {_ident(f): f for f in multi_lead(store, township, cards=tuple(cb[k] for k in in_scope))}
     ov_a = {_ident(f): f for f in multi_lead(store, township, cards=tuple(ca[k] for k in in_scope))}
     moving = set(in_scope)
-    pairs = [f for f in near_duplicates(store, township) if not moving.isdisjoint(f.item_keys)] if moving else []
+    pairs = _near_duplicates_of(store, township, moving, cb) if moving else []
     partners = {k for f in pairs for k in f.item_keys} - cb.keys()
     leads_of = {**{c.key: _lead_keys(c) for c in _read(store, partners)},
                 **{k: _lead_keys(c) for k, c in ca.items()}}
