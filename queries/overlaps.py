@@ -60,7 +60,7 @@ from ._common import (
     sorted_findings,
 )
 from ._common import en_list, en_quote
-from .text_asks import KEYS_PER_READ, ask_by_slices, evidence_cards, kept_pairs
+from .text_asks import KEYS_PER_READ, ask_by_slices, evidence_cards, evidence_cards_in, kept_pairs
 
 __all__ = [
     "CONTENT_THRESHOLD",
@@ -227,8 +227,10 @@ def shared_articles(store: DutyStore, township: str | None = None, *, include_wh
         asked = ask_by_slices(store, "shared_articles", towns, whole_law=include_whole_law, min_items=min_items)
     if asked is not None:
         found = [g for r in asked for g in r["groups"]]
-        keys = {k for _, _, ks in found for k in ks}
-        by_key = {c.key: c for c in evidence_cards(store, keys)}  # the evidence (with bases) only
+        by_town: dict[str, set[str]] = defaultdict(set)
+        for town, _, ks in found:
+            by_town[town].update(ks)
+        by_key = {c.key: c for c in evidence_cards_in(store, by_town)}  # the evidence (with bases) only
         for town, bkey, ks in found:
             groups[(town, bkey)] = [by_key[k] for k in sorted(ks)]
             labels[bkey] = next(b.label for b in by_key[ks[0]].bases if b.key == bkey)

@@ -156,9 +156,9 @@ def _narrowed(kept: tuple, names: tuple[str, ...], parts: tuple[str, ...], power
 def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (), *,
                parts: Iterable[str] = (), power_types: Iterable[str] = (), min_leads: int = 0,
                keys: Iterable[str] | None = None, bases: bool = True, villages: bool = False,
-               catalogues: bool = False) -> tuple[ItemCard, ...] | None:
+               catalogues: bool = False, townships: Iterable[str] | None = None) -> tuple[ItemCard, ...] | None:
     """Cards of the items of ``township`` (None: every township proper, and the reference catalogues
-    too with ``catalogues``, as ``store.item_cards()`` reads them) or of ``keys``,
+    too with ``catalogues``, as ``store.item_cards()`` reads them), of ``townships``, or of ``keys``,
     narrowed like ``ItemFilter`` (``parts``, ``power_types``, ``min_leads``), sorted by key, holding
     ``EVIDENCE_FIELDS`` and ``fields`` of the item, its leads and cooperators, its bases (``bases``)
     and villages (``villages``); None when the store does not answer statements (read the cards).
@@ -178,8 +178,12 @@ def slim_cards(store: DutyStore, township: str | None, fields: Iterable[str] = (
             return ()
         rows = store.ask("slim_cards_by_key", keys=wanted, **common) or []
     else:
-        towns = sorted(t.name for t in store.townships()) if catalogues and township is None else \
-            scope_townships(store, township)
+        if townships is not None:
+            towns = sorted(set(townships))
+        elif catalogues and township is None:
+            towns = sorted(t.name for t in store.townships())
+        else:
+            towns = scope_townships(store, township)
         if set(names) <= set(KEPT_FIELDS):  # the rows kept at write time, where a township has them
             cards, towns = _kept_cards(store, towns, names, parts, power_types, bases, villages)
         rows = (store.ask("slim_cards", townships=towns, parts=list(parts), power_types=list(power_types),

@@ -46,7 +46,7 @@ from ._common import (
     scope_townships,
     sorted_findings,
 )
-from .text_asks import KEPT_TOWNSHIPS_PER_ASK, KEYS_PER_READ, ask_by_slices, evidence_cards
+from .text_asks import KEPT_TOWNSHIPS_PER_ASK, KEYS_PER_READ, ask_by_slices, evidence_cards_in
 
 __all__ = ["GENERIC", "MERGE_OVERLAP", "generic_phrases", "topic_spread", "topics"]
 
@@ -111,7 +111,10 @@ def topic_spread(store: DutyStore, township: str | None = None, *, min_offices: 
             if len(offices) >= min_offices:
                 spread.append((town, name, cs, words, sorted(offices, key=lambda o: (-offices[o], o))))
     if asked and spread:  # the findings show the real cards of the topics' items
-        full = {c.key: c for c in evidence_cards(store, {c.key for s in spread for c in s[2]})}
+        by_town: dict[str, set[str]] = defaultdict(set)
+        for town, _, cs, _, _ in spread:
+            by_town[town].update(c.key for c in cs)
+        full = {c.key: c for c in evidence_cards_in(store, by_town)}
         spread = [(town, name, tuple(full[c.key] for c in cs), words, ranked) for town, name, cs, words, ranked in spread]
     out = []
     for town, name, cs, words, ranked in spread:

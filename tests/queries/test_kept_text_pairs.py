@@ -182,3 +182,31 @@ def test_a_township_without_kept_pairs_is_scored_from_its_texts(stores, monkeypa
     assert [dict(r) for r in got] == [{"v": TEXT_PAIRS_VERSION, "p": township_text_pairs(lists[0].items)["near_pairs"]}]
     got = neo._read("MATCH (e:TownshipEvidence {township: $t}) RETURN e.topics_version AS v, e.topics AS p", t=town)
     assert [dict(r) for r in got] == [{"v": TOPICS_VERSION, "p": township_topics(lists[0].items)["topics"]}]
+
+
+@pytest.mark.neo4j
+def test_evidence_of_a_large_share_of_a_township_is_read_from_its_kept_rows(stores, monkeypatch):
+    """evidence_cards_in reads a township whose wanted items are a large share of its items whole
+    from its kept rows, another by key; both give the cards a read by key gives, and the questions
+    that read so (shared_articles, topic_spread) answer as the embedded store does."""
+    from queries import text_asks
+    from queries.overlaps import shared_articles
+
+    memory, neo = stores
+    lists = [_list(n) for n in range(3)]
+    for tlist in lists:
+        memory.replace_township(tlist)
+        neo.replace_township(tlist)
+    first, second = (t.township.name for t in lists[:2])
+    by_town = {first: {i.key for i in lists[0].items}, second: {lists[1].items[0].key}}
+    keys = set().union(*by_town.values())
+    by_key = text_asks.evidence_cards(neo, keys)
+    log = _asked(neo, monkeypatch)
+    got = text_asks.evidence_cards_in(neo, by_town)
+    assert got == by_key and [c.key for c in got] == sorted(keys)
+    assert [t for q, t in log if q == "township_evidence"] == [[first]]  # the whole township, the other by key
+    for share in (0.0, 2.0):  # every township whole, none
+        monkeypatch.setattr(text_asks, "WHOLE_TOWNSHIP_SHARE", share)
+        assert text_asks.evidence_cards_in(neo, by_town) == by_key
+        assert shared_articles(neo) == shared_articles(memory) and shared_articles(memory)
+        assert topic_spread(neo) == topic_spread(memory)
