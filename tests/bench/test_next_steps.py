@@ -39,7 +39,7 @@ def test_each_missed_neo4j_question_prints_the_split_its_run_measured(tmp_path, 
     from datasets import in_counties
 
     (tlist,) = in_counties(pickle.loads((tmp_path / "cache" / "tlists-1-m300-s0.pickle").read_bytes()))  # as the bench
-    memory = open_store("memory")
+    memory = open_store("memory", data_dir=None)  # not the user's default store
     memory.replace_township(tlist)
     for name in names:
         answer = run_query(memory, name)
