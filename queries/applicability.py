@@ -81,13 +81,17 @@ class Layouts:
         recorded = {t.name: t for t in (store.nodes("Township", next(iter(names))) if len(names) == 1
                                         else store.townships())}
         self._has: dict[tuple[str, str], frozenset[str]] = {}
+        columns: dict[tuple[str, str], frozenset[str] | None] = {}
         seen: dict[tuple[str, str], set[str]] = defaultdict(set)
         for c in cards:
-            seen[(c.item.township, c.item.part)].update(a.field for a in APPLICABILITY.values() if _has_value(c, a))
-        for (town, part), fields in seen.items():
-            t = recorded.get(town)
-            cols = t.columns(part) if t is not None else None
-            self._has[(town, part)] = frozenset(fields) if cols is None else cols
+            sheet = (c.item.township, c.item.part)
+            if sheet not in columns:
+                t = recorded.get(sheet[0])
+                columns[sheet] = t.columns(sheet[1]) if t is not None else None
+            if columns[sheet] is None:  # not recorded: the columns the sheet's cards have a value in
+                seen[sheet].update(a.field for a in APPLICABILITY.values() if _has_value(c, a))
+        for sheet, cols in columns.items():
+            self._has[sheet] = frozenset(seen.get(sheet, ())) if cols is None else cols
 
     @classmethod
     def joined(cls, parts: Sequence[Layouts]) -> Layouts:
