@@ -176,8 +176,11 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
 
     # Only the chains with a changed step can break or change hands: those are built, before and
     # after, from their links and their steps' cards (the others are the same on both sides).
-    links = store.chain_links(township)
-    touched = _links_touching(links, ca.keys()) if ca else []
+    touched: list[tuple[str, str]] = []
+    if ca:  # a server store is asked the links of those chains only (the whole store: every chain's links)
+        rows = store.ask("chain_links_through", keys=sorted(ca)) if township is None else None
+        links = sorted(map(tuple, rows[0]["links"])) if rows else store.chain_links(township)
+        touched = _links_touching(links, ca.keys())
     if touched:
         steps = {k for link in touched for k in link} - cb.keys()
         cards_b = {**{c.key: c for c in _read(store, steps)}, **cb}

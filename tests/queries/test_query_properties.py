@@ -166,3 +166,33 @@ def test_what_if_foresees_the_decision_on_every_backend(store, seed):
     for tlist in lists:
         store.replace_township(tlist)
     check_what_if_foresees_the_decision(store, lists, *_pick(lists, seed))
+
+
+@pytest.mark.parametrize("seed", FIXED_SEEDS)
+def test_what_if_foresees_the_chains_on_every_backend(store, seed, tmp_path):
+    """The sole lead of a chain's step removed (the step breaks), and the sole lead of a step merged
+    into the next step's (the hand-off between them goes): on the sample maker's lists, which chain
+    their inspections and penalties."""
+    from loaders import read_list
+    from loaders.generate import generate_township, write_township
+
+    lists = [read_list(write_township(generate_township(index, 80, seed, name), tmp_path / name)).tlist
+             for index, name in enumerate(("链甲镇", "链乙镇"))]
+    for tlist in lists:
+        store.replace_township(tlist)
+    leads: dict[str, set[str]] = {}
+    for t in lists:
+        for r in t.relations:
+            if r.type == "LEADS":
+                leads.setdefault(r.dst, set()).add(r.src)
+    follows = [(r.src, r.dst) for t in lists for r in t.relations if r.type == "FOLLOWED_BY"]
+    handed = [(leads[a], leads[b]) for a, b in follows
+              if len(leads.get(a, ())) == 1 and len(leads.get(b, ())) == 1 and leads[a] != leads[b]]
+    assert handed, "the generated lists hand a chain's step from one sole lead to another"
+    (src,), (dst,) = handed[0]
+    w = whatif.what_if(store, remove=[src])
+    assert w.broken_chains  # the step src led alone breaks
+    check_what_if_foresees_the_decision(store, lists, {src}, {})
+    w = whatif.what_if(store, merge={src: dst})
+    assert w.removed_handoffs
+    check_what_if_foresees_the_decision(store, lists, set(), {src: dst})
