@@ -613,10 +613,17 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"][str(size)] = {**results["sizes"].get(str(size), {}), **entry}
             results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))
             (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-        if server is not None:  # the Neo4j targets on the same server: bench/neo4j_bench.py (neo4j.md)
+        if server is not None:  # the Neo4j targets: bench/neo4j_bench.py (neo4j.md)
+            # on a server of its own with the same options: it reads that server's CPU from /proc
+            # for each question's split (the why lines), and a server of its own is not wiped after
+            # the run (1.3 M nodes at 2,000 townships); this one is stopped first (memory)
+            server.stop()
+            server = None
+            bench_env = {k: v for k, v in env.items() if not k.startswith("NEO4J_")}
             subprocess.run([sys.executable, str(ROOT / "bench" / "neo4j_bench.py"), "--sizes", args.sizes,
                             "--items", str(args.items), "--seed", str(args.seed), "--repeat", str(args.repeat),
-                            "--out", str(args.out)], env=env, check=False)
+                            "--neo4j-heap", args.neo4j_heap, "--neo4j-pagecache", args.neo4j_pagecache,
+                            "--out", str(args.out)], env=bench_env, check=False)
     finally:
         if server is not None:
             server.stop()
