@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -60,6 +60,7 @@ __all__ = [
     "chain_findings",
     "chains",
     "chains_from_cards",
+    "links_through",
 ]
 
 INSPECTION = "行政检查"
@@ -159,6 +160,14 @@ def _components(links: Sequence[tuple[str, str]]) -> tuple[dict[str, list[str]],
     for k in parent:
         comps[root(k)].append(k)
     return succ, list(comps.values())
+
+
+def links_through(links: Sequence[tuple[str, str]], keys: Collection[str]) -> list[tuple[str, str]]:
+    """The links of the chains (weakly connected sets of ``links``) with a step in ``keys``."""
+    keys = set(keys)
+    _, comps = _components(links)
+    wanted = {k for comp in comps if not keys.isdisjoint(comp) for k in comp}
+    return [link for link in links if link[0] in wanted]
 
 
 def _strong(keys: list[str], succ: dict[str, list[str]]) -> list[list[str]]:

@@ -17,7 +17,6 @@ from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 
 from graphmodel import DutyStore, InvalidArgument, ItemCard, ItemFilter
 from graphmodel.normalize import compact, normalise_law_title, parse_citations
@@ -37,7 +36,7 @@ from ._common import (
     sorted_findings,
 )
 from .applicability import APPLICABILITY, layouts, recorded_townships
-from .chains import chains, chains_from_cards
+from .chains import chains, chains_from_cards, links_through
 from .text_asks import ask_by_slices, evidence_cards
 
 __all__ = [
@@ -283,9 +282,8 @@ def _chains_through(store: DutyStore, township: str | None, keys: set[str], card
     touched = keys & {k for link in links for k in link}
     if not touched:
         return ()
-    g = nx.Graph(links)
-    wanted = set().union(*(nx.node_connected_component(g, k) for k in touched))
-    mine = tuple(link for link in links if link[0] in wanted)
+    mine = tuple(links_through(links, touched))
+    wanted = {k for link in mine for k in link}
     known = {c.key: c for c in cards}
     missing = sorted(wanted - known.keys())
     if missing:

@@ -8,15 +8,14 @@ nothing changes nothing (:attr:`WhatIf.unchanged`).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from graphmodel import Department, DutyItem, DutyStore, ItemCard, NotFound, Party
 from graphmodel.vocab import RelType
 
 from ._common import Finding, ItemEvidence, catalogue_townships, evidence
-from .chains import chains_from_cards
+from .chains import chains_from_cards, links_through
 from .overlaps import multi_lead, near_duplicates
 from .text_asks import evidence_cards, kept_pairs
 
@@ -95,35 +94,20 @@ def _read(store: DutyStore, keys: set[str]) -> tuple[ItemCard, ...]:
     return evidence_cards(store, keys, _FIELDS) if keys else ()
 
 
-def _links_touching(links: Sequence[tuple[str, str]], keys: Collection[str]) -> list[tuple[str, str]]:
-    """The links of the chains (weakly connected sets of links) with a step in ``keys``."""
-    near: dict[str, list[str]] = defaultdict(list)
-    for a, b in links:
-        near[a].append(b)
-        near[b].append(a)
-    reached = {k for k in keys if k in near}
-    todo = list(reached)
-    while todo:
-        for n in near[todo.pop()]:
-            if n not in reached:
-                reached.add(n)
-                todo.append(n)
-    return [link for link in links if link[0] in reached]
-
-
 def _near_duplicates_of(store: DutyStore, township: str | None, moving: set[str],
-                        cards: Mapping[str, ItemCard]) -> list[Finding]:
+                        cards: Mapping[str, ItemCard]) -> tuple[list[Finding], dict[str, ItemCard]]:
     """The near-duplicate findings with an item in ``moving`` (whose ``cards`` are at hand). A
     server store that keeps its townships' text pairs is asked the pairs of those items only and
-    the cards of their partners; else the store's answer, narrowed."""
+    the cards of their partners; else the store's answer, narrowed. With the partners' cards it read."""
     towns = sorted({cards[k].item.township for k in moving})
     got = kept_pairs(store, towns, cross=False)
     if got is None or got[1]:  # the store's own answer (kept on the embedded store)
-        return [f for f in near_duplicates(store, township) if not moving.isdisjoint(f.item_keys)]
+        return [f for f in near_duplicates(store, township) if not moving.isdisjoint(f.item_keys)], {}
     keys = {k for a, b, _, _ in got[0] if a in moving or b in moving for k in (a, b)}
-    group = {**{c.key: c for c in _read(store, keys - cards.keys())}, **{k: cards[k] for k in keys & cards.keys()}}
+    read = {c.key: c for c in _read(store, keys - cards.keys())}
+    group = {**read, **{k: cards[k] for k in keys & cards.keys()}}
     found = near_duplicates(store, township, cards=tuple(group[k] for k in sorted(group)))
-    return [f for f in found if not moving.isdisjoint(f.item_keys)]
+    return [f for f in found if not moving.isdisjoint(f.item_keys)], read
 
 
 def _lead_keys(card: ItemCard) -> frozenset[str]:
@@ -180,7 +164,7 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     if ca:  # a server store is asked the links of those chains only (the whole store: every chain's links)
         rows = store.ask("chain_links_through", keys=sorted(ca)) if township is None else None
         links = sorted(map(tuple, rows[0]["links"])) if rows else store.chain_links(township)
-        touched = _links_touching(links, ca.keys())
+        touched = links_through(links, ca.keys())
     if touched:
         steps = {k for link in touched for k in link} - cb.keys()
         cards_b = {**{c.key: c for c in _read(store, steps)}, **cb}
@@ -205,9 +189,9 @@ def what_if(store: DutyStore, remove: Sequence[str] = (), merge: Mapping[str, st
     ov_b = {_ident(f): f for f in multi_lead(store, township, cards=tuple(cb[k] for k in in_scope))}
     ov_a = {_ident(f): f for f in multi_lead(store, township, cards=tuple(ca[k] for k in in_scope))}
     moving = set(in_scope)
-    pairs = _near_duplicates_of(store, township, moving, cb) if moving else []
-    partners = {k for f in pairs for k in f.item_keys} - cb.keys()
-    leads_of = {**{c.key: _lead_keys(c) for c in _read(store, partners)},
+    pairs, read = _near_duplicates_of(store, township, moving, cb) if moving else ([], {})
+    partners = {k for f in pairs for k in f.item_keys} - cb.keys() - read.keys()
+    leads_of = {**{c.key: _lead_keys(c) for c in (*read.values(), *_read(store, partners))},
                 **{k: _lead_keys(c) for k, c in ca.items()}}
     for f in pairs:
         ov_b[_ident(f)] = f
